@@ -1,0 +1,94 @@
+package storelog.api.spi;
+
+import java.util.List;
+import java.util.Optional;
+import storelog.api.CorruptRecordException;
+import storelog.api.NewRecord;
+import storelog.api.OffsetMismatchException;
+import storelog.api.OffsetOutOfRangeException;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.StorageFailedException;
+import storelog.api.StorageFullException;
+import storelog.api.UnknownPartitionException;
+
+/**
+ * An open store of partitioned, append-only logs. Obtained from {@link StorageEngineProvider#open}.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Offsets.</b> Each partition numbers its records 0, 1, 2 ... with no holes, forever: an
+ *       offset is never reused once a reader could have seen it or an append was acknowledged with it,
+ *       across segment rolls, restarts and crashes.</li>
+ *   <li><b>Atomicity.</b> An append of several records is all or nothing: readers never see part of
+ *       it, and a failed append leaves no trace (its offsets are given to the next append).</li>
+ *   <li><b>Durability.</b> An append returns when its records are as durable as the engine's
+ *       configured policy promises (for the file engine, {@code FSYNC}); only then is it
+ *       acknowledged. Readers only see records that are at least that durable.</li>
+ *   <li><b>Threading.</b> Every method is thread-safe. Appends to one partition are serialised in
+ *       call order of lock acquisition; appends to different partitions and all reads run
+ *       concurrently. Methods block (I/O); callers may be virtual threads.</li>
+ *   <li><b>Errors.</b> Unchecked {@link storelog.api.StoreLogException}s: {@link StorageFullException}
+ *       (clean failure, retry later), {@link StorageFailedException} (partition closed for writes
+ *       until reopened), {@link CorruptRecordException} (never wrong data).</li>
+ *   <li><b>Lifecycle.</b> Opening recovers from a crash; {@link #close()} makes everything durable
+ *       and marks a clean shutdown. After close every method throws {@link IllegalStateException}.</li>
+ * </ul>
+ */
+public interface StorageEngine extends AutoCloseable {
+
+    /**
+     * Appends records at the partition's next offset, creating the partition if needed.
+     *
+     * @return the offset of the first record; the others follow it
+     * @throws IllegalArgumentException when {@code records} is empty
+     */
+    long append(PartitionKey partition, List<NewRecord> records);
+
+    /**
+     * Appends records only if the partition's next offset is {@code expectedOffset} (replication:
+     * a follower stores the leader's offsets exactly).
+     *
+     * @throws OffsetMismatchException carrying the partition's actual next offset
+     */
+    long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records);
+
+    /**
+     * Reads one record.
+     *
+     * @throws UnknownPartitionException when the partition does not exist
+     * @throws OffsetOutOfRangeException when the offset is negative or not yet visible
+     * @throws CorruptRecordException    when the stored bytes fail their checks
+     */
+    Record read(PartitionKey partition, long offset);
+
+    /**
+     * Reads up to {@code maxRecords} consecutive records from {@code fromOffset}, stopping early once
+     * their payloads pass {@code maxBytes} (at least one record is returned when one exists). Returns
+     * an empty list when {@code fromOffset} is the partition's next offset.
+     *
+     * @throws UnknownPartitionException when the partition does not exist
+     * @throws OffsetOutOfRangeException when {@code fromOffset} is negative or past the next offset
+     */
+    List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes);
+
+    /** The partition's state, or empty when it does not exist. */
+    Optional<PartitionInfo> info(PartitionKey partition);
+
+    /** Every partition, in key order. */
+    List<PartitionInfo> partitions();
+
+    /**
+     * Removes the records from {@code fromOffset} on, so the partition's next offset becomes
+     * {@code fromOffset}. Only for a follower whose log diverged from a new leader's; never used
+     * on records a client was told are stored under {@code ACKS=all}.
+     *
+     * @throws OffsetOutOfRangeException when {@code fromOffset} is negative or past the next offset
+     */
+    void truncate(PartitionKey partition, long fromOffset);
+
+    /** Makes everything durable, releases files and marks a clean shutdown. Idempotent. */
+    @Override
+    void close();
+}
