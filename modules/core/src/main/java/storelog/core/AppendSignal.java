@@ -1,0 +1,30 @@
+package storelog.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import storelog.api.PartitionKey;
+
+/**
+ * Wakes readers waiting for a partition to grow. A waiter takes {@link #next} before it checks the
+ * partition's end, so an append between the check and the wait still wakes it. One future per
+ * partition, shared by all its waiters, replaced after each append: no polling, no per-waiter cost
+ * on the append path. Thread-safe.
+ */
+final class AppendSignal {
+
+    private final ConcurrentMap<PartitionKey, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+
+    /** A future completed by the next append to {@code partition}. */
+    CompletableFuture<Void> next(PartitionKey partition) {
+        return waiting.computeIfAbsent(partition, key -> new CompletableFuture<>());
+    }
+
+    /** Records of {@code partition} became visible: wake its waiters. */
+    void appended(PartitionKey partition) {
+        CompletableFuture<Void> waiters = waiting.remove(partition);
+        if (waiters != null) {
+            waiters.complete(null);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package storelog.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import storelog.api.InvalidPartitionKeyException;
+import storelog.api.InvalidRecordException;
+import storelog.api.NewRecord;
+import storelog.api.OffsetOutOfRangeException;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.spi.StorageEngine;
+
+/**
+ * The log's use cases: what the HTTP handlers and the connector handler call (DESIGN.md §8).
+ * Handlers parse and validate the wire format; this class applies the rules (reserved keys, batch
+ * limits, timestamps) and calls the {@link StorageEngine}. Thread-safe; methods block on I/O.
+ */
+public final class LogService {
+
+    /** Most records one batch may carry. */
+    public static final int MAX_BATCH_RECORDS = 10_000;
+    /** Most payload bytes one range read returns (at least one record is always returned). */
+    public static final long MAX_READ_BYTES = 4L << 20;
+    /** Most records one range read returns. */
+    public static final int MAX_READ_RECORDS = 10_000;
+
+    private final StorageEngine engine;
+    private final Clock clock;
+    private final AppendSignal appends = new AppendSignal();
+
+    public LogService(StorageEngine engine, Clock clock) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Publishes one record to a client partition.
+     *
+     * @return its offset
+     * @throws InvalidPartitionKeyException when the key is reserved ({@code __})
+     * @throws InvalidRecordException       when the payload does not fit its type
+     */
+    public long publish(PartitionKey partition, Payload payload) {
+        return publishBatch(partition, List.of(payload));
+    }
+
+    /**
+     * Publishes records to a client partition as one atomic unit: all are stored at consecutive
+     * offsets, or none is.
+     *
+     * @return the offset of the first record
+     * @throws InvalidRecordException when the batch is empty, too large, or any payload does not fit
+     *                                its type (then nothing is stored)
+     */
+    public long publishBatch(PartitionKey partition, List<Payload> payloads) {
+        requireClientWritable(partition);
+        if (payloads.isEmpty()) {
+            throw new InvalidRecordException("a batch needs at least one record");
+        }
+        if (payloads.size() > MAX_BATCH_RECORDS) {
+            throw new InvalidRecordException("a batch holds at most " + MAX_BATCH_RECORDS
+                    + " records, this one " + payloads.size());
+        }
+        long now = clock.millis();
+        List<NewRecord> records = new ArrayList<>(payloads.size());
+        for (int i = 0; i < payloads.size(); i++) {
+            Payload payload = payloads.get(i);
+            try {
+                records.add(new NewRecord(payload.type(), payload.bytes(), now));
+            } catch (InvalidRecordException e) {
+                throw payloads.size() == 1 ? e : new InvalidRecordException("record " + i + ": " + e.getMessage());
+            }
+        }
+        long base = engine.append(partition, records);
+        appends.appended(partition);
+        return base;
+    }
+
+    /** Reads one record (any partition, internal ones included). */
+    public Record read(PartitionKey partition, long offset) {
+        return engine.read(partition, offset);
+    }
+
+    /**
+     * Reads up to {@code max} records from {@code from}, in order (empty at the partition's end).
+     *
+     * @throws OffsetOutOfRangeException when {@code from} is past the end
+     */
+    public List<Record> records(PartitionKey partition, long from, int max) {
+        return engine.read(partition, from, clampMax(max), MAX_READ_BYTES);
+    }
+
+    /**
+     * Like {@link #records}, but when {@code from} is the partition's end, waits up to {@code wait}
+     * for the first new record instead of returning empty at once. A partition that does not exist
+     * yet is tailed from offset 0. Wakes on append, never by polling.
+     */
+    public List<Record> awaitRecords(PartitionKey partition, long from, int max, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            var appended = appends.next(partition);
+            long end = nextOffset(partition);
+            if (from != end) {
+                return records(partition, from, max);
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return List.of();
+            }
+            try {
+                appended.get(remaining, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("append signal failed", e);
+            }
+        }
+    }
+
+    /** Every partition, in key order, internal ones included. */
+    public List<PartitionInfo> partitions() {
+        return engine.partitions();
+    }
+
+    private long nextOffset(PartitionKey partition) {
+        return engine.info(partition).map(PartitionInfo::nextOffset).orElse(0L);
+    }
+
+    private static int clampMax(int max) {
+        if (max < 1) {
+            throw new InvalidRecordException("max must be at least 1, not " + max);
+        }
+        return Math.min(max, MAX_READ_RECORDS);
+    }
+
+    private static void requireClientWritable(PartitionKey partition) {
+        if (partition.isReserved()) {
+            throw new InvalidPartitionKeyException("partition key " + partition + " is reserved: keys beginning with "
+                    + PartitionKey.RESERVED_PREFIX + " are for internal partitions");
+        }
+    }
+}

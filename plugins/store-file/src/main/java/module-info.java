@@ -1,0 +1,10 @@
+/**
+ * The default storage engine ({@code file}): per partition a directory of segments, each a
+ * {@code .store} file of checksummed frames and a fixed-width {@code .index}. Nothing is exported:
+ * the engine is reached only through {@link storelog.api.spi.StorageEngineProvider}.
+ */
+module storelog.store.file {
+    requires storelog.api;
+
+    provides storelog.api.spi.StorageEngineProvider with storelog.store.file.FileStorageProvider;
+}

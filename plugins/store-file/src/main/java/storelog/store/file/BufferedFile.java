@@ -1,0 +1,189 @@
+package storelog.store.file;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A segment file seen as its bytes on disk followed by bytes still in a write buffer. Appends go to
+ * the buffer; {@link #flush()} hands them to the OS in one positional write; readers read only the
+ * flushed part. Batching writes this way is what lets one thread append millions of small records a
+ * second (one syscall per buffer, not per record).
+ *
+ * <p>A failed flush leaves the file exactly as it was before the flush (it is truncated back) and
+ * keeps the buffer, so nothing is half-written and the data can be flushed again later.
+ *
+ * <p>Threading: appending, flushing, truncating and forcing are guarded by the owning partition's
+ * lock. {@link #flushedSize()} and {@link #read} may be called by any thread at any time.
+ */
+final class BufferedFile {
+
+    static final int INITIAL_BUFFER = 1024;
+    static final int MAX_BUFFER = 256 * 1024;
+
+    private final OpenFiles files;
+    private final Path path;
+    private volatile OpenFiles.Handle cached;
+    private volatile long flushed;
+    private byte[] buffer;
+    private int buffered;
+
+    BufferedFile(OpenFiles files, Path path, long sizeOnDisk) {
+        this.files = files;
+        this.path = path;
+        this.flushed = sizeOnDisk;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Logical size: flushed plus buffered bytes. */
+    long size() {
+        return flushed + buffered;
+    }
+
+    /** Bytes in the file (visible to {@link #read}). */
+    long flushedSize() {
+        return flushed;
+    }
+
+    /** Whether {@code length} more bytes fit the buffer without passing its limit (an empty buffer takes anything). */
+    boolean fits(int length) {
+        return buffered == 0 || buffered + length <= MAX_BUFFER;
+    }
+
+    /** The buffer, with room for {@code length} bytes at {@link #bufferedLength()}; follow with {@link #commit}. */
+    byte[] reserve(int length) {
+        int needed = buffered + length;
+        if (buffer == null || buffer.length < needed) {
+            int capacity = Math.max(needed, buffer == null ? INITIAL_BUFFER : Math.min(buffer.length * 2, MAX_BUFFER));
+            buffer = buffer == null ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+        }
+        return buffer;
+    }
+
+    int bufferedLength() {
+        return buffered;
+    }
+
+    void commit(int length) {
+        buffered += length;
+    }
+
+    /**
+     * Writes the buffer to the file. On failure the file is truncated back to its size before the
+     * flush and the buffer is kept.
+     *
+     * @throws UnrecoverableWriteException when even the truncation failed: the file's tail is unknown
+     */
+    void flush() throws IOException {
+        if (buffered == 0) {
+            return;
+        }
+        try (OpenFiles.Handle handle = handle()) {
+            FileChannel channel = handle.channel();
+            ByteBuffer src = ByteBuffer.wrap(buffer, 0, buffered);
+            long at = flushed;
+            try {
+                while (src.hasRemaining()) {
+                    at += channel.write(src, at);
+                }
+            } catch (IOException e) {
+                undoPartialWrite(channel, e);
+                throw e;
+            }
+        }
+        flushed += buffered;
+        buffered = 0;
+    }
+
+    private void undoPartialWrite(FileChannel channel, IOException cause) throws UnrecoverableWriteException {
+        try {
+            if (channel.size() > flushed) {
+                channel.truncate(flushed);
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            throw new UnrecoverableWriteException(path, cause);
+        }
+    }
+
+    /** Drops the buffer's memory when it holds nothing (an idle file keeps no buffer). */
+    void releaseBuffer() {
+        if (buffered == 0) {
+            buffer = null;
+        }
+    }
+
+    /** Shrinks the logical size to {@code size}, dropping buffered bytes and truncating the file as needed. */
+    void truncate(long size) throws IOException {
+        if (size >= flushed) {
+            buffered = (int) Math.min(buffered, size - flushed);
+            return;
+        }
+        buffered = 0;
+        try (OpenFiles.Handle handle = handle()) {
+            handle.channel().truncate(size);
+        }
+        flushed = size;
+    }
+
+    /** fsync of the file's data (fdatasync), after a flush. */
+    void force() throws IOException {
+        try (OpenFiles.Handle handle = handle()) {
+            handle.channel().force(false);
+        }
+    }
+
+    /** Reads {@code dst.remaining()} bytes from {@code position} of the flushed part. */
+    void read(long position, ByteBuffer dst) throws IOException {
+        try (OpenFiles.Handle handle = handle()) {
+            FileChannel channel = handle.channel();
+            long at = position;
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, at);
+                if (n < 0) {
+                    throw new EOFException(path + " ends at " + at + ", before " + (at + dst.remaining()));
+                }
+                at += n;
+            }
+        }
+    }
+
+    /** Overwrites flushed bytes in place (repairs only, such as a damaged header). */
+    void overwrite(long position, ByteBuffer src) throws IOException {
+        try (OpenFiles.Handle handle = handle()) {
+            long at = position;
+            while (src.hasRemaining()) {
+                at += handle.channel().write(src, at);
+            }
+        }
+    }
+
+    /** The file was replaced on disk (renamed over) with one of {@code size} bytes: reopen it on next use. */
+    void replaced(long size) {
+        forget();
+        buffered = 0;
+        flushed = size;
+    }
+
+    /** Closes this file's channel now (before deleting the file). */
+    void forget() {
+        cached = null;
+        files.forget(path);
+    }
+
+    private OpenFiles.Handle handle() throws IOException {
+        OpenFiles.Handle handle = cached;
+        if (handle != null && handle.tryRetain()) {
+            return handle;
+        }
+        handle = files.acquire(path);
+        cached = handle;
+        return handle;
+    }
+}

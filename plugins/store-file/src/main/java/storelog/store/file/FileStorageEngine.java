@@ -1,0 +1,173 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import storelog.api.NewRecord;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.StorageFailedException;
+import storelog.api.UnknownPartitionException;
+import storelog.api.spi.StorageEngine;
+
+/**
+ * The file storage engine: a {@link DataDirectory} of partitions, each a {@link PartitionLog} of
+ * segments. Partitions load lazily on first use, so opening after a clean shutdown reads no segment
+ * data; after a crash, every partition's active segment is recovered before the engine serves.
+ * Thread-safe; see {@link StorageEngine} for the contract.
+ */
+final class FileStorageEngine implements StorageEngine {
+
+    private static final Logger LOG = System.getLogger(FileStorageEngine.class.getName());
+
+    private final DataDirectory directory;
+    private final StoreContext context;
+    private final ConcurrentSkipListMap<PartitionKey, PartitionLog> partitions = new ConcurrentSkipListMap<>();
+    private volatile boolean closed;
+
+    private FileStorageEngine(DataDirectory directory, StoreContext context) {
+        this.directory = directory;
+        this.context = context;
+    }
+
+    static FileStorageEngine open(StoreConfig config, ChannelOpener opener) {
+        DataDirectory directory = DataDirectory.open(config.dataDir(), true);
+        OpenFiles files = new OpenFiles(opener, config.maxOpenFiles());
+        Flusher flusher = config.fsync().mode() == FsyncPolicy.Mode.ALWAYS ? null : new Flusher(config.fsync().flushDelayNanos());
+        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, files, flusher, directory.wasClean()));
+        try {
+            engine.discover();
+        } catch (RuntimeException e) {
+            engine.closeResources();
+            throw e;
+        }
+        return engine;
+    }
+
+    private void discover() {
+        long start = System.nanoTime();
+        List<PartitionKey> keys;
+        try {
+            keys = directory.partitionKeys();
+        } catch (IOException e) {
+            throw new StorageFailedException("cannot list the partitions in " + directory.root() + ": " + e, e);
+        }
+        for (PartitionKey key : keys) {
+            partitions.put(key, new PartitionLog(key, context));
+        }
+        if (!context.cleanStart()) {
+            partitions.values().forEach(PartitionLog::ensureLoaded);
+        }
+        LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}, FSYNC={3}) in {4} ms", directory.root(), keys.size(),
+                context.cleanStart() ? "clean start" : "recovered after an unclean stop", context.config().fsync(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Override
+    public long append(PartitionKey partition, List<NewRecord> records) {
+        return writable(partition).append(-1, records);
+    }
+
+    @Override
+    public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
+        if (expectedOffset < 0) {
+            throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");
+        }
+        return writable(partition).append(expectedOffset, records);
+    }
+
+    @Override
+    public Record read(PartitionKey partition, long offset) {
+        return existing(partition).read(offset);
+    }
+
+    @Override
+    public List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes) {
+        if (maxRecords < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("maxRecords and maxBytes must be positive");
+        }
+        return existing(partition).read(fromOffset, maxRecords, maxBytes);
+    }
+
+    @Override
+    public Optional<PartitionInfo> info(PartitionKey partition) {
+        checkOpen();
+        PartitionLog log = partitions.get(partition);
+        return log != null && log.exists() ? Optional.of(log.info()) : Optional.empty();
+    }
+
+    @Override
+    public List<PartitionInfo> partitions() {
+        checkOpen();
+        return partitions.values().stream().filter(PartitionLog::exists).map(PartitionLog::info).toList();
+    }
+
+    @Override
+    public void truncate(PartitionKey partition, long fromOffset) {
+        existing(partition).truncate(fromOffset);
+    }
+
+    /** How many segment files are open now (bounded by {@code STORE_MAX_OPEN_FILES} plus files in use). */
+    int openFiles() {
+        return context.files().openCount();
+    }
+
+    private PartitionLog writable(PartitionKey partition) {
+        checkOpen();
+        return partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+    }
+
+    private PartitionLog existing(PartitionKey partition) {
+        checkOpen();
+        PartitionLog log = partitions.get(partition);
+        if (log == null || !log.exists()) {
+            throw new UnknownPartitionException(partition);
+        }
+        return log;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the storage engine is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (context.flusher() != null) {
+            context.flusher().close();
+        }
+        boolean clean = true;
+        for (PartitionLog log : partitions.values()) {
+            clean &= log.close();
+        }
+        context.files().close();
+        try {
+            if (clean) {
+                directory.markClean();
+            } else {
+                LOG.log(Level.WARNING, "{0}: not marked clean, a partition failed; the next start recovers", directory.root());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "writing the clean-shutdown marker failed; the next start recovers", e);
+        } finally {
+            directory.close();
+        }
+    }
+
+    private void closeResources() {
+        if (context.flusher() != null) {
+            context.flusher().close();
+        }
+        context.files().close();
+        directory.close();
+    }
+}

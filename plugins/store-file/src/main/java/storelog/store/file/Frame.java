@@ -1,0 +1,106 @@
+package storelog.store.file;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+import storelog.api.DataType;
+
+/**
+ * One record as stored in a {@code .store} file, after the {@link FileHeader}.
+ *
+ * <pre>
+ *  0   4  frame length L in bytes, this field included (L &gt;= 25)
+ *  4   4  CRC-32C of bytes [0, 4) and [8, L)
+ *  8   8  offset of the record
+ *  16  1  data type code (0 JSON, 1 bytes, 2 string)
+ *  17  8  timestamp, epoch milliseconds
+ *  25  L-25  payload
+ * </pre>
+ * All numbers are big-endian. The checksum covers the length, so a torn or flipped length is
+ * caught, and the offset, so a frame read from the wrong place is caught.
+ */
+final class Frame {
+
+    static final int HEADER_SIZE = 25;
+    /** Largest payload the engine stores (the HTTP layer's body limit is far below it). */
+    static final int MAX_PAYLOAD = 64 << 20;
+
+    private static final int CRC_AT = 4;
+    private static final int OFFSET_AT = 8;
+    private static final int TYPE_AT = 16;
+    private static final int TIMESTAMP_AT = 17;
+
+    private Frame() {
+    }
+
+    /** Total frame length of a payload. */
+    static int length(int payloadLength) {
+        return HEADER_SIZE + payloadLength;
+    }
+
+    /** Writes a frame at {@code dst[at]}; returns its length. */
+    static int encode(byte[] dst, int at, long offset, DataType type, long timestamp, byte[] payload) {
+        int length = length(payload.length);
+        ByteBuffer buf = ByteBuffer.wrap(dst, at, length);
+        buf.putInt(at, length);
+        buf.putLong(at + OFFSET_AT, offset);
+        buf.put(at + TYPE_AT, (byte) type.code());
+        buf.putLong(at + TIMESTAMP_AT, timestamp);
+        System.arraycopy(payload, 0, dst, at + HEADER_SIZE, payload.length);
+        buf.putInt(at + CRC_AT, crc(dst, at, length));
+        return length;
+    }
+
+    private static int crc(byte[] frame, int at, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(frame, at, CRC_AT);
+        crc.update(frame, at + OFFSET_AT, length - OFFSET_AT);
+        return (int) crc.getValue();
+    }
+
+    /** The length field of the frame at {@code buf[at]}. */
+    static int lengthAt(ByteBuffer buf, int at) {
+        return buf.getInt(at);
+    }
+
+    /**
+     * Null when the {@code length} bytes at {@code buf[at]} (a heap buffer) are a whole, intact frame of
+     * record {@code offset}; else what is wrong.
+     */
+    static String problem(ByteBuffer buf, int at, int length, long offset) {
+        if (length < HEADER_SIZE || length - HEADER_SIZE > MAX_PAYLOAD) {
+            return "impossible frame length " + length;
+        }
+        if (buf.getInt(at) != length) {
+            return "frame length " + buf.getInt(at) + " where " + length + " was expected";
+        }
+        if (buf.getInt(at + CRC_AT) != crc(buf.array(), buf.arrayOffset() + at, length)) {
+            return "CRC-32C mismatch";
+        }
+        if (buf.getLong(at + OFFSET_AT) != offset) {
+            return "frame holds offset " + buf.getLong(at + OFFSET_AT) + " where " + offset + " was expected";
+        }
+        int type = buf.get(at + TYPE_AT);
+        if (type < 0 || type > 2) {
+            return "unknown data type " + type;
+        }
+        return null;
+    }
+
+    static DataType type(ByteBuffer buf, int at) {
+        return DataType.fromCode(buf.get(at + TYPE_AT));
+    }
+
+    static long timestamp(ByteBuffer buf, int at) {
+        return buf.getLong(at + TIMESTAMP_AT);
+    }
+
+    static long offset(ByteBuffer buf, int at) {
+        return buf.getLong(at + OFFSET_AT);
+    }
+
+    static byte[] payload(ByteBuffer buf, int at, int length) {
+        byte[] payload = new byte[length - HEADER_SIZE];
+        buf.get(at + HEADER_SIZE, payload);
+        return payload;
+    }
+}

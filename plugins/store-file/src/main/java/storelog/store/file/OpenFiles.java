@@ -1,0 +1,185 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bounded set of open segment files. Files are opened on first use and closed, least recently
+ * used first, when more than {@code capacity} are open, so 10,000 partitions do not exhaust file
+ * descriptors. A file in use is never closed under its user: users hold a {@link Handle} (reference
+ * counted) for the length of one operation; an evicted handle closes when its last user lets go.
+ *
+ * <p>Thread-safe. Retaining a cached handle is lock-free; opening and evicting take one lock.
+ */
+final class OpenFiles implements AutoCloseable {
+
+    private final ChannelOpener opener;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Path, Handle> open = new HashMap<>();
+    private boolean closed;
+
+    OpenFiles(ChannelOpener opener, int capacity) {
+        this.opener = opener;
+        this.capacity = capacity;
+    }
+
+    /** A retained handle on {@code path} (read-write; the file must exist). Release it with {@link Handle#close()}. */
+    Handle acquire(Path path) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the storage engine is closed");
+            }
+            Handle handle = open.get(path);
+            if (handle != null && handle.tryRetain()) {
+                return handle;
+            }
+            handle = new Handle(this, path, opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            open.put(path, handle);
+            evictIdle();
+            return handle;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes and forgets the file's handle (before a file is deleted or renamed). */
+    void forget(Path path) {
+        lock.lock();
+        try {
+            Handle handle = open.remove(path);
+            if (handle != null) {
+                handle.evict();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many files are open now. */
+    int openCount() {
+        lock.lock();
+        try {
+            return open.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void evictIdle() {
+        int excess = open.size() - capacity;
+        if (excess <= 0) {
+            return;
+        }
+        List<Handle> idle = new ArrayList<>();
+        for (Handle h : open.values()) {
+            if (h.refs.get() == 0) {
+                idle.add(h);
+            }
+        }
+        idle.sort(Comparator.comparingLong(h -> h.lastUse));
+        for (int i = 0; i < idle.size() && excess > 0; i++) {
+            Handle h = idle.get(i);
+            if (h.tryClose()) {
+                open.remove(h.path);
+                excess--;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            open.values().forEach(Handle::evict);
+            open.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A reference-counted open file. {@code refs} is the number of users, or {@link #CLOSED} once the
+     * channel is closed; an evicted handle with users closes when the last one releases it.
+     */
+    static final class Handle implements AutoCloseable {
+        private static final int CLOSED = -1;
+
+        private final OpenFiles owner;
+        private final Path path;
+        private final FileChannel channel;
+        private final AtomicInteger refs = new AtomicInteger(1);
+        private volatile boolean evicted;
+        private volatile long lastUse = System.nanoTime();
+
+        private Handle(OpenFiles owner, Path path, FileChannel channel) {
+            this.owner = owner;
+            this.path = path;
+            this.channel = channel;
+        }
+
+        FileChannel channel() {
+            return channel;
+        }
+
+        Path path() {
+            return path;
+        }
+
+        OpenFiles owner() {
+            return owner;
+        }
+
+        /** Adds a user unless the channel is closed or evicted. */
+        boolean tryRetain() {
+            while (true) {
+                int r = refs.get();
+                if (r == CLOSED || evicted) {
+                    return false;
+                }
+                if (refs.compareAndSet(r, r + 1)) {
+                    lastUse = System.nanoTime();
+                    return true;
+                }
+            }
+        }
+
+        /** Releases one use. */
+        @Override
+        public void close() {
+            if (refs.decrementAndGet() == 0 && evicted) {
+                tryClose();
+            }
+        }
+
+        private void evict() {
+            evicted = true;
+            tryClose();
+        }
+
+        /** Closes the channel if nobody uses it. */
+        private boolean tryClose() {
+            if (!refs.compareAndSet(0, CLOSED)) {
+                return false;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                System.getLogger(OpenFiles.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing " + path + " failed: " + e);
+            }
+            return true;
+        }
+    }
+}

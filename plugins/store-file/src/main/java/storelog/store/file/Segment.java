@@ -1,0 +1,309 @@
+package storelog.store.file;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import storelog.api.CorruptRecordException;
+import storelog.api.NewRecord;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+
+/**
+ * One segment: a {@code .store} file of {@link Frame}s and its {@code .index} of {@link IndexEntry}s,
+ * holding the records {@code base, base+1, ... base+count-1}.
+ *
+ * <p>Threading: {@link #append} and {@link #flush} run under the partition's lock (only the last,
+ * active segment is appended to). Reads run concurrently from any thread, within the flushed part.
+ */
+final class Segment {
+
+    /** Attempts at writing index entries before an append fails (GoStoreLog retried 3 times). */
+    static final int INDEX_WRITE_ATTEMPTS = 3;
+
+    private final PartitionKey partition;
+    private final long base;
+    private final BufferedFile store;
+    private final BufferedFile index;
+    private volatile long count;
+    private final ReentrantLock indexRepair = new ReentrantLock();
+    private volatile boolean sealed;
+    private volatile boolean indexChecked;
+    private volatile boolean indexRebuilt;
+
+    /**
+     * @param sealed whether the segment is closed (full or followed by another); a closed segment's
+     *               index is checked on first use and rebuilt from the store when damaged
+     */
+    Segment(PartitionKey partition, long base, BufferedFile store, BufferedFile index, long count, boolean sealed) {
+        this.partition = partition;
+        this.base = base;
+        this.store = store;
+        this.index = index;
+        this.count = count;
+        this.sealed = sealed;
+        this.indexChecked = !sealed;
+    }
+
+    /** Creates the files of a new, empty segment (headers written and forced). */
+    static Segment create(PartitionKey partition, Path dir, long base, OpenFiles files) throws IOException {
+        Path storePath = SegmentName.storeFile(dir, base);
+        Path indexPath = SegmentName.indexFile(dir, base);
+        writeNewFile(storePath, FileHeader.STORE.encode(base));
+        try {
+            writeNewFile(indexPath, FileHeader.INDEX.encode(base));
+        } catch (IOException e) {
+            Files.deleteIfExists(storePath);
+            throw e;
+        }
+        return new Segment(partition, base, new BufferedFile(files, storePath, FileHeader.SIZE),
+                new BufferedFile(files, indexPath, FileHeader.SIZE), 0, false);
+    }
+
+    private static void writeNewFile(Path path, ByteBuffer header) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
+    }
+
+    long base() {
+        return base;
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** The offset after the segment's last record. */
+    long end() {
+        return base + count;
+    }
+
+    BufferedFile store() {
+        return store;
+    }
+
+    BufferedFile index() {
+        return index;
+    }
+
+    PartitionKey partition() {
+        return partition;
+    }
+
+    /** Sets the record count after recovery or rollback (partition lock held). */
+    void resetCount(long records) {
+        this.count = records;
+    }
+
+    /** Whether a frame of {@code length} bytes may go into this segment without passing {@code maxFileSize}. */
+    boolean hasRoomFor(int frameLength, long maxFileSize) {
+        return count == 0 || store.size() + frameLength <= maxFileSize;
+    }
+
+    /** Appends one record's frame and index entry to the buffers, flushing first when they are full. */
+    void append(long offset, NewRecord record) throws IOException {
+        int length = Frame.length(record.payload().length);
+        if (!store.fits(length) || !index.fits(IndexEntry.SIZE)) {
+            flush();
+        }
+        long position = store.size();
+        byte[] frame = store.reserve(length);
+        Frame.encode(frame, store.bufferedLength(), offset, record.type(), record.timestamp(), record.payload());
+        store.commit(length);
+        byte[] entry = index.reserve(IndexEntry.SIZE);
+        new IndexEntry(position, length).encode(entry, index.bufferedLength(), count);
+        index.commit(IndexEntry.SIZE);
+        count++;
+    }
+
+    /** Hands buffered frames, then their index entries, to the OS. */
+    void flush() throws IOException {
+        store.flush();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                index.flush();
+                return;
+            } catch (UnrecoverableWriteException e) {
+                throw e;
+            } catch (IOException e) {
+                if (attempt == INDEX_WRITE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether record {@code offset} is in the files (not only in the write buffers). */
+    boolean isFlushed(long offset) {
+        return index.flushedSize() >= IndexEntry.positionOf(offset - base + 1);
+    }
+
+    /** Reads one record; the caller checked that it exists and is flushed. */
+    Record read(long offset) throws IOException {
+        IndexEntry entry = entry(offset);
+        ByteBuffer frame = ByteBuffer.allocate(entry.length());
+        readFrames(entry.position(), frame, offset);
+        return decode(frame, 0, entry.length(), offset, entry.position());
+    }
+
+    /**
+     * Reads up to {@code max} records from {@code from} into {@code out}, stopping once their frames
+     * pass {@code byteBudget} (at least one is read). Returns the frame bytes read.
+     */
+    long read(long from, int max, long byteBudget, List<Record> out) throws IOException {
+        int n = (int) Math.min(max, end() - from);
+        ByteBuffer entries = ByteBuffer.allocate(n * IndexEntry.SIZE);
+        readIndex(from, entries);
+        IndexEntry first = null;
+        IndexEntry last = null;
+        int take = 0;
+        for (int k = 0; k < n; k++) {
+            IndexEntry e = IndexEntry.decode(entries, k * IndexEntry.SIZE, from + k - base);
+            boolean contiguous = e != null && (last == null || e.position() == last.end());
+            if (!contiguous || (take > 0 && e.end() - first.position() > byteBudget)) {
+                break;
+            }
+            first = first == null ? e : first;
+            last = e;
+            take++;
+        }
+        if (take == 0) { // a damaged entry: let the single-record path fail or rebuild precisely
+            out.add(read(from));
+            return 1;
+        }
+        ByteBuffer frames = ByteBuffer.allocate((int) (last.end() - first.position()));
+        readFrames(first.position(), frames, from);
+        int at = 0;
+        for (int k = 0; k < take; k++) {
+            int length = Frame.lengthAt(frames, at);
+            out.add(decode(frames, at, length, from + k, first.position() + at));
+            at += length;
+        }
+        return frames.capacity();
+    }
+
+    private Record decode(ByteBuffer frames, int at, int length, long offset, long position) {
+        String problem = Frame.problem(frames, at, length, offset);
+        if (problem != null) {
+            throw new CorruptRecordException("record " + offset + " of partition " + partition
+                    + " is damaged: " + problem, store.path(), position);
+        }
+        return new Record(partition, offset, Frame.type(frames, at), Frame.payload(frames, at, length),
+                Frame.timestamp(frames, at));
+    }
+
+    private void readFrames(long position, ByteBuffer dst, long offset) throws IOException {
+        try {
+            store.read(position, dst);
+        } catch (EOFException e) {
+            throw new CorruptRecordException("record " + offset + " of partition " + partition
+                    + " is missing: the store file ends early", store.path(), position);
+        }
+        dst.flip();
+    }
+
+    /** The index entry of record {@code offset} (rebuilding a closed segment's damaged index once). */
+    IndexEntry entry(long offset) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(IndexEntry.SIZE);
+        readIndex(offset, buf);
+        IndexEntry entry = IndexEntry.decode(buf, 0, offset - base);
+        if (entry == null && sealed && rebuildIndexOnce()) {
+            buf.clear();
+            readIndex(offset, buf);
+            entry = IndexEntry.decode(buf, 0, offset - base);
+        }
+        if (entry == null) {
+            throw new CorruptRecordException("the index entry of record " + offset + " of partition " + partition
+                    + " is damaged and the store holds no intact frame for it", index.path(), IndexEntry.positionOf(offset - base));
+        }
+        return entry;
+    }
+
+    private void readIndex(long from, ByteBuffer dst) throws IOException {
+        ensureIndexUsable();
+        try {
+            index.read(IndexEntry.positionOf(from - base), dst);
+        } catch (EOFException e) {
+            throw new CorruptRecordException("the index of partition " + partition + " ends before record " + from,
+                    index.path(), IndexEntry.positionOf(from - base));
+        }
+        dst.flip();
+    }
+
+    /**
+     * A closed segment's index is checked on first use (header, length) and rebuilt from the store
+     * when it is missing, short, long or foreign: the index is derived data.
+     */
+    private void ensureIndexUsable() throws IOException {
+        if (indexChecked) {
+            return;
+        }
+        indexRepair.lock();
+        try {
+            if (!indexChecked) {
+                String problem = SegmentRecovery.indexProblem(this, count);
+                if (problem != null) {
+                    SegmentRecovery.rebuildIndex(this, count, problem);
+                    indexRebuilt = true;
+                }
+                indexChecked = true;
+            }
+        } finally {
+            indexRepair.unlock();
+        }
+    }
+
+    /** Rebuilds a closed segment's index after a damaged entry, once; returns whether it did. */
+    private boolean rebuildIndexOnce() throws IOException {
+        indexRepair.lock();
+        try {
+            if (indexRebuilt) {
+                return false;
+            }
+            SegmentRecovery.rebuildIndex(this, count, "an entry failed its checksum");
+            indexRebuilt = true;
+            return true;
+        } finally {
+            indexRepair.unlock();
+        }
+    }
+
+    /** Closes the segment for appends (after a roll): its buffers are gone, it is read-only from now. */
+    void seal() {
+        sealed = true;
+        store.releaseBuffer();
+        index.releaseBuffer();
+    }
+
+    /** Opens a closed segment for appends again (a rollback or truncation removed the segments after it). */
+    void unseal() {
+        sealed = false;
+        indexChecked = true;
+    }
+
+    boolean isSealed() {
+        return sealed;
+    }
+
+    /** Forgets cached file handles (before the files are deleted or replaced). */
+    void forgetFiles() {
+        store.forget();
+        index.forget();
+    }
+
+    @Override
+    public String toString() {
+        return store.path().toString();
+    }
+}

@@ -1,0 +1,84 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import storelog.api.PartitionKey;
+
+/** Finds a partition directory's segments: pairs of {@code segment_<base>.store|.index} files. */
+final class SegmentFiles {
+
+    private static final Logger LOG = System.getLogger(SegmentFiles.class.getName());
+
+    private SegmentFiles() {
+    }
+
+    /** The base offsets of the segment store files in {@code dir}, ascending; orphan and temporary files reported in {@code strays}. */
+    static List<Long> bases(Path dir, List<Path> strays) throws IOException {
+        TreeMap<Long, Boolean> stores = new TreeMap<>();
+        List<Path> indexes = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                var name = SegmentName.parse(file.getFileName().toString());
+                if (name.isEmpty()) {
+                    if (!Files.isDirectory(file)) {
+                        strays.add(file);
+                    }
+                } else if (name.get().kind() == FileHeader.STORE) {
+                    stores.put(name.get().baseOffset(), true);
+                } else {
+                    indexes.add(file);
+                }
+            }
+        }
+        for (Path index : indexes) {
+            if (!stores.containsKey(SegmentName.parse(index.getFileName().toString()).orElseThrow().baseOffset())) {
+                strays.add(index);
+            }
+        }
+        return new ArrayList<>(stores.keySet());
+    }
+
+    /**
+     * The segments of a partition directory (none when it does not exist): all sealed but the last.
+     * Leftovers are cleaned up: temporary files of an interrupted index rebuild and index files
+     * whose store is gone (the index is derived data).
+     */
+    static List<Segment> load(PartitionKey key, Path dir, StoreContext context) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> strays = new ArrayList<>();
+        List<Long> bases = bases(dir, strays);
+        for (Path stray : strays) {
+            String name = stray.getFileName().toString();
+            if (name.endsWith(".index.tmp") || SegmentName.parse(name).isPresent()) {
+                LOG.log(Level.WARNING, "{0}: removing leftover {1}", key, stray);
+                Files.delete(stray);
+            }
+        }
+        List<Segment> segments = new ArrayList<>(bases.size());
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            boolean last = i == bases.size() - 1;
+            long count = last ? 0 : bases.get(i + 1) - base;
+            segments.add(open(key, dir, base, count, !last, context.files()));
+        }
+        return segments;
+    }
+
+    /** One existing segment, its files not opened yet. */
+    static Segment open(PartitionKey key, Path dir, long base, long count, boolean sealed, OpenFiles files) throws IOException {
+        Path store = SegmentName.storeFile(dir, base);
+        Path index = SegmentName.indexFile(dir, base);
+        long indexSize = Files.exists(index) ? Files.size(index) : 0;
+        return new Segment(key, base, new BufferedFile(files, store, Files.size(store)),
+                new BufferedFile(files, index, indexSize), count, sealed);
+    }
+}

@@ -1,0 +1,201 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Bringing a segment's files back to agreement: the cheap check of a cleanly closed active segment,
+ * the full recovery of the active segment after a crash (truncate a torn tail, rebuild the index from
+ * the store), and index rebuilds of closed segments. The store is the truth; the index is derived.
+ *
+ * <p>Runs under the partition's lock, or before the partition is visible to anyone.
+ */
+final class SegmentRecovery {
+
+    private static final Logger LOG = System.getLogger(SegmentRecovery.class.getName());
+
+    private SegmentRecovery() {
+    }
+
+    /**
+     * Makes the active (last) segment consistent and sets its record count. After a clean shutdown
+     * a cheap check of its last record suffices; otherwise, or when that check fails, the whole
+     * segment is scanned.
+     */
+    static void recoverActive(Segment segment, boolean cleanShutdown) throws IOException {
+        if (cleanShutdown) {
+            long count = cheapCount(segment);
+            if (count >= 0) {
+                segment.resetCount(count);
+                return;
+            }
+            LOG.log(Level.WARNING, "{0}: the store and index of a cleanly closed segment disagree; scanning it", segment);
+        }
+        BufferedFile store = segment.store();
+        String headerProblem = headerProblem(store, FileHeader.STORE, segment.base());
+        SegmentScan scan = SegmentScan.of(store, segment.base(), -1);
+        if (headerProblem != null) {
+            repairStoreHeader(segment, headerProblem, scan);
+            scan = SegmentScan.of(store, segment.base(), -1);
+        }
+        if (scan.hasTornTail()) {
+            LOG.log(Level.WARNING, "{0}: truncating a torn tail of {1} bytes at byte {2} ({3}); it held no complete record from offset {4} on",
+                    segment, store.flushedSize() - scan.validEnd(), scan.validEnd(), scan.tailProblem(),
+                    segment.base() + scan.entries().size());
+            store.truncate(scan.validEnd());
+        }
+        for (SegmentScan.Corruption c : scan.corrupt()) {
+            LOG.log(Level.ERROR, "{0}: record {1} at byte {2} is corrupt ({3}); it is kept in place and reads of it fail; run verify",
+                    segment, c.offset(), c.position(), c.problem());
+        }
+        String indexProblem = indexMismatch(segment.index(), segment.base(), scan.entries());
+        if (indexProblem != null) {
+            writeIndex(segment, scan.entries(), indexProblem);
+        }
+        segment.resetCount(scan.entries().size());
+        store.force();
+    }
+
+    /** The record count if the segment's files end consistently after a clean shutdown, else -1. */
+    static long cheapCount(Segment segment) throws IOException {
+        BufferedFile store = segment.store();
+        BufferedFile index = segment.index();
+        long indexSize = index.flushedSize();
+        if (indexSize < FileHeader.SIZE || (indexSize - FileHeader.SIZE) % IndexEntry.SIZE != 0
+                || headerProblem(index, FileHeader.INDEX, segment.base()) != null
+                || headerProblem(store, FileHeader.STORE, segment.base()) != null) {
+            return -1;
+        }
+        long count = (indexSize - FileHeader.SIZE) / IndexEntry.SIZE;
+        if (count == 0) {
+            return store.flushedSize() == FileHeader.SIZE ? 0 : -1;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(IndexEntry.SIZE);
+        index.read(IndexEntry.positionOf(count - 1), buf);
+        IndexEntry last = IndexEntry.decode(buf.flip(), 0, count - 1);
+        if (last == null || last.end() != store.flushedSize() || last.length() < Frame.HEADER_SIZE) {
+            return -1;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(last.length());
+        store.read(last.position(), frame);
+        return Frame.problem(frame.flip(), 0, last.length(), segment.base() + count - 1) == null ? count : -1;
+    }
+
+    /** Null when a closed segment's index has a good header and exactly {@code count} entries, else what is wrong. */
+    static String indexProblem(Segment segment, long count) throws IOException {
+        BufferedFile index = segment.index();
+        if (!Files.exists(index.path())) {
+            return "the index file is missing";
+        }
+        String header = headerProblem(index, FileHeader.INDEX, segment.base());
+        if (header != null) {
+            return "index header: " + header;
+        }
+        long expected = IndexEntry.positionOf(count);
+        return index.flushedSize() == expected ? null
+                : "the index is " + index.flushedSize() + " bytes long, " + expected + " expected for " + count + " records";
+    }
+
+    /** Rebuilds a closed segment's index from its store. */
+    static void rebuildIndex(Segment segment, long count, String reason) throws IOException {
+        SegmentScan scan = SegmentScan.of(segment.store(), segment.base(), count);
+        writeIndex(segment, scan.entries(), reason);
+        if (scan.entries().size() < count) {
+            LOG.log(Level.ERROR, "{0}: the store holds only {1} of its {2} records; reads of the rest fail; run verify",
+                    segment, scan.entries().size(), count);
+        }
+    }
+
+    /**
+     * Null when {@code index} holds a good header and exactly the {@code expected} entries, else the
+     * first difference.
+     */
+    static String indexMismatch(BufferedFile index, long base, List<IndexEntry> expected) throws IOException {
+        if (!Files.exists(index.path())) {
+            return "the index file is missing";
+        }
+        String header = headerProblem(index, FileHeader.INDEX, base);
+        if (header != null) {
+            return "index header: " + header;
+        }
+        long size = index.flushedSize();
+        long entriesOnDisk = Math.min(expected.size(), (size - FileHeader.SIZE) / IndexEntry.SIZE);
+        ByteBuffer all = ByteBuffer.allocate((int) (entriesOnDisk * IndexEntry.SIZE));
+        index.read(FileHeader.SIZE, all);
+        all.flip();
+        for (int i = 0; i < entriesOnDisk; i++) {
+            IndexEntry entry = IndexEntry.decode(all, i * IndexEntry.SIZE, i);
+            if (!expected.get(i).equals(entry)) {
+                return "index entry of record " + (base + i) + (entry == null ? " fails its checksum"
+                        : " points at byte " + entry.position() + ", the frame is at " + expected.get(i).position());
+            }
+        }
+        long expectedSize = IndexEntry.positionOf(expected.size());
+        return size == expectedSize ? null : "the index is " + size + " bytes long, " + expectedSize
+                + " expected for " + expected.size() + " records";
+    }
+
+    /** Replaces a segment's index with {@code entries}: a new file, forced, renamed over the old one. */
+    static void writeIndex(Segment segment, List<IndexEntry> entries, String reason) throws IOException {
+        Path target = segment.index().path();
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        byte[] bytes = new byte[(int) IndexEntry.positionOf(entries.size())];
+        FileHeader.INDEX.encode(segment.base()).get(bytes, 0, FileHeader.SIZE);
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).encode(bytes, (int) IndexEntry.positionOf(i), i);
+        }
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer src = ByteBuffer.wrap(bytes);
+            while (src.hasRemaining()) {
+                channel.write(src);
+            }
+            channel.force(true);
+        }
+        segment.index().forget();
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Directories.force(target.getParent());
+        segment.index().replaced(bytes.length);
+        LOG.log(Level.WARNING, "{0}: rebuilt the index ({1} records) from the store: {2}", segment, entries.size(), reason);
+    }
+
+    /** Null when the file starts with this kind's header for {@code base}, else what is wrong. */
+    static String headerProblem(BufferedFile file, FileHeader kind, long base) throws IOException {
+        if (file.flushedSize() < FileHeader.SIZE) {
+            return "the file is shorter than its header";
+        }
+        ByteBuffer header = ByteBuffer.allocate(FileHeader.SIZE);
+        file.read(0, header);
+        return kind.problem(header.flip(), base);
+    }
+
+    /**
+     * A damaged store header of the active segment: rewritten when intact frames of the right offsets
+     * follow it (they carry their own offsets and checksums) or when the file holds nothing else.
+     */
+    private static void repairStoreHeader(Segment segment, String problem, SegmentScan scan) throws IOException {
+        rewriteStoreHeader(segment, !scan.entries().isEmpty());
+        LOG.log(Level.WARNING, "{0}: rewrote a damaged store header ({1}); {2} intact records follow it",
+                segment, problem, scan.entries().size());
+    }
+
+    /** Writes a good store header; without {@code keepFrames} the file is emptied first. */
+    static void rewriteStoreHeader(Segment segment, boolean keepFrames) throws IOException {
+        BufferedFile store = segment.store();
+        if (!keepFrames) {
+            store.truncate(0);
+        }
+        store.overwrite(0, FileHeader.STORE.encode(segment.base()));
+        if (!keepFrames) {
+            store.replaced(FileHeader.SIZE);
+        }
+    }
+}

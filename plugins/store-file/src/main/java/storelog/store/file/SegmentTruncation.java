@@ -1,0 +1,51 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.util.Arrays;
+
+/**
+ * Cutting a partition back to an offset, for a follower whose log diverged from a new leader's:
+ * later segments are deleted, the segment holding the offset is cut at that record's frame and
+ * becomes the active one again. Runs under the partition's lock.
+ */
+final class SegmentTruncation {
+
+    private static final Logger LOG = System.getLogger(SegmentTruncation.class.getName());
+
+    private SegmentTruncation() {
+    }
+
+    static void truncate(PartitionLog log, long from) throws IOException {
+        Segment[] all = log.segments();
+        if (all.length == 0) {
+            return;
+        }
+        all[all.length - 1].flush();
+        int holder = all.length - 1;
+        while (holder > 0 && all[holder].base() > from) {
+            holder--;
+        }
+        int keep = from == all[holder].base() && holder > 0 ? holder : holder + 1;
+        for (int i = all.length - 1; i >= keep; i--) {
+            all[i].forgetFiles();
+            Files.deleteIfExists(all[i].store().path());
+            Files.deleteIfExists(all[i].index().path());
+        }
+        Segment last = all[keep - 1];
+        if (from < last.end()) {
+            IndexEntry cut = last.entry(from);
+            last.store().truncate(cut.position());
+            last.index().truncate(IndexEntry.positionOf(from - last.base()));
+            last.resetCount(from - last.base());
+        }
+        last.unseal();
+        last.store().force();
+        last.index().force();
+        Directories.force(log.dir());
+        LOG.log(Level.WARNING, "partition {0}: truncated to offset {1} ({2} segments removed)", log.key(), from, all.length - keep);
+        log.truncated(Arrays.copyOf(all, keep), from);
+    }
+}

@@ -1,0 +1,87 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import storelog.api.DataType;
+import storelog.api.NewRecord;
+import storelog.api.PartitionKey;
+
+/** Test fixtures: engines over a test's directory, records, and the .txt dumps beside segment files. */
+final class Engines {
+
+    static final PartitionKey KEY = PartitionKey.of("orders");
+
+    private Engines() {
+    }
+
+    static StoreConfig config(Path dir, long maxFileSize, FsyncPolicy fsync) {
+        return new StoreConfig(dir, maxFileSize, fsync, 64);
+    }
+
+    static FileStorageEngine open(Path dir, long maxFileSize, FsyncPolicy fsync) {
+        return FileStorageEngine.open(config(dir, maxFileSize, fsync), ChannelOpener.DEFAULT);
+    }
+
+    static FileStorageEngine open(Path dir) {
+        return open(dir, StoreConfig.DEFAULT_MAX_FILE_SIZE, FsyncPolicy.ALWAYS);
+    }
+
+    static NewRecord text(String s) {
+        return new NewRecord(DataType.STRING, s.getBytes(StandardCharsets.UTF_8), 1_764_230_400_000L);
+    }
+
+    /** A string record of exactly {@code payloadBytes} bytes, recognisable by {@code id}. */
+    static NewRecord sized(long id, int payloadBytes) {
+        String prefix = "r" + id + "-";
+        return text(prefix + "x".repeat(Math.max(0, payloadBytes - prefix.length())));
+    }
+
+    /** Appends {@code n} records "r0".."r(n-1)" one at a time. */
+    static void appendTexts(FileStorageEngine engine, PartitionKey key, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            engine.append(key, List.of(text("r" + i)));
+        }
+    }
+
+    static Path partitionDir(Path dataDir, PartitionKey key) {
+        return key.directoryIn(dataDir);
+    }
+
+    static Path store(Path dataDir, long base) {
+        return SegmentName.storeFile(partitionDir(dataDir, KEY), base);
+    }
+
+    static Path index(Path dataDir, long base) {
+        return SegmentName.indexFile(partitionDir(dataDir, KEY), base);
+    }
+
+    /** Writes {@code <file>.txt} dumps beside every segment file under {@code dir} (the test-data convention). */
+    static void dumpBeside(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(f -> SegmentName.parse(f.getFileName().toString()).isPresent()).toList()) {
+                StringBuilder text = new StringBuilder();
+                SegmentDump.dump(file, text);
+                Files.writeString(file.resolveSibling(file.getFileName() + ".txt"), text);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The segment store files of a partition, by base offset. */
+    static List<Path> storeFiles(Path dataDir, PartitionKey key) throws IOException {
+        try (Stream<Path> files = Files.list(partitionDir(dataDir, key))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".store"))
+                    .sorted((a, b) -> Long.compare(base(a), base(b))).toList();
+        }
+    }
+
+    static long base(Path segmentFile) {
+        return SegmentName.parse(segmentFile.getFileName().toString()).orElseThrow().baseOffset();
+    }
+}
