@@ -30,6 +30,7 @@ final class BufferedFile {
     private volatile long flushed;
     private byte[] buffer;
     private int buffered;
+    private volatile boolean unsynced;
 
     BufferedFile(OpenFiles files, Path path, long sizeOnDisk) {
         this.files = files;
@@ -99,6 +100,7 @@ final class BufferedFile {
         }
         flushed += buffered;
         buffered = 0;
+        unsynced = true;
     }
 
     private void undoPartialWrite(FileChannel channel, IOException cause) throws UnrecoverableWriteException {
@@ -130,12 +132,20 @@ final class BufferedFile {
             handle.channel().truncate(size);
         }
         flushed = size;
+        unsynced = true;
     }
 
-    /** fsync of the file's data (fdatasync), after a flush. */
+    /** fsync of the file's data (fdatasync), unless nothing was written since the last one. */
     void force() throws IOException {
+        if (!unsynced) {
+            return;
+        }
+        unsynced = false;
         try (OpenFiles.Handle handle = handle()) {
             handle.channel().force(false);
+        } catch (IOException e) {
+            unsynced = true;
+            throw e;
         }
     }
 
@@ -162,6 +172,7 @@ final class BufferedFile {
                 at += handle.channel().write(src, at);
             }
         }
+        unsynced = true;
     }
 
     /** The file was replaced on disk (renamed over) with one of {@code size} bytes: reopen it on next use. */

@@ -6,6 +6,10 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import storelog.api.NewRecord;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -23,6 +27,7 @@ import storelog.api.spi.StorageEngine;
 final class FileStorageEngine implements StorageEngine {
 
     private static final Logger LOG = System.getLogger(FileStorageEngine.class.getName());
+    private static final int CLOSE_PARALLELISM = 32;
 
     private final DataDirectory directory;
     private final StoreContext context;
@@ -145,10 +150,7 @@ final class FileStorageEngine implements StorageEngine {
         if (context.flusher() != null) {
             context.flusher().close();
         }
-        boolean clean = true;
-        for (PartitionLog log : partitions.values()) {
-            clean &= log.close();
-        }
+        boolean clean = closeAll();
         context.files().close();
         try {
             if (clean) {
@@ -161,6 +163,27 @@ final class FileStorageEngine implements StorageEngine {
         } finally {
             directory.close();
         }
+    }
+
+    /** Closes every partition, {@value #CLOSE_PARALLELISM} at a time: their fsyncs share journal commits. */
+    private boolean closeAll() {
+        Semaphore slots = new Semaphore(CLOSE_PARALLELISM);
+        AtomicBoolean clean = new AtomicBoolean(true);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (PartitionLog log : partitions.values()) {
+                slots.acquireUninterruptibly();
+                pool.execute(() -> {
+                    try {
+                        if (!log.close()) {
+                            clean.set(false);
+                        }
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        return clean.get();
     }
 
     private void closeResources() {

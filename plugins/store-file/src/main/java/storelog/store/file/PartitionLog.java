@@ -181,7 +181,7 @@ final class PartitionLog {
                 }
             }
         }
-        Segment next = Segment.create(key, dir, base, context.files());
+        Segment next = Segment.create(key, dir, base, context.files(), sync);
         if (sync) {
             Directories.force(dir);
         }
@@ -490,8 +490,7 @@ final class PartitionLog {
             Segment active = active();
             if (loaded && active != null && failure == null) {
                 active.flush();
-                active.store().force();
-                active.index().force();
+                active.store().force(); // the index needs no fsync: the next start's check of it is complete
                 durableMark = mark();
                 if (commits != null) {
                     commits.advance(nextOffset);

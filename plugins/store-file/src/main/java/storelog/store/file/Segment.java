@@ -49,13 +49,13 @@ final class Segment {
         this.indexChecked = !sealed;
     }
 
-    /** Creates the files of a new, empty segment (headers written and forced). */
-    static Segment create(PartitionKey partition, Path dir, long base, OpenFiles files) throws IOException {
+    /** Creates the files of a new, empty segment (headers written, and forced when {@code sync}). */
+    static Segment create(PartitionKey partition, Path dir, long base, OpenFiles files, boolean sync) throws IOException {
         Path storePath = SegmentName.storeFile(dir, base);
         Path indexPath = SegmentName.indexFile(dir, base);
-        writeNewFile(storePath, FileHeader.STORE.encode(base));
+        writeNewFile(storePath, FileHeader.STORE.encode(base), sync);
         try {
-            writeNewFile(indexPath, FileHeader.INDEX.encode(base));
+            writeNewFile(indexPath, FileHeader.INDEX.encode(base), sync);
         } catch (IOException e) {
             Files.deleteIfExists(storePath);
             throw e;
@@ -64,12 +64,14 @@ final class Segment {
                 new BufferedFile(files, indexPath, FileHeader.SIZE), 0, false);
     }
 
-    private static void writeNewFile(Path path, ByteBuffer header) throws IOException {
+    private static void writeNewFile(Path path, ByteBuffer header, boolean sync) throws IOException {
         try (var channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             while (header.hasRemaining()) {
                 channel.write(header);
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         } catch (IOException e) {
             Files.deleteIfExists(path);
             throw e;

@@ -64,7 +64,11 @@ final class SegmentRecovery {
         store.force();
     }
 
-    /** The record count if the segment's files end consistently after a clean shutdown, else -1. */
+    /**
+     * The record count if the segment's files agree after a clean shutdown, else -1: every index
+     * entry intact and chained frame to frame, the last one ending where the store ends, and the last
+     * frame intact. Reads the active index (bounded by one segment) and one frame, no other store data.
+     */
     static long cheapCount(Segment segment) throws IOException {
         BufferedFile store = segment.store();
         BufferedFile index = segment.index();
@@ -75,14 +79,23 @@ final class SegmentRecovery {
             return -1;
         }
         long count = (indexSize - FileHeader.SIZE) / IndexEntry.SIZE;
-        if (count == 0) {
-            return store.flushedSize() == FileHeader.SIZE ? 0 : -1;
+        ByteBuffer entries = ByteBuffer.allocate((int) (count * IndexEntry.SIZE));
+        index.read(FileHeader.SIZE, entries);
+        entries.flip();
+        IndexEntry last = null;
+        long expectedPosition = FileHeader.SIZE;
+        for (int i = 0; i < count; i++) {
+            last = IndexEntry.decode(entries, i * IndexEntry.SIZE, i);
+            if (last == null || last.position() != expectedPosition || last.length() < Frame.HEADER_SIZE) {
+                return -1;
+            }
+            expectedPosition = last.end();
         }
-        ByteBuffer buf = ByteBuffer.allocate(IndexEntry.SIZE);
-        index.read(IndexEntry.positionOf(count - 1), buf);
-        IndexEntry last = IndexEntry.decode(buf.flip(), 0, count - 1);
-        if (last == null || last.end() != store.flushedSize() || last.length() < Frame.HEADER_SIZE) {
+        if (expectedPosition != store.flushedSize()) {
             return -1;
+        }
+        if (last == null) {
+            return 0;
         }
         ByteBuffer frame = ByteBuffer.allocate(last.length());
         store.read(last.position(), frame);

@@ -1,0 +1,280 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static storelog.store.file.Engines.KEY;
+import static storelog.store.file.Engines.text;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import storelog.api.CorruptRecordException;
+import storelog.api.Record;
+import storelog.testkit.TestData;
+
+/**
+ * The shapes a crash or a bad disk leaves files in, each made by hand on a copy of a known good data
+ * directory; then the engine opens it, and exactly the intact records must be there, and the next
+ * append must get the next offset.
+ */
+class CrashShapesTest {
+
+    private Path dir;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        dir = TestData.directory(test);
+    }
+
+    /** Appends {@code n} records "r0".."r(n-1)" (30-byte frames... plus payload) and closes cleanly. */
+    private Path goodData(String name, int n, long maxFileSize) {
+        Path data = dir.resolve(name);
+        try (FileStorageEngine engine = Engines.open(data, maxFileSize, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, n);
+        }
+        return data;
+    }
+
+    @Test
+    void aStoreCutAtEveryBytePositionInsideTheLastFrameKeepsExactlyThePrecedingRecords() throws IOException {
+        Path good = goodData("good", 5, 1 << 20);
+        Path store = Engines.store(good, 0);
+        long end = Files.size(store);
+        long lastFrame = end - (Frame.HEADER_SIZE + "r4".length());
+        for (boolean crashed : new boolean[] {true, false}) {
+            for (long cut = lastFrame; cut < end; cut++) {
+                Path copy = copy(good, dir.resolve("cut"));
+                if (crashed) {
+                    Files.delete(copy.resolve(DataDirectory.CLEAN_MARKER));
+                }
+                truncate(Engines.store(copy, 0), cut);
+                try (FileStorageEngine engine = Engines.open(copy)) {
+                    String at = "cut at " + cut + (crashed ? " after a crash" : " after a clean stop");
+                    assertThat(engine.info(KEY).orElseThrow().nextOffset()).as(at).isEqualTo(4);
+                    assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).as(at).extracting(Record::text)
+                            .containsExactly("r0", "r1", "r2", "r3");
+                    assertThat(engine.append(KEY, List.of(text("next")))).as(at).isEqualTo(4);
+                    assertThat(engine.read(KEY, 4).text()).isEqualTo("next");
+                }
+                assertThat(Files.size(Engines.store(copy, 0))).isEqualTo(lastFrame + Frame.HEADER_SIZE + 4);
+            }
+        }
+        Engines.dumpBeside(dir);
+    }
+
+    enum Garbage { RANDOM, ZEROS, PLAUSIBLE_HEADER }
+
+    @ParameterizedTest
+    @EnumSource(Garbage.class)
+    void aGarbageTailAfterACrashIsCutOff(Garbage kind) throws IOException {
+        Path data = goodData("data", 10, 1 << 20);
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        byte[] garbage = new byte[100];
+        switch (kind) {
+            case RANDOM -> new Random(42).nextBytes(garbage);
+            case ZEROS -> { }
+            case PLAUSIBLE_HEADER -> ByteBuffer.wrap(garbage).putInt(60).putInt(12345).putLong(10);
+        }
+        append(Engines.store(data, 0), garbage);
+        try (FileStorageEngine engine = Engines.open(data)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(10);
+            assertThat(engine.append(KEY, List.of(text("r10")))).isEqualTo(10);
+            assertThat(engine.read(KEY, 0, 20, Long.MAX_VALUE)).extracting(Record::text)
+                    .containsExactlyElementsOf(FileStorageEngineTest.expectedTexts(0, 11));
+        }
+        Engines.dumpBeside(dir);
+    }
+
+    enum IndexDamage { TOO_LONG, TOO_SHORT, TORN_ENTRY, GARBAGE, EMPTY, MISSING, FOREIGN_HEADER }
+
+    @ParameterizedTest
+    @EnumSource(IndexDamage.class)
+    void aDamagedActiveIndexIsRebuiltFromTheStore(IndexDamage damage) throws IOException {
+        for (boolean crashed : new boolean[] {true, false}) {
+            Path data = goodData("data-" + crashed, 20, 1 << 20);
+            if (crashed) {
+                Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+            }
+            damage(Engines.index(data, 0), damage);
+            try (FileStorageEngine engine = Engines.open(data)) {
+                assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(20);
+                assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).extracting(Record::text)
+                        .containsExactlyElementsOf(FileStorageEngineTest.expectedTexts(0, 20));
+                assertThat(engine.append(KEY, List.of(text("r20")))).isEqualTo(20);
+            }
+            assertThat(Files.size(Engines.index(data, 0))).isEqualTo(16 + 21 * 16);
+        }
+        Engines.dumpBeside(dir);
+    }
+
+    @ParameterizedTest
+    @EnumSource(IndexDamage.class)
+    void aDamagedClosedIndexIsRebuiltOnFirstUse(IndexDamage damage) throws IOException {
+        Path data = goodData("data", 30, 400);
+        List<Path> stores = Engines.storeFiles(data, KEY);
+        assertThat(stores).hasSizeGreaterThan(2);
+        long closedBase = Engines.base(stores.get(1));
+        long closedEnd = Engines.base(stores.get(2));
+        damage(Engines.index(data, closedBase), damage);
+        try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.ALWAYS)) {
+            for (long offset = closedBase; offset < closedEnd; offset++) {
+                assertThat(engine.read(KEY, offset).text()).isEqualTo("r" + offset);
+            }
+            assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).hasSize(30);
+        }
+        assertThat(Files.size(Engines.index(data, closedBase))).isEqualTo(16 + (closedEnd - closedBase) * 16);
+        Engines.dumpBeside(dir);
+    }
+
+    @Test
+    void aFlippedBitInAClosedSegmentFailsThatRecordOnlyAndVerifyNamesIt() throws IOException {
+        Path data = goodData("data", 30, 400);
+        List<Path> stores = Engines.storeFiles(data, KEY);
+        Path closed = stores.get(1);
+        long base = Engines.base(closed);
+        long victim = base + 2;
+        long position = framePosition(data, base, victim);
+        flipBit(closed, position + Frame.HEADER_SIZE + 1);
+
+        try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.ALWAYS)) {
+            assertThatThrownBy(() -> engine.read(KEY, victim)).isInstanceOfSatisfying(CorruptRecordException.class, e -> {
+                assertThat(e.file()).isEqualTo(closed);
+                assertThat(e.position()).isEqualTo(position);
+                assertThat(e).hasMessageContaining("record " + victim).hasMessageContaining("CRC");
+            });
+            assertThat(engine.read(KEY, victim - 1).text()).isEqualTo("r" + (victim - 1));
+            assertThat(engine.read(KEY, victim + 1).text()).isEqualTo("r" + (victim + 1));
+            assertThat(engine.read(KEY, 0, (int) victim, Long.MAX_VALUE)).hasSize((int) victim);
+            assertThatThrownBy(() -> engine.read(KEY, 0, 100, Long.MAX_VALUE)).isInstanceOf(CorruptRecordException.class);
+            assertThat(engine.append(KEY, List.of(text("r30")))).isEqualTo(30);
+        }
+        var report = Verifier.verify(data, false);
+        assertThat(report.isClean()).isFalse();
+        assertThat(report.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(closed);
+            assertThat(p.offset()).isEqualTo(victim);
+            assertThat(p.position()).isEqualTo(position);
+            assertThat(p.what()).contains("corrupt");
+        });
+        Engines.dumpBeside(dir);
+    }
+
+    @Test
+    void aFlippedBitInTheMiddleOfTheActiveSegmentIsNotMistakenForATornTail() throws IOException {
+        Path data = goodData("data", 10, 1 << 20);
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        long position = framePosition(data, 0, 4);
+        flipBit(Engines.store(data, 0), position + Frame.HEADER_SIZE);
+        try (FileStorageEngine engine = Engines.open(data)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(10);
+            assertThatThrownBy(() -> engine.read(KEY, 4)).isInstanceOf(CorruptRecordException.class);
+            assertThat(engine.read(KEY, 9).text()).isEqualTo("r9");
+            assertThat(engine.append(KEY, List.of(text("r10")))).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aSegmentWhoseCreationWasCutShortIsCompleted() throws IOException {
+        Path data = goodData("data", 10, 1 << 20);
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        Path partition = Engines.partitionDir(data, KEY);
+        Files.write(SegmentName.storeFile(partition, 10), new byte[] {'S', 'L'}); // crash after 2 header bytes, no index
+        try (FileStorageEngine engine = Engines.open(data)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(10);
+            assertThat(engine.append(KEY, List.of(text("r10")))).isEqualTo(10);
+            assertThat(engine.read(KEY, 10).text()).isEqualTo("r10");
+            assertThat(engine.read(KEY, 3).text()).isEqualTo("r3");
+        }
+        assertThat(Verifier.verify(data, false).isClean()).isTrue();
+    }
+
+    private static void damage(Path index, IndexDamage damage) throws IOException {
+        long size = Files.size(index);
+        switch (damage) {
+            case TOO_LONG -> append(index, new byte[IndexEntry.SIZE * 3]);
+            case TOO_SHORT -> truncate(index, size - IndexEntry.SIZE * 2);
+            case TORN_ENTRY -> truncate(index, size - 5);
+            case GARBAGE -> {
+                byte[] junk = new byte[40];
+                new Random(1).nextBytes(junk);
+                try (FileChannel ch = FileChannel.open(index, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(junk), FileHeader.SIZE + IndexEntry.SIZE);
+                }
+            }
+            case EMPTY -> truncate(index, 0);
+            case MISSING -> Files.delete(index);
+            case FOREIGN_HEADER -> {
+                try (FileChannel ch = FileChannel.open(index, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.allocate(8).putLong(0, 999), 8);
+                }
+            }
+        }
+    }
+
+    /** The store position of {@code offset}'s frame, from the (good) index of segment {@code base}. */
+    private static long framePosition(Path data, long base, long offset) throws IOException {
+        ByteBuffer entry = ByteBuffer.allocate(IndexEntry.SIZE);
+        try (FileChannel ch = FileChannel.open(Engines.index(data, base))) {
+            ch.read(entry, IndexEntry.positionOf(offset - base));
+        }
+        return entry.getLong(0);
+    }
+
+    static void flipBit(Path file, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, position);
+            b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
+            ch.write(b, position);
+        }
+    }
+
+    static void truncate(Path file, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+        }
+    }
+
+    static void append(Path file, byte[] bytes) throws IOException {
+        Files.write(file, bytes, StandardOpenOption.APPEND);
+    }
+
+    /** Copies a data directory to a fresh {@code target}. */
+    static Path copy(Path source, Path target) throws IOException {
+        if (Files.exists(target)) {
+            try (Stream<Path> old = Files.walk(target)) {
+                old.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.delete(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+        try (Stream<Path> all = Files.walk(source)) {
+            for (Path p : all.toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else if (!p.getFileName().toString().equals(DataDirectory.LOCK_FILE)) {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return target;
+    }
+}

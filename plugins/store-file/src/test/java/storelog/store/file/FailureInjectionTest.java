@@ -1,0 +1,159 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static storelog.store.file.Engines.KEY;
+import static storelog.store.file.Engines.text;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.NewRecord;
+import storelog.api.Record;
+import storelog.api.StorageFailedException;
+import storelog.api.StorageFullException;
+import storelog.testkit.TestData;
+
+/** Storage failures injected through the engine's channels (see {@link Faults}). */
+class FailureInjectionTest {
+
+    private Path dir;
+    private final Faults faults = new Faults();
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        dir = TestData.directory(test);
+    }
+
+    private FileStorageEngine open(FsyncPolicy fsync) {
+        return FileStorageEngine.open(Engines.config(dir, 1 << 20, fsync), faults);
+    }
+
+    @Test
+    void aFailedFsyncIsNotAcknowledgedAndThePartitionFailsClosed() {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 3);
+            faults.failForce = true;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("lost")))).isInstanceOf(StorageFailedException.class)
+                    .hasMessageContaining("fsync");
+            faults.failForce = false;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("refused")))).isInstanceOf(StorageFailedException.class)
+                    .hasMessageContaining("refuses writes");
+            assertThat(engine.read(KEY, 2).text()).isEqualTo("r2");
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(3);
+            Engines.appendTexts(engine, storelog.api.PartitionKey.of("other"), 0, 1);
+        }
+        assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).as("a failed partition is no clean shutdown").doesNotExist();
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(3);
+            assertThat(engine.append(KEY, List.of(text("r3")))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void everyAppenderWaitingOnAFailedFsyncFails() throws Exception {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            faults.failForce = true;
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<Long>> appends = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                appends.add(pool.submit(() -> engine.append(KEY, List.of(text("w")))));
+            }
+            for (Future<Long> f : appends) {
+                assertThatThrownBy(f::get).hasCauseInstanceOf(StorageFailedException.class);
+            }
+            pool.shutdown();
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFullDiskFailsTheAppendCleanlyAndAppendsWorkOnceSpaceReturns() throws Exception {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 5);
+            long storeSize = Files.size(Engines.store(dir, 0));
+            long indexSize = Files.size(Engines.index(dir, 0));
+
+            faults.diskFull = true;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("no room"), text("for us"))))
+                    .isInstanceOf(StorageFullException.class).hasMessageContaining("full");
+            assertThat(Files.size(Engines.store(dir, 0))).as("nothing partial in the store").isEqualTo(storeSize);
+            assertThat(Files.size(Engines.index(dir, 0))).as("nothing partial in the index").isEqualTo(indexSize);
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(5);
+
+            faults.diskFull = false;
+            assertThat(engine.append(KEY, List.of(text("r5")))).isEqualTo(5);
+            assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).extracting(Record::text)
+                    .containsExactly("r0", "r1", "r2", "r3", "r4", "r5");
+        }
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aFullDiskWhenANewPartitionStartsLeavesNoPartition() {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            faults.diskFull = true;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("first")))).isInstanceOf(StorageFullException.class);
+            assertThat(engine.info(KEY)).isEmpty();
+            assertThat(engine.partitions()).isEmpty();
+            faults.diskFull = false;
+            assertThat(engine.append(KEY, List.of(text("first")))).isZero();
+        }
+    }
+
+    @Test
+    void underFsyncNeverAFullDiskKeepsAcknowledgedRecordsUntilSpaceReturns() throws Exception {
+        try (FileStorageEngine engine = open(FsyncPolicy.NEVER)) {
+            Engines.appendTexts(engine, KEY, 0, 3);
+            faults.diskFull = true;
+            Engines.appendTexts(engine, KEY, 3, 2); // acknowledged into the buffer
+            byte[] big = new byte[BufferedFile.MAX_BUFFER];
+            assertThatThrownBy(() -> engine.append(KEY, List.of(NewRecord.bytes(big, 0))))
+                    .isInstanceOf(StorageFullException.class);
+            assertThatThrownBy(() -> engine.read(KEY, 4)).isInstanceOf(StorageFullException.class);
+            faults.diskFull = false;
+            assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
+            assertThat(engine.append(KEY, List.of(text("r5")))).isEqualTo(5);
+        }
+        try (FileStorageEngine engine = open(FsyncPolicy.NEVER)) {
+            assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).extracting(Record::text)
+                    .containsExactly("r0", "r1", "r2", "r3", "r4", "r5");
+        }
+    }
+
+    @Test
+    void anIndexWriteIsRetriedBeforeTheAppendFails() {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 2);
+            faults.failIndexWrites.set(Segment.INDEX_WRITE_ATTEMPTS - 1);
+            assertThat(engine.append(KEY, List.of(text("r2")))).isEqualTo(2);
+            assertThat(faults.failIndexWrites.get()).isZero();
+            assertThat(engine.read(KEY, 2).text()).isEqualTo("r2");
+        }
+    }
+
+    @Test
+    void anIndexWriteThatKeepsFailingFailsTheAppendAndLeavesNothingBehind() throws Exception {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 2);
+            long storeSize = Files.size(Engines.store(dir, 0));
+            faults.failIndexWrites.set(Segment.INDEX_WRITE_ATTEMPTS);
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r2")))).isInstanceOf(StorageFailedException.class);
+            assertThat(Files.size(Engines.store(dir, 0))).isEqualTo(storeSize);
+        }
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(2);
+            assertThat(engine.append(KEY, List.of(text("r2")))).isEqualTo(2);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Injected storage failures: a {@link ChannelOpener} whose channels delegate to real ones but fail
+ * fsyncs, report a full disk (after writing half the bytes, as a real short write would), or fail
+ * the next index writes, on demand. Counts fsyncs of store files.
+ */
+final class Faults implements ChannelOpener {
+
+    volatile boolean failForce;
+    volatile boolean diskFull;
+    final AtomicInteger failIndexWrites = new AtomicInteger();
+    final AtomicInteger storeForces = new AtomicInteger();
+
+    @Override
+    public FileChannel open(Path path, OpenOption... options) throws IOException {
+        return new FaultyChannel(FileChannel.open(path, options), path.getFileName().toString().endsWith(".index"));
+    }
+
+    private final class FaultyChannel extends FileChannel {
+        private final FileChannel real;
+        private final boolean index;
+
+        FaultyChannel(FileChannel real, boolean index) {
+            this.real = real;
+            this.index = index;
+        }
+
+        private int write(ByteBuffer src, long position, boolean positional) throws IOException {
+            if (index && failIndexWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("injected index write failure");
+            }
+            if (diskFull) {
+                int half = src.remaining() / 2;
+                ByteBuffer part = src.slice(src.position(), half);
+                if (positional) {
+                    real.write(part, position);
+                } else {
+                    real.write(part);
+                }
+                throw new IOException("No space left on device");
+            }
+            return positional ? real.write(src, position) : real.write(src);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            return write(src, position, true);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return write(src, -1, false);
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            if (failForce) {
+                throw new IOException("injected fsync failure (EIO)");
+            }
+            if (!index) {
+                storeForces.incrementAndGet();
+            }
+            real.force(metaData);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return real.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return real.read(dsts, offset, length);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            throw new UnsupportedOperationException("gathering writes are not used by the engine");
+        }
+
+        @Override
+        public long position() throws IOException {
+            return real.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            real.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return real.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            real.truncate(size);
+            return this;
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return real.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            return real.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return real.read(dst, position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return real.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return real.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return real.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            real.close();
+        }
+    }
+}
