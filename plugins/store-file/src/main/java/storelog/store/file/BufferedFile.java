@@ -3,6 +3,7 @@ package storelog.store.file;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ final class BufferedFile {
 
     static final int INITIAL_BUFFER = 1024;
     static final int MAX_BUFFER = 256 * 1024;
+    /** Attempts at an operation whose channel was closed under it (by another thread's interrupt). */
+    static final int CLOSED_CHANNEL_ATTEMPTS = 5;
 
     private final OpenFiles files;
     private final Path path;
@@ -85,29 +88,28 @@ final class BufferedFile {
         if (buffered == 0) {
             return;
         }
-        try (OpenFiles.Handle handle = handle()) {
-            FileChannel channel = handle.channel();
-            ByteBuffer src = ByteBuffer.wrap(buffer, 0, buffered);
-            long at = flushed;
-            try {
+        ByteBuffer src = ByteBuffer.wrap(buffer, 0, buffered);
+        try {
+            withChannel(channel -> {
+                src.rewind();
+                long at = flushed;
                 while (src.hasRemaining()) {
                     at += channel.write(src, at);
                 }
-            } catch (IOException e) {
-                undoPartialWrite(channel, e);
-                throw e;
-            }
+                return null;
+            });
+        } catch (IOException e) {
+            undoPartialWrite(e);
+            throw e;
         }
         flushed += buffered;
         buffered = 0;
         unsynced = true;
     }
 
-    private void undoPartialWrite(FileChannel channel, IOException cause) throws UnrecoverableWriteException {
+    private void undoPartialWrite(IOException cause) throws UnrecoverableWriteException {
         try {
-            if (channel.size() > flushed) {
-                channel.truncate(flushed);
-            }
+            withChannel(channel -> channel.size() > flushed ? channel.truncate(flushed) : channel);
         } catch (IOException e) {
             cause.addSuppressed(e);
             throw new UnrecoverableWriteException(path, cause);
@@ -128,9 +130,7 @@ final class BufferedFile {
             return;
         }
         buffered = 0;
-        try (OpenFiles.Handle handle = handle()) {
-            handle.channel().truncate(size);
-        }
+        withChannel(channel -> channel.truncate(size));
         flushed = size;
         unsynced = true;
     }
@@ -141,8 +141,11 @@ final class BufferedFile {
             return;
         }
         unsynced = false;
-        try (OpenFiles.Handle handle = handle()) {
-            handle.channel().force(false);
+        try {
+            withChannel(channel -> {
+                channel.force(false);
+                return null;
+            });
         } catch (IOException e) {
             unsynced = true;
             throw e;
@@ -151,8 +154,9 @@ final class BufferedFile {
 
     /** Reads {@code dst.remaining()} bytes from {@code position} of the flushed part. */
     void read(long position, ByteBuffer dst) throws IOException {
-        try (OpenFiles.Handle handle = handle()) {
-            FileChannel channel = handle.channel();
+        int start = dst.position();
+        withChannel(channel -> {
+            dst.position(start);
             long at = position;
             while (dst.hasRemaining()) {
                 int n = channel.read(dst, at);
@@ -161,17 +165,21 @@ final class BufferedFile {
                 }
                 at += n;
             }
-        }
+            return null;
+        });
     }
 
     /** Overwrites flushed bytes in place (repairs only, such as a damaged header). */
     void overwrite(long position, ByteBuffer src) throws IOException {
-        try (OpenFiles.Handle handle = handle()) {
+        int start = src.position();
+        withChannel(channel -> {
+            src.position(start);
             long at = position;
             while (src.hasRemaining()) {
-                at += handle.channel().write(src, at);
+                at += channel.write(src, at);
             }
-        }
+            return null;
+        });
         unsynced = true;
     }
 
@@ -186,6 +194,38 @@ final class BufferedFile {
     void forget() {
         cached = null;
         files.forget(path);
+    }
+
+    /** One I/O operation on the file's channel; every operation here is positional, so repeating it is harmless. */
+    @FunctionalInterface
+    private interface ChannelOperation<T> {
+        T apply(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs {@code operation} on an open channel. A {@link FileChannel} is closed for all its users when
+     * a thread using it is interrupted (a cancelled request, a pool shut down): the operation is then
+     * retried on a freshly opened channel with the interrupt held back, and the interrupt is restored
+     * afterwards, so one interrupted caller never fails the partition or other callers.
+     */
+    private <T> T withChannel(ChannelOperation<T> operation) throws IOException {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try (OpenFiles.Handle handle = handle()) {
+                    return operation.apply(handle.channel());
+                } catch (ClosedChannelException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt == CLOSED_CHANNEL_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private OpenFiles.Handle handle() throws IOException {

@@ -123,7 +123,8 @@ final class FileStorageEngine implements StorageEngine {
 
     private PartitionLog writable(PartitionKey partition) {
         checkOpen();
-        return partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+        PartitionLog log = partitions.get(partition);
+        return log != null ? log : partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
     }
 
     private PartitionLog existing(PartitionKey partition) {

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The background thread of {@code FSYNC=interval|never}: a partition that buffers its first bytes
  * after a flush is scheduled once, {@link FsyncPolicy#flushDelayNanos()} ahead; when due, its
- * buffers are written (and, for interval, forced). Idle partitions cost nothing: there is no
- * periodic scan. Thread-safe.
+ * buffers are written (and, for interval, forced). It also forces segments sealed by a roll, so the
+ * appender does not wait for that fsync. Idle partitions cost nothing: there is no periodic scan.
+ * Thread-safe.
  */
 final class Flusher implements AutoCloseable {
 
@@ -22,7 +23,8 @@ final class Flusher implements AutoCloseable {
     private final DelayQueue<Due> queue = new DelayQueue<>();
     private final Thread thread;
 
-    private record Due(PartitionLog log, long at) implements Delayed {
+    /** What is due: a flush of buffered bytes, or the fsync of a segment sealed by a roll. */
+    private record Due(PartitionLog log, long at, boolean seal) implements Delayed {
         @Override
         public long getDelay(TimeUnit unit) {
             return unit.convert(at - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -42,7 +44,12 @@ final class Flusher implements AutoCloseable {
 
     /** Flush {@code log} once its delay has passed. */
     void schedule(PartitionLog log) {
-        queue.add(new Due(log, System.nanoTime() + delayNanos));
+        queue.add(new Due(log, System.nanoTime() + delayNanos, false));
+    }
+
+    /** Force the segment {@code log} just sealed, now. */
+    void scheduleSealSync(PartitionLog log) {
+        queue.add(new Due(log, System.nanoTime(), true));
     }
 
     private void run() {
@@ -54,8 +61,10 @@ final class Flusher implements AutoCloseable {
                 return;
             }
             try {
-                if (due.log().backgroundFlush()) {
-                    queue.add(new Due(due.log(), System.nanoTime() + RETRY_NANOS));
+                if (due.seal()) {
+                    due.log().syncSealed();
+                } else if (due.log().backgroundFlush()) {
+                    queue.add(new Due(due.log(), System.nanoTime() + RETRY_NANOS, false));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "background flush of partition " + due.log().key() + " failed", e);

@@ -1,6 +1,9 @@
 package storelog.store.file;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import storelog.api.DataType;
 
@@ -24,6 +27,8 @@ final class Frame {
     /** Largest payload the engine stores (the HTTP layer's body limit is far below it). */
     static final int MAX_PAYLOAD = 64 << 20;
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final int CRC_AT = 4;
     private static final int OFFSET_AT = 8;
     private static final int TYPE_AT = 16;
@@ -40,13 +45,12 @@ final class Frame {
     /** Writes a frame at {@code dst[at]}; returns its length. */
     static int encode(byte[] dst, int at, long offset, DataType type, long timestamp, byte[] payload) {
         int length = length(payload.length);
-        ByteBuffer buf = ByteBuffer.wrap(dst, at, length);
-        buf.putInt(at, length);
-        buf.putLong(at + OFFSET_AT, offset);
-        buf.put(at + TYPE_AT, (byte) type.code());
-        buf.putLong(at + TIMESTAMP_AT, timestamp);
+        INT.set(dst, at, length);
+        LONG.set(dst, at + OFFSET_AT, offset);
+        dst[at + TYPE_AT] = (byte) type.code();
+        LONG.set(dst, at + TIMESTAMP_AT, timestamp);
         System.arraycopy(payload, 0, dst, at + HEADER_SIZE, payload.length);
-        buf.putInt(at + CRC_AT, crc(dst, at, length));
+        INT.set(dst, at + CRC_AT, crc(dst, at, length));
         return length;
     }
 

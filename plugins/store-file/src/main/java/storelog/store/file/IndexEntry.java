@@ -1,6 +1,9 @@
 package storelog.store.file;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -27,12 +30,19 @@ record IndexEntry(long position, int length) {
         return FileHeader.SIZE + i * SIZE;
     }
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Writes the entry of slot {@code i} at {@code dst[at]}. */
+    static void encode(byte[] dst, int at, long i, long position, int length) {
+        LONG.set(dst, at, position);
+        INT.set(dst, at + 8, length);
+        INT.set(dst, at + 12, crc(dst, at, i));
+    }
+
     /** Writes this entry as slot {@code i} at {@code dst[at]}. */
     void encode(byte[] dst, int at, long i) {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
-        buf.putLong(at, position);
-        buf.putInt(at + 8, length);
-        buf.putInt(at + 12, crc(dst, at, i));
+        encode(dst, at, i, position, length);
     }
 
     /** The entry of slot {@code i} at {@code buf[at]} (heap buffer), or null when its checksum fails. */
@@ -43,10 +53,13 @@ record IndexEntry(long position, int length) {
         return new IndexEntry(buf.getLong(at), buf.getInt(at + 8));
     }
 
+    /** CRC-32C of the entry's first 12 bytes and the slot; bytes [12, 16) are scratch until the CRC lands there. */
     private static int crc(byte[] entry, int at, long i) {
+        int saved = (int) INT.get(entry, at + 12);
+        INT.set(entry, at + 12, (int) i);
         CRC32C crc = new CRC32C();
-        crc.update(entry, at, 12);
-        crc.update(ByteBuffer.allocate(4).putInt(0, (int) i).array());
+        crc.update(entry, at, SIZE);
+        INT.set(entry, at + 12, saved);
         return (int) crc.getValue();
     }
 

@@ -141,11 +141,11 @@ final class OpenFiles implements AutoCloseable {
             return owner;
         }
 
-        /** Adds a user unless the channel is closed or evicted. */
+        /** Adds a user unless the channel is closed (by eviction, or by an interrupted user) or evicted. */
         boolean tryRetain() {
             while (true) {
                 int r = refs.get();
-                if (r == CLOSED || evicted) {
+                if (r == CLOSED || evicted || !channel.isOpen()) {
                     return false;
                 }
                 if (refs.compareAndSet(r, r + 1)) {

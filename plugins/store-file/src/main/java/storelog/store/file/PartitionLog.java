@@ -48,6 +48,7 @@ final class PartitionLog {
     private volatile StorageFailedException failure;
     private long nextOffset;
     private Mark durableMark = Mark.EMPTY;
+    private Segment sealPending;
     private boolean loaded;
     private boolean dirty;
     private boolean closed;
@@ -87,6 +88,9 @@ final class PartitionLog {
 
     private void load() throws IOException {
         List<Segment> found = SegmentFiles.load(key, dir, context);
+        if (!context.cleanStart() && found.size() >= 2) {
+            found = keepCompleteSealed(found);
+        }
         if (!found.isEmpty()) {
             SegmentRecovery.recoverActive(found.getLast(), context.cleanStart());
         }
@@ -98,6 +102,26 @@ final class PartitionLog {
             commits.advance(nextOffset);
         }
         loaded = true;
+    }
+
+    /**
+     * After a crash, the last sealed segment may have lost its unsynced tail ({@code FSYNC=interval|never}
+     * roll it asynchronously). If it did, the records after the loss cannot stay (offsets must stay
+     * gap-free): the active segment is dropped and the sealed one becomes active, to be cut at its
+     * last intact record.
+     */
+    private List<Segment> keepCompleteSealed(List<Segment> found) throws IOException {
+        Segment sealed = found.get(found.size() - 2);
+        if (SegmentRecovery.isComplete(sealed)) {
+            return found;
+        }
+        Segment dropped = found.getLast();
+        LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
+                + "offset {2} on are gone and the log continues from the last intact record", key, sealed, dropped.base());
+        Files.deleteIfExists(dropped.store().path());
+        Files.deleteIfExists(dropped.index().path());
+        sealed.unseal();
+        return found.subList(0, found.size() - 1);
     }
 
     /** Whether the partition holds at least one segment (it exists). */
@@ -131,13 +155,17 @@ final class PartitionLog {
                 throw new OffsetMismatchException(key, expected, nextOffset);
             }
             long base = nextOffset;
-            Mark start = mark();
+            Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
+            int startSegments = segments.length;
+            long startStore = first == null ? 0 : first.store().size();
+            long startIndex = first == null ? 0 : first.index().size();
+            long startCount = first == null ? 0 : first.count();
             try {
                 for (int i = 0; i < records.size(); i++) {
                     write(base + i, records.get(i));
                 }
             } catch (IOException | RuntimeException e) {
-                throw abandon(start, e);
+                throw abandon(new Mark(startSegments, startStore, startIndex, startCount, base), e);
             }
             nextOffset = end = base + records.size();
             generation = commits == null ? 0 : commits.generation();
@@ -165,13 +193,24 @@ final class PartitionLog {
         active.append(offset, record);
     }
 
-    /** Starts a new segment at {@code base}; the previous active one is flushed, forced and sealed first. */
+    /**
+     * Starts a new segment at {@code base}. The previous active one is flushed and sealed; its fsync
+     * is part of the roll for {@code FSYNC=always} and handed to the {@link Flusher} otherwise, with
+     * at most one sealed segment of a partition waiting for it (an earlier one still waiting is forced
+     * here first). So after any crash only the active and the last sealed segment can be incomplete,
+     * and recovery checks exactly those.
+     */
     private Segment createSegment(long base, Segment previous) throws IOException {
+        boolean always = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS;
         boolean sync = context.config().fsync().mode() != FsyncPolicy.Mode.NEVER;
         if (previous != null) {
             previous.flush();
-            previous.store().force();
-            previous.index().force();
+            if (always) {
+                previous.store().force();
+                previous.index().force();
+            } else if (sealPending != null) {
+                forceSealed(sealPending);
+            }
         } else {
             Path root = context.config().dataDir();
             Files.createDirectories(dir);
@@ -187,6 +226,10 @@ final class PartitionLog {
         }
         if (previous != null) {
             previous.seal();
+            if (!always) {
+                sealPending = previous;
+                context.flusher().scheduleSealSync(this);
+            }
         }
         Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
         grown[grown.length - 1] = next;
@@ -353,6 +396,47 @@ final class PartitionLog {
         return false;
     }
 
+    /** The flusher's fsync of the segment sealed by the last roll ({@code FSYNC=interval|never}). */
+    void syncSealed() {
+        Segment sealed;
+        lock.lock();
+        try {
+            sealed = sealPending;
+        } finally {
+            lock.unlock();
+        }
+        if (sealed == null) {
+            return;
+        }
+        try {
+            sealed.store().force();
+            sealed.index().force();
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                failClosed(e);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            if (sealPending == sealed) {
+                sealPending = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forces a sealed segment now (lock held). */
+    private void forceSealed(Segment sealed) throws IOException {
+        sealed.store().force();
+        sealed.index().force();
+        sealPending = null;
+    }
+
     Record read(long offset) {
         Segment segment = readable(offset, offset);
         try {
@@ -450,6 +534,9 @@ final class PartitionLog {
                 throw new OffsetOutOfRangeException(key, from, nextOffset);
             }
             try {
+                if (sealPending != null) {
+                    forceSealed(sealPending);
+                }
                 SegmentTruncation.truncate(this, from);
             } catch (IOException e) {
                 throw failClosed(e);
@@ -489,6 +576,9 @@ final class PartitionLog {
             closed = true;
             Segment active = active();
             if (loaded && active != null && failure == null) {
+                if (sealPending != null) {
+                    forceSealed(sealPending);
+                }
                 active.flush();
                 active.store().force(); // the index needs no fsync: the next start's check of it is complete
                 durableMark = mark();

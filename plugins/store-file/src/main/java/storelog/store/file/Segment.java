@@ -124,7 +124,7 @@ final class Segment {
         Frame.encode(frame, store.bufferedLength(), offset, record.type(), record.timestamp(), record.payload());
         store.commit(length);
         byte[] entry = index.reserve(IndexEntry.SIZE);
-        new IndexEntry(position, length).encode(entry, index.bufferedLength(), count);
+        IndexEntry.encode(entry, index.bufferedLength(), count, position, length);
         index.commit(IndexEntry.SIZE);
         count++;
     }

@@ -102,6 +102,25 @@ final class SegmentRecovery {
         return Frame.problem(frame.flip(), 0, last.length(), segment.base() + count - 1) == null ? count : -1;
     }
 
+    /**
+     * Whether a sealed segment holds all its records ({@code count}), each present (a corrupt frame
+     * in the middle still counts as present); its index is rebuilt when it disagrees.
+     */
+    static boolean isComplete(Segment sealed) throws IOException {
+        if (cheapCount(sealed) == sealed.count()) {
+            return true;
+        }
+        SegmentScan scan = SegmentScan.of(sealed.store(), sealed.base(), sealed.count());
+        if (scan.entries().size() != sealed.count() || scan.hasTornTail()) {
+            return false;
+        }
+        String mismatch = indexMismatch(sealed.index(), sealed.base(), scan.entries());
+        if (mismatch != null) {
+            writeIndex(sealed, scan.entries(), mismatch);
+        }
+        return true;
+    }
+
     /** Null when a closed segment's index has a good header and exactly {@code count} entries, else what is wrong. */
     static String indexProblem(Segment segment, long count) throws IOException {
         BufferedFile index = segment.index();

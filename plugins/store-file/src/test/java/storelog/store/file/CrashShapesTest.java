@@ -201,6 +201,40 @@ class CrashShapesTest {
         assertThat(Verifier.verify(data, false).isClean()).isTrue();
     }
 
+    @Test
+    void aLastSealedSegmentThatLostItsTailAfterACrashCutsTheLogThere() throws IOException {
+        Path data = goodData("data", 30, 400);
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        List<Path> stores = Engines.storeFiles(data, KEY);
+        Path lastSealed = stores.get(stores.size() - 2);
+        long sealedBase = Engines.base(lastSealed);
+        long cutAt = framePosition(data, sealedBase, sealedBase + 2) + 3; // inside its third record
+        truncate(lastSealed, cutAt);
+
+        try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.NEVER)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("gap-free: cut after the last intact record")
+                    .isEqualTo(sealedBase + 2);
+            assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).extracting(Record::text)
+                    .containsExactlyElementsOf(FileStorageEngineTest.expectedTexts(0, (int) sealedBase + 2));
+            assertThat(engine.append(KEY, List.of(text("next")))).isEqualTo(sealedBase + 2);
+        }
+        assertThat(Engines.storeFiles(data, KEY)).hasSize(stores.size() - 1);
+        assertThat(Verifier.verify(data, false).isClean()).isTrue();
+    }
+
+    @Test
+    void aCompleteLastSealedSegmentWithABrokenIndexKeepsEveryRecord() throws IOException {
+        Path data = goodData("data", 30, 400);
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        List<Path> stores = Engines.storeFiles(data, KEY);
+        long sealedBase = Engines.base(stores.get(stores.size() - 2));
+        Files.delete(Engines.index(data, sealedBase));
+        try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.NEVER)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(30);
+            assertThat(engine.read(KEY, sealedBase).text()).isEqualTo("r" + sealedBase);
+        }
+    }
+
     private static void damage(Path index, IndexDamage damage) throws IOException {
         long size = Files.size(index);
         switch (damage) {

@@ -132,6 +132,24 @@ class FailureInjectionTest {
     }
 
     @Test
+    void anInterruptedCallerNeitherFailsNorBreaksTheFilesForOthers() {
+        for (FsyncPolicy fsync : List.of(FsyncPolicy.ALWAYS, FsyncPolicy.NEVER)) {
+            try (FileStorageEngine engine = FileStorageEngine.open(
+                    Engines.config(dir.resolve(fsync.toString()), 1 << 20, fsync), ChannelOpener.DEFAULT)) {
+                Engines.appendTexts(engine, KEY, 0, 3);
+                Thread.currentThread().interrupt(); // a FileChannel closes itself when used by an interrupted thread
+                assertThat(engine.append(KEY, List.of(text("r3")))).isEqualTo(3);
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+                assertThat(engine.read(KEY, 3).text()).isEqualTo("r3");
+                assertThat(Thread.interrupted()).isTrue();
+                assertThat(engine.append(KEY, List.of(text("r4")))).isEqualTo(4);
+                assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).extracting(Record::text)
+                        .containsExactly("r0", "r1", "r2", "r3", "r4");
+            }
+        }
+    }
+
+    @Test
     void anIndexWriteIsRetriedBeforeTheAppendFails() {
         try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
             Engines.appendTexts(engine, KEY, 0, 2);

@@ -1,0 +1,160 @@
+package storelog.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.DataType;
+import storelog.api.InvalidPartitionKeyException;
+import storelog.api.InvalidRecordException;
+import storelog.api.InvalidSettingException;
+import storelog.api.OffsetOutOfRangeException;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.Settings;
+import storelog.api.UnknownPartitionException;
+import storelog.api.spi.StorageEngine;
+import storelog.testkit.TestData;
+
+/** The use cases over the real file engine, found through ServiceLoader by name as the server does. */
+class LogServiceTest {
+
+    private static final PartitionKey KEY = PartitionKey.of("events");
+    private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+
+    private StorageEngine engine;
+    private LogService log;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        Path dir = TestData.directory(test);
+        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
+        log = new LogService(engine, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void tearDown() {
+        engine.close();
+    }
+
+    @Test
+    void publishedRecordsReadBackWithTypeAndTime() {
+        assertThat(log.publish(KEY, json("{\"a\":1}"))).isZero();
+        assertThat(log.publish(KEY, new Payload(DataType.STRING, utf8("text")))).isEqualTo(1);
+        assertThat(log.publish(KEY, new Payload(DataType.BYTES, new byte[] {1, 2, 3}))).isEqualTo(2);
+
+        Record first = log.read(KEY, 0);
+        assertThat(first.type()).isEqualTo(DataType.JSON);
+        assertThat(first.text()).isEqualTo("{\"a\":1}");
+        assertThat(first.timestamp()).isEqualTo(NOW.toEpochMilli());
+        assertThat(log.read(KEY, 2).payload()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aBatchWithOneBadRecordStoresNothing() {
+        log.publish(KEY, json("1"));
+        List<Payload> batch = List.of(json("{}"), json("{broken"), json("[]"));
+
+        assertThatThrownBy(() -> log.publishBatch(KEY, batch)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageStartingWith("record 1: ");
+        assertThat(log.partitions()).singleElement().extracting(PartitionInfo::nextOffset).isEqualTo(1L);
+        assertThat(log.publishBatch(KEY, List.of(json("{}"), json("[]")))).isEqualTo(1);
+    }
+
+    @Test
+    void batchesMustHoldOneToTenThousandRecords() {
+        assertThatThrownBy(() -> log.publishBatch(KEY, List.of())).isInstanceOf(InvalidRecordException.class);
+        List<Payload> tooMany = new ArrayList<>();
+        for (int i = 0; i <= LogService.MAX_BATCH_RECORDS; i++) {
+            tooMany.add(json("1"));
+        }
+        assertThatThrownBy(() -> log.publishBatch(KEY, tooMany)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("at most 10000");
+    }
+
+    @Test
+    void clientsCannotWriteReservedPartitions() {
+        assertThatThrownBy(() -> log.publish(PartitionKey.of("__gaps"), json("{}")))
+                .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
+    }
+
+    @Test
+    void rangeReadsAndTheirErrors() {
+        for (int i = 0; i < 10; i++) {
+            log.publish(KEY, json(String.valueOf(i)));
+        }
+        assertThat(log.records(KEY, 3, 4)).extracting(Record::text).containsExactly("3", "4", "5", "6");
+        assertThat(log.records(KEY, 10, 4)).isEmpty();
+        assertThatThrownBy(() -> log.records(KEY, 11, 4)).isInstanceOf(OffsetOutOfRangeException.class);
+        assertThatThrownBy(() -> log.records(PartitionKey.of("none"), 0, 4)).isInstanceOf(UnknownPartitionException.class);
+        assertThatThrownBy(() -> log.records(KEY, 0, 0)).isInstanceOf(InvalidRecordException.class);
+    }
+
+    @Test
+    void aWaitingReaderWakesWhenARecordArrives() throws Exception {
+        log.publish(KEY, json("0"));
+        long start = System.nanoTime();
+        CompletableFuture<List<Record>> tail = CompletableFuture.supplyAsync(
+                () -> log.awaitRecords(KEY, 1, 10, Duration.ofSeconds(30)));
+        log.publish(KEY, json("1"));
+
+        assertThat(tail.get(20, TimeUnit.SECONDS)).extracting(Record::text).containsExactly("1");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aWaitingReaderOfANewPartitionWakesOnItsFirstRecord() throws Exception {
+        PartitionKey fresh = PartitionKey.of("fresh");
+        CompletableFuture<List<Record>> tail = CompletableFuture.supplyAsync(
+                () -> log.awaitRecords(fresh, 0, 10, Duration.ofSeconds(30)));
+        log.publish(fresh, json("\"first\""));
+        assertThat(tail.get(20, TimeUnit.SECONDS)).extracting(Record::text).containsExactly("\"first\"");
+    }
+
+    @Test
+    void aWaitingReaderReturnsEmptyAtTheDeadline() {
+        log.publish(KEY, json("0"));
+        long start = System.nanoTime();
+
+        assertThat(log.awaitRecords(KEY, 1, 10, Duration.ofMillis(200))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aReaderBehindTheEndDoesNotWait() {
+        log.publish(KEY, json("0"));
+        assertThat(log.awaitRecords(KEY, 0, 10, Duration.ofHours(1))).hasSize(1);
+    }
+
+    @Test
+    void anUnknownEngineNameIsASettingError() {
+        assertThatThrownBy(() -> PluginRegistry.bootLayer().storageEngine("rocks"))
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+                    assertThat(e.name()).isEqualTo("STORAGE");
+                    assertThat(e.getMessage()).startsWith("STORAGE=rocks: ").contains("found: file");
+                });
+    }
+
+    private static Payload json(String text) {
+        return new Payload(DataType.JSON, utf8(text));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
