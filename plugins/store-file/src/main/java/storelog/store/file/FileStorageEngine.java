@@ -42,8 +42,10 @@ final class FileStorageEngine implements StorageEngine {
     static FileStorageEngine open(StoreConfig config, ChannelOpener opener) {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true);
         OpenFiles files = new OpenFiles(opener, config.maxOpenFiles());
-        Flusher flusher = config.fsync().mode() == FsyncPolicy.Mode.ALWAYS ? null : new Flusher(config.fsync().flushDelayNanos());
-        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, files, flusher, directory.wasClean()));
+        boolean always = config.fsync().mode() == FsyncPolicy.Mode.ALWAYS;
+        Flusher flusher = always ? null : new Flusher(config.fsync().flushDelayNanos());
+        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, files, flusher,
+                always ? StoreContext.newSyncThreads() : null, directory.wasClean()));
         try {
             engine.discover();
         } catch (RuntimeException e) {
@@ -152,6 +154,9 @@ final class FileStorageEngine implements StorageEngine {
             context.flusher().close();
         }
         boolean clean = closeAll();
+        if (context.syncThreads() != null) {
+            context.syncThreads().shutdown();
+        }
         context.files().close();
         try {
             if (clean) {
@@ -190,6 +195,9 @@ final class FileStorageEngine implements StorageEngine {
     private void closeResources() {
         if (context.flusher() != null) {
             context.flusher().close();
+        }
+        if (context.syncThreads() != null) {
+            context.syncThreads().shutdown();
         }
         context.files().close();
         directory.close();

@@ -62,7 +62,7 @@ final class PartitionLog {
         this.key = key;
         this.context = context;
         this.dir = key.directoryIn(context.config().dataDir());
-        this.commits = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS ? new GroupCommitter(this::syncForCommit) : null;
+        this.commits = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS ? new GroupCommitter(this::syncForCommit, context.syncThreads()) : null;
     }
 
     PartitionKey key() {
