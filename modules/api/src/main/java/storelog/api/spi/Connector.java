@@ -34,6 +34,15 @@ public interface Connector extends AutoCloseable {
     /** Starts delivering a topic's messages to {@code handler}, until the subscription is closed. */
     Subscription subscribe(String topic, MessageHandler handler);
 
+    /**
+     * The connector's counters for {@code /metrics}, by snake_case name (for example
+     * {@code published_total}, {@code delivered_total}, {@code handler_failures_total}, {@code queued}).
+     * Thread-safe; a snapshot.
+     */
+    default java.util.Map<String, Long> metrics() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

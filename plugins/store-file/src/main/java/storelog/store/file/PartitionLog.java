@@ -3,6 +3,8 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +46,17 @@ final class PartitionLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final GroupCommitter commits;
     private volatile Segment[] segments = NONE;
-    private volatile long visibleEnd;
+    /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
+    private long visibleEnd;
+    private static final VarHandle VISIBLE_END;
+
+    static {
+        try {
+            VISIBLE_END = MethodHandles.lookup().findVarHandle(PartitionLog.class, "visibleEnd", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile StorageFailedException failure;
     private long nextOffset;
     private Mark durableMark = Mark.EMPTY;
@@ -96,7 +108,7 @@ final class PartitionLog {
         }
         segments = found.toArray(NONE);
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
-        visibleEnd = nextOffset;
+        publish(nextOffset);
         durableMark = mark();
         if (commits != null) {
             commits.advance(nextOffset);
@@ -170,7 +182,7 @@ final class PartitionLog {
             nextOffset = end = base + records.size();
             generation = commits == null ? 0 : commits.generation();
             if (commits == null) {
-                visibleEnd = end;
+                publish(end);
                 scheduleFlush();
             }
         } finally {
@@ -314,7 +326,7 @@ final class PartitionLog {
         lock.lock();
         try {
             durableMark = synced;
-            visibleEnd = Math.max(visibleEnd, synced.nextOffset());
+            publish(Math.max(visibleEnd(), synced.nextOffset()));
         } finally {
             lock.unlock();
         }
@@ -447,7 +459,7 @@ final class PartitionLog {
     }
 
     List<Record> read(long from, int max, long maxBytes) {
-        long visible = visibleEnd;
+        long visible = visibleEnd();
         if (from < 0 || from > visible) {
             throw new OffsetOutOfRangeException(key, from, visible);
         }
@@ -470,7 +482,7 @@ final class PartitionLog {
 
     /** The segment holding {@code offset}, flushed at least up to {@code upTo} (or its own end). */
     private Segment readable(long offset, long upTo) {
-        long visible = visibleEnd;
+        long visible = visibleEnd();
         if (offset < 0 || offset >= visible) {
             throw new OffsetOutOfRangeException(key, offset, visible);
         }
@@ -518,7 +530,7 @@ final class PartitionLog {
             for (Segment s : segments) {
                 bytes += s.store().size();
             }
-            return new PartitionInfo(key, visibleEnd, segments.length, bytes);
+            return new PartitionInfo(key, visibleEnd(), segments.length, bytes);
         } finally {
             lock.unlock();
         }
@@ -550,7 +562,7 @@ final class PartitionLog {
     void truncated(Segment[] remaining, long from) {
         segments = remaining;
         nextOffset = from;
-        visibleEnd = from;
+        publish(from);
         durableMark = mark();
         if (commits != null) {
             commits.rolledBack(new StorageFailedException("records from offset " + from + " of partition " + key
@@ -593,6 +605,15 @@ final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    private long visibleEnd() {
+        return (long) VISIBLE_END.getAcquire(this);
+    }
+
+    /** Makes offsets below {@code end} visible to readers (lock held). */
+    private void publish(long end) {
+        VISIBLE_END.setRelease(this, end);
     }
 
     private Segment active() {

@@ -1,6 +1,8 @@
 package storelog.store.file;
 
 import java.io.EOFException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -29,7 +31,9 @@ final class Segment {
     private final long base;
     private final BufferedFile store;
     private final BufferedFile index;
-    private volatile long count;
+    /** Records in the segment; written under the partition lock with release semantics, read by any thread. */
+    private long count;
+    private static final VarHandle COUNT = varHandle("count");
     private final ReentrantLock indexRepair = new ReentrantLock();
     private volatile boolean sealed;
     private volatile boolean indexChecked;
@@ -44,7 +48,7 @@ final class Segment {
         this.base = base;
         this.store = store;
         this.index = index;
-        this.count = count;
+        COUNT.setRelease(this, count);
         this.sealed = sealed;
         this.indexChecked = !sealed;
     }
@@ -83,12 +87,12 @@ final class Segment {
     }
 
     long count() {
-        return count;
+        return (long) COUNT.getAcquire(this);
     }
 
     /** The offset after the segment's last record. */
     long end() {
-        return base + count;
+        return base + count();
     }
 
     BufferedFile store() {
@@ -105,7 +109,7 @@ final class Segment {
 
     /** Sets the record count after recovery or rollback (partition lock held). */
     void resetCount(long records) {
-        this.count = records;
+        COUNT.setRelease(this, records);
     }
 
     /** Whether a frame of {@code length} bytes may go into this segment without passing {@code maxFileSize}. */
@@ -126,7 +130,7 @@ final class Segment {
         byte[] entry = index.reserve(IndexEntry.SIZE);
         IndexEntry.encode(entry, index.bufferedLength(), count, position, length);
         index.commit(IndexEntry.SIZE);
-        count++;
+        COUNT.setRelease(this, count + 1); // a release store: no full fence per record
     }
 
     /** Hands buffered frames, then their index entries, to the OS. */
@@ -254,9 +258,9 @@ final class Segment {
         indexRepair.lock();
         try {
             if (!indexChecked) {
-                String problem = SegmentRecovery.indexProblem(this, count);
+                String problem = SegmentRecovery.indexProblem(this, count());
                 if (problem != null) {
-                    SegmentRecovery.rebuildIndex(this, count, problem);
+                    SegmentRecovery.rebuildIndex(this, count(), problem);
                     indexRebuilt = true;
                 }
                 indexChecked = true;
@@ -273,7 +277,7 @@ final class Segment {
             if (indexRebuilt) {
                 return false;
             }
-            SegmentRecovery.rebuildIndex(this, count, "an entry failed its checksum");
+            SegmentRecovery.rebuildIndex(this, count(), "an entry failed its checksum");
             indexRebuilt = true;
             return true;
         } finally {
@@ -307,5 +311,13 @@ final class Segment {
     @Override
     public String toString() {
         return store.path().toString();
+    }
+
+    private static VarHandle varHandle(String field) {
+        try {
+            return MethodHandles.lookup().findVarHandle(Segment.class, field, long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }
