@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import storelog.api.InvalidPartitionKeyException;
 import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
@@ -34,6 +35,7 @@ public final class LogService {
     private final StorageEngine engine;
     private final Clock clock;
     private final AppendSignal appends = new AppendSignal();
+    private final AtomicLong highestEpoch = new AtomicLong();
 
     public LogService(StorageEngine engine, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -81,6 +83,43 @@ public final class LogService {
         long base = engine.append(partition, records);
         appends.appended(partition);
         return base;
+    }
+
+    /**
+     * Appends one record as a replica in GoStoreLog's form: at the partition's next offset, internal
+     * partitions included (the leader replicates them too).
+     *
+     * @return its offset
+     */
+    public long appendReplica(PartitionKey partition, Payload payload) {
+        long base = engine.append(partition, List.of(new NewRecord(payload.type(), payload.bytes(), clock.millis())));
+        appends.appended(partition);
+        return base;
+    }
+
+    /**
+     * Appends records replicated from the leader at exactly the leader's offsets.
+     *
+     * @return the partition's next offset afterwards
+     * @throws StaleEpochException              when {@code epoch} is below the highest epoch seen (a deposed leader)
+     * @throws storelog.api.OffsetMismatchException carrying this node's next offset, when {@code offset} is not it
+     */
+    public long appendReplicas(PartitionKey partition, long offset, long epoch, List<NewRecord> records) {
+        long highest = highestEpoch.accumulateAndGet(epoch, Math::max);
+        if (epoch < highest) {
+            throw new StaleEpochException(epoch, highest);
+        }
+        if (records.isEmpty()) {
+            return engine.info(partition).map(PartitionInfo::nextOffset).orElse(0L);
+        }
+        long base = engine.appendAt(partition, offset, records);
+        appends.appended(partition);
+        return base + records.size();
+    }
+
+    /** The highest leader epoch this node has seen in replication. */
+    public long highestEpoch() {
+        return highestEpoch.get();
     }
 
     /** Reads one record (any partition, internal ones included). */

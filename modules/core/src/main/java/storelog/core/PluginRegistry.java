@@ -5,6 +5,7 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import storelog.api.InvalidSettingException;
+import storelog.api.spi.ConnectorProvider;
 import storelog.api.spi.StorageEngineProvider;
 
 /**
@@ -15,6 +16,8 @@ public final class PluginRegistry {
 
     /** The variable naming the storage engine plugin. */
     public static final String STORAGE = "STORAGE";
+    /** The variable naming the connector plugin. */
+    public static final String CONNECTOR = "CONNECTOR";
 
     private PluginRegistry() {
     }
@@ -36,6 +39,15 @@ public final class PluginRegistry {
      */
     public StorageEngineProvider storageEngine(String name) {
         return byName(StorageEngineProvider.class, StorageEngineProvider::name, STORAGE, name);
+    }
+
+    /**
+     * The connector provider called {@code name}.
+     *
+     * @throws InvalidSettingException naming {@code CONNECTOR} and the connectors that exist
+     */
+    public ConnectorProvider connector(String name) {
+        return byName(ConnectorProvider.class, ConnectorProvider::name, CONNECTOR, name);
     }
 
     private <P> P byName(Class<P> spi, Function<P, String> nameOf, String variable, String name) {

@@ -88,6 +88,14 @@ public interface StorageEngine extends AutoCloseable {
      */
     void truncate(PartitionKey partition, long fromOffset);
 
+    /**
+     * The engine's counters and gauges for {@code /metrics}, by snake_case name (for example
+     * {@code fsyncs_total}, {@code open_files}). Thread-safe; a snapshot.
+     */
+    default java.util.Map<String, Long> metrics() {
+        return java.util.Map.of();
+    }
+
     /** Makes everything durable, releases files and marks a clean shutdown. Idempotent. */
     @Override
     void close();

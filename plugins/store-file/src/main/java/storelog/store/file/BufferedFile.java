@@ -146,6 +146,7 @@ final class BufferedFile {
                 channel.force(false);
                 return null;
             });
+            files.metrics().fsyncs.increment();
         } catch (IOException e) {
             unsynced = true;
             throw e;

@@ -75,7 +75,7 @@ final class DataDirectory implements AutoCloseable {
                 throw new StorageFailedException("data directory " + root + " is in use by another StoreLog process");
             }
             Path marker = root.resolve(CLEAN_MARKER);
-            boolean clean = Files.exists(marker);
+            boolean clean = Files.exists(marker) || isEmpty(root);
             if (claim && clean) {
                 Files.delete(marker);
                 Directories.force(root);
@@ -84,6 +84,13 @@ final class DataDirectory implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailedException("cannot open data directory " + root + ": " + e, e);
+        }
+    }
+
+    /** A new data directory (nothing in it but the lock file) has nothing to recover. */
+    private static boolean isEmpty(Path root) throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
         }
     }
 

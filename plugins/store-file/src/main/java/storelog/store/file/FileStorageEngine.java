@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -76,7 +77,9 @@ final class FileStorageEngine implements StorageEngine {
 
     @Override
     public long append(PartitionKey partition, List<NewRecord> records) {
-        return writable(partition).append(-1, records);
+        long base = writable(partition).append(-1, records);
+        count(records);
+        return base;
     }
 
     @Override
@@ -84,7 +87,28 @@ final class FileStorageEngine implements StorageEngine {
         if (expectedOffset < 0) {
             throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");
         }
-        return writable(partition).append(expectedOffset, records);
+        long base = writable(partition).append(expectedOffset, records);
+        count(records);
+        return base;
+    }
+
+    private void count(List<NewRecord> records) {
+        StoreMetrics metrics = context.files().metrics();
+        metrics.appends.increment();
+        metrics.records.add(records.size());
+        long bytes = 0;
+        for (NewRecord r : records) {
+            bytes += r.payload().length;
+        }
+        metrics.bytes.add(bytes);
+    }
+
+    @Override
+    public Map<String, Long> metrics() {
+        StoreMetrics metrics = context.files().metrics();
+        return Map.of("appends_total", metrics.appends.sum(), "records_appended_total", metrics.records.sum(),
+                "bytes_appended_total", metrics.bytes.sum(), "fsyncs_total", metrics.fsyncs.sum(),
+                "open_files", (long) context.files().openCount(), "partitions", (long) partitions.size());
     }
 
     @Override

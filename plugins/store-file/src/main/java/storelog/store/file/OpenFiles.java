@@ -24,6 +24,7 @@ final class OpenFiles implements AutoCloseable {
 
     private final ChannelOpener opener;
     private final int capacity;
+    private final StoreMetrics metrics = new StoreMetrics();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
     private boolean closed;
@@ -64,6 +65,11 @@ final class OpenFiles implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The engine's I/O counters (kept here because every file operation passes through this class). */
+    StoreMetrics metrics() {
+        return metrics;
     }
 
     /** How many files are open now. */

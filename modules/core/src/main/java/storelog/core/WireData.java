@@ -1,0 +1,85 @@
+package storelog.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import storelog.api.DataType;
+import storelog.api.InvalidRecordException;
+
+/**
+ * The {@code data} field of GoStoreLog's wire format, captured while parsing (its type may come
+ * later in the object) and turned into stored bytes once the type is known:
+ * <ul>
+ *   <li>type 0 (JSON): any JSON value, stored as its compact JSON text;</li>
+ *   <li>type 1 (bytes): a base64 string (standard alphabet), stored decoded;</li>
+ *   <li>type 2 (string): a JSON string, stored as UTF-8.</li>
+ * </ul>
+ * Exactly one of {@code text} (the value was a JSON string) and {@code json} (any other value, as
+ * JSON text) is set.
+ */
+record WireData(String text, byte[] json) {
+
+    /** Captures the value at the parser's current token (and its children). */
+    static WireData capture(JsonParser parser, JsonFactory factory) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_STRING) {
+            return new WireData(parser.getText(), null);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        try (JsonGenerator generator = factory.createGenerator(out)) {
+            generator.copyCurrentStructureExact(parser);
+        }
+        return new WireData(null, out.toByteArray());
+    }
+
+    /** The stored bytes for {@code type}. */
+    Payload toPayload(DataType type) {
+        return new Payload(type, switch (type) {
+            case JSON -> text != null ? quoted(text) : json;
+            case BYTES -> base64(requireText(type));
+            case STRING -> requireText(type).getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    private String requireText(DataType type) {
+        if (text == null) {
+            throw new InvalidRecordException("data must be a JSON string for data_type " + type.code()
+                    + (type == DataType.BYTES ? " (base64 of the bytes)" : ""));
+        }
+        return text;
+    }
+
+    private static byte[] base64(String text) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException("data is not valid base64 (standard alphabet) for data_type 1: " + e.getMessage());
+        }
+    }
+
+    private static byte[] quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,246 @@
+package storelog.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import storelog.api.DataType;
+import storelog.api.InvalidRecordException;
+import storelog.api.NewRecord;
+import storelog.api.PartitionKey;
+
+/**
+ * GoStoreLog's JSON wire format and StoreLog's extensions to it, parsed in one streaming pass:
+ * <pre>
+ * publish (and connector message, and /replicate's GoStoreLog form):
+ *   {"data": &lt;value&gt;, "data_type": 0|1|2, "partition_key": "&lt;key&gt;"}
+ * batch:
+ *   {"partition_key": "&lt;key&gt;", "records": [{"data": &lt;value&gt;, "data_type": t}, ...]}
+ * replicate, offset-carrying form (node to node; data is base64 of the stored bytes):
+ *   {"partition_key": k, "offset": n, "epoch": e, "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
+ * </pre>
+ * Unknown fields are ignored (GoStoreLog's decoder did the same); a missing {@code data_type} means 0,
+ * as it did in GoStoreLog. Nesting deeper than the configured depth is refused before it costs
+ * anything. Thread-safe (immutable).
+ */
+public final class WireFormat {
+
+    /** Default deepest JSON nesting accepted in a request. */
+    public static final int DEFAULT_MAX_DEPTH = 64;
+
+    private final JsonFactory factory;
+    private final int maxDepth;
+
+    public WireFormat(int maxDepth) {
+        this.maxDepth = maxDepth;
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .build();
+    }
+
+    /** A parsed publish message. */
+    public record PublishMessage(PartitionKey partition, Payload payload) {
+    }
+
+    /** A parsed batch. */
+    public record BatchMessage(PartitionKey partition, List<Payload> payloads) {
+    }
+
+    /** A parsed offset-carrying replication request. */
+    public record ReplicaBatch(PartitionKey partition, long offset, long epoch, List<NewRecord> records) {
+    }
+
+    /** The body of {@code /publish} or a connector message. */
+    public PublishMessage publish(byte[] json) {
+        return parse(json, parser -> {
+            Fields f = fields(parser, false);
+            return f.publishMessage();
+        });
+    }
+
+    /** The body of {@code /publish/batch}. */
+    public BatchMessage batch(byte[] json) {
+        return parse(json, parser -> {
+            Fields f = fields(parser, false);
+            if (f.records == null) {
+                throw missing("records");
+            }
+            return new BatchMessage(f.partition(), f.payloads);
+        });
+    }
+
+    /**
+     * The body of {@code /replicate}: either GoStoreLog's form (a {@link PublishMessage}) or the
+     * offset-carrying form (a {@link ReplicaBatch}), told apart by the {@code offset} field.
+     */
+    public Object replicate(byte[] json) {
+        return parse(json, parser -> {
+            Fields f = fields(parser, true);
+            if (f.offset == null) {
+                return f.publishMessage();
+            }
+            if (f.replicas == null) {
+                throw missing("records");
+            }
+            return new ReplicaBatch(f.partition(), f.offset, f.epoch == null ? 0 : f.epoch, f.replicas);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Body<T> {
+        T read(JsonParser parser) throws IOException;
+    }
+
+    private <T> T parse(byte[] json, Body<T> body) {
+        try (JsonParser parser = factory.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadRequestException("invalid_json", "the body must be a JSON object");
+            }
+            T result = body.read(parser);
+            if (parser.nextToken() != null) {
+                throw new BadRequestException("invalid_json", "unexpected data after the JSON object");
+            }
+            return result;
+        } catch (StreamConstraintsException e) {
+            throw new BadRequestException("json_too_deep", "the JSON nests deeper than " + maxDepth + " levels");
+        } catch (IOException e) {
+            throw new BadRequestException("invalid_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** The fields of one object; the parser is on its START_OBJECT and ends on its END_OBJECT. */
+    private Fields fields(JsonParser parser, boolean replica) throws IOException {
+        Fields f = new Fields();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "data" -> f.data = WireData.capture(parser, factory);
+                case "data_type" -> f.dataType = integer(parser, name);
+                case "partition_key" -> f.key = string(parser, name);
+                case "offset" -> f.offset = longValue(parser, name);
+                case "epoch" -> f.epoch = longValue(parser, name);
+                case "timestamp" -> f.timestamp = longValue(parser, name);
+                case "records" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw wrongType("records", "an array");
+                    }
+                    readRecords(parser, f, replica);
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        return f;
+    }
+
+    private void readRecords(JsonParser parser, Fields f, boolean replica) throws IOException {
+        f.records = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                throw wrongType("records[" + f.records.size() + "]", "an object");
+            }
+            f.records.add(fields(parser, false));
+        }
+        f.payloads = new ArrayList<>(f.records.size());
+        f.replicas = replica ? new ArrayList<>(f.records.size()) : null;
+        for (int i = 0; i < f.records.size(); i++) {
+            Fields r = f.records.get(i);
+            try {
+                if (replica) {
+                    f.replicas.add(r.storedRecord());
+                } else {
+                    f.payloads.add(r.payload());
+                }
+            } catch (InvalidRecordException | BadRequestException e) {
+                throw new InvalidRecordException("record " + i + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static int integer(JsonParser parser, String name) throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
+            throw wrongType(name, "a whole number");
+        }
+        return parser.getIntValue();
+    }
+
+    private static long longValue(JsonParser parser, String name) throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw wrongType(name, "a whole number");
+        }
+        return parser.getLongValue();
+    }
+
+    private static String string(JsonParser parser, String name) throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            throw wrongType(name, "a string");
+        }
+        return parser.getText();
+    }
+
+    private static BadRequestException wrongType(String field, String expected) {
+        return new BadRequestException("invalid_field", "\"" + field + "\" must be " + expected);
+    }
+
+    private static BadRequestException missing(String field) {
+        return new BadRequestException("missing_field", "\"" + field + "\" is required");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The fields seen in one object. */
+    private static final class Fields {
+        WireData data;
+        Integer dataType;
+        String key;
+        Long offset;
+        Long epoch;
+        Long timestamp;
+        List<Fields> records;
+        List<Payload> payloads;
+        List<NewRecord> replicas;
+
+        PartitionKey partition() {
+            if (key == null) {
+                throw missing("partition_key");
+            }
+            return PartitionKey.of(key);
+        }
+
+        Payload payload() {
+            if (data == null) {
+                throw missing("data");
+            }
+            return data.toPayload(DataType.fromCode(dataType == null ? 0 : dataType));
+        }
+
+        /** A replicated record: data is base64 of the exact stored bytes, the timestamp is the leader's. */
+        NewRecord storedRecord() {
+            if (data == null || data.text() == null) {
+                throw new InvalidRecordException("data must be base64 of the stored bytes");
+            }
+            byte[] stored;
+            try {
+                stored = Base64.getDecoder().decode(data.text());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRecordException("data is not valid base64: " + e.getMessage());
+            }
+            return new NewRecord(DataType.fromCode(dataType == null ? 0 : dataType), stored, timestamp == null ? 0 : timestamp);
+        }
+
+        PublishMessage publishMessage() {
+            return new PublishMessage(partition(), payload());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package storelog.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ErrorHandler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import storelog.api.CorruptRecordException;
+import storelog.api.InvalidPartitionKeyException;
+import storelog.api.InvalidRecordException;
+import storelog.api.OffsetMismatchException;
+import storelog.api.OffsetOutOfRangeException;
+import storelog.api.StorageFailedException;
+import storelog.api.StorageFullException;
+import storelog.api.StoreLogException;
+import storelog.api.UnknownPartitionException;
+import storelog.core.BadRequestException;
+import storelog.core.StaleEpochException;
+
+/**
+ * The one error mapper: every failure becomes {@code {"error": "<sentence>", "code": "<code>"}} with
+ * the status API.md gives it. An unexpected exception is a 500, logged once with its stack, and the
+ * server keeps serving (GoStoreLog's panic-recovery middleware).
+ */
+final class ErrorMapper implements ErrorHandler<Throwable> {
+
+    private static final Logger LOG = System.getLogger(ErrorMapper.class.getName());
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res, Throwable error) {
+        if (res.isSent()) {
+            LOG.log(Level.WARNING, "failure after the response to " + req.prologue() + " was sent", error);
+            return;
+        }
+        res.status(status(error));
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        if (error instanceof HttpException http) {
+            Json.send(res, http.status(), json -> write(json, http.getMessage(), codeOf(http.status()), null));
+            return;
+        }
+        if (!(error instanceof StoreLogException known)) {
+            LOG.log(Level.ERROR, "unexpected failure handling " + req.prologue(), error);
+            Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
+                    json -> write(json, "internal error: " + error.getClass().getSimpleName(), "internal_error", null));
+            return;
+        }
+        if (known instanceof CorruptRecordException) {
+            LOG.log(Level.ERROR, known.getMessage());
+        }
+        Json.send(res, status(error), json -> write(json, known.getMessage(), known.code(), extra -> {
+            if (known instanceof OffsetMismatchException m) {
+                extra.writeNumberField("next_offset", m.nextOffset());
+            } else if (known instanceof OffsetOutOfRangeException o) {
+                extra.writeNumberField("next_offset", o.nextOffset());
+            } else if (known instanceof StaleEpochException s) {
+                extra.writeNumberField("epoch", s.highest());
+            }
+        }));
+    }
+
+    private static void write(com.fasterxml.jackson.core.JsonGenerator json, String message, String code, Json.Body extra)
+            throws java.io.IOException {
+        json.writeStartObject();
+        json.writeStringField("error", message == null ? "error" : message);
+        json.writeStringField("code", code);
+        if (extra != null) {
+            extra.write(json);
+        }
+        json.writeEndObject();
+    }
+
+    /** The status of a failure (API.md §3). */
+    static Status status(Throwable error) {
+        if (error instanceof HttpException http) {
+            return http.status();
+        }
+        if (error instanceof BadRequestException || error instanceof InvalidRecordException
+                || error instanceof InvalidPartitionKeyException) {
+            return Status.BAD_REQUEST_400;
+        }
+        if (error instanceof UnknownPartitionException || error instanceof OffsetOutOfRangeException) {
+            return Status.NOT_FOUND_404;
+        }
+        if (error instanceof OffsetMismatchException || error instanceof StaleEpochException) {
+            return Status.CONFLICT_409;
+        }
+        if (error instanceof StorageFullException) {
+            return Status.INSUFFICIENT_STORAGE_507;
+        }
+        if (error instanceof StorageFailedException) {
+            return Status.SERVICE_UNAVAILABLE_503;
+        }
+        return Status.INTERNAL_SERVER_ERROR_500;
+    }
+
+    /** A code for a status raised by Helidon itself. */
+    static String codeOf(Status status) {
+        return switch (status.code()) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 505 -> "http_version_not_supported";
+            default -> status.code() >= 500 ? "internal_error" : "http_" + status.code();
+        };
+    }
+}

@@ -1,0 +1,123 @@
+package storelog.http;
+
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Request counters and latency histograms per endpoint, and record counters, written in the
+ * Prometheus text format. A filter times every request; handlers add what they stored or read.
+ * Thread-safe; updates are contention-free ({@link LongAdder}).
+ */
+final class HttpMetrics implements Filter {
+
+    /** Histogram bucket bounds, seconds. */
+    private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+    private static final Set<String> ENDPOINTS = Set.of("/publish", "/publish/batch", "/read", "/records", "/partitions",
+            "/status", "/gaps", "/replicate", "/health", "/health/live", "/health/ready", "/metrics");
+
+    private final ConcurrentMap<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final LongAdder recordsPublished = new LongAdder();
+    private final LongAdder bytesPublished = new LongAdder();
+    private final LongAdder recordsRead = new LongAdder();
+
+    private static final class Histogram {
+        final LongAdder[] buckets = new LongAdder[BUCKETS.length];
+        final LongAdder count = new LongAdder();
+        final LongAdder sumNanos = new LongAdder();
+
+        Histogram() {
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = new LongAdder();
+            }
+        }
+
+        void record(long nanos) {
+            double seconds = nanos / 1e9;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                if (seconds <= BUCKETS[i]) {
+                    buckets[i].increment();
+                    break;
+                }
+            }
+            count.increment();
+            sumNanos.add(nanos);
+        }
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        try {
+            chain.proceed();
+        } finally {
+            String path = req.path().path();
+            String endpoint = ENDPOINTS.contains(path) ? path : "other";
+            requests.computeIfAbsent(endpoint + "\0" + res.status().code(), k -> new LongAdder()).increment();
+            latency.computeIfAbsent(endpoint, k -> new Histogram()).record(System.nanoTime() - start);
+        }
+    }
+
+    void published(long records, long bytes) {
+        recordsPublished.add(records);
+        bytesPublished.add(bytes);
+    }
+
+    void read(long records) {
+        recordsRead.add(records);
+    }
+
+    /** The HTTP series and record counters in Prometheus text format. */
+    void write(StringBuilder out) {
+        out.append("# HELP storelog_http_requests_total HTTP requests by endpoint and status.\n");
+        out.append("# TYPE storelog_http_requests_total counter\n");
+        new TreeMap<>(requests).forEach((key, n) -> {
+            String[] parts = key.split("\0");
+            out.append("storelog_http_requests_total{endpoint=\"").append(parts[0]).append("\",status=\"")
+                    .append(parts[1]).append("\"} ").append(n.sum()).append('\n');
+        });
+        out.append("# HELP storelog_http_request_duration_seconds HTTP request latency by endpoint.\n");
+        out.append("# TYPE storelog_http_request_duration_seconds histogram\n");
+        new TreeMap<>(latency).forEach((endpoint, h) -> {
+            long cumulative = 0;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += h.buckets[i].sum();
+                out.append("storelog_http_request_duration_seconds_bucket{endpoint=\"").append(endpoint).append("\",le=\"")
+                        .append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
+            }
+            long count = h.count.sum();
+            out.append("storelog_http_request_duration_seconds_bucket{endpoint=\"").append(endpoint)
+                    .append("\",le=\"+Inf\"} ").append(count).append('\n');
+            out.append("storelog_http_request_duration_seconds_sum{endpoint=\"").append(endpoint).append("\"} ")
+                    .append(h.sumNanos.sum() / 1e9).append('\n');
+            out.append("storelog_http_request_duration_seconds_count{endpoint=\"").append(endpoint).append("\"} ")
+                    .append(count).append('\n');
+        });
+        counter(out, "storelog_records_published_total", "Records stored by publish and batch requests.", recordsPublished.sum());
+        counter(out, "storelog_bytes_published_total", "Payload bytes stored by publish and batch requests.", bytesPublished.sum());
+        counter(out, "storelog_records_read_total", "Records returned by read requests.", recordsRead.sum());
+    }
+
+    /** Series of a plugin or component: names ending in {@code _total} are counters, the rest gauges. */
+    static void write(StringBuilder out, String prefix, Map<String, Long> values) {
+        new TreeMap<>(values).forEach((name, value) -> {
+            String metric = prefix + name;
+            out.append("# TYPE ").append(metric).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
+            out.append(metric).append(' ').append(value).append('\n');
+        });
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+}

@@ -1,0 +1,85 @@
+package storelog.http;
+
+import io.helidon.http.HttpException;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import storelog.api.PartitionKey;
+import storelog.core.BadRequestException;
+
+/** Reading requests within their limits: the body (type, size) and query parameters. */
+final class Requests {
+
+    private Requests() {
+    }
+
+    /**
+     * The request body: JSON (or no content type), at most {@code limits.maxBodyBytes()}.
+     *
+     * @throws HttpException 415 for another content type, 413 for a larger body
+     */
+    static byte[] jsonBody(ServerRequest req, HttpLimits limits) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isPresent() && !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
+            throw new HttpException("the body must be application/json, not " + type.get().text(), Status.UNSUPPORTED_MEDIA_TYPE_415, true);
+        }
+        long max = limits.maxBodyBytes();
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > max) {
+            throw tooLarge(max);
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (body.length > max) {
+                throw tooLarge(max);
+            }
+            if (body.length == 0) {
+                throw new BadRequestException("invalid_json", "the request has no body");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static HttpException tooLarge(long max) {
+        return new HttpException("the request body is larger than " + max + " bytes (MAX_BODY_BYTES)",
+                Status.REQUEST_ENTITY_TOO_LARGE_413, true);
+    }
+
+    /** The partition named by the {@code partition} query parameter. */
+    static PartitionKey partition(ServerRequest req) {
+        return PartitionKey.of(required(req, "partition"));
+    }
+
+    static String required(ServerRequest req, String name) {
+        return req.query().first(name).asOptional()
+                .orElseThrow(() -> new BadRequestException("missing_parameter", "query parameter \"" + name + "\" is required"));
+    }
+
+    /** A whole-number query parameter in {@code [min, max]}, or {@code fallback} when absent. */
+    static long number(ServerRequest req, String name, long fallback, long min, long max) {
+        Optional<String> raw = req.query().first(name).asOptional();
+        if (raw.isEmpty()) {
+            if (fallback < min) {
+                throw new BadRequestException("missing_parameter", "query parameter \"" + name + "\" is required");
+            }
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.get().strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadRequestException("invalid_parameter", "query parameter \"" + name + "\" must be a whole number from "
+                + min + " to " + max + ", not \"" + raw.get() + "\"");
+    }
+}

@@ -1,0 +1,138 @@
+package storelog.http;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import storelog.core.ClusterView;
+import storelog.core.LogService;
+import storelog.core.PluginsInUse;
+import storelog.core.WireFormat;
+
+/**
+ * StoreLog's HTTP API (API.md §3) for a Helidon SE {@link HttpRouting}: register it with
+ * {@link #route(HttpRouting.Builder)} and give the listener {@link #directHandlers()}, so that even
+ * errors Helidon answers itself (a body over the limit, a malformed request line) carry the JSON error
+ * body. Thread-safe once built.
+ */
+public final class StoreLogHttp {
+
+    private final LogService log;
+    private final ClusterView cluster;
+    private final PluginsInUse plugins;
+    private final HttpLimits limits;
+    private final ClusterSecret secret;
+    private final Map<String, Supplier<Map<String, Long>>> metricSources;
+    private final BooleanSupplier ready;
+    private final HttpMetrics metrics = new HttpMetrics();
+
+    private StoreLogHttp(Builder b) {
+        this.log = Objects.requireNonNull(b.log, "log");
+        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+        this.plugins = Objects.requireNonNull(b.plugins, "plugins");
+        this.limits = b.limits;
+        this.secret = new ClusterSecret(b.secret);
+        this.metricSources = Map.copyOf(b.metricSources);
+        this.ready = b.ready;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Adds every endpoint, the metrics filter, the error mapper and the JSON 404 to {@code routing}. */
+    public void route(HttpRouting.Builder routing) {
+        WireFormat wire = new WireFormat(limits.maxJsonDepth());
+        routing.addFilter(metrics);
+        new PublishRoutes(log, wire, limits, metrics).register(routing);
+        new ReadRoutes(log, limits, metrics).register(routing);
+        new NodeRoutes(log, cluster, plugins, wire, limits, secret).register(routing);
+        new ObserveRoutes(metrics, metricSources, ready).register(routing);
+        routing.any((req, res) -> Json.sendError(res, Status.NOT_FOUND_404,
+                "no endpoint " + req.prologue().method().text() + " " + req.path().path(), "not_found"));
+        routing.error(Throwable.class, new ErrorMapper());
+    }
+
+    /** Handlers for errors Helidon answers before routing: the same JSON error body. */
+    public DirectHandlers directHandlers() {
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, (request, eventType, status, headers, message) -> {
+                String text = status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
+                        ? "the request body is larger than " + limits.maxBodyBytes() + " bytes (MAX_BODY_BYTES)"
+                        : message == null || message.isBlank() ? status.reasonPhrase() : message;
+                return DirectHandler.TransportResponse.builder()
+                        .status(status)
+                        .headers(headers)
+                        .header(HeaderValues.CONTENT_TYPE_JSON)
+                        .keepAlive(eventType.keepAlive())
+                        .entity(Json.error(text, ErrorMapper.codeOf(status), null))
+                        .build();
+            });
+        }
+        return handlers.build();
+    }
+
+    /** Builds a {@link StoreLogHttp}. */
+    public static final class Builder {
+        private LogService log;
+        private ClusterView cluster;
+        private PluginsInUse plugins;
+        private HttpLimits limits = HttpLimits.defaults();
+        private Optional<String> secret = Optional.empty();
+        private final Map<String, Supplier<Map<String, Long>>> metricSources = new LinkedHashMap<>();
+        private BooleanSupplier ready = () -> true;
+
+        private Builder() {
+        }
+
+        public Builder log(LogService log) {
+            this.log = log;
+            return this;
+        }
+
+        public Builder cluster(ClusterView cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        public Builder plugins(PluginsInUse plugins) {
+            this.plugins = plugins;
+            return this;
+        }
+
+        public Builder limits(HttpLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** {@code CLUSTER_SECRET}; empty means node-to-node endpoints are open. */
+        public Builder clusterSecret(Optional<String> secret) {
+            this.secret = secret;
+            return this;
+        }
+
+        /** Adds counters to {@code /metrics}, each name prefixed with {@code prefix}. */
+        public Builder metrics(String prefix, Supplier<Map<String, Long>> source) {
+            metricSources.put(prefix, source);
+            return this;
+        }
+
+        /** Readiness for {@code /health/ready}. */
+        public Builder ready(BooleanSupplier ready) {
+            this.ready = ready;
+            return this;
+        }
+
+        public StoreLogHttp build() {
+            return new StoreLogHttp(this);
+        }
+    }
+}

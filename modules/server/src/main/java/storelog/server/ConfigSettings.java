@@ -1,0 +1,48 @@
+package storelog.server;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import storelog.api.Settings;
+
+/**
+ * {@link Settings} from Helidon Config with the precedence of API.md §2: system property, then
+ * environment variable, then the config file, then the default. Keys are the variable names
+ * ({@code DATA_DIR: /var/lib/storelog} in YAML, {@code -DDATA_DIR=...}).
+ *
+ * <p>The file is {@code storelog.config} (system property) or {@code STORELOG_CONFIG} when set,
+ * else {@code <storelog.home>/conf/storelog.yaml}, else {@code conf/storelog.yaml}; it is optional.
+ */
+final class ConfigSettings {
+
+    private ConfigSettings() {
+    }
+
+    static Settings load() {
+        Path file = configFile();
+        Config.Builder builder = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.systemProperties())
+                .addSource(ConfigSources.environmentVariables());
+        if (Files.isRegularFile(file)) {
+            builder.addSource(ConfigSources.file(file));
+        }
+        Config config = builder.build();
+        return name -> {
+            Optional<String> value = config.get(name).asString().asOptional();
+            return value.isPresent() ? value : Optional.empty();
+        };
+    }
+
+    static Path configFile() {
+        String explicit = System.getProperty("storelog.config", System.getenv("STORELOG_CONFIG"));
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String home = System.getProperty("storelog.home");
+        return home != null ? Path.of(home, "conf", "storelog.yaml") : Path.of("conf", "storelog.yaml");
+    }
+}

@@ -1,0 +1,31 @@
+package storelog.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import storelog.core.PluginRegistry;
+
+/** {@code storelog dump <segment.store|segment.index>}: one line per record or entry, with its checks. */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = "Print one segment file, one line per record: offset, position, type, size, crc status, payload.")
+final class DumpCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "a segment_<base>.store or segment_<base>.index file")
+    Path file;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var settings = ConfigSettings.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PluginRegistry.bootLayer().storageEngine(settings.string(PluginRegistry.STORAGE, "file")).dump(file, out);
+        out.flush();
+        return 0;
+    }
+}

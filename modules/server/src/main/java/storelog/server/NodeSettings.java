@@ -1,0 +1,48 @@
+package storelog.server;
+
+import java.util.Optional;
+import storelog.api.InvalidSettingException;
+import storelog.api.Settings;
+import storelog.core.PluginRegistry;
+import storelog.http.HttpLimits;
+
+/**
+ * The node's own settings (API.md §2), validated up front so a bad value stops start-up before
+ * anything is opened. Plugins read and validate their own variables from the same {@link Settings}.
+ *
+ * @param nodeId    {@code NODE_ID}
+ * @param httpHost  {@code HTTP_HOST}: interface the HTTP server binds (default all)
+ * @param httpPort  {@code HTTP_PORT}: 0 picks a free port
+ * @param advertise host other nodes and clients reach this node by ({@code ADVERTISE_ADDR}'s host)
+ * @param storage   {@code STORAGE}: storage engine plugin
+ * @param connector {@code CONNECTOR}: connector plugin
+ * @param topic     {@code CONNECTOR_TOPIC}
+ * @param secret    {@code CLUSTER_SECRET}
+ * @param limits    request limits ({@code MAX_BODY_BYTES}, {@code MAX_JSON_DEPTH}, {@code MAX_WAIT_MS})
+ */
+record NodeSettings(String nodeId, String httpHost, int httpPort, String advertise, String storage, String connector,
+                    String topic, Optional<String> secret, HttpLimits limits) {
+
+    static NodeSettings from(Settings s) {
+        String advertiseAddr = s.string("ADVERTISE_ADDR", "127.0.0.1:7946");
+        int colon = advertiseAddr.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new InvalidSettingException("ADVERTISE_ADDR", advertiseAddr, "expected host:port");
+        }
+        String nodeId = s.string("NODE_ID", "node1");
+        if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new InvalidSettingException("NODE_ID", nodeId, "expected 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        return new NodeSettings(nodeId,
+                s.string("HTTP_HOST", "0.0.0.0"),
+                (int) s.longValue("HTTP_PORT", 8080, 0, 65535),
+                advertiseAddr.substring(0, colon),
+                s.string(PluginRegistry.STORAGE, "file"),
+                s.string(PluginRegistry.CONNECTOR, "channel"),
+                s.string("CONNECTOR_TOPIC", "storage-topic"),
+                s.get("CLUSTER_SECRET").filter(v -> !v.isEmpty()),
+                new HttpLimits(s.longValue("MAX_BODY_BYTES", HttpLimits.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 30),
+                        (int) s.longValue("MAX_JSON_DEPTH", HttpLimits.DEFAULT_MAX_JSON_DEPTH, 2, 1000),
+                        s.longValue("MAX_WAIT_MS", HttpLimits.DEFAULT_MAX_WAIT_MILLIS, 0, 600_000)));
+    }
+}

@@ -1,0 +1,139 @@
+package storelog.server;
+
+import io.helidon.webserver.WebServer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import storelog.api.Settings;
+import storelog.api.spi.Connector;
+import storelog.api.spi.ConnectorProvider;
+import storelog.api.spi.StorageEngine;
+import storelog.api.spi.StorageEngineProvider;
+import storelog.core.ConnectorIngest;
+import storelog.core.LogService;
+import storelog.core.PluginRegistry;
+import storelog.core.PluginsInUse;
+import storelog.core.Standalone;
+import storelog.core.WireFormat;
+import storelog.http.StoreLogHttp;
+
+/**
+ * A running StoreLog node, assembled in the order of DESIGN.md §2: settings, plugin registry,
+ * storage engine (recovery), connector and its subscriber, HTTP. {@link #close()} runs the reverse:
+ * stop accepting, finish in-flight requests, stop the subscriber and connector, and close the
+ * engine last (fsync, clean-shutdown marker). Also usable embedded (tests start several in one JVM).
+ */
+public final class StoreLogServer implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(StoreLogServer.class.getName());
+    /** How long in-flight requests may take to finish at shutdown. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    private final StorageEngine engine;
+    private final Connector connector;
+    private final ConnectorIngest ingest;
+    private final WebServer web;
+    private final AtomicBoolean serving;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StoreLogServer(StorageEngine engine, Connector connector, ConnectorIngest ingest, WebServer web, AtomicBoolean serving) {
+        this.engine = engine;
+        this.connector = connector;
+        this.ingest = ingest;
+        this.web = web;
+        this.serving = serving;
+    }
+
+    /**
+     * Starts a node.
+     *
+     * @throws storelog.api.InvalidSettingException when a setting is unusable (nothing is left open)
+     */
+    public static StoreLogServer start(Settings settings) {
+        NodeSettings node = NodeSettings.from(settings);
+        PluginRegistry registry = PluginRegistry.bootLayer();
+        StorageEngineProvider storage = registry.storageEngine(node.storage());
+        ConnectorProvider connectors = registry.connector(node.connector());
+
+        StorageEngine engine = storage.open(settings);
+        Connector connector = null;
+        ConnectorIngest ingest = null;
+        try {
+            LogService log = new LogService(engine, Clock.systemUTC());
+            connector = connectors.open(settings);
+            ingest = ConnectorIngest.start(connector, node.topic(), log, new WireFormat(node.limits().maxJsonDepth()));
+            AtomicInteger port = new AtomicInteger();
+            AtomicBoolean serving = new AtomicBoolean();
+            StoreLogHttp http = StoreLogHttp.builder()
+                    .log(log)
+                    .cluster(new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get()))
+                    .plugins(new PluginsInUse(storage.name(), connectors.name(), "none", List.of()))
+                    .limits(node.limits())
+                    .clusterSecret(node.secret())
+                    .metrics("storelog_storage_", engine::metrics)
+                    .metrics("storelog_connector_", connector::metrics)
+                    .metrics("storelog_", ingest::metrics)
+                    .ready(serving::get)
+                    .build();
+            WebServer web = WebServer.builder()
+                    .host(node.httpHost())
+                    .port(node.httpPort())
+                    .maxPayloadSize(node.limits().maxBodyBytes())
+                    .directHandlers(http.directHandlers())
+                    .shutdownGracePeriod(GRACE)
+                    .shutdownHook(false)
+                    .routing(http::route)
+                    .build()
+                    .start();
+            port.set(web.port());
+            StoreLogServer server = new StoreLogServer(engine, connector, ingest, web, serving);
+            serving.set(true);
+            LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",
+                    node.nodeId(), node.httpHost(), web.port(), storage.name(), connectors.name(), node.topic());
+            return server;
+        } catch (RuntimeException e) {
+            closeQuietly(ingest, connector, engine);
+            throw e;
+        }
+    }
+
+    /** The HTTP port (the one picked when {@code HTTP_PORT=0}). */
+    public int port() {
+        return web.port();
+    }
+
+    /** Whether this node has been closed. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Stops accepting, finishes in-flight requests, closes the connector and, last, the engine. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        serving.set(false);
+        web.stop();
+        closeQuietly(ingest, connector, engine);
+        LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void closeQuietly(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.log(Level.ERROR, "closing " + part.getClass().getSimpleName() + " failed", e);
+            }
+        }
+    }
+}
