@@ -116,7 +116,7 @@ final class Topic {
 
     private ConnectorException rejected(String why) {
         counters.rejected.increment();
-        return new ConnectorException("channel topic '" + name + "' is full: " + why + " within "
+        return new ConnectorException("channel topic '" + name + "' is full: " + why + " after "
                 + config.publishTimeoutMillis() + " ms (" + ChannelConfig.CAPACITY + "=" + config.capacity()
                 + ", " + ChannelConfig.PUBLISH_TIMEOUT_MS + "=" + config.publishTimeoutMillis() + ")", null);
     }

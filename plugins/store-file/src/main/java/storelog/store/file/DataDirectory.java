@@ -75,8 +75,9 @@ final class DataDirectory implements AutoCloseable {
                 throw new StorageFailedException("data directory " + root + " is in use by another StoreLog process");
             }
             Path marker = root.resolve(CLEAN_MARKER);
-            boolean clean = Files.exists(marker) || isEmpty(root);
-            if (claim && clean) {
+            boolean marked = Files.exists(marker);
+            boolean clean = marked || isEmpty(root);
+            if (claim && marked) {
                 Files.delete(marker);
                 Directories.force(root);
             }

@@ -1,0 +1,88 @@
+package storelog.http;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import storelog.api.CorruptRecordException;
+import storelog.api.NewRecord;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.StorageFailedException;
+import storelog.api.StorageFullException;
+import storelog.api.spi.StorageEngine;
+
+/**
+ * The real engine, except for a few partition keys that make it fail the way a bad disk or a bug
+ * would, so the HTTP error mapping can be seen from outside: {@code boom} (an unexpected bug),
+ * {@code full} (disk full), {@code failed} (failed closed), {@code corrupt} (damaged record).
+ */
+final class FaultyEngine implements StorageEngine {
+
+    private final StorageEngine real;
+
+    FaultyEngine(StorageEngine real) {
+        this.real = real;
+    }
+
+    private static void fail(PartitionKey key) {
+        switch (key.value()) {
+            case "boom" -> throw new IllegalStateException("a bug");
+            case "full" -> throw new StorageFullException("the disk under /data is full", null);
+            case "failed" -> throw new StorageFailedException("partition \"failed\" refuses writes after a storage failure");
+            case "corrupt" -> throw new CorruptRecordException("record 0 of partition \"corrupt\" is damaged: CRC-32C mismatch",
+                    Path.of("/data/corrupt/segment_0.store"), 16);
+            default -> { }
+        }
+    }
+
+    @Override
+    public long append(PartitionKey partition, List<NewRecord> records) {
+        fail(partition);
+        return real.append(partition, records);
+    }
+
+    @Override
+    public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
+        fail(partition);
+        return real.appendAt(partition, expectedOffset, records);
+    }
+
+    @Override
+    public Record read(PartitionKey partition, long offset) {
+        fail(partition);
+        return real.read(partition, offset);
+    }
+
+    @Override
+    public List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes) {
+        fail(partition);
+        return real.read(partition, fromOffset, maxRecords, maxBytes);
+    }
+
+    @Override
+    public Optional<PartitionInfo> info(PartitionKey partition) {
+        return real.info(partition);
+    }
+
+    @Override
+    public List<PartitionInfo> partitions() {
+        return real.partitions();
+    }
+
+    @Override
+    public void truncate(PartitionKey partition, long fromOffset) {
+        real.truncate(partition, fromOffset);
+    }
+
+    @Override
+    public Map<String, Long> metrics() {
+        return real.metrics();
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}
