@@ -30,13 +30,13 @@ final class Requests {
         }
         long max = limits.maxBodyBytes();
         OptionalLong declared = req.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > max) {
-            throw tooLarge(max);
-        }
         try (InputStream in = req.content().inputStream()) {
+            if (declared.isPresent() && declared.getAsLong() > max) {
+                throw tooLarge(max, in);
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (body.length > max) {
-                throw tooLarge(max);
+                throw tooLarge(max, in);
             }
             if (body.length == 0) {
                 throw new BadRequestException("invalid_json", "the request has no body");
@@ -45,6 +45,20 @@ final class Requests {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A 413, after reading and dropping up to another body limit of what the client sends:
+     * closing a connection with unread bytes makes the OS reset it, and the client would lose the
+     * answer.
+     */
+    private static HttpException tooLarge(long max, InputStream rest) throws IOException {
+        long left = max;
+        byte[] sink = new byte[64 * 1024];
+        for (int n; left > 0 && (n = rest.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+            left -= n;
+        }
+        return tooLarge(max);
     }
 
     private static HttpException tooLarge(long max) {

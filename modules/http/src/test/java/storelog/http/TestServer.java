@@ -45,7 +45,7 @@ final class TestServer implements AutoCloseable {
                 .clusterSecret(secret)
                 .metrics("storelog_storage_", engine::metrics)
                 .build();
-        this.web = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(limits.maxBodyBytes())
+        this.web = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(limits.listenerPayloadLimit())
                 .directHandlers(http.directHandlers()).shutdownHook(false).routing(http::route).build().start();
         port[0] = web.port();
     }

@@ -82,7 +82,7 @@ public final class StoreLogServer implements AutoCloseable {
             WebServer web = WebServer.builder()
                     .host(node.httpHost())
                     .port(node.httpPort())
-                    .maxPayloadSize(node.limits().maxBodyBytes())
+                    .maxPayloadSize(node.limits().listenerPayloadLimit())
                     .directHandlers(http.directHandlers())
                     .shutdownGracePeriod(GRACE)
                     .shutdownHook(false)

@@ -1,0 +1,63 @@
+package storelog.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static storelog.http.TestServer.json;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.testkit.TestData;
+
+class ClusterSecretTest {
+
+    private TestServer server;
+
+    @BeforeEach
+    void start(TestInfo test) {
+        server = new TestServer(TestData.directory(test), HttpLimits.defaults(), Optional.of("s3cret"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> replicate(String secret) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/replicate")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":1,\"partition_key\":\"p\"}"));
+        if (secret != null) {
+            request.header("X-Cluster-Secret", secret);
+        }
+        return server.send(request.build());
+    }
+
+    @Test
+    void aMissingSecretIs401() {
+        HttpResponse<String> response = replicate(null);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(json(response).get("code").asText()).isEqualTo("unauthorized");
+        assertThat(server.engine.partitions()).isEmpty();
+    }
+
+    @Test
+    void aWrongSecretIs403() {
+        HttpResponse<String> response = replicate("guess");
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(json(response).get("code").asText()).isEqualTo("forbidden");
+        assertThat(server.engine.partitions()).isEmpty();
+    }
+
+    @Test
+    void theRightSecretReplicates() {
+        assertThat(replicate("s3cret").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void clientEndpointsNeedNoSecret() {
+        assertThat(server.post("/publish", "{\"data\":1,\"partition_key\":\"p\"}").statusCode()).isEqualTo(200);
+    }
+}

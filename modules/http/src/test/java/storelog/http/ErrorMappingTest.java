@@ -1,0 +1,88 @@
+package storelog.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static storelog.http.TestServer.json;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.testkit.TestData;
+
+/** Failures below the HTTP layer become typed JSON errors, and the server keeps serving. */
+class ErrorMappingTest {
+
+    private TestServer server;
+
+    @BeforeEach
+    void start(TestInfo test) {
+        server = new TestServer(TestData.directory(test), new HttpLimits(64 * 1024, 64, 60_000), Optional.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void anUnexpectedExceptionIs500AndTheServerKeepsServing() {
+        HttpResponse<String> response = server.post("/publish", "{\"data\":1,\"partition_key\":\"boom\"}");
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(json(response).get("code").asText()).isEqualTo("internal_error");
+        assertThat(json(response).get("error").asText()).doesNotContain("a bug").contains("IllegalStateException");
+        assertThat(server.post("/publish", "{\"data\":1,\"partition_key\":\"fine\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFullDiskIs507() {
+        HttpResponse<String> response = server.post("/publish", "{\"data\":1,\"partition_key\":\"full\"}");
+        assertThat(response.statusCode()).isEqualTo(507);
+        assertThat(json(response).get("code").asText()).isEqualTo("storage_full");
+    }
+
+    @Test
+    void aFailedPartitionIs503() {
+        HttpResponse<String> response = server.post("/publish", "{\"data\":1,\"partition_key\":\"failed\"}");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("storage_failed");
+    }
+
+    @Test
+    void aCorruptRecordIs500NamingTheDamage() {
+        HttpResponse<String> response = server.get("/read?partition=corrupt&offset=0");
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(json(response).get("code").asText()).isEqualTo("corrupt_record");
+        assertThat(json(response).get("error").asText()).contains("CRC-32C").contains("segment_0.store");
+    }
+
+    @Test
+    void aDeclaredBodyFarOverTheLimitIsRefusedByTheListenerWithTheJsonBody() throws Exception {
+        String response = raw("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 413");
+        assertThat(response).contains("\"code\":\"payload_too_large\"").contains("65536");
+    }
+
+    @Test
+    void aMalformedRequestLineGetsTheJsonBody() throws Exception {
+        String response = raw("NOT A REQUEST\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 400");
+        assertThat(response).contains("\"code\":\"bad_request\"");
+    }
+
+    private String raw(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.web.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
