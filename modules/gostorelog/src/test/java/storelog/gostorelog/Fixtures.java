@@ -1,5 +1,6 @@
 package storelog.gostorelog;
 
+import storelog.testkit.GoStoreLogWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
-import storelog.gostorelog.GoStoreLogWriter.Frame;
+import storelog.testkit.GoStoreLogWriter.Frame;
 
 /** Test fixtures: the file engine, record mixes, and byte surgery on GoStoreLog files. */
 final class Fixtures {

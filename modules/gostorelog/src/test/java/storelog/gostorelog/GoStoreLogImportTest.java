@@ -20,9 +20,10 @@ import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.spi.StorageEngine;
-import storelog.gostorelog.GoStoreLogWriter.Frame;
+import storelog.testkit.GoStoreLogWriter.Frame;
 import storelog.gostorelog.ImportReport.Outcome;
 import storelog.gostorelog.ImportReport.PartitionResult;
+import storelog.testkit.GoStoreLogWriter;
 import storelog.testkit.TestData;
 
 class GoStoreLogImportTest {

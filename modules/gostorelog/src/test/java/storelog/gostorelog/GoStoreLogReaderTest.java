@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.DataType;
-import storelog.gostorelog.GoStoreLogWriter.Frame;
-import storelog.gostorelog.GoStoreLogWriter.Written;
+import storelog.testkit.GoStoreLogWriter.Frame;
+import storelog.testkit.GoStoreLogWriter.Written;
+import storelog.testkit.GoStoreLogWriter;
 import storelog.testkit.TestData;
 
 class GoStoreLogReaderTest {

@@ -25,10 +25,11 @@ import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.StorageFullException;
 import storelog.api.spi.StorageEngine;
-import storelog.gostorelog.GoStoreLogWriter.Frame;
-import storelog.gostorelog.GoStoreLogWriter.Written;
+import storelog.testkit.GoStoreLogWriter.Frame;
+import storelog.testkit.GoStoreLogWriter.Written;
 import storelog.gostorelog.ImportReport.Outcome;
 import storelog.gostorelog.ImportReport.PartitionResult;
+import storelog.testkit.GoStoreLogWriter;
 import storelog.testkit.TestData;
 
 /** What the import does with damaged data, invalid payloads, unusable names and non-empty targets. */
@@ -178,19 +179,6 @@ class ImportRulesTest {
                 .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("300 bytes");
         assertThatThrownBy(() -> GoStoreLogImport.partitionKeyFor("__gaps"))
                 .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserves");
-    }
-
-    @Test
-    void aDirectoryNameLongerThan255BytesIsSkippedWhereTheFileSystemAllowsOne() throws IOException {
-        String longName = "k".repeat(300);
-        try {
-            writer.write(longName, List.of(Frame.string("x")));
-        } catch (RuntimeException e) {
-            Assumptions.abort("this file system does not allow a 300-byte directory name: " + e);
-        }
-        try (StorageEngine engine = Fixtures.openEngine(target)) {
-            assertThat(result(importer.importInto(source, engine, p -> { }), longName).reason()).contains("300 bytes");
-        }
     }
 
     @Test

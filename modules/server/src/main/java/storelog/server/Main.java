@@ -25,10 +25,17 @@ public final class Main implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    /** Runs a command line and returns its exit code. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with the given output streams (tests) and returns its exit code. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
         LogFormat.install();
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(Main::failure);
         return cli.execute(args);
     }

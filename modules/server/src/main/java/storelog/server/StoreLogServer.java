@@ -106,6 +106,11 @@ public final class StoreLogServer implements AutoCloseable {
         return web.port();
     }
 
+    /** The running connector (tests publish into it). */
+    Connector connector() {
+        return connector;
+    }
+
     /** Whether this node has been closed. */
     public boolean isClosed() {
         return closed.get();

@@ -1,4 +1,4 @@
-package storelog.gostorelog;
+package storelog.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -17,47 +17,47 @@ import java.util.List;
  * take its store file past {@code maxSegmentBytes} (a larger frame gets a segment of its own).
  * Frames are written raw, so tests can store what GoStoreLog should not have (bad type bytes, bad JSON).
  */
-final class GoStoreLogWriter {
+public final class GoStoreLogWriter {
 
     /** One record as written: its data type byte and payload. */
-    record Frame(int type, byte[] payload) {
+    public record Frame(int type, byte[] payload) {
 
-        static Frame json(String text) {
+        public static Frame json(String text) {
             return new Frame(0, text.getBytes(StandardCharsets.UTF_8));
         }
 
-        static Frame bytes(byte[] bytes) {
+        public static Frame bytes(byte[] bytes) {
             return new Frame(1, bytes);
         }
 
-        static Frame string(String text) {
+        public static Frame string(String text) {
             return new Frame(2, text.getBytes(StandardCharsets.UTF_8));
         }
 
-        int size() {
+        public int size() {
             return 5 + payload.length;
         }
     }
 
     /** Where a written record's frame is: the segment's files and the frame's byte position. */
-    record Written(long offset, Path store, Path index, long position, long indexPosition) {
+    public record Written(long offset, Path store, Path index, long position, long indexPosition) {
     }
 
     private final Path root;
     private final long maxSegmentBytes;
 
-    GoStoreLogWriter(Path root, long maxSegmentBytes) {
+    public GoStoreLogWriter(Path root, long maxSegmentBytes) {
         this.root = root;
         this.maxSegmentBytes = maxSegmentBytes;
     }
 
     /** Writes a partition from offset 0. */
-    List<Written> write(String partition, List<Frame> frames) {
+    public List<Written> write(String partition, List<Frame> frames) {
         return write(partition, 0, frames);
     }
 
     /** Writes a partition whose first record has {@code firstOffset}; returns where each record went. */
-    List<Written> write(String partition, long firstOffset, List<Frame> frames) {
+    public List<Written> write(String partition, long firstOffset, List<Frame> frames) {
         try {
             Path dir = Files.createDirectories(root.resolve(partition));
             List<Written> written = new ArrayList<>();
