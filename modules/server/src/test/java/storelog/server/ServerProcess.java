@@ -1,0 +1,110 @@
+package storelog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code storelog} in a child JVM, as a user runs it: same module path as the tests, its own
+ * environment, output in {@code stdout.txt} / {@code stderr.txt} of its directory.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern SERVING = Pattern.compile("serving HTTP on [^ ]+:(\\d+)");
+    private static final long DEADLINE_SECONDS = 30;
+
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private ServerProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Starts {@code storelog <args>} with {@code env} added to this JVM's environment, writing output under {@code dir}. */
+    static ServerProcess start(Path dir, Map<String, String> env, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-p");
+        command.add(System.getProperty("jdk.module.path"));
+        command.add("-m");
+        command.add("storelog.server/storelog.server.Main");
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(dir);
+            Path out = dir.resolve("stdout.txt");
+            Path err = dir.resolve("stderr.txt");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            return new ServerProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The HTTP port once the server logged that it serves. */
+    int awaitPort() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (System.nanoTime() < deadline) {
+            Matcher m = SERVING.matcher(stderr() + stdout());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the server exited with " + process.exitValue() + ": " + stderr());
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS); // wakes at once if the process ends
+        }
+        throw new AssertionError("the server did not start within " + DEADLINE_SECONDS + " s: " + stderr());
+    }
+
+    /** Waits for the process to end by itself and returns its exit code. */
+    int awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).as("exited within %d s", DEADLINE_SECONDS).isTrue();
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    String stdout() {
+        return read(stdout);
+    }
+
+    String stderr() {
+        return read(stderr);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,79 @@
+package storelog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import storelog.testkit.TestData;
+
+/** Start-up as a user sees it: a child JVM, configured by environment, system properties and conf/storelog.yaml. */
+class StartupConfigTest {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "HTTP_PORT|eighty|HTTP_PORT=eighty: expected a whole number",
+            "HTTP_PORT|70000|HTTP_PORT=70000: expected a number from 0 to 65535",
+            "FSYNC|sometimes|FSYNC=sometimes: expected always, never or interval:<ms>",
+            "MAX_FILE_SIZE|big|MAX_FILE_SIZE=big: expected a whole number",
+            "MAX_BODY_BYTES|-5|MAX_BODY_BYTES=-5: expected a number from 1024",
+            "CONNECTOR|pigeon|CONNECTOR=pigeon: no ConnectorProvider plugin has that name; found: channel",
+            "STORAGE|rocks|STORAGE=rocks: no StorageEngineProvider plugin has that name; found: file",
+            "NODE_ID|has space|NODE_ID=has space: expected",
+            "CHANNEL_CAPACITY|0|CHANNEL_CAPACITY=0: "})
+    void aBadValueStopsStartUpWithOneLineAndExitCode2(String variable, String value, String message, TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Map<String, String> env = new java.util.HashMap<>(Map.of("DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", "0"));
+        env.put(variable, value);
+        try (ServerProcess server = ServerProcess.start(dir, env, List.of())) {
+            assertThat(server.awaitExit()).isEqualTo(2);
+            assertThat(server.stderr().lines().filter(l -> l.startsWith("storelog: ")).toList())
+                    .singleElement().asString().startsWith("storelog: " + message);
+        }
+    }
+
+    @Test
+    void anUnwritableDataDirStopsStartUpWithExitCode2(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        try (ServerProcess server = ServerProcess.start(dir, Map.of("DATA_DIR", file.resolve("data").toString(), "HTTP_PORT", "0"),
+                List.of())) {
+            assertThat(server.awaitExit()).isEqualTo(2);
+            assertThat(server.stderr()).contains("storelog: DATA_DIR=" + file.resolve("data"));
+        }
+    }
+
+    @Test
+    void systemPropertiesBeatTheEnvironmentWhichBeatsTheConfigFile(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(conf.resolve("storelog.yaml"), """
+                # storelog.yaml: the same names as the environment variables
+                NODE_ID: from-file
+                CONNECTOR_TOPIC: topic-from-file
+                HTTP_PORT: 0
+                """);
+        try (ServerProcess server = ServerProcess.start(dir, Map.of("DATA_DIR", dir.resolve("data").toString(),
+                "NODE_ID", "from-env", "CONNECTOR_TOPIC", "topic-from-env"), List.of("-DNODE_ID=from-property"))) {
+            int port = server.awaitPort();
+            JsonNode status = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(status.get("node_id").asText()).isEqualTo("from-property");
+            assertThat(server.stderr()).contains("topic topic-from-env");
+            server.terminate();
+            assertThat(server.awaitExit()).isZero();
+        }
+    }
+}
