@@ -14,7 +14,8 @@ import storelog.api.DataType;
  * <ul>
  *   <li>{@link #json(Object)}: any value Jackson can write (Map, List, record or bean, String,
  *       Number, Boolean, {@code JsonNode}, null); it is written with the client's
- *       {@code ObjectMapper} when published, and stored as its JSON text. A {@code String} becomes a
+ *       {@code ObjectMapper} when published, and stored as its JSON text (in a named module, open
+ *       the package of your own types to {@code com.fasterxml.jackson.databind}). A {@code String} becomes a
  *       JSON string, not parsed JSON text (give a {@code JsonNode} for that). A {@code byte[]} is
  *       refused: it would silently become a base64 string; use {@link #bytes(byte[])};</li>
  *   <li>{@link #bytes(byte[])}: opaque bytes, copied here and sent base64-encoded;</li>

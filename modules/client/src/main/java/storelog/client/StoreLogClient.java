@@ -129,7 +129,7 @@ public final class StoreLogClient implements AutoCloseable {
      *                                 (with {@link StoreLogClientException#nextOffset()}), among others
      */
     public Record read(String partition, long offset) {
-        return Wire.record(send(Call.get("/read?partition=" + Wire.query(partition) + "&offset=" + offset)), mapper);
+        return Wire.record(send(Call.get("/read?" + Wire.partitionParameter(partition) + "&offset=" + offset)), mapper);
     }
 
     /**
@@ -191,7 +191,7 @@ public final class StoreLogClient implements AutoCloseable {
     }
 
     private static String recordsQuery(String partition, long from, int max) {
-        return "/records?partition=" + Wire.query(partition) + "&offset=" + from + "&max=" + max;
+        return "/records?" + Wire.partitionParameter(partition) + "&offset=" + from + "&max=" + max;
     }
 
     private byte[] write(ObjectNode body) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import storelog.api.DataType;
 import storelog.api.PartitionInfo;
@@ -22,9 +23,10 @@ final class Wire {
     private Wire() {
     }
 
-    /** A query parameter value, percent-encoded as UTF-8 ({@code %20} for a space, not {@code +}). */
-    static String query(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    /** The {@code partition} query parameter, percent-encoded as UTF-8 ({@code %20} for a space, not {@code +}). */
+    static String partitionParameter(String partition) {
+        return "partition=" + URLEncoder.encode(Objects.requireNonNull(partition, "partition"), StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     /** A record object of {@code /read} and {@code /records}; {@code data} (base64) is authoritative. */

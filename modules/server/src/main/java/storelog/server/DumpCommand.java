@@ -24,7 +24,7 @@ final class DumpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var settings = ConfigSettings.load();
         PrintWriter out = spec.commandLine().getOut();
-        PluginRegistry.bootLayer().storageEngine(settings.string(PluginRegistry.STORAGE, "file")).dump(file, out);
+        NodeSettings.plugins(settings).storageEngine(settings.string(PluginRegistry.STORAGE, "file")).dump(file, out);
         out.flush();
         return 0;
     }

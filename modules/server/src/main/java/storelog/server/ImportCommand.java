@@ -48,7 +48,7 @@ final class ImportCommand implements Callable<Integer> {
             default -> config.get(name);
         };
         ImportReport report;
-        try (StorageEngine engine = PluginRegistry.bootLayer().storageEngine(config.string(PluginRegistry.STORAGE, "file"))
+        try (StorageEngine engine = NodeSettings.plugins(config).storageEngine(config.string(PluginRegistry.STORAGE, "file"))
                 .open(settings)) {
             report = new GoStoreLogImport().importInto(source, engine, progress -> show(out, progress));
         }

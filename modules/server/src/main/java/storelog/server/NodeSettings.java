@@ -1,5 +1,6 @@
 package storelog.server;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
@@ -19,9 +20,10 @@ import storelog.http.HttpLimits;
  * @param topic     {@code CONNECTOR_TOPIC}
  * @param secret    {@code CLUSTER_SECRET}
  * @param limits    request limits ({@code MAX_BODY_BYTES}, {@code MAX_JSON_DEPTH}, {@code MAX_WAIT_MS})
+ * @param pluginsDir {@code PLUGINS_DIR}: drop-in plugins (default {@code <image>/plugins}, else {@code ./plugins})
  */
 record NodeSettings(String nodeId, String httpHost, int httpPort, String advertise, String storage, String connector,
-                    String topic, Optional<String> secret, HttpLimits limits) {
+                    String topic, Optional<String> secret, HttpLimits limits, Path pluginsDir) {
 
     static NodeSettings from(Settings s) {
         String advertiseAddr = s.string("ADVERTISE_ADDR", "127.0.0.1:7946");
@@ -43,6 +45,24 @@ record NodeSettings(String nodeId, String httpHost, int httpPort, String adverti
                 s.get("CLUSTER_SECRET").filter(v -> !v.isEmpty()),
                 new HttpLimits(s.longValue("MAX_BODY_BYTES", HttpLimits.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 30),
                         (int) s.longValue("MAX_JSON_DEPTH", HttpLimits.DEFAULT_MAX_JSON_DEPTH, 2, 1000),
-                        s.longValue("MAX_WAIT_MS", HttpLimits.DEFAULT_MAX_WAIT_MILLIS, 0, 600_000)));
+                        s.longValue("MAX_WAIT_MS", HttpLimits.DEFAULT_MAX_WAIT_MILLIS, 0, 600_000)),
+                pluginsDir(s));
+    }
+
+    /** The plugins of the image and of {@code PLUGINS_DIR}. */
+    static PluginRegistry plugins(Settings s) {
+        return PluginRegistry.withPluginsDir(pluginsDir(s));
+    }
+
+    /** {@code PLUGINS_DIR}, else {@code plugins/} of the image ({@code storelog.home}), else {@code ./plugins}. */
+    static Path pluginsDir(Settings s) {
+        String home = System.getProperty("storelog.home");
+        String fallback = home != null ? Path.of(home, "plugins").toString() : "plugins";
+        String dir = s.string(PluginRegistry.PLUGINS_DIR, fallback);
+        try {
+            return Path.of(dir).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidSettingException(PluginRegistry.PLUGINS_DIR, dir, "not a valid path: " + e.getReason());
+        }
     }
 }

@@ -1,20 +1,21 @@
 package storelog.server;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import storelog.api.spi.ConnectorProvider;
-import storelog.api.spi.DiscoveryProvider;
-import storelog.api.spi.LeaderElectorProvider;
-import storelog.api.spi.StorageEngineProvider;
+import storelog.core.PluginFailure;
+import storelog.core.PluginInfo;
 import storelog.core.PluginRegistry;
 
-/** {@code storelog plugins}: every plugin found, with its SPI, version and where it came from. */
-@Command(name = "plugins", mixinStandardHelpOptions = true, description = "List every plugin found (name, SPI, version, source).")
+/**
+ * {@code storelog plugins}: every plugin found (name, SPI, version, from the image or from
+ * {@code PLUGINS_DIR}) and every plugin that failed to load, with the reason. Exit 0 either way:
+ * the server starts without the failed ones.
+ */
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "List every plugin found (name, SPI, version, source) and every plugin that failed to load.")
 final class PluginsCommand implements Callable<Integer> {
 
     @Spec
@@ -23,23 +24,15 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PluginRegistry registry = PluginRegistry.bootLayer();
-        out.printf("%-12s %-18s %-16s %s%n", "NAME", "SPI", "VERSION", "SOURCE");
-        list(out, registry.providers(StorageEngineProvider.class), "storage", StorageEngineProvider::name);
-        list(out, registry.providers(ConnectorProvider.class), "connector", ConnectorProvider::name);
-        list(out, registry.providers(LeaderElectorProvider.class), "elector", LeaderElectorProvider::name);
-        list(out, registry.providers(DiscoveryProvider.class), "discovery", DiscoveryProvider::name);
+        PluginRegistry registry = NodeSettings.plugins(ConfigSettings.load());
+        out.printf("%-12s %-10s %-16s %s%n", "NAME", "SPI", "VERSION", "SOURCE");
+        for (PluginInfo p : registry.plugins()) {
+            out.printf("%-12s %-10s %-16s %s%n", p.name(), p.spi(), p.version(), p.source());
+        }
+        for (PluginFailure f : registry.failures()) {
+            out.println("FAILED " + f);
+        }
         out.flush();
         return 0;
-    }
-
-    private static <P> void list(PrintWriter out, List<P> providers, String spi, Function<P, String> name) {
-        for (P p : providers) {
-            Module module = p.getClass().getModule();
-            String version = module.getDescriptor() == null ? "-" : module.getDescriptor().rawVersion().orElse("-");
-            String source = module.isNamed() && module.getLayer() == ModuleLayer.boot() ? "image (" + module.getName() + ")"
-                    : "class path";
-            out.printf("%-12s %-18s %-16s %s%n", name.apply(p), spi, version, source);
-        }
     }
 }

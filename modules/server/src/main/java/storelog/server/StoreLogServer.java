@@ -55,16 +55,16 @@ public final class StoreLogServer implements AutoCloseable {
      */
     public static StoreLogServer start(Settings settings) {
         NodeSettings node = NodeSettings.from(settings);
-        PluginRegistry registry = PluginRegistry.bootLayer();
+        PluginRegistry registry = PluginRegistry.withPluginsDir(node.pluginsDir());
         StorageEngineProvider storage = registry.storageEngine(node.storage());
         ConnectorProvider connectors = registry.connector(node.connector());
 
-        StorageEngine engine = storage.open(settings);
+        StorageEngine engine = registry.withLoaderOf(storage, () -> storage.open(settings));
         Connector connector = null;
         ConnectorIngest ingest = null;
         try {
             LogService log = new LogService(engine, Clock.systemUTC());
-            connector = connectors.open(settings);
+            connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
             ingest = ConnectorIngest.start(connector, node.topic(), log, new WireFormat(node.limits().maxJsonDepth()));
             AtomicInteger port = new AtomicInteger();
             AtomicBoolean serving = new AtomicBoolean();

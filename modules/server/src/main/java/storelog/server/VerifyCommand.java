@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Settings config = ConfigSettings.load();
         Settings settings = name -> name.equals("DATA_DIR") ? java.util.Optional.of(dataDir.toString()) : config.get(name);
-        VerificationReport report = PluginRegistry.bootLayer().storageEngine(config.string(PluginRegistry.STORAGE, "file"))
+        VerificationReport report = NodeSettings.plugins(config).storageEngine(config.string(PluginRegistry.STORAGE, "file"))
                 .verify(settings, repair);
         out.printf("checked %d partitions, %d records in %s%n", report.partitions(), report.records(), dataDir);
         report.repairs().forEach(r -> out.println("repaired: " + r));

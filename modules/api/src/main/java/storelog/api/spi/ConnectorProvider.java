@@ -3,7 +3,7 @@ package storelog.api.spi;
 import storelog.api.Settings;
 
 /** Service provider of a {@link Connector}, chosen by {@link #name()} ({@code CONNECTOR}). */
-public interface ConnectorProvider {
+public interface ConnectorProvider extends PluginProvider {
 
     /** The name used in configuration, e.g. {@code channel}, {@code kafka}. */
     String name();

@@ -3,7 +3,7 @@ package storelog.api.spi;
 import storelog.api.Settings;
 
 /** Service provider of a {@link Discovery} plugin, chosen by {@link #name()}. */
-public interface DiscoveryProvider {
+public interface DiscoveryProvider extends PluginProvider {
 
     /** The name used in configuration and {@code /status}, e.g. {@code gossip}, {@code dns}. */
     String name();

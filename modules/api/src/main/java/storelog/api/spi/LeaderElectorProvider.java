@@ -1,7 +1,7 @@
 package storelog.api.spi;
 
 /** Service provider of a {@link LeaderElector}, chosen by {@link #name()} ({@code ELECTOR} list). */
-public interface LeaderElectorProvider {
+public interface LeaderElectorProvider extends PluginProvider {
 
     /** The name used in configuration, e.g. {@code redis}, {@code raft}. */
     String name();

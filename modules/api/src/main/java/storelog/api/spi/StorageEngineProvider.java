@@ -10,7 +10,7 @@ import storelog.api.StorageFailedException;
  * Service provider of a {@link StorageEngine}, found with {@link java.util.ServiceLoader} and chosen by
  * {@link #name()}. Implementations have a public no-argument constructor and are stateless.
  */
-public interface StorageEngineProvider {
+public interface StorageEngineProvider extends PluginProvider {
 
     /** The name used in configuration (the default engine is {@code file}). */
     String name();
