@@ -70,7 +70,7 @@ final class Transport {
                 return answer(node, call, exchange(node, call));
             } catch (Unreached e) {
                 last = e.failure;
-                failures.add(node + " (" + e.failure.serverMessage() + ")");
+                failures.add(e.failure.serverMessage());
                 if (!e.connectFailed && !call.idempotent()) {
                     throw e.failure;
                 }
