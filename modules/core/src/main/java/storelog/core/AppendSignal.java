@@ -13,11 +13,25 @@ import storelog.api.PartitionKey;
  */
 final class AppendSignal {
 
-    private final ConcurrentMap<PartitionKey, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** A future completed by the next append to {@code partition}. */
+    private final ConcurrentMap<PartitionKey, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** A future completed by the next append to {@code partition} (at once after {@link #close()}). */
     CompletableFuture<Void> next(PartitionKey partition) {
-        return waiting.computeIfAbsent(partition, key -> new CompletableFuture<>());
+        return closed ? DONE : waiting.computeIfAbsent(partition, key -> new CompletableFuture<>());
+    }
+
+    /** Wakes every waiter for good (shutdown): nobody waits any more. */
+    void close() {
+        closed = true;
+        waiting.values().forEach(f -> f.complete(null));
+        waiting.clear();
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     /** Records of {@code partition} became visible: wake its waiters. */

@@ -150,7 +150,7 @@ public final class LogService {
                 return records(partition, from, max);
             }
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
+            if (remaining <= 0 || appends.isClosed()) {
                 return List.of();
             }
             try {
@@ -164,6 +164,15 @@ public final class LogService {
                 throw new IllegalStateException("append signal failed", e);
             }
         }
+    }
+
+    /**
+     * Releases every reader waiting in {@link #awaitRecords} (they return what there is, usually
+     * nothing) and makes later ones return at once: a server that shuts down finishes its long
+     * polls instead of waiting for their deadlines.
+     */
+    public void stopWaiting() {
+        appends.close();
     }
 
     /** Every partition, in key order, internal ones included. */

@@ -136,6 +136,19 @@ class LogServiceTest {
     }
 
     @Test
+    void stoppingReleasesWaitingReadersAtOnce() throws Exception {
+        log.publish(KEY, json("0"));
+        CompletableFuture<List<Record>> tail = CompletableFuture.supplyAsync(
+                () -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(10)));
+        long start = System.nanoTime();
+        log.stopWaiting();
+
+        assertThat(tail.get(20, TimeUnit.SECONDS)).isEmpty();
+        assertThat(log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(10))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void aReaderBehindTheEndDoesNotWait() {
         log.publish(KEY, json("0"));
         assertThat(log.awaitRecords(KEY, 0, 10, Duration.ofHours(1))).hasSize(1);

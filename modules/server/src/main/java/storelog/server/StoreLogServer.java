@@ -34,14 +34,17 @@ public final class StoreLogServer implements AutoCloseable {
     static final Duration GRACE = Duration.ofSeconds(5);
 
     private final StorageEngine engine;
+    private final LogService log;
     private final Connector connector;
     private final ConnectorIngest ingest;
     private final WebServer web;
     private final AtomicBoolean serving;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StoreLogServer(StorageEngine engine, Connector connector, ConnectorIngest ingest, WebServer web, AtomicBoolean serving) {
+    private StoreLogServer(StorageEngine engine, LogService log, Connector connector, ConnectorIngest ingest, WebServer web,
+                           AtomicBoolean serving) {
         this.engine = engine;
+        this.log = log;
         this.connector = connector;
         this.ingest = ingest;
         this.web = web;
@@ -90,7 +93,7 @@ public final class StoreLogServer implements AutoCloseable {
                     .build()
                     .start();
             port.set(web.port());
-            StoreLogServer server = new StoreLogServer(engine, connector, ingest, web, serving);
+            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving);
             serving.set(true);
             LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",
                     node.nodeId(), node.httpHost(), web.port(), storage.name(), connectors.name(), node.topic());
@@ -124,6 +127,7 @@ public final class StoreLogServer implements AutoCloseable {
         }
         long start = System.nanoTime();
         serving.set(false);
+        log.stopWaiting(); // long polls answer now instead of at their deadline
         web.stop();
         closeQuietly(ingest, connector, engine);
         LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
