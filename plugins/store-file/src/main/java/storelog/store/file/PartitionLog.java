@@ -7,7 +7,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,6 +44,8 @@ final class PartitionLog {
     private final StoreContext context;
     private final ReentrantLock lock = new ReentrantLock();
     private final GroupCommitter commits;
+    private final PartitionReader reader = new PartitionReader(this);
+    private final SegmentRoller roller;
     private volatile Segment[] segments = NONE;
     /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
     private long visibleEnd;
@@ -60,7 +61,6 @@ final class PartitionLog {
     private volatile StorageFailedException failure;
     private long nextOffset;
     private Mark durableMark = Mark.EMPTY;
-    private Segment sealPending;
     private boolean loaded;
     private boolean dirty;
     private boolean closed;
@@ -74,6 +74,7 @@ final class PartitionLog {
         this.key = key;
         this.context = context;
         this.dir = key.directoryIn(context.config().dataDir());
+        this.roller = new SegmentRoller(key, dir, context);
         this.commits = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS ? new GroupCommitter(this::syncForCommit, context.syncThreads()) : null;
     }
 
@@ -99,13 +100,7 @@ final class PartitionLog {
     }
 
     private void load() throws IOException {
-        List<Segment> found = SegmentFiles.load(key, dir, context);
-        if (!context.cleanStart() && found.size() >= 2) {
-            found = keepCompleteSealed(found);
-        }
-        if (!found.isEmpty()) {
-            SegmentRecovery.recoverActive(found.getLast(), context.cleanStart());
-        }
+        List<Segment> found = PartitionRecovery.recover(key, dir, context);
         segments = found.toArray(NONE);
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
         publish(nextOffset);
@@ -114,26 +109,6 @@ final class PartitionLog {
             commits.advance(nextOffset);
         }
         loaded = true;
-    }
-
-    /**
-     * After a crash, the last sealed segment may have lost its unsynced tail ({@code FSYNC=interval|never}
-     * roll it asynchronously). If it did, the records after the loss cannot stay (offsets must stay
-     * gap-free): the active segment is dropped and the sealed one becomes active, to be cut at its
-     * last intact record.
-     */
-    private List<Segment> keepCompleteSealed(List<Segment> found) throws IOException {
-        Segment sealed = found.get(found.size() - 2);
-        if (SegmentRecovery.isComplete(sealed)) {
-            return found;
-        }
-        Segment dropped = found.getLast();
-        LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
-                + "offset {2} on are gone and the log continues from the last intact record", key, sealed, dropped.base());
-        Files.deleteIfExists(dropped.store().path());
-        Files.deleteIfExists(dropped.index().path());
-        sealed.unseal();
-        return found.subList(0, found.size() - 1);
     }
 
     /** Whether the partition holds at least one segment (it exists). */
@@ -205,44 +180,9 @@ final class PartitionLog {
         active.append(offset, record);
     }
 
-    /**
-     * Starts a new segment at {@code base}. The previous active one is flushed and sealed; its fsync
-     * is part of the roll for {@code FSYNC=always} and handed to the {@link Flusher} otherwise, with
-     * at most one sealed segment of a partition waiting for it (an earlier one still waiting is forced
-     * here first). So after any crash only the active and the last sealed segment can be incomplete,
-     * and recovery checks exactly those.
-     */
+    /** Starts a new segment at {@code base}, after {@code previous} (null for the partition's first). */
     private Segment createSegment(long base, Segment previous) throws IOException {
-        boolean always = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS;
-        boolean sync = context.config().fsync().mode() != FsyncPolicy.Mode.NEVER;
-        if (previous != null) {
-            previous.flush();
-            if (always) {
-                previous.store().force();
-                previous.index().force();
-            } else if (sealPending != null) {
-                forceSealed(sealPending);
-            }
-        } else {
-            Path root = context.config().dataDir();
-            Files.createDirectories(dir);
-            if (sync) {
-                for (Path d = dir.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
-                    Directories.force(d);
-                }
-            }
-        }
-        Segment next = Segment.create(key, dir, base, context.files(), sync);
-        if (sync) {
-            Directories.force(dir);
-        }
-        if (previous != null) {
-            previous.seal();
-            if (!always) {
-                sealPending = previous;
-                context.flusher().scheduleSealSync(this);
-            }
-        }
+        Segment next = previous == null ? roller.first(base) : roller.roll(previous, base, this);
         Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
         grown[grown.length - 1] = next;
         segments = grown;
@@ -410,19 +350,8 @@ final class PartitionLog {
 
     /** The flusher's fsync of the segment sealed by the last roll ({@code FSYNC=interval|never}). */
     void syncSealed() {
-        Segment sealed;
-        lock.lock();
         try {
-            sealed = sealPending;
-        } finally {
-            lock.unlock();
-        }
-        if (sealed == null) {
-            return;
-        }
-        try {
-            sealed.store().force();
-            sealed.index().force();
+            roller.syncSealed();
         } catch (IOException e) {
             lock.lock();
             try {
@@ -430,82 +359,19 @@ final class PartitionLog {
             } finally {
                 lock.unlock();
             }
-            return;
         }
-        lock.lock();
-        try {
-            if (sealPending == sealed) {
-                sealPending = null;
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Forces a sealed segment now (lock held). */
-    private void forceSealed(Segment sealed) throws IOException {
-        sealed.store().force();
-        sealed.index().force();
-        sealPending = null;
     }
 
     Record read(long offset) {
-        Segment segment = readable(offset, offset);
-        try {
-            return segment.read(offset);
-        } catch (IOException e) {
-            throw readFailed(offset, e);
-        }
+        return reader.read(offset);
     }
 
     List<Record> read(long from, int max, long maxBytes) {
-        long visible = visibleEnd();
-        if (from < 0 || from > visible) {
-            throw new OffsetOutOfRangeException(key, from, visible);
-        }
-        long end = Math.min(visible, from + max);
-        List<Record> out = new ArrayList<>();
-        long bytes = 0;
-        long at = from;
-        try {
-            while (at < end && bytes < maxBytes) {
-                Segment segment = readable(at, end - 1);
-                long last = Math.min(end, segment.end());
-                bytes += segment.read(at, (int) (last - at), out.isEmpty() ? maxBytes : maxBytes - bytes, out);
-                at = from + out.size();
-            }
-        } catch (IOException e) {
-            throw readFailed(at, e);
-        }
-        return out;
+        return reader.read(from, max, maxBytes);
     }
 
-    /** The segment holding {@code offset}, flushed at least up to {@code upTo} (or its own end). */
-    private Segment readable(long offset, long upTo) {
-        long visible = visibleEnd();
-        if (offset < 0 || offset >= visible) {
-            throw new OffsetOutOfRangeException(key, offset, visible);
-        }
-        Segment[] all = segments;
-        int lo = 0;
-        int hi = all.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (all[mid].base() <= offset) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        Segment segment = all[lo];
-        long needed = Math.min(upTo, segment.end() - 1);
-        if (!segment.isFlushed(needed)) {
-            flushForRead(segment, needed);
-        }
-        return segment;
-    }
-
-    private void flushForRead(Segment segment, long offset) {
+    /** Writes buffered bytes so a reader can read {@code offset} from the file (the reader's only use of the lock). */
+    void flushForRead(Segment segment, long offset) {
         lock.lock();
         try {
             if (!segment.isFlushed(offset)) {
@@ -513,14 +379,10 @@ final class PartitionLog {
             }
         } catch (IOException e) {
             throw DiskFull.is(e) ? new StorageFullException("cannot read partition " + key
-                    + " yet: its newest records cannot be written, the disk is full", e) : readFailed(offset, e);
+                    + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
         } finally {
             lock.unlock();
         }
-    }
-
-    private StorageFailedException readFailed(long offset, IOException e) {
-        return new StorageFailedException("reading record " + offset + " of partition " + key + " failed: " + e, e);
     }
 
     PartitionInfo info() {
@@ -546,9 +408,7 @@ final class PartitionLog {
                 throw new OffsetOutOfRangeException(key, from, nextOffset);
             }
             try {
-                if (sealPending != null) {
-                    forceSealed(sealPending);
-                }
+                roller.forcePending();
                 SegmentTruncation.truncate(this, from);
             } catch (IOException e) {
                 throw failClosed(e);
@@ -588,9 +448,7 @@ final class PartitionLog {
             closed = true;
             Segment active = active();
             if (loaded && active != null && failure == null) {
-                if (sealPending != null) {
-                    forceSealed(sealPending);
-                }
+                roller.forcePending();
                 active.flush();
                 active.store().force(); // the index needs no fsync: the next start's check of it is complete
                 durableMark = mark();
@@ -607,7 +465,8 @@ final class PartitionLog {
         }
     }
 
-    private long visibleEnd() {
+    /** Offsets below this are visible to readers. */
+    long visibleEnd() {
         return (long) VISIBLE_END.getAcquire(this);
     }
 

@@ -1,0 +1,84 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import storelog.api.OffsetOutOfRangeException;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.StorageFailedException;
+
+/**
+ * Reads of one partition: find the segment by binary search over a snapshot of the segment list,
+ * make sure the bytes are in the file (the only time a reader takes the partition lock, under
+ * {@code FSYNC=interval|never}), then read through the segment. Readers see offsets below the
+ * partition's visible end only. Thread-safe; any number of readers run at once, beside the appender.
+ */
+final class PartitionReader {
+
+    private final PartitionLog log;
+
+    PartitionReader(PartitionLog log) {
+        this.log = log;
+    }
+
+    Record read(long offset) {
+        Segment segment = readable(offset, offset);
+        try {
+            return segment.read(offset);
+        } catch (IOException e) {
+            throw failed(log.key(), offset, e);
+        }
+    }
+
+    List<Record> read(long from, int max, long maxBytes) {
+        long visible = log.visibleEnd();
+        if (from < 0 || from > visible) {
+            throw new OffsetOutOfRangeException(log.key(), from, visible);
+        }
+        long end = Math.min(visible, from + max);
+        List<Record> out = new ArrayList<>();
+        long bytes = 0;
+        long at = from;
+        try {
+            while (at < end && bytes < maxBytes) {
+                Segment segment = readable(at, end - 1);
+                long last = Math.min(end, segment.end());
+                bytes += segment.read(at, (int) (last - at), out.isEmpty() ? maxBytes : maxBytes - bytes, out);
+                at = from + out.size();
+            }
+        } catch (IOException e) {
+            throw failed(log.key(), at, e);
+        }
+        return out;
+    }
+
+    /** The segment holding {@code offset}, flushed at least up to {@code upTo} (or its own end). */
+    private Segment readable(long offset, long upTo) {
+        long visible = log.visibleEnd();
+        if (offset < 0 || offset >= visible) {
+            throw new OffsetOutOfRangeException(log.key(), offset, visible);
+        }
+        Segment[] all = log.segments();
+        int lo = 0;
+        int hi = all.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (all[mid].base() <= offset) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Segment segment = all[lo];
+        long needed = Math.min(upTo, segment.end() - 1);
+        if (!segment.isFlushed(needed)) {
+            log.flushForRead(segment, needed);
+        }
+        return segment;
+    }
+
+    static StorageFailedException failed(PartitionKey key, long offset, IOException e) {
+        return new StorageFailedException("reading record " + offset + " of partition " + key + " failed: " + e, e);
+    }
+}

@@ -1,0 +1,54 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import storelog.api.PartitionKey;
+
+/**
+ * Opening a partition's segments: after a clean shutdown the active segment's cheap check; after a
+ * crash the active segment's full recovery and a check of the last sealed one. Runs before the
+ * partition is used, under its lock.
+ */
+final class PartitionRecovery {
+
+    private static final Logger LOG = System.getLogger(PartitionRecovery.class.getName());
+
+    private PartitionRecovery() {
+    }
+
+    /** The partition's segments, consistent, the last one active (none when the partition does not exist). */
+    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context) throws IOException {
+        List<Segment> found = SegmentFiles.load(key, dir, context);
+        if (!context.cleanStart() && found.size() >= 2) {
+            found = keepCompleteSealed(key, found);
+        }
+        if (!found.isEmpty()) {
+            SegmentRecovery.recoverActive(found.getLast(), context.cleanStart());
+        }
+        return found;
+    }
+
+    /**
+     * After a crash, the last sealed segment may have lost its unsynced tail ({@code FSYNC=interval|never}
+     * roll it asynchronously). If it did, the records after the loss cannot stay (offsets must stay
+     * gap-free): the active segment is dropped and the sealed one becomes active, to be cut at its
+     * last intact record.
+     */
+    private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found) throws IOException {
+        Segment sealed = found.get(found.size() - 2);
+        if (SegmentRecovery.isComplete(sealed)) {
+            return found;
+        }
+        Segment dropped = found.getLast();
+        LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
+                + "offset {2} on are gone and the log continues from the last intact record", key, sealed, dropped.base());
+        Files.deleteIfExists(dropped.store().path());
+        Files.deleteIfExists(dropped.index().path());
+        sealed.unseal();
+        return found.subList(0, found.size() - 1);
+    }
+}
