@@ -6,6 +6,7 @@
  * {@code import-gostorelog}).
  */
 module storelog.server {
+    requires transitive storelog.api; // StoreLogServer.start(Settings) is public
     requires storelog.http;
     requires storelog.gostorelog;
     requires io.helidon.config;
