@@ -11,8 +11,12 @@ package storelog.api.spi;
  *       connector received them (per partition of the topic, for partitioned brokers).</li>
  *   <li><b>Delivery.</b> A message counts as handled when {@link MessageHandler#handle} returns.
  *       Connectors backed by a broker acknowledge or commit only then, so a restart neither loses
- *       nor re-delivers handled messages. A handler that throws never stops the subscription: the
- *       connector logs the failure once, counts it and goes on with the next message.</li>
+ *       nor re-delivers handled messages. A handler that throws never ends the subscription: the
+ *       connector logs the failure (once per streak), counts it, and then either delivers the same
+ *       message again after a back-off (connectors backed by a broker: nothing is lost) or goes on
+ *       with the next message (in-process connectors, which have nowhere to keep it). StoreLog's
+ *       handler returns normally for malformed messages (it counts and skips them) and throws only
+ *       when storage fails.</li>
  *   <li><b>Backpressure.</b> {@link #publish} may block while a topic is full; it never drops a
  *       message silently. Each connector documents its limits.</li>
  *   <li><b>Threading.</b> All methods are thread-safe. Handlers run on the connector's own threads,
