@@ -15,15 +15,14 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/http-$stamp.log
 mkdir -p "$W" bench/results
 
-[ -f modules/server/target/storelog-server-0.1.0-SNAPSHOT.jar ] || mvn -B -q install -DskipTests
-MP=modules/server/target/storelog-server-0.1.0-SNAPSHOT.jar:$(cd modules/server && mvn -B -q -o dependency:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile=/dev/stdout)
+IMAGE=$ROOT/distribution/target/storelog
+[ -x "$IMAGE/bin/storelog" ] || mvn -B -q package -DskipTests
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PID=
 start_server() { # data-dir fsync port
-  DATA_DIR=$1 FSYNC=$2 HTTP_PORT=$3 HTTP_HOST=127.0.0.1 MAX_WAIT_MS=60000 \
-    "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -p "$MP" -m storelog.server/storelog.server.Main > "$W/server.out" 2>&1 &
+  DATA_DIR=$1 FSYNC=$2 HTTP_PORT=$3 HTTP_HOST=127.0.0.1 JAVA_OPTS="-Xms1g -Xmx1g" \
+    "$IMAGE/bin/storelog" > "$W/server.out" 2>&1 &
   PID=$!
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$3/health" >/dev/null && return 0; sleep 0.05; done
   echo "server did not start"; cat "$W/server.out"; exit 1

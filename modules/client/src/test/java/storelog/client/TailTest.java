@@ -18,35 +18,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.DataType;
 
 class TailTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    private TestNode node;
-    private StoreLogClient client;
+    @RegisterExtension
+    final TestNode.PerTest node = new TestNode.PerTest();
     private final ExecutorService consumers = Executors.newCachedThreadPool();
 
-    @BeforeEach
-    void start(TestInfo test) {
-        node = TestNode.start(test);
-        client = node.client();
-    }
-
     @AfterEach
-    void stop() {
-        client.close();
+    void stopConsumers() {
         consumers.shutdownNow();
-        node.close();
     }
 
     @Test
     void aTailReceivesRecordsPublishedAfterItStartedInOrder() throws Exception {
-        try (Tail tail = client.tail("t", 0)) {
+        try (Tail tail = node.client().tail("t", 0)) {
             CountDownLatch firstSeen = new CountDownLatch(1);
             CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> {
                 List<String> texts = new ArrayList<>();
@@ -57,10 +48,10 @@ class TailTest {
                 return texts;
             }, consumers);
 
-            client.publish("r0", DataType.STRING, "t");
+            node.client().publish("r0", DataType.STRING, "t");
             assertThat(firstSeen.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-            client.publish("r1", DataType.STRING, "t");
-            client.publishBatch("t", List.of(Entry.string("r2"), Entry.string("r3")));
+            node.client().publish("r1", DataType.STRING, "t");
+            node.client().publishBatch("t", List.of(Entry.string("r2"), Entry.string("r3")));
 
             assertThat(received.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).containsExactly("r0", "r1", "r2", "r3");
             assertThat(tail.position()).isEqualTo(4);
@@ -69,7 +60,7 @@ class TailTest {
 
     @Test
     void closingATailUnblocksItsWaitingConsumerPromptly() throws Exception {
-        try (StoreLogClient patient = StoreLogClient.builder().node(node.url()).tailWait(Duration.ofSeconds(30)).build()) {
+        try (StoreLogClient patient = StoreLogClient.builder().node(node.node().url()).tailWait(Duration.ofSeconds(30)).build()) {
             Tail tail = patient.tail("t", 0);
             Thread[] consumer = new Thread[1];
             CompletableFuture<Boolean> hasNext = CompletableFuture.supplyAsync(() -> {
@@ -90,9 +81,9 @@ class TailTest {
 
     @Test
     void closingTheClientClosesItsTails() {
-        Tail tail = client.tail("t", 0);
+        Tail tail = node.client().tail("t", 0);
 
-        client.close();
+        node.client().close();
 
         assertThat(tail.isClosed()).isTrue();
         assertThat(tail.hasNext()).isFalse();
@@ -100,7 +91,7 @@ class TailTest {
 
     @Test
     void pollGivesUpWhenNoRecordComesInTime() {
-        try (Tail tail = client.tail("t", 0)) {
+        try (Tail tail = node.client().tail("t", 0)) {
             long start = System.nanoTime();
 
             assertThat(tail.poll(Duration.ofMillis(300))).isEmpty();
@@ -111,7 +102,7 @@ class TailTest {
 
     @Test
     void anIdleTailAsksAgainOnlyWhenALongPollReturns() throws Exception {
-        try (Tail tail = client.tail("t", 0)) { // the test client's long-polls wait 500 ms
+        try (Tail tail = node.client().tail("t", 0)) { // the test client's long-polls wait 500 ms
 
             assertThat(tail.poll(Duration.ofMillis(1300))).isEmpty();
 
@@ -121,8 +112,8 @@ class TailTest {
 
     @Test
     void aTailFromPastTheEndEndsWithOffsetOutOfRange() {
-        client.publish("only", DataType.STRING, "t");
-        Tail tail = client.tail("t", 5);
+        node.client().publish("only", DataType.STRING, "t");
+        Tail tail = node.client().tail("t", 5);
 
         StoreLogClientException failure = catchThrowableOfType(StoreLogClientException.class, tail::hasNext);
 
@@ -134,9 +125,9 @@ class TailTest {
 
     @Test
     void theStreamOfATailEndsAtALimit() {
-        client.publishBatch("t", List.of(Entry.string("a"), Entry.string("b"), Entry.string("c")));
+        node.client().publishBatch("t", List.of(Entry.string("a"), Entry.string("b"), Entry.string("c")));
 
-        try (Tail tail = client.tail("t", 1)) {
+        try (Tail tail = node.client().tail("t", 1)) {
             assertThat(tail.stream().limit(2).map(Record::asString).toList()).containsExactly("b", "c");
         }
     }
@@ -154,7 +145,7 @@ class TailTest {
     /** How many {@code GET /records} the node has answered, from its metrics. */
     private long recordsRequests() throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/metrics")).build(),
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(node.node().url() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             Matcher m = Pattern.compile("storelog_http_requests_total\\{endpoint=\"/records\",status=\"200\"} (\\d+)").matcher(metrics);
             return m.find() ? Long.parseLong(m.group(1)) : 0;
