@@ -2,29 +2,26 @@ package storelog.gostorelog;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import storelog.api.NewRecord;
-import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
-import storelog.api.Record;
 import storelog.api.StoreLogException;
+import storelog.api.spi.ForwardingStorageEngine;
 import storelog.api.spi.StorageEngine;
 
 /** A StorageEngine that passes everything to a real one, records each append and can fail one on purpose. */
-final class RecordingEngine implements StorageEngine {
+final class RecordingEngine extends ForwardingStorageEngine {
 
     /** One appendAt call. */
     record Append(PartitionKey partition, long expectedOffset, int records, long payloadBytes) {
     }
 
-    private final StorageEngine delegate;
     private final List<Append> appends = new ArrayList<>();
     private PartitionKey failPartition;
     private int failOnAppend;
     private StoreLogException failure;
 
     RecordingEngine(StorageEngine delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Makes the {@code n}th append (1-based) to {@code partition} throw {@code e} instead. */
@@ -49,39 +46,10 @@ final class RecordingEngine implements StorageEngine {
             failPartition = null;
             throw failure;
         }
-        long first = delegate.appendAt(partition, expectedOffset, records);
+        long first = super.appendAt(partition, expectedOffset, records);
         appends.add(new Append(partition, expectedOffset, records.size(),
                 records.stream().mapToLong(r -> r.payload().length).sum()));
         return first;
     }
 
-    @Override
-    public Record read(PartitionKey partition, long offset) {
-        return delegate.read(partition, offset);
-    }
-
-    @Override
-    public List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes) {
-        return delegate.read(partition, fromOffset, maxRecords, maxBytes);
-    }
-
-    @Override
-    public Optional<PartitionInfo> info(PartitionKey partition) {
-        return delegate.info(partition);
-    }
-
-    @Override
-    public List<PartitionInfo> partitions() {
-        return delegate.partitions();
-    }
-
-    @Override
-    public void truncate(PartitionKey partition, long fromOffset) {
-        delegate.truncate(partition, fromOffset);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

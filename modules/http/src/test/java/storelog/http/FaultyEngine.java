@@ -2,15 +2,13 @@ package storelog.http;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import storelog.api.CorruptRecordException;
 import storelog.api.NewRecord;
-import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.StorageFailedException;
 import storelog.api.StorageFullException;
+import storelog.api.spi.ForwardingStorageEngine;
 import storelog.api.spi.StorageEngine;
 
 /**
@@ -18,12 +16,10 @@ import storelog.api.spi.StorageEngine;
  * would, so the HTTP error mapping can be seen from outside: {@code boom} (an unexpected bug),
  * {@code full} (disk full), {@code failed} (failed closed), {@code corrupt} (damaged record).
  */
-final class FaultyEngine implements StorageEngine {
-
-    private final StorageEngine real;
+final class FaultyEngine extends ForwardingStorageEngine {
 
     FaultyEngine(StorageEngine real) {
-        this.real = real;
+        super(real);
     }
 
     private static void fail(PartitionKey key) {
@@ -40,49 +36,25 @@ final class FaultyEngine implements StorageEngine {
     @Override
     public long append(PartitionKey partition, List<NewRecord> records) {
         fail(partition);
-        return real.append(partition, records);
+        return super.append(partition, records);
     }
 
     @Override
     public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
         fail(partition);
-        return real.appendAt(partition, expectedOffset, records);
+        return super.appendAt(partition, expectedOffset, records);
     }
 
     @Override
     public Record read(PartitionKey partition, long offset) {
         fail(partition);
-        return real.read(partition, offset);
+        return super.read(partition, offset);
     }
 
     @Override
     public List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes) {
         fail(partition);
-        return real.read(partition, fromOffset, maxRecords, maxBytes);
+        return super.read(partition, fromOffset, maxRecords, maxBytes);
     }
 
-    @Override
-    public Optional<PartitionInfo> info(PartitionKey partition) {
-        return real.info(partition);
-    }
-
-    @Override
-    public List<PartitionInfo> partitions() {
-        return real.partitions();
-    }
-
-    @Override
-    public void truncate(PartitionKey partition, long fromOffset) {
-        real.truncate(partition, fromOffset);
-    }
-
-    @Override
-    public Map<String, Long> metrics() {
-        return real.metrics();
-    }
-
-    @Override
-    public void close() {
-        real.close();
-    }
 }

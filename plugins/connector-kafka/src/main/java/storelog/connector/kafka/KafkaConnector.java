@@ -42,13 +42,15 @@ import storelog.api.spi.Subscription;
  * Each {@link #subscribe} creates a consumer in group {@code KAFKA_GROUP} ({@code enable.auto.commit=false},
  * {@code auto.offset.reset=earliest}: a new group starts at the topic's first record;
  * {@code isolation.level=read_committed}) and a platform thread that owns it. The thread polls and
- * hands each record to the handler, one at a time, in offset order within each partition, as a
- * {@link storelog.api.spi.Message} whose source is {@code topic-partition@offset} (a record without a
- * value is delivered with an empty payload). Subscriptions of one connector share the group, so two
+ * hands each partition's records of the poll to the handler together, in offset order
+ * ({@link storelog.api.spi.MessageHandler#handleAll}; a handler that does not override it gets them
+ * one at a time), each as a {@link storelog.api.spi.Message} whose source is
+ * {@code topic-partition@offset} (a record without a value is delivered with an empty payload). Subscriptions of one connector share the group, so two
  * subscriptions of one topic split its partitions between them, as any consumers of one group do.
  *
  * <h2>Commit</h2>
- * A record counts as handled when the handler returns. After each poll's batch (at most
+ * A record counts as handled when the handler returns (or, for a batch, when it reports the record
+ * among the leading ones it handled, {@link storelog.api.spi.BatchFailure#handled()}). After each poll's batch (at most
  * {@code KAFKA_MAX_POLL_RECORDS} records) the thread commits, synchronously, the offsets of the records
  * handled, and only those. A failed commit is counted and logged, and its records stay pending for the
  * next commit. Before the group moves a partition to another consumer (a rebalance), its handled

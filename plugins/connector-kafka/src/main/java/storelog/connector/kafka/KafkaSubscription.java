@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import storelog.api.spi.BatchFailure;
 import storelog.api.spi.ConnectorException;
 import storelog.api.spi.Message;
 import storelog.api.spi.MessageHandler;
@@ -30,11 +31,11 @@ import storelog.api.spi.Subscription;
 /**
  * One subscription: a {@link KafkaConsumer} of the connector's group, subscribed to one topic, and
  * the platform thread that owns it (Kafka consumers are single-threaded). Policies are documented on
- * {@link KafkaConnector}; in short, the thread polls, hands each record to the handler in partition
- * order, and commits the offsets of the records whose handler returned, after each poll's batch. A
- * handler that throws makes the thread commit what was handled, seek every partition back to its
- * first record not handled, and back off, so the failed record is delivered again and nothing after
- * it is skipped.
+ * {@link KafkaConnector}; in short, the thread polls, hands each partition's records of the poll to
+ * the handler together and in offset order ({@link MessageHandler#handleAll}), and commits the
+ * offsets of the records the handler reports handled, after each poll's batch. A handler that fails
+ * makes the thread commit what was handled, seek every partition back to its first record not
+ * handled, and back off, so the failed record is delivered again and nothing after it is skipped.
  *
  * <p>{@link #close()} is thread-safe and idempotent; everything else runs on the consumer thread.
  */
@@ -53,6 +54,7 @@ final class KafkaSubscription implements Subscription {
     private final String topic;
     private final String group;
     private final MessageHandler handler;
+    private final boolean batches;
     private final Counters counters;
     private final Consumer<KafkaSubscription> onEnd;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -89,6 +91,7 @@ final class KafkaSubscription implements Subscription {
         this.topic = topic;
         this.group = config.group();
         this.handler = handler;
+        this.batches = handlesBatches(handler);
         this.counters = counters;
         this.onEnd = onEnd;
         this.handlerFailures = new RetryStreak("handler of " + this,
@@ -169,43 +172,84 @@ final class KafkaSubscription implements Subscription {
     }
 
     /**
-     * Hands the batch to the handler, partition by partition in offset order, until the handler
-     * throws or a close is requested.
+     * Hands the batch to the handler, partition by partition, each partition's records together and
+     * in offset order ({@link MessageHandler#handleAll}), until the handler fails or a close is
+     * requested. What the handler reports handled is committed; the rest is delivered again.
      *
-     * @return the back-off before the next poll, in ms: 0 unless the handler threw
+     * @return the back-off before the next poll, in ms: 0 unless the handler failed
      */
     private long handle(ConsumerRecords<byte[], byte[]> records) {
         List<TopicPartition> partitions = new ArrayList<>(records.partitions());
         for (int p = 0; p < partitions.size(); p++) {
             TopicPartition partition = partitions.get(p);
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+            List<ConsumerRecord<byte[], byte[]>> all = records.records(partition);
+            int step = batches ? all.size() : 1;
+            for (int from = 0; from < all.size(); from += step) {
                 if (stopRequested()) {
                     return 0; // not committed: the group delivers the rest again
                 }
-                Message message = new Message(record.topic(), record.value() == null ? EMPTY : record.value(),
-                        partition + "@" + record.offset());
-                try {
-                    handler.handle(message);
-                } catch (VirtualMachineError e) {
-                    counters.delivered.increment();
-                    counters.handlerFailures.increment();
-                    throw e;
-                } catch (Exception | Error e) {
-                    Thread.interrupted(); // a handler's leftover interrupt must not break the consumer
-                    counters.delivered.increment();
-                    counters.handlerFailures.increment();
-                    long backoff = handlerFailures.failed(message.source(), e);
-                    rewind(records, partitions, p, record.offset());
-                    return backoff;
+                List<ConsumerRecord<byte[], byte[]>> batch = all.subList(from, Math.min(all.size(), from + step));
+                Delivery delivery = deliver(partition, batch);
+                if (delivery.failed()) {
+                    rewind(records, partitions, p, batch.get(delivery.handled()).offset());
+                    return delivery.backoff();
                 }
-                Thread.interrupted();
-                counters.delivered.increment();
-                handlerFailures.succeeded(message.source());
-                pending.merge(partition, new Pending(record.offset() + 1, 1), Pending::plus);
-                unhandled--;
             }
         }
         return 0;
+    }
+
+    /** What the handler made of a batch: how many leading records it handled; a failure's back-off in ms. */
+    private record Delivery(int handled, boolean failed, long backoff) {
+    }
+
+    /**
+     * Hands {@code batch} (records of one partition, in offset order) to the handler and marks what
+     * it handled pending for the next commit.
+     *
+     */
+    private Delivery deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> batch) {
+        List<Message> messages = new ArrayList<>(batch.size());
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            messages.add(new Message(record.topic(), record.value() == null ? EMPTY : record.value(),
+                    partition + "@" + record.offset()));
+        }
+        int handled = messages.size();
+        Throwable failure = null;
+        try {
+            handler.handleAll(messages);
+        } catch (BatchFailure e) {
+            handled = e.handled();
+            failure = e.getCause();
+        } catch (VirtualMachineError e) {
+            counters.delivered.increment();
+            counters.handlerFailures.increment();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            handled = 0;
+            failure = e;
+        }
+        Thread.interrupted(); // a handler's leftover interrupt must not break the consumer
+        counters.delivered.add(handled + (failure == null ? 0 : 1));
+        unhandled -= handled;
+        if (handled > 0) {
+            pending.merge(partition, new Pending(batch.get(handled - 1).offset() + 1, handled), Pending::plus);
+        }
+        if (failure == null) {
+            handlerFailures.succeeded(messages.get(messages.size() - 1).source());
+            return new Delivery(handled, false, 0);
+        }
+        counters.handlerFailures.increment();
+        return new Delivery(handled, true, handlerFailures.failed(messages.get(handled).source(), failure));
+    }
+
+    /** Whether the handler stores batches itself (it overrides {@link MessageHandler#handleAll}); else one at a time. */
+    static boolean handlesBatches(MessageHandler handler) {
+        try {
+            return handler.getClass().getMethod("handleAll", List.class).getDeclaringClass() != MessageHandler.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**
