@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import storelog.api.InvalidPartitionKeyException;
 import storelog.api.InvalidRecordException;
@@ -83,22 +86,43 @@ public final class ConnectorIngest implements AutoCloseable {
         for (int i = 0; i < done.length; i++) {
             done[i] = payloads.get(i) == null; // skipped: handled
         }
-        for (Map.Entry<PartitionKey, List<Integer>> group : byKey.entrySet()) {
-            List<Integer> indexes = group.getValue();
-            try {
-                for (int from = 0; from < indexes.size(); from += LogService.MAX_BATCH_RECORDS) {
-                    List<Integer> chunk = indexes.subList(from, Math.min(indexes.size(), from + LogService.MAX_BATCH_RECORDS));
-                    log.publishBatch(group.getKey(), chunk.stream().map(payloads::get).toList());
-                    chunk.forEach(i -> done[i] = true);
-                    stored.add(chunk.size());
-                }
-            } catch (RuntimeException e) {
-                int handled = 0;
-                while (handled < done.length && done[handled]) {
-                    handled++;
-                }
-                throw new BatchFailure(handled, e);
+        // one append per key, all keys at once: their fsyncs overlap instead of queueing
+        RuntimeException failure = null;
+        try (var appends = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> pending = new ArrayList<>();
+            for (Map.Entry<PartitionKey, List<Integer>> group : byKey.entrySet()) {
+                pending.add(appends.submit(() -> store(group.getKey(), group.getValue(), payloads, done)));
             }
+            for (Future<?> f : pending) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    failure = failure != null ? failure : e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new IllegalStateException("interrupted while storing a batch", e);
+                }
+            }
+        }
+        if (failure != null) {
+            int handled = 0;
+            while (handled < done.length && done[handled]) {
+                handled++;
+            }
+            throw new BatchFailure(handled, failure);
+        }
+    }
+
+    /** Stores one key's messages in order (in chunks of at most a batch's size) and marks them done. */
+    private void store(PartitionKey key, List<Integer> indexes, List<Payload> payloads, boolean[] done) {
+        for (int from = 0; from < indexes.size(); from += LogService.MAX_BATCH_RECORDS) {
+            List<Integer> chunk = indexes.subList(from, Math.min(indexes.size(), from + LogService.MAX_BATCH_RECORDS));
+            log.publishBatch(key, chunk.stream().map(payloads::get).toList());
+            synchronized (done) {
+                chunk.forEach(i -> done[i] = true);
+            }
+            stored.add(chunk.size());
         }
     }
 
