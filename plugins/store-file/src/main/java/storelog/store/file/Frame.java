@@ -1,9 +1,6 @@
 package storelog.store.file;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import storelog.api.DataType;
 
@@ -27,8 +24,6 @@ final class Frame {
     /** Largest payload the engine stores (the HTTP layer's body limit is far below it). */
     static final int MAX_PAYLOAD = 64 << 20;
 
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final int CRC_AT = 4;
     private static final int OFFSET_AT = 8;
     private static final int TYPE_AT = 16;
@@ -43,14 +38,17 @@ final class Frame {
     }
 
     /** Writes a frame at {@code dst[at]}; returns its length. */
-    static int encode(byte[] dst, int at, long offset, DataType type, long timestamp, byte[] payload) {
+    static int encode(ByteBuffer dst, int at, long offset, DataType type, long timestamp, byte[] payload) {
         int length = length(payload.length);
-        INT.set(dst, at, length);
-        LONG.set(dst, at + OFFSET_AT, offset);
-        dst[at + TYPE_AT] = (byte) type.code();
-        LONG.set(dst, at + TIMESTAMP_AT, timestamp);
-        System.arraycopy(payload, 0, dst, at + HEADER_SIZE, payload.length);
-        INT.set(dst, at + CRC_AT, crc(dst, at, length));
+        dst.putInt(at, length);
+        dst.putLong(at + OFFSET_AT, offset);
+        dst.put(at + TYPE_AT, (byte) type.code());
+        dst.putLong(at + TIMESTAMP_AT, timestamp);
+        dst.put(at + HEADER_SIZE, payload);
+        CRC32C crc = new CRC32C();
+        crc.update(dst.slice(at, CRC_AT));
+        crc.update(dst.slice(at + OFFSET_AT, length - OFFSET_AT));
+        dst.putInt(at + CRC_AT, (int) crc.getValue());
         return length;
     }
 

@@ -1,9 +1,6 @@
 package storelog.store.file;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,36 +27,35 @@ record IndexEntry(long position, int length) {
         return FileHeader.SIZE + i * SIZE;
     }
 
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-
     /** Writes the entry of slot {@code i} at {@code dst[at]}. */
-    static void encode(byte[] dst, int at, long i, long position, int length) {
-        LONG.set(dst, at, position);
-        INT.set(dst, at + 8, length);
-        INT.set(dst, at + 12, crc(dst, at, i));
+    static void encode(ByteBuffer dst, int at, long i, long position, int length) {
+        dst.putLong(at, position);
+        dst.putInt(at + 8, length);
+        dst.putInt(at + 12, crc(dst, at, i));
     }
 
     /** Writes this entry as slot {@code i} at {@code dst[at]}. */
-    void encode(byte[] dst, int at, long i) {
+    void encode(ByteBuffer dst, int at, long i) {
         encode(dst, at, i, position, length);
     }
 
     /** The entry of slot {@code i} at {@code buf[at]} (heap buffer), or null when its checksum fails. */
     static IndexEntry decode(ByteBuffer buf, int at, long i) {
-        if (buf.getInt(at + 12) != crc(buf.array(), buf.arrayOffset() + at, i)) {
+        if (buf.getInt(at + 12) != crc(buf, at, i)) {
             return null;
         }
         return new IndexEntry(buf.getLong(at), buf.getInt(at + 8));
     }
 
-    /** CRC-32C of the entry's first 12 bytes and the slot; bytes [12, 16) are scratch until the CRC lands there. */
-    private static int crc(byte[] entry, int at, long i) {
-        int saved = (int) INT.get(entry, at + 12);
-        INT.set(entry, at + 12, (int) i);
+    /** CRC-32C of the entry's first 12 bytes followed by the slot as 4 big-endian bytes. */
+    private static int crc(ByteBuffer entry, int at, long i) {
         CRC32C crc = new CRC32C();
-        crc.update(entry, at, SIZE);
-        INT.set(entry, at + 12, saved);
+        crc.update(entry.slice(at, 12));
+        int slot = (int) i;
+        crc.update(slot >>> 24);
+        crc.update(slot >>> 16);
+        crc.update(slot >>> 8);
+        crc.update(slot);
         return (int) crc.getValue();
     }
 

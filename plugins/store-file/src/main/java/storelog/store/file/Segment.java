@@ -124,11 +124,9 @@ final class Segment {
             flush();
         }
         long position = store.size();
-        byte[] frame = store.reserve(length);
-        Frame.encode(frame, store.bufferedLength(), offset, record.type(), record.timestamp(), record.payload());
+        Frame.encode(store.reserve(length), store.bufferedLength(), offset, record.type(), record.timestamp(), record.payload());
         store.commit(length);
-        byte[] entry = index.reserve(IndexEntry.SIZE);
-        IndexEntry.encode(entry, index.bufferedLength(), count, position, length);
+        IndexEntry.encode(index.reserve(IndexEntry.SIZE), index.bufferedLength(), count, position, length);
         index.commit(IndexEntry.SIZE);
         COUNT.setRelease(this, count + 1); // a release store: no full fence per record
     }

@@ -181,8 +181,9 @@ final class SegmentRecovery {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         byte[] bytes = new byte[(int) IndexEntry.positionOf(entries.size())];
         FileHeader.INDEX.encode(segment.base()).get(bytes, 0, FileHeader.SIZE);
+        ByteBuffer out = ByteBuffer.wrap(bytes);
         for (int i = 0; i < entries.size(); i++) {
-            entries.get(i).encode(bytes, (int) IndexEntry.positionOf(i), i);
+            entries.get(i).encode(out, (int) IndexEntry.positionOf(i), i);
         }
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
