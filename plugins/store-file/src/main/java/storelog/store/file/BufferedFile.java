@@ -153,7 +153,7 @@ final class BufferedFile {
                 channel.force(false);
                 return null;
             });
-            files.metrics().fsyncs.increment();
+            files.countFsync();
         } catch (IOException e) {
             unsynced = true;
             throw e;

@@ -6,7 +6,8 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -32,7 +33,7 @@ final class FileStorageEngine implements StorageEngine {
 
     private final DataDirectory directory;
     private final StoreContext context;
-    private final ConcurrentSkipListMap<PartitionKey, PartitionLog> partitions = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<PartitionKey, PartitionLog> partitions = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private FileStorageEngine(DataDirectory directory, StoreContext context) {
@@ -77,9 +78,7 @@ final class FileStorageEngine implements StorageEngine {
 
     @Override
     public long append(PartitionKey partition, List<NewRecord> records) {
-        long base = writable(partition).append(-1, records);
-        count(records);
-        return base;
+        return writable(partition).append(-1, records);
     }
 
     @Override
@@ -87,28 +86,16 @@ final class FileStorageEngine implements StorageEngine {
         if (expectedOffset < 0) {
             throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");
         }
-        long base = writable(partition).append(expectedOffset, records);
-        count(records);
-        return base;
-    }
-
-    private void count(List<NewRecord> records) {
-        StoreMetrics metrics = context.files().metrics();
-        metrics.appends.increment();
-        metrics.records.add(records.size());
-        long bytes = 0;
-        for (NewRecord r : records) {
-            bytes += r.payload().length;
-        }
-        metrics.bytes.add(bytes);
+        return writable(partition).append(expectedOffset, records);
     }
 
     @Override
     public Map<String, Long> metrics() {
-        StoreMetrics metrics = context.files().metrics();
-        return Map.of("appends_total", metrics.appends.sum(), "records_appended_total", metrics.records.sum(),
-                "bytes_appended_total", metrics.bytes.sum(), "fsyncs_total", metrics.fsyncs.sum(),
-                "open_files", (long) context.files().openCount(), "partitions", (long) partitions.size());
+        long[] appended = new long[3];
+        partitions.values().forEach(log -> log.addAppendCounts(appended));
+        return Map.of("appends_total", appended[0], "records_appended_total", appended[1], "bytes_appended_total", appended[2],
+                "fsyncs_total", context.files().fsyncs(), "open_files", (long) context.files().openCount(),
+                "partitions", (long) partitions.size());
     }
 
     @Override
@@ -134,7 +121,8 @@ final class FileStorageEngine implements StorageEngine {
     @Override
     public List<PartitionInfo> partitions() {
         checkOpen();
-        return partitions.values().stream().filter(PartitionLog::exists).map(PartitionLog::info).toList();
+        return partitions.values().stream().filter(PartitionLog::exists).map(PartitionLog::info)
+                .sorted(Comparator.comparing(PartitionInfo::partition)).toList();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,7 +25,7 @@ final class OpenFiles implements AutoCloseable {
 
     private final ChannelOpener opener;
     private final int capacity;
-    private final StoreMetrics metrics = new StoreMetrics();
+    private final LongAdder fsyncs = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
     private boolean closed;
@@ -67,9 +68,14 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
-    /** The engine's I/O counters (kept here because every file operation passes through this class). */
-    StoreMetrics metrics() {
-        return metrics;
+    /** Counts one fsync (kept here because every file operation passes through this class). */
+    void countFsync() {
+        fsyncs.increment();
+    }
+
+    /** fsyncs of segment files so far. */
+    long fsyncs() {
+        return fsyncs.sum();
     }
 
     /** How many files are open now. */

@@ -62,6 +62,9 @@ final class PartitionLog {
     private long nextOffset;
     private Mark durableMark = Mark.EMPTY;
     private boolean loaded;
+    private long appends;
+    private long recordsAppended;
+    private long bytesAppended;
     private boolean dirty;
     private boolean closed;
 
@@ -155,6 +158,11 @@ final class PartitionLog {
                 throw abandon(new Mark(startSegments, startStore, startIndex, startCount, base), e);
             }
             nextOffset = end = base + records.size();
+            appends++;
+            recordsAppended += records.size();
+            for (NewRecord r : records) {
+                bytesAppended += r.payload().length;
+            }
             generation = commits == null ? 0 : commits.generation();
             if (commits == null) {
                 publish(end);
@@ -380,6 +388,18 @@ final class PartitionLog {
         } catch (IOException e) {
             throw DiskFull.is(e) ? new StorageFullException("cannot read partition " + key
                     + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds this partition's appends, records and payload bytes appended in this run to {@code counts}. */
+    void addAppendCounts(long[] counts) {
+        lock.lock();
+        try {
+            counts[0] += appends;
+            counts[1] += recordsAppended;
+            counts[2] += bytesAppended;
         } finally {
             lock.unlock();
         }

@@ -33,22 +33,27 @@ final class PartitionRecovery {
     }
 
     /**
-     * After a crash, the last sealed segment may have lost its unsynced tail ({@code FSYNC=interval|never}
-     * roll it asynchronously). If it did, the records after the loss cannot stay (offsets must stay
-     * gap-free): the active segment is dropped and the sealed one becomes active, to be cut at its
-     * last intact record.
+     * After a crash, the last {@value SegmentRoller#MAX_PENDING} sealed segments may have lost an
+     * unsynced tail ({@code FSYNC=interval|never} force them asynchronously). If one did, the records
+     * after the loss cannot stay (offsets must stay gap-free): the later segments are dropped and that
+     * one becomes active, to be cut at its last intact record.
      */
     private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found) throws IOException {
-        Segment sealed = found.get(found.size() - 2);
-        if (SegmentRecovery.isComplete(sealed)) {
-            return found;
+        int firstChecked = Math.max(0, found.size() - 1 - SegmentRoller.MAX_PENDING);
+        for (int i = firstChecked; i < found.size() - 1; i++) {
+            Segment sealed = found.get(i);
+            if (SegmentRecovery.isComplete(sealed)) {
+                continue;
+            }
+            LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
+                    + "offset {2} on are gone and the log continues from the last intact record", key, sealed, found.get(i + 1).base());
+            for (Segment dropped : found.subList(i + 1, found.size())) {
+                Files.deleteIfExists(dropped.store().path());
+                Files.deleteIfExists(dropped.index().path());
+            }
+            sealed.unseal();
+            return found.subList(0, i + 1);
         }
-        Segment dropped = found.getLast();
-        LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
-                + "offset {2} on are gone and the log continues from the last intact record", key, sealed, dropped.base());
-        Files.deleteIfExists(dropped.store().path());
-        Files.deleteIfExists(dropped.index().path());
-        sealed.unseal();
-        return found.subList(0, found.size() - 1);
+        return found;
     }
 }

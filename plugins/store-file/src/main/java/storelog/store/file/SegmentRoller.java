@@ -3,16 +3,17 @@ package storelog.store.file;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import storelog.api.PartitionKey;
 
 /**
  * Starts a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. The full segment is flushed and sealed; its fsync is part of
- * the roll under {@code FSYNC=always} and handed to the {@link Flusher} otherwise, with at most one
- * sealed segment per partition waiting for it (an earlier one still waiting is forced at the next
- * roll). So after any crash only the active and the last sealed segment can be incomplete, and
- * recovery checks exactly those ({@link PartitionRecovery}).
+ * the roll under {@code FSYNC=always} and handed to the {@link Flusher} otherwise, with at most
+ * {@value #MAX_PENDING} sealed segments per partition waiting for it (when that many wait, the roll
+ * forces the oldest itself). So after any crash only the active segment and the last
+ * {@value #MAX_PENDING} sealed ones can be incomplete, and recovery checks exactly those
+ * ({@link PartitionRecovery}).
  *
  * <p>{@link #first} and {@link #roll} run under the partition's lock; {@link #syncSealed} on the
  * flusher's thread.
@@ -22,7 +23,10 @@ final class SegmentRoller {
     private final PartitionKey key;
     private final Path dir;
     private final StoreContext context;
-    private final AtomicReference<Segment> sealPending = new AtomicReference<>();
+    /** Sealed segments whose fsync may still be outstanding, at most: recovery checks this many. */
+    static final int MAX_PENDING = 4;
+
+    private final ConcurrentLinkedDeque<Segment> sealPending = new ConcurrentLinkedDeque<>();
 
     SegmentRoller(PartitionKey key, Path dir, StoreContext context) {
         this.key = key;
@@ -51,15 +55,18 @@ final class SegmentRoller {
         boolean always = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS;
         previous.flush();
         if (always) {
-            previous.store().force();
-            previous.index().force();
+            force(previous);
         } else {
-            forcePending();
+            while (sealPending.size() >= MAX_PENDING) {
+                Segment oldest = sealPending.peekFirst();
+                force(oldest);
+                sealPending.remove(oldest);
+            }
         }
         Segment next = create(base);
         previous.seal();
         if (!always) {
-            sealPending.set(previous);
+            sealPending.addLast(previous);
             context.flusher().scheduleSealSync(owner);
         }
         return next;
@@ -73,21 +80,17 @@ final class SegmentRoller {
         return segment;
     }
 
-    /** The flusher's fsync of the segment sealed by the last roll, if it still waits. */
+    /** The flusher's fsync of the sealed segments still waiting, oldest first. */
     void syncSealed() throws IOException {
-        Segment sealed = sealPending.get();
-        if (sealed != null) {
+        for (Segment sealed = sealPending.peekFirst(); sealed != null; sealed = sealPending.peekFirst()) {
             force(sealed);
-            sealPending.compareAndSet(sealed, null);
+            sealPending.remove(sealed);
         }
     }
 
-    /** Forces the sealed segment that still waits, now (before a roll, a truncation, a close). */
+    /** Forces the sealed segments still waiting, now (before a truncation, a close). */
     void forcePending() throws IOException {
-        Segment sealed = sealPending.getAndSet(null);
-        if (sealed != null) {
-            force(sealed);
-        }
+        syncSealed();
     }
 
     private static void force(Segment sealed) throws IOException {
