@@ -17,10 +17,10 @@ J="$JAVA_HOME/bin/java -jar bench/target/benchmarks.jar"
   echo "# ceiling: raw FileChannel append loop (../shared/bench/append-ceiling.sh), same run, 3 times (the median is used)"
   for run in 1 2 3; do for size in 100 1024; do bash "$SHARED/append-ceiling.sh" "$size" 1000000; done; done
   echo "# P1: single-thread appends, FSYNC=never"
-  $J AppendBenchmark -p fsync=never -p payloadBytes=100,1024 -t 1 -rf json -rff "$out-p1.json"
+  $J "storelog.bench.(Raw)?AppendBenchmark" -p fsync=never -p payloadBytes=100,1024 -t 1 -rf json -rff "$out-p1.json"
   echo "# P2: concurrent appenders on one partition, FSYNC=always vs never (100 B)"
   for t in 1 16 64; do
-    $J AppendBenchmark -p fsync=always,never -p payloadBytes=100 -t "$t" -rf json -rff "$out-p2-t$t.json"
+    $J storelog.bench.AppendBenchmark -p fsync=always,never -p payloadBytes=100 -t "$t" -rf json -rff "$out-p2-t$t.json"
   done
   echo "# reads: 1M records of 100 B, page cache warm"
   $J ReadBenchmark -t 1 -rf json -rff "$out-read.json"
@@ -39,19 +39,22 @@ print("ceiling runs (write records/s):", {f"{k[0]}/{k[1]}": [w for w, _ in v] fo
 def scores(path):
     rows = {}
     for r in json.load(open(path)):
-        rows[(r["benchmark"].split(".")[-1], r["params"].get("fsync"), int(r["params"]["payloadBytes"]), r["threads"])] = r["primaryMetric"]["score"]
+        name = ".".join(r["benchmark"].split(".")[-2:])
+        rows[(name, r["params"].get("fsync"), int(r["params"]["payloadBytes"]), r["threads"])] = r["primaryMetric"]["score"]
     return rows
 p1 = scores(out + "-p1.json")
-print("\nP1 (records/s, FSYNC=never, 1 thread) vs raw 256 KiB-buffered loop (none-buf):")
+print("\nP1 (records/s, FSYNC=never, 1 thread) vs raw 256 KiB-buffered loop: append-ceiling.sh none-buf (median of 3), and the same loop in JMH")
 for size in (100, 1024):
-    s = p1[("append", "never", size, 1)]; c = ceil[("none-buf", size)][0]
-    print(f"  {size:>5} B: {s:,.0f} vs {c:,} = {s / c:.2f}x")
+    s = p1[("AppendBenchmark.append", "never", size, 1)]; c = ceil[("none-buf", size)][0]
+    r = p1[("RawAppendBenchmark.append", None, size, 1)]
+    print(f"  {size:>5} B: {s:,.0f} vs {c:,} = {s / c:.2f}x   (vs the JMH raw loop {r:,.0f} = {s / r:.2f}x)")
 print("P2 (records/s, 100 B, one partition): always vs never at the same concurrency")
 for t in (1, 16, 64):
     p2 = scores(f"{out}-p2-t{t}.json")
-    a = p2[("append", "always", 100, t)]; n = p2[("append", "never", 100, t)]
+    a = p2[("AppendBenchmark.append", "always", 100, t)]; n = p2[("AppendBenchmark.append", "never", 100, t)]
     print(f"  {t:>3} appenders: always {a:,.0f}  never {n:,.0f}  = {a / n:.3f}x   (raw fsync-per-record loop: {ceil[('force-each', 100)][0]:,}/s)")
 rd = scores(out + "-read.json")
 c = ceil[("none-buf", 100)][1]
-print(f"reads (100 B): random {rd[('randomRead', None, 100, 1)]:,.0f}/s, range {rd[('rangeRead', None, 100, 1)]:,.0f}/s vs raw random pread {c:,}/s = {rd[('randomRead', None, 100, 1)] / c:.2f}x")
+rnd, rng = rd[("ReadBenchmark.randomRead", None, 100, 1)], rd[("ReadBenchmark.rangeRead", None, 100, 1)]
+print(f"reads (100 B): random {rnd:,.0f}/s, range {rng:,.0f}/s vs raw random pread {c:,}/s = {rnd / c:.2f}x")
 PY

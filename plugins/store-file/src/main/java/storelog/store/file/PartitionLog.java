@@ -5,7 +5,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -60,18 +59,13 @@ final class PartitionLog {
     }
     private volatile StorageFailedException failure;
     private long nextOffset;
-    private Mark durableMark = Mark.EMPTY;
+    private LogMark durableMark = LogMark.EMPTY;
     private boolean loaded;
     private long appends;
     private long recordsAppended;
     private long bytesAppended;
     private boolean dirty;
     private boolean closed;
-
-    /** Where the log stood at some moment: enough to roll back to it. */
-    private record Mark(int segments, long storeSize, long indexSize, long count, long nextOffset) {
-        static final Mark EMPTY = new Mark(0, 0, 0, 0, 0);
-    }
 
     PartitionLog(PartitionKey key, StoreContext context) {
         this.key = key;
@@ -155,7 +149,7 @@ final class PartitionLog {
                     write(base + i, records.get(i));
                 }
             } catch (IOException | RuntimeException e) {
-                throw abandon(new Mark(startSegments, startStore, startIndex, startCount, base), e);
+                throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
             }
             nextOffset = end = base + records.size();
             appends++;
@@ -198,7 +192,7 @@ final class PartitionLog {
     }
 
     /** Rolls back to {@code start} after a failed append; returns what the caller should throw. */
-    private RuntimeException abandon(Mark start, Exception cause) {
+    private RuntimeException abandon(LogMark start, Exception cause) {
         try {
             rollback(start);
         } catch (IOException e) {
@@ -215,34 +209,19 @@ final class PartitionLog {
         return failClosed(cause);
     }
 
-    private void rollback(Mark to) throws IOException {
-        Segment[] current = segments;
-        for (int i = current.length - 1; i >= to.segments(); i--) {
-            current[i].forgetFiles();
-            Files.deleteIfExists(current[i].store().path());
-            Files.deleteIfExists(current[i].index().path());
-        }
-        segments = Arrays.copyOf(current, to.segments());
-        if (to.segments() > 0) {
-            Segment active = segments[to.segments() - 1];
-            active.store().truncate(to.storeSize());
-            active.index().truncate(to.indexSize());
-            active.resetCount(to.count());
-            active.unseal();
-        }
+    private void rollback(LogMark to) throws IOException {
+        segments = to.rollBack(segments);
         nextOffset = to.nextOffset();
     }
 
-    private Mark mark() {
-        Segment active = active();
-        return active == null ? new Mark(0, 0, 0, 0, nextOffset)
-                : new Mark(segments.length, active.store().size(), active.index().size(), active.count(), nextOffset);
+    private LogMark mark() {
+        return LogMark.of(segments, nextOffset);
     }
 
     /** Group commit's sync: flush under the lock, force outside it. */
     private long syncForCommit() {
         Segment active;
-        Mark synced;
+        LogMark synced;
         lock.lock();
         try {
             checkWritable();

@@ -1,0 +1,47 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+
+/**
+ * Where a partition's log stood at some moment — how many segments, the active segment's sizes and
+ * record count, the next offset — enough to roll back to it: after a failed append (to where it
+ * started) or a failed group commit (to the last durable point). Used under the partition's lock.
+ */
+record LogMark(int segments, long storeSize, long indexSize, long count, long nextOffset) {
+
+    static final LogMark EMPTY = new LogMark(0, 0, 0, 0, 0);
+
+    /** The mark of a log of {@code segments} whose next offset is {@code nextOffset}. */
+    static LogMark of(Segment[] segments, long nextOffset) {
+        if (segments.length == 0) {
+            return new LogMark(0, 0, 0, 0, nextOffset);
+        }
+        Segment active = segments[segments.length - 1];
+        return new LogMark(segments.length, active.store().size(), active.index().size(), active.count(), nextOffset);
+    }
+
+    /**
+     * Cuts {@code current} back to this mark: segments created since are deleted, the active one is
+     * truncated (buffered bytes dropped, the file cut) and open for appends again.
+     *
+     * @return the segments that remain
+     */
+    Segment[] rollBack(Segment[] current) throws IOException {
+        for (int i = current.length - 1; i >= segments; i--) {
+            current[i].forgetFiles();
+            Files.deleteIfExists(current[i].store().path());
+            Files.deleteIfExists(current[i].index().path());
+        }
+        Segment[] kept = Arrays.copyOf(current, segments);
+        if (segments > 0) {
+            Segment active = kept[segments - 1];
+            active.store().truncate(storeSize);
+            active.index().truncate(indexSize);
+            active.resetCount(count);
+            active.unseal();
+        }
+        return kept;
+    }
+}
