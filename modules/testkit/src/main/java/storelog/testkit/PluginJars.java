@@ -33,6 +33,12 @@ public final class PluginJars {
      */
     public static Path jar(Path jar, List<Path> modulePath, Map<String, String> sources, Map<String, String> resources,
                            String version) {
+        return jar(jar, modulePath, List.of(), sources, resources, version);
+    }
+
+    /** Like {@link #jar(Path, List, Map, Map, String)}, compiling class-path code against {@code classPath} too. */
+    public static Path jar(Path jar, List<Path> modulePath, List<Path> classPath, Map<String, String> sources,
+                           Map<String, String> resources, String version) {
         try {
             Path work = Files.createTempDirectory(jar.getParent(), "build-");
             Path src = work.resolve("src");
@@ -48,6 +54,10 @@ public final class PluginJars {
             if (!modulePath.isEmpty()) {
                 args.add("--module-path");
                 args.add(String.join(java.io.File.pathSeparator, modulePath.stream().map(Path::toString).toList()));
+            }
+            if (!classPath.isEmpty()) {
+                args.add("-cp");
+                args.add(String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList()));
             }
             if (!modulePath.isEmpty() && !sources.containsKey("module-info.java")) {
                 args.add("--add-modules"); // class-path code: see the modules it compiles against
