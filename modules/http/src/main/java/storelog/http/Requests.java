@@ -34,7 +34,8 @@ final class Requests {
             if (declared.isPresent() && declared.getAsLong() > max) {
                 throw tooLarge(max, in);
             }
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            // a declared length is read into one array of that size; otherwise up to one byte past the limit
+            byte[] body = in.readNBytes((int) (declared.isPresent() ? declared.getAsLong() : Math.min(Integer.MAX_VALUE - 8, max + 1)));
             if (body.length > max) {
                 throw tooLarge(max, in);
             }
