@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorException;
 import storelog.api.spi.Subscription;
+import storelog.testkit.Inbox;
 
 class BacklogTest {
 
@@ -21,7 +22,7 @@ class BacklogTest {
             }
             assertThat(connector.metrics()).containsEntry("queued", 10L).containsEntry("published_total", 10L);
 
-            Channels.Inbox inbox = new Channels.Inbox();
+            Inbox inbox = new Inbox();
             connector.subscribe("orders", inbox);
             connector.publish("orders", bytes("10"));
 
@@ -34,8 +35,8 @@ class BacklogTest {
     void theBacklogGoesToTheFirstSubscriptionOnly() throws Exception {
         try (Connector connector = Channels.open()) {
             connector.publish("orders", bytes("early"));
-            Channels.Inbox first = new Channels.Inbox();
-            Channels.Inbox second = new Channels.Inbox();
+            Inbox first = new Inbox();
+            Inbox second = new Inbox();
             connector.subscribe("orders", first);
             Subscription secondSubscription = connector.subscribe("orders", second);
             connector.publish("orders", bytes("late"));
@@ -50,10 +51,10 @@ class BacklogTest {
     @Test
     void messagesPublishedAfterTheLastSubscriptionClosedWaitForTheNext() throws Exception {
         try (Connector connector = Channels.open()) {
-            connector.subscribe("orders", new Channels.Inbox()).close();
+            connector.subscribe("orders", new Inbox()).close();
             connector.publish("orders", bytes("between"));
 
-            Channels.Inbox next = new Channels.Inbox();
+            Inbox next = new Inbox();
             connector.subscribe("orders", next);
             assertThat(texts(next.take(1))).containsExactly("between");
         }

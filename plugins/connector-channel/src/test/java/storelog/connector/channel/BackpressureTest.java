@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorException;
+import storelog.testkit.Inbox;
 
 /** Capacity 2, a handler held on message 0, messages 1 and 2 filling its queue: message 3 must wait. */
 class BackpressureTest {
@@ -46,7 +47,7 @@ class BackpressureTest {
     void publishThatWaitsPastTheTimeoutThrowsNamingTheTopicAndIsCounted() throws Exception {
         try (Connector connector = Channels.open("CHANNEL_CAPACITY", "2", "CHANNEL_PUBLISH_TIMEOUT_MS", "100")) {
             Channels.Gate gate = fill(connector);
-            Channels.Inbox audit = new Channels.Inbox();
+            Inbox audit = new Inbox();
             connector.subscribe("audit", audit);
 
             long start = System.nanoTime();
@@ -82,7 +83,7 @@ class BackpressureTest {
     @Test
     void oneSlowSubscriptionHoldsBackPublishesToItsTopic() throws Exception {
         try (Connector connector = Channels.open("CHANNEL_CAPACITY", "2", "CHANNEL_PUBLISH_TIMEOUT_MS", "30000")) {
-            Channels.Inbox fast = new Channels.Inbox();
+            Inbox fast = new Inbox();
             connector.subscribe("orders", fast);
             Channels.Gate slow = fill(connector);
             fast.take(3);

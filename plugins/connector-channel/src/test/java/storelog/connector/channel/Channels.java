@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
-import storelog.api.spi.MessageHandler;
+import storelog.testkit.Inbox;
 
 /** Test helpers: connectors, text payloads, and handlers that record or hold what they receive. */
 final class Channels {
@@ -57,36 +57,6 @@ final class Channels {
             }
         });
         return done;
-    }
-
-    /** A handler that records every message it receives, in order. */
-    static class Inbox implements MessageHandler {
-        private final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
-
-        @Override
-        public void handle(Message message) throws Exception {
-            received.add(message);
-        }
-
-        /** The next {@code count} messages, waiting up to {@link #DEADLINE_SECONDS} for them. */
-        List<Message> take(int count) throws InterruptedException {
-            List<Message> messages = new java.util.ArrayList<>(count);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-            while (messages.size() < count) {
-                Message message = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (message == null) {
-                    throw new AssertionError("received " + messages.size() + " of " + count + " messages: "
-                            + texts(messages));
-                }
-                messages.add(message);
-            }
-            return messages;
-        }
-
-        /** What was received and not taken yet. */
-        List<String> rest() {
-            return texts(List.copyOf(received));
-        }
     }
 
     /** An inbox whose handler holds every message until {@link #release()}; records it when released. */

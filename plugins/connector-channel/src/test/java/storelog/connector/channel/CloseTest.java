@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Subscription;
+import storelog.testkit.Inbox;
 
 class CloseTest {
 
@@ -42,8 +43,8 @@ class CloseTest {
     @Test
     void aClosedSubscriptionReceivesNoLaterMessages() throws Exception {
         try (Connector connector = Channels.open()) {
-            Channels.Inbox closed = new Channels.Inbox();
-            Channels.Inbox open = new Channels.Inbox();
+            Inbox closed = new Inbox();
+            Inbox open = new Inbox();
             connector.subscribe("orders", closed).close();
             connector.subscribe("orders", open);
             connector.publish("orders", bytes("after"));
@@ -58,7 +59,7 @@ class CloseTest {
         try (Connector connector = Channels.open("CHANNEL_CAPACITY", "1", "CHANNEL_PUBLISH_TIMEOUT_MS", "30000")) {
             Channels.Gate gate = new Channels.Gate();
             Subscription held = connector.subscribe("orders", gate);
-            Channels.Inbox other = new Channels.Inbox();
+            Inbox other = new Inbox();
             connector.subscribe("orders", other);
             connector.publish("orders", bytes("0"));
             gate.awaitInHand();
@@ -98,12 +99,12 @@ class CloseTest {
     @Test
     void connectorCloseMakesPublishAndSubscribeThrow() {
         Connector connector = Channels.open();
-        connector.subscribe("orders", new Channels.Inbox());
+        connector.subscribe("orders", new Inbox());
         connector.close();
 
         assertThatThrownBy(() -> connector.publish("orders", bytes("x"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> connector.publish("new-topic", bytes("x"))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> connector.subscribe("orders", new Channels.Inbox()))
+        assertThatThrownBy(() -> connector.subscribe("orders", new Inbox()))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -148,10 +149,10 @@ class CloseTest {
     @Test
     void closesAreIdempotent() {
         Connector connector = Channels.open();
-        Subscription subscription = connector.subscribe("orders", new Channels.Inbox());
+        Subscription subscription = connector.subscribe("orders", new Inbox());
         subscription.close();
         subscription.close();
-        Subscription open = connector.subscribe("orders", new Channels.Inbox());
+        Subscription open = connector.subscribe("orders", new Inbox());
         connector.close();
         connector.close();
         open.close();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
 import storelog.api.spi.Subscription;
+import storelog.testkit.Inbox;
 
 class FanOutTest {
 
@@ -17,8 +18,8 @@ class FanOutTest {
     void twoSubscriptionsBothReceiveEveryMessage() throws Exception {
         int count = 1_000;
         try (Connector connector = Channels.open()) {
-            Channels.Inbox first = new Channels.Inbox();
-            Channels.Inbox second = new Channels.Inbox();
+            Inbox first = new Inbox();
+            Inbox second = new Inbox();
             connector.subscribe("orders", first);
             connector.subscribe("orders", second);
             for (int i = 0; i < count; i++) {
@@ -34,12 +35,12 @@ class FanOutTest {
     @Test
     void aSubscriptionReceivesOnlyMessagesPublishedAfterItSubscribed() throws Exception {
         try (Connector connector = Channels.open()) {
-            Channels.Inbox early = new Channels.Inbox();
+            Inbox early = new Inbox();
             connector.subscribe("orders", early);
             connector.publish("orders", bytes("before"));
             assertThat(texts(early.take(1))).containsExactly("before");
 
-            Channels.Inbox late = new Channels.Inbox();
+            Inbox late = new Inbox();
             Subscription lateSubscription = connector.subscribe("orders", late);
             connector.publish("orders", bytes("after"));
 
@@ -53,8 +54,8 @@ class FanOutTest {
     @Test
     void topicsAreSeparateAndMessagesCarryTheirTopicAndSequence() throws Exception {
         try (Connector connector = Channels.open()) {
-            Channels.Inbox orders = new Channels.Inbox();
-            Channels.Inbox audit = new Channels.Inbox();
+            Inbox orders = new Inbox();
+            Inbox audit = new Inbox();
             Subscription ordersSubscription = connector.subscribe("orders", orders);
             connector.subscribe("audit", audit);
             connector.publish("audit", bytes("a0"));

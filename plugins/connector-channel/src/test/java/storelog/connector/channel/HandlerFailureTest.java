@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
 import storelog.api.spi.Subscription;
+import storelog.testkit.Inbox;
 
 class HandlerFailureTest {
 
@@ -19,7 +20,7 @@ class HandlerFailureTest {
     void aHandlerThatThrowsOnEveryOtherMessageIsOfferedEveryMessage() throws Exception {
         int count = 1_000;
         try (Connector connector = Channels.open()) {
-            Channels.Inbox inbox = new Channels.Inbox() {
+            Inbox inbox = new Inbox() {
                 @Override
                 public void handle(Message message) throws Exception {
                     super.handle(message);
@@ -46,7 +47,7 @@ class HandlerFailureTest {
     void checkedExceptionsAndErrorsDoNotStopDeliveryEither() throws Exception {
         List<Exception> checked = List.of(new IOException("disk"), new Exception("plain"));
         try (Connector connector = Channels.open()) {
-            Channels.Inbox inbox = new Channels.Inbox() {
+            Inbox inbox = new Inbox() {
                 @Override
                 public void handle(Message message) throws Exception {
                     super.handle(message);
@@ -75,7 +76,7 @@ class HandlerFailureTest {
             connector.subscribe("orders", message -> {
                 throw new IllegalStateException("always");
             });
-            Channels.Inbox healthy = new Channels.Inbox();
+            Inbox healthy = new Inbox();
             connector.subscribe("orders", healthy);
             for (int i = 0; i < 100; i++) {
                 connector.publish("orders", bytes(Integer.toString(i)));

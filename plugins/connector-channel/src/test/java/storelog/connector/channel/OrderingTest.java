@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Subscription;
+import storelog.testkit.Inbox;
 
 class OrderingTest {
 
@@ -22,7 +23,7 @@ class OrderingTest {
     void onePublishersMessagesArriveInOrder() throws Exception {
         int count = 10_000;
         try (Connector connector = Channels.open()) {
-            Channels.Inbox inbox = new Channels.Inbox();
+            Inbox inbox = new Inbox();
             Subscription subscription = connector.subscribe("orders", inbox);
             for (int i = 0; i < count; i++) {
                 connector.publish("orders", bytes(Integer.toString(i)));
@@ -41,7 +42,7 @@ class OrderingTest {
         int publishers = 4;
         int each = 2_500;
         try (Connector connector = Channels.open("CHANNEL_CAPACITY", "16", "CHANNEL_PUBLISH_TIMEOUT_MS", "30000")) {
-            Channels.Inbox inbox = new Channels.Inbox();
+            Inbox inbox = new Inbox();
             Subscription subscription = connector.subscribe("orders", inbox);
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<Void>> running = new ArrayList<>();
@@ -79,8 +80,8 @@ class OrderingTest {
         int publishers = 4;
         int each = 500;
         try (Connector connector = Channels.open("CHANNEL_CAPACITY", "8", "CHANNEL_PUBLISH_TIMEOUT_MS", "30000")) {
-            Channels.Inbox first = new Channels.Inbox();
-            Channels.Inbox second = new Channels.Inbox();
+            Inbox first = new Inbox();
+            Inbox second = new Inbox();
             connector.subscribe("orders", first);
             connector.subscribe("orders", second);
             List<CompletableFuture<Void>> running = new ArrayList<>();

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.spi.Connector;
+import storelog.testkit.Inbox;
 
 class PublishArgumentsTest {
 
@@ -18,7 +19,7 @@ class PublishArgumentsTest {
     void aNullOrBlankTopicIsRefused(String topic) {
         try (Connector connector = Channels.open()) {
             assertThatThrownBy(() -> connector.publish(topic, bytes("x"))).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> connector.subscribe(topic, new Channels.Inbox()))
+            assertThatThrownBy(() -> connector.subscribe(topic, new Inbox()))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(connector.metrics()).containsEntry("published_total", 0L);
         }
@@ -35,7 +36,7 @@ class PublishArgumentsTest {
     @Test
     void thePayloadIsPassedOnNotCopied() throws Exception {
         try (Connector connector = Channels.open()) {
-            Channels.Inbox inbox = new Channels.Inbox();
+            Inbox inbox = new Inbox();
             connector.subscribe("orders", inbox);
             byte[] payload = bytes("x");
             connector.publish("orders", payload);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
 import storelog.api.spi.Subscription;
+import storelog.testkit.Inbox;
 
 @ExtendWith(KafkaBroker.Shared.class)
 class CommitTest {
@@ -72,7 +73,7 @@ class CommitTest {
                 .extractingByKey(new TopicPartition(topic, 0)).satisfies(o -> assertThat(o.offset()).isEqualTo(21));
 
         try (Connector next = Kafkas.open(broker, group)) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox();
+            Inbox inbox = new Inbox();
             next.subscribe(topic, inbox);
             List<Message> rest = inbox.take(29);
             assertThat(texts(rest)).containsExactlyElementsOf(numbered("m", 21, 29));
@@ -107,7 +108,7 @@ class CommitTest {
             assertThat(first).containsExactlyElementsOf(numbered("m", 0, 4));
         }
         try (Connector next = Kafkas.open(broker, group)) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox();
+            Inbox inbox = new Inbox();
             next.subscribe(topic, inbox);
             assertThat(texts(inbox.take(6))).containsExactlyElementsOf(numbered("m", 4, 6));
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
+import storelog.testkit.Inbox;
 
 @ExtendWith(KafkaBroker.Shared.class)
 class DeliveryTest {
@@ -31,7 +32,7 @@ class DeliveryTest {
         broker.createTopic(topic, 1);
         broker.produce(topic, 0, numbered("m", 0, 150)); // before the group exists: earliest
         try (Connector connector = Kafkas.open(broker, Kafkas.unique("group"))) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox();
+            Inbox inbox = new Inbox();
             connector.subscribe(topic, inbox);
             broker.produce(topic, 0, numbered("m", 150, 100)); // while subscribed
 
@@ -58,7 +59,7 @@ class DeliveryTest {
             broker.produce(topic, p, numbered("p" + p + "-", 0, 40));
         }
         try (Connector connector = Kafkas.open(broker, Kafkas.unique("group"))) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox();
+            Inbox inbox = new Inbox();
             connector.subscribe(topic, inbox);
 
             Map<Integer, List<String>> byPartition = new LinkedHashMap<>();
@@ -82,7 +83,7 @@ class DeliveryTest {
         broker.createTopic(topic, 1);
         broker.produce(topic, 0, java.util.Arrays.asList("before", null, "after"));
         try (Connector connector = Kafkas.open(broker, Kafkas.unique("group"))) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox();
+            Inbox inbox = new Inbox();
             connector.subscribe(topic, inbox);
 
             assertThat(texts(inbox.take(3))).containsExactly("before", "", "after");

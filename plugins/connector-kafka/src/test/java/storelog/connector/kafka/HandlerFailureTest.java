@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
+import storelog.testkit.Inbox;
 
 @ExtendWith(KafkaBroker.Shared.class)
 class HandlerFailureTest {
@@ -108,7 +109,7 @@ class HandlerFailureTest {
         }
 
         try (Connector next = Kafkas.open(broker, group)) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox();
+            Inbox inbox = new Inbox();
             next.subscribe(topic, inbox);
             assertThat(inbox.take(2)).extracting(Message::source).containsExactly(topic + "-0@3", topic + "-0@4");
         }
@@ -121,7 +122,7 @@ class HandlerFailureTest {
         broker.produce(topic, 0, numbered("m", 0, 2));
         AtomicInteger failuresLeft = new AtomicInteger(1);
         try (Connector connector = Kafkas.open(broker, Kafkas.unique("group"))) {
-            Kafkas.Inbox inbox = new Kafkas.Inbox() {
+            Inbox inbox = new Inbox() {
                 @Override
                 public void handle(Message message) throws Exception {
                     if (failuresLeft.getAndDecrement() > 0) {

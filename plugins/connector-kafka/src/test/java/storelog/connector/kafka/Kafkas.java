@@ -1,13 +1,11 @@
 package storelog.connector.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -15,7 +13,6 @@ import java.util.stream.IntStream;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
-import storelog.api.spi.MessageHandler;
 
 /** Test helpers: connectors on the test broker, unique names, text payloads, recording handlers, polling. */
 final class Kafkas {
@@ -92,35 +89,5 @@ final class Kafkas {
     @FunctionalInterface
     interface ThrowingRunnable {
         void run() throws Exception;
-    }
-
-    /** A handler that records every message it receives, in order. */
-    static class Inbox implements MessageHandler {
-        private final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
-
-        @Override
-        public void handle(Message message) throws Exception {
-            received.add(message);
-        }
-
-        /** The next {@code count} messages, waiting up to {@link #DEADLINE_SECONDS} for them. */
-        List<Message> take(int count) throws InterruptedException {
-            List<Message> messages = new ArrayList<>(count);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-            while (messages.size() < count) {
-                Message message = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (message == null) {
-                    throw new AssertionError("received " + messages.size() + " of " + count + " messages: "
-                            + texts(messages));
-                }
-                messages.add(message);
-            }
-            return messages;
-        }
-
-        /** What was received and not taken yet. */
-        List<String> rest() {
-            return texts(List.copyOf(received));
-        }
     }
 }

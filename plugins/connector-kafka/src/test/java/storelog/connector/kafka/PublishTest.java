@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorException;
+import storelog.testkit.Inbox;
 
 @ExtendWith(KafkaBroker.Shared.class)
 class PublishTest {
@@ -73,7 +74,7 @@ class PublishTest {
     void aSubscriptionToAnUnreachableBootstrapClosesWithinBoundedTime() throws Exception {
         Connector connector = new KafkaConnectorProvider().open(Settings.of(Map.of(
                 "KAFKA_BOOTSTRAP", "127.0.0.1:" + closedPort(), "KAFKA_GROUP", Kafkas.unique("group"))));
-        Kafkas.Inbox inbox = new Kafkas.Inbox();
+        Inbox inbox = new Inbox();
         connector.subscribe("orders", inbox).close();
         connector.subscribe("orders", inbox);
         assertClosesWithin(connector, 15);
@@ -88,7 +89,7 @@ class PublishTest {
             assertThatThrownBy(() -> publish.get(Kafkas.DEADLINE_SECONDS, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectorException.class).hasMessageContaining("topic 'orders'")
                     .hasMessageContaining("No resolvable bootstrap urls");
-            CompletableFuture<Void> subscribe = Kafkas.async(() -> connector.subscribe("orders", new Kafkas.Inbox()));
+            CompletableFuture<Void> subscribe = Kafkas.async(() -> connector.subscribe("orders", new Inbox()));
             assertThatThrownBy(() -> subscribe.get(Kafkas.DEADLINE_SECONDS, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectorException.class).hasMessageContaining("topic 'orders'")
                     .hasMessageContaining("storelog-test.invalid:9092").hasMessageContaining("No resolvable bootstrap urls");
@@ -98,14 +99,14 @@ class PublishTest {
     @Test
     void aClosedConnectorRefusesPublishAndSubscribeAndClosesAreIdempotent() {
         Connector connector = Kafkas.open(broker, Kafkas.unique("group"));
-        var subscription = connector.subscribe(Kafkas.unique("orders"), new Kafkas.Inbox());
+        var subscription = connector.subscribe(Kafkas.unique("orders"), new Inbox());
         subscription.close();
         subscription.close();
         connector.close();
         connector.close();
 
         assertThatThrownBy(() -> connector.publish("orders", Kafkas.bytes("x"))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> connector.subscribe("orders", new Kafkas.Inbox())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> connector.subscribe("orders", new Inbox())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -113,7 +114,7 @@ class PublishTest {
         try (Connector connector = Kafkas.open(broker, Kafkas.unique("group"))) {
             assertThatThrownBy(() -> connector.publish(" ", Kafkas.bytes("x"))).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> connector.publish("orders", null)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> connector.subscribe(null, new Kafkas.Inbox())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> connector.subscribe(null, new Inbox())).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> connector.subscribe("orders", null)).isInstanceOf(IllegalArgumentException.class);
         }
     }
