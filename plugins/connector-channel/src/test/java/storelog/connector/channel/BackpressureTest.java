@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorException;
 import storelog.testkit.Inbox;
+import storelog.testkit.Async;
 
 /** Capacity 2, a handler held on message 0, messages 1 and 2 filling its queue: message 3 must wait. */
 class BackpressureTest {
@@ -31,7 +32,7 @@ class BackpressureTest {
         try (Connector connector = Channels.open("CHANNEL_CAPACITY", "2", "CHANNEL_PUBLISH_TIMEOUT_MS", "30000")) {
             Channels.Gate gate = fill(connector);
 
-            CompletableFuture<Void> blocked = Channels.async(() -> connector.publish("orders", bytes("3")));
+            CompletableFuture<Void> blocked = Async.async(() -> connector.publish("orders", bytes("3")));
             assertThatThrownBy(() -> blocked.get(Channels.STILL_BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
                     .as("publish returned while the queue was full").isInstanceOf(TimeoutException.class);
             assertThat(connector.metrics()).containsEntry("published_total", 3L).containsEntry("queued", 2L);
@@ -88,7 +89,7 @@ class BackpressureTest {
             Channels.Gate slow = fill(connector);
             fast.take(3);
 
-            CompletableFuture<Void> blocked = Channels.async(() -> connector.publish("orders", bytes("3")));
+            CompletableFuture<Void> blocked = Async.async(() -> connector.publish("orders", bytes("3")));
             assertThatThrownBy(() -> blocked.get(Channels.STILL_BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
                     .isInstanceOf(TimeoutException.class);
             assertThat(fast.rest()).isEmpty();

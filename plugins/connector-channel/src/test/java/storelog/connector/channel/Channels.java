@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,20 +42,6 @@ final class Channels {
 
     static List<String> texts(List<Message> messages) {
         return messages.stream().map(Channels::text).toList();
-    }
-
-    /** Runs {@code action} on a new platform thread. */
-    static CompletableFuture<Void> async(Runnable action) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                action.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        return done;
     }
 
     /** An inbox whose handler holds every message until {@link #release()}; records it when released. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Subscription;
 import storelog.testkit.Inbox;
+import storelog.testkit.Async;
 
 class CloseTest {
 
@@ -28,7 +29,7 @@ class CloseTest {
             connector.publish("orders", bytes("1"));
             connector.publish("orders", bytes("2"));
 
-            CompletableFuture<Void> closing = Channels.async(subscription::close);
+            CompletableFuture<Void> closing = Async.async(subscription::close);
             assertThatThrownBy(() -> closing.get(Channels.STILL_BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
                     .as("close waits for the message in hand").isInstanceOf(TimeoutException.class);
             gate.release();
@@ -64,11 +65,11 @@ class CloseTest {
             connector.publish("orders", bytes("0"));
             gate.awaitInHand();
             connector.publish("orders", bytes("1"));
-            CompletableFuture<Void> blocked = Channels.async(() -> connector.publish("orders", bytes("2")));
+            CompletableFuture<Void> blocked = Async.async(() -> connector.publish("orders", bytes("2")));
             assertThatThrownBy(() -> blocked.get(Channels.STILL_BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
                     .isInstanceOf(TimeoutException.class);
 
-            CompletableFuture<Void> closing = Channels.async(held::close);
+            CompletableFuture<Void> closing = Async.async(held::close);
             blocked.get(Channels.DEADLINE_SECONDS, TimeUnit.SECONDS);
             assertThat(texts(other.take(3))).containsExactly("0", "1", "2");
             gate.release();
@@ -117,7 +118,7 @@ class CloseTest {
         gate.awaitInHand();
         connector.publish("orders", bytes("1"));
 
-        CompletableFuture<Void> closing = Channels.async(connector::close);
+        CompletableFuture<Void> closing = Async.async(connector::close);
         assertThatThrownBy(() -> closing.get(Channels.STILL_BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
                 .isInstanceOf(TimeoutException.class);
         gate.release();
@@ -135,11 +136,11 @@ class CloseTest {
         connector.publish("orders", bytes("0"));
         gate.awaitInHand();
         connector.publish("orders", bytes("1"));
-        CompletableFuture<Void> blocked = Channels.async(() -> connector.publish("orders", bytes("2")));
+        CompletableFuture<Void> blocked = Async.async(() -> connector.publish("orders", bytes("2")));
         assertThatThrownBy(() -> blocked.get(Channels.STILL_BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
                 .isInstanceOf(TimeoutException.class);
 
-        CompletableFuture<Void> closing = Channels.async(connector::close);
+        CompletableFuture<Void> closing = Async.async(connector::close);
         assertThatThrownBy(() -> blocked.get(Channels.DEADLINE_SECONDS, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
         gate.release();

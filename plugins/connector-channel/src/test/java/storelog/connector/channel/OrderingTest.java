@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import storelog.api.spi.Connector;
 import storelog.api.spi.Subscription;
 import storelog.testkit.Inbox;
+import storelog.testkit.Async;
 
 class OrderingTest {
 
@@ -48,7 +49,7 @@ class OrderingTest {
             List<CompletableFuture<Void>> running = new ArrayList<>();
             for (int p = 0; p < publishers; p++) {
                 String publisher = "p" + p;
-                running.add(Channels.async(() -> {
+                running.add(Async.async(() -> {
                     try {
                         start.await();
                     } catch (InterruptedException e) {
@@ -87,7 +88,7 @@ class OrderingTest {
             List<CompletableFuture<Void>> running = new ArrayList<>();
             for (int p = 0; p < publishers; p++) {
                 String publisher = "p" + p;
-                running.add(Channels.async(() -> IntStream.range(0, each)
+                running.add(Async.async(() -> IntStream.range(0, each)
                         .forEach(i -> connector.publish("orders", bytes(publisher + ":" + i)))));
             }
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(Channels.DEADLINE_SECONDS, TimeUnit.SECONDS);

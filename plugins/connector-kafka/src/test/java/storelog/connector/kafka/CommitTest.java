@@ -24,6 +24,7 @@ import storelog.api.spi.Connector;
 import storelog.api.spi.Message;
 import storelog.api.spi.Subscription;
 import storelog.testkit.Inbox;
+import storelog.testkit.Async;
 
 @ExtendWith(KafkaBroker.Shared.class)
 class CommitTest {
@@ -130,7 +131,7 @@ class CommitTest {
         AtomicInteger published = new AtomicInteger();
 
         try (Connector publisher = Kafkas.open(broker, group)) {
-            CompletableFuture<Void> publishing = Kafkas.async(() -> {
+            CompletableFuture<Void> publishing = Async.async(() -> {
                 for (int i = 0; i < count; i++) {
                     publisher.publish(topic, Kafkas.bytes("m" + i));
                     published.incrementAndGet();

@@ -17,6 +17,7 @@ import storelog.api.Settings;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorException;
 import storelog.testkit.Inbox;
+import storelog.testkit.Async;
 
 @ExtendWith(KafkaBroker.Shared.class)
 class PublishTest {
@@ -48,7 +49,7 @@ class PublishTest {
                 "KAFKA_BOOTSTRAP", "127.0.0.1:" + closedPort(), "KAFKA_PUBLISH_TIMEOUT_MS", "1000")));
         try {
             long start = System.nanoTime();
-            CompletableFuture<Void> publish = Kafkas.async(() -> connector.publish("orders", Kafkas.bytes("x")));
+            CompletableFuture<Void> publish = Async.async(() -> connector.publish("orders", Kafkas.bytes("x")));
             assertThatThrownBy(() -> publish.get(15, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectorException.class)
                     .hasMessageContaining("topic 'orders'")
@@ -85,11 +86,11 @@ class PublishTest {
     void anUnresolvableBootstrapHostFailsPublishAndSubscribeWithConnectorException() throws Exception {
         try (Connector connector = new KafkaConnectorProvider().open(Settings.of(Map.of(
                 "KAFKA_BOOTSTRAP", "storelog-test.invalid:9092", "KAFKA_PUBLISH_TIMEOUT_MS", "1000")))) {
-            CompletableFuture<Void> publish = Kafkas.async(() -> connector.publish("orders", Kafkas.bytes("x")));
+            CompletableFuture<Void> publish = Async.async(() -> connector.publish("orders", Kafkas.bytes("x")));
             assertThatThrownBy(() -> publish.get(Kafkas.DEADLINE_SECONDS, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectorException.class).hasMessageContaining("topic 'orders'")
                     .hasMessageContaining("No resolvable bootstrap urls");
-            CompletableFuture<Void> subscribe = Kafkas.async(() -> connector.subscribe("orders", new Inbox()));
+            CompletableFuture<Void> subscribe = Async.async(() -> connector.subscribe("orders", new Inbox()));
             assertThatThrownBy(() -> subscribe.get(Kafkas.DEADLINE_SECONDS, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ConnectorException.class).hasMessageContaining("topic 'orders'")
                     .hasMessageContaining("storelog-test.invalid:9092").hasMessageContaining("No resolvable bootstrap urls");
@@ -120,7 +121,7 @@ class PublishTest {
     }
 
     private static void assertClosesWithin(Connector connector, long seconds) throws Exception {
-        Kafkas.async(connector::close).get(seconds, TimeUnit.SECONDS);
+        Async.async(connector::close).get(seconds, TimeUnit.SECONDS);
     }
 
     /** A loopback port nothing listens on (bound and released: nobody else takes it this soon). */
