@@ -10,15 +10,21 @@ import java.util.List;
  * <h2>Contract</h2>
  * <ul>
  *   <li>{@link #members()} includes this node once started; a member that stops answering is
- *       removed within the plugin's failure-detection time.</li>
+ *       removed within the plugin's failure-detection time (a few seconds); a member that comes back
+ *       is added again; the members of two halves of a healed split are merged.</li>
  *   <li>Membership changes go to the {@link MembershipListener} in order, on the plugin's thread,
  *       each with the whole new member list.</li>
- *   <li>All methods are thread-safe; {@link #close()} leaves the cluster gracefully when it can.</li>
+ *   <li>{@link #start} does not fail because peers cannot be reached (a node may be the first);
+ *       it throws {@link storelog.api.InvalidSettingException} for unusable settings or a bind
+ *       address that cannot be bound, and {@link SecurityException} when the cluster refused this
+ *       node (a wrong {@code CLUSTER_SECRET}).</li>
+ *   <li>All methods are thread-safe; {@link #close()} leaves the cluster gracefully when it can and
+ *       stops every thread the plugin started.</li>
  * </ul>
  */
 public interface Discovery extends AutoCloseable {
 
-    /** Addresses ({@code host:port}) of peers known without membership, e.g. resolved from DNS. */
+    /** Addresses ({@code host:port}) of peers known without membership, e.g. resolved from DNS. Does not block. */
     default List<String> seeds() {
         return List.of();
     }

@@ -1,15 +1,59 @@
 package storelog.api.spi;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import storelog.api.Settings;
 
 /**
  * What an elector needs from its node.
  *
- * @param nodeId   this node's id ({@code NODE_ID})
- * @param settings the node's configuration (e.g. {@code REDIS_ADDR}, {@code LEADER_TTL}, {@code RAFT_PORT})
- * @param members  the current cluster members from discovery, this node included
+ * <p><b>Epochs.</b> Every elector of {@code ELECTOR} issues epochs from its own residue class, so
+ * two electors can never hand out the same epoch even when they run at once on two sides of a split
+ * (the elector at position {@code slot} of {@code slots} only issues epochs {@code e} with
+ * {@code e % slots == slot}; {@link #nextEpochAbove} computes them). Every epoch an elector issues is
+ * above {@link #highestEpoch()} at the time of the win: the highest epoch this node has seen, kept on
+ * disk, from any elector and from replication.
+ *
+ * @param nodeId          this node's id ({@code NODE_ID})
+ * @param settings        the node's configuration (e.g. {@code REDIS_ADDR}, {@code LEADER_TTL}, {@code RAFT_PORT})
+ * @param self            this node as discovery shows it (HTTP address, {@code raft} address attribute)
+ * @param members         the current cluster members from discovery, this node included
+ * @param highestEpoch    the highest epoch this node has seen (never decreases)
+ * @param slot            this elector's position in {@code ELECTOR}, from 0
+ * @param slots           how many electors {@code ELECTOR} names
+ * @param stateDirectory  a directory of this elector's own for durable state (under {@code DATA_DIR}), created
+ * @param earlierUsable   whether an elector before this one in {@code ELECTOR} can be used from this node now (its
+ *                        backend answers); a fallback elector takes over only while none can
  */
-public record ElectionContext(String nodeId, Settings settings, Supplier<List<Member>> members) {
+public record ElectionContext(String nodeId, Settings settings, Member self, Supplier<List<Member>> members,
+                              LongSupplier highestEpoch, int slot, int slots, Path stateDirectory,
+                              BooleanSupplier earlierUsable) {
+
+    public ElectionContext {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(self, "self");
+        Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(highestEpoch, "highestEpoch");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(earlierUsable, "earlierUsable");
+        if (slots < 1 || slot < 0 || slot >= slots) {
+            throw new IllegalArgumentException("slot " + slot + " of " + slots);
+        }
+    }
+
+    /** The smallest epoch above {@code floor} that this elector may issue ({@code e % slots == slot}). */
+    public long nextEpochAbove(long floor) {
+        long e = Math.max(floor, 0) + 1;
+        return e + Math.floorMod(slot - e, slots);
+    }
+
+    /** Whether {@code epoch} is one this elector issues. */
+    public boolean issues(long epoch) {
+        return Math.floorMod(epoch, slots) == slot;
+    }
 }

@@ -1,11 +1,12 @@
 package storelog.api.spi;
 
 /** Receives a {@link LeaderElector}'s events, in order, on the elector's thread. */
+@FunctionalInterface
 public interface ElectionListener {
 
-    /** Leadership changed (role, leader or epoch). */
-    void onLeadership(Leadership leadership);
-
-    /** The elector lost its backend; the node should fall back to the next elector. */
-    void onUnavailable(String reason, Throwable cause);
+    /**
+     * Something changed: role, leader, epoch, {@link LeaderElector#usable()} or
+     * {@link LeaderElector#tookOver()}. The listener reads the new state from the elector. Must not block.
+     */
+    void changed(LeaderElector elector);
 }

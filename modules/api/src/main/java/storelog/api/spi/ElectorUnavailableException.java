@@ -2,7 +2,7 @@ package storelog.api.spi;
 
 import storelog.api.StoreLogException;
 
-/** An elector's backend (Redis, the Raft group) cannot be reached. */
+/** An elector cannot run at all on this node (e.g. its port is taken); start-up stops. */
 public class ElectorUnavailableException extends StoreLogException {
     private static final long serialVersionUID = 1L;
 
