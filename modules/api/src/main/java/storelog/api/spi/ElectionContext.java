@@ -22,6 +22,8 @@ import storelog.api.Settings;
  * @param settings        the node's configuration (e.g. {@code REDIS_ADDR}, {@code LEADER_TTL}, {@code RAFT_PORT})
  * @param self            this node as discovery shows it (HTTP address, {@code raft} address attribute)
  * @param members         the current cluster members from discovery, this node included
+ * @param seeds           the gossip seed addresses ({@code host:port}) from {@code SEEDS} and DNS: the members
+ *                        expected when a cluster is first formed; may change over time
  * @param highestEpoch    the highest epoch this node has seen (never decreases)
  * @param slot            this elector's position in {@code ELECTOR}, from 0
  * @param slots           how many electors {@code ELECTOR} names
@@ -30,6 +32,7 @@ import storelog.api.Settings;
  *                        backend answers); a fallback elector takes over only while none can
  */
 public record ElectionContext(String nodeId, Settings settings, Member self, Supplier<List<Member>> members,
+                              Supplier<List<String>> seeds,
                               LongSupplier highestEpoch, int slot, int slots, Path stateDirectory,
                               BooleanSupplier earlierUsable) {
 
@@ -38,6 +41,7 @@ public record ElectionContext(String nodeId, Settings settings, Member self, Sup
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(self, "self");
         Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(seeds, "seeds");
         Objects.requireNonNull(highestEpoch, "highestEpoch");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(earlierUsable, "earlierUsable");
