@@ -61,6 +61,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final DatagramChannel udp;
     private final ServerSocketChannel tcp;
+    private final InetSocketAddress local;
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
     private final List<Query> queries = new CopyOnWriteArrayList<>();
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
@@ -74,9 +75,10 @@ public final class TestDnsServer implements AutoCloseable {
     public record Query(String name, String type, boolean tcp) {
     }
 
-    private TestDnsServer(DatagramChannel udp, ServerSocketChannel tcp) {
+    private TestDnsServer(DatagramChannel udp, ServerSocketChannel tcp) throws IOException {
         this.udp = udp;
         this.tcp = tcp;
+        this.local = (InetSocketAddress) udp.getLocalAddress();
         int port = port();
         loops.add(Thread.ofPlatform().daemon().name("test-dns-udp-" + port).start(this::serveUdp));
         loops.add(Thread.ofPlatform().daemon().name("test-dns-tcp-" + port).start(this::serveTcp));
@@ -112,14 +114,13 @@ public final class TestDnsServer implements AutoCloseable {
         throw new UncheckedIOException("no UDP and TCP port pair could be bound on " + host + ":" + port, last);
     }
 
-    /** The port, the same for UDP and TCP. */
+    /** The port, the same for UDP and TCP (also after close). */
     public int port() {
-        return local().getPort();
+        return local.getPort();
     }
 
-    /** {@code host:port} ({@code [v6]:port} for IPv6), e.g. for {@code DNS_SERVER}. */
+    /** {@code host:port} ({@code [v6]:port} for IPv6), e.g. for {@code DNS_SERVER} (also after close). */
     public String address() {
-        InetSocketAddress local = local();
         String host = local.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
     }
@@ -208,14 +209,6 @@ public final class TestDnsServer implements AutoCloseable {
     @Override
     public String toString() {
         return "TestDnsServer[" + address() + "]";
-    }
-
-    private InetSocketAddress local() {
-        try {
-            return (InetSocketAddress) udp.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void serveUdp() {

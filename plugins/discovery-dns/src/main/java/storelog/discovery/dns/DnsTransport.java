@@ -53,11 +53,26 @@ final class DnsTransport implements Closeable {
         sent.getHeader().setID(ids.nextInt(0x10000));
         sent.addRecord(new OPTRecord(UDP_PAYLOAD, 0, 0), Section.ADDITIONAL);
         byte[] wire = sent.toWire();
-        Message answer = udp(server, sent, wire, timeout);
+        Message answer = failingClearly("UDP", server, () -> udp(server, sent, wire, timeout));
         if (answer.getHeader().getFlag(Flags.TC)) {
-            answer = tcp(server, sent, wire, timeout);
+            answer = failingClearly("TCP", server, () -> tcp(server, sent, wire, timeout));
         }
         return answer;
+    }
+
+    private interface Exchange {
+        Message run() throws IOException;
+    }
+
+    /** Says which transport and server failed, unless the failure already does (a timeout). */
+    private static Message failingClearly(String transport, InetSocketAddress server, Exchange exchange) throws IOException {
+        try {
+            return exchange.run();
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(transport + " query to " + format(server) + " failed: " + e, e);
+        }
     }
 
     /** Closes every socket in use and refuses new ones: queries in flight and later ones fail. */
