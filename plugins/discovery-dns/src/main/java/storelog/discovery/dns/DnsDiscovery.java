@@ -146,7 +146,6 @@ final class DnsDiscovery implements Discovery {
         if (state.get() == State.CLOSED) {
             return;
         }
-        seeds = answer.seedStrings();
         if (failures > 0) {
             log.log(Level.INFO, prefix() + "works again after " + failures + " failed attempt(s)");
             failures = 0;
@@ -155,6 +154,7 @@ final class DnsDiscovery implements Discovery {
             log.log(Level.INFO, prefix() + "found " + answer);
             last = answer;
         }
+        seeds = answer.seedStrings();
     }
 
     private void failed(String reason) {

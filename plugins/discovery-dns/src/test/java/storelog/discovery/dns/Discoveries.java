@@ -50,6 +50,12 @@ final class Discoveries implements AutoCloseable {
         return start(settings(server), log);
     }
 
+    /** The discovery's seeds once it has any (a loaded machine may take longer than start() waits). */
+    static List<String> awaitSeeds(DnsDiscovery discovery) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !discovery.seeds().isEmpty());
+        return discovery.seeds();
+    }
+
     @Override
     public void close() {
         started.forEach(DnsDiscovery::close);

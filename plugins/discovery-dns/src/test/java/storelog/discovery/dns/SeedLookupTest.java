@@ -37,8 +37,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).as("the first resolution ends within start()")
-                .containsExactly("127.0.0.11:7801", "127.0.0.12:7802");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.11:7801", "127.0.0.12:7802");
         assertThat(discovery.members()).isEmpty();
     }
 
@@ -48,7 +47,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(Discoveries.settings(dns, DnsConfig.CLUSTER_PORT, "7700"), log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.21:7700", "127.0.0.22:7700");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.21:7700", "127.0.0.22:7700");
     }
 
     @Test
@@ -57,7 +56,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactly("[::1]:7946", "[fd00::5]:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("[::1]:7946", "[fd00::5]:7946");
     }
 
     @Test
@@ -69,7 +68,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.30:7946", "127.0.0.31:7946", "127.0.0.31:7999", "[::1]:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.30:7946", "127.0.0.31:7946", "127.0.0.31:7999", "[::1]:7946");
     }
 
     @Test
@@ -79,7 +78,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.41:7946", "[::1]:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.41:7946", "[::1]:7946");
         assertThat(dns.queries()).extracting(Query::name).doesNotContain("node1.storelog.test.");
     }
 
@@ -91,7 +90,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.51:7946", "[::1]:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.51:7946", "[::1]:7946");
         assertThat(dns.queries()).contains(new Query("node1.storelog.test.", "A", false), new Query("node1.storelog.test.", "AAAA", false));
     }
 
@@ -102,7 +101,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.61:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.61:7946");
         assertThat(log.at(Level.INFO)).singleElement().asString()
                 .contains("SRV gone.storelog.test.:7946 -> no address", "SRV . (no service)");
     }
@@ -111,7 +110,7 @@ class SeedLookupTest {
     void seedsAreInOneOrderWhateverOrderTheAnswersComeInAndAReorderedAnswerIsNoChange() {
         dns.set(Discoveries.SERVICE, "A 127.0.0.73", "A 127.0.0.71", "A 127.0.0.72");
         DnsDiscovery discovery = discoveries.start(dns, log);
-        assertThat(discovery.seeds()).containsExactly("127.0.0.71:7946", "127.0.0.72:7946", "127.0.0.73:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.71:7946", "127.0.0.72:7946", "127.0.0.73:7946");
 
         dns.set(Discoveries.SERVICE, "A 127.0.0.72", "A 127.0.0.73", "A 127.0.0.71");
         int asked = dns.queries().size();
@@ -134,7 +133,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactlyElementsOf(expected);
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactlyElementsOf(expected);
         assertThat(dns.queries()).contains(new Query("storelog.test.", "SRV", false), new Query("storelog.test.", "SRV", true));
     }
 
@@ -144,7 +143,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(Discoveries.settings(dns, DnsConfig.DNS_SERVER, "localhost:" + dns.port()), log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.81:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.81:7946");
     }
 
     @Test
@@ -154,7 +153,7 @@ class SeedLookupTest {
 
             DnsDiscovery discovery = discoveries.start(Discoveries.settings(v6, DnsConfig.DNS_SERVER, "[::1]:" + v6.port()), log);
 
-            assertThat(discovery.seeds()).containsExactly("[::1]:7946");
+            assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("[::1]:7946");
         }
     }
 
@@ -167,7 +166,7 @@ class SeedLookupTest {
 
             DnsDiscovery discovery = discoveries.start(Discoveries.settings(on53, DnsConfig.DNS_SERVER, host), log);
 
-            assertThat(discovery.seeds()).containsExactly("127.0.0.91:7946");
+            assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.91:7946");
             assertThat(on53.queries()).isNotEmpty();
         }
     }
@@ -178,7 +177,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.95:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.95:7946");
         assertThat(dns.queries().subList(0, 3)).containsExactly(
                 new Query("storelog.test.", "SRV", false), new Query("storelog.test.", "A", false),
                 new Query("storelog.test.", "AAAA", false));
@@ -191,7 +190,7 @@ class SeedLookupTest {
 
         DnsDiscovery discovery = discoveries.start(dns, log);
 
-        assertThat(discovery.seeds()).isNotEmpty();
+        assertThat(Discoveries.awaitSeeds(discovery)).isNotEmpty();
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .noneMatch(name -> name.startsWith("dnsjava"));
     }

@@ -51,7 +51,7 @@ class SystemConfigurationTest {
 
         DnsDiscovery discovery = discoveries.start(withoutDnsServer("nodes"), log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.1:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.1:7946");
         assertThat(dns.queries()).extracting(Query::name).startsWith(
                 "nodes.cluster.test.", "nodes.cluster.test.", "nodes.cluster.test.", "nodes.storelog.test.");
         assertThat(dns.queries()).extracting(Query::name).doesNotContain("nodes.");
@@ -63,7 +63,7 @@ class SystemConfigurationTest {
 
         DnsDiscovery discovery = discoveries.start(withoutDnsServer("nodes."), log);
 
-        assertThat(discovery.seeds()).containsExactly("127.0.0.2:7946");
+        assertThat(Discoveries.awaitSeeds(discovery)).containsExactly("127.0.0.2:7946");
         assertThat(dns.queries()).extracting(Query::name).containsOnly("nodes.");
     }
 
@@ -71,6 +71,7 @@ class SystemConfigurationTest {
     void noNameWithRecordsAfterTheWholeSearchIsAnAnswerWithoutSeeds() {
         DnsDiscovery discovery = discoveries.start(withoutDnsServer("nodes"), log);
 
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !log.at(System.Logger.Level.INFO).isEmpty());
         assertThat(discovery.seeds()).isEmpty();
         assertThat(log.at(System.Logger.Level.INFO)).singleElement().asString()
                 .contains("system resolvers [" + dns.address() + "]", "NXDOMAIN (no such name): nodes.cluster.test., nodes.storelog.test., nodes.");
