@@ -19,33 +19,33 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * ({@code org.xbill.DNS...}) and at the same levels (WARN as WARNING). Without it slf4j-api would
  * print a warning at start-up and drop dnsjava's warnings. dnsjava logs each query at DEBUG.
  */
-public final class DnsjavaLogging implements SLF4JServiceProvider {
+public final class DnsjavaLogging implements SLF4JServiceProvider, ILoggerFactory {
 
     /** The SLF4J API version this provider is written against. */
     static final String API_VERSION = "2.0.99";
 
-    private final Map<String, Bridge> loggers = new ConcurrentHashMap<>();
-    private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, Bridge::new);
-    private final IMarkerFactory markers = new BasicMarkerFactory();
-    private final MDCAdapter mdc = new NOPMDCAdapter();
+    private final Map<String, Bridge> bridges = new ConcurrentHashMap<>();
+    private final IMarkerFactory markerFactory = new BasicMarkerFactory();
+    private final MDCAdapter noMdc = new NOPMDCAdapter();
 
     public DnsjavaLogging() {
         // found by ServiceLoader
     }
 
+    /** One bridge per logger name, made on first use. */
+    @Override
+    public org.slf4j.Logger getLogger(String name) {
+        return bridges.computeIfAbsent(name, Bridge::new);
+    }
+
+    @Override
+    public void initialize() {
+        // nothing to set up: bridges are made on demand
+    }
+
     @Override
     public ILoggerFactory getLoggerFactory() {
-        return factory;
-    }
-
-    @Override
-    public IMarkerFactory getMarkerFactory() {
-        return markers;
-    }
-
-    @Override
-    public MDCAdapter getMDCAdapter() {
-        return mdc;
+        return this;
     }
 
     @Override
@@ -54,8 +54,14 @@ public final class DnsjavaLogging implements SLF4JServiceProvider {
     }
 
     @Override
-    public void initialize() {
-        // nothing to set up
+    public IMarkerFactory getMarkerFactory() {
+        return markerFactory;
+    }
+
+    /** dnsjava uses no MDC. */
+    @Override
+    public MDCAdapter getMDCAdapter() {
+        return noMdc;
     }
 
     /** The System.Logger level an SLF4J level is written at. */

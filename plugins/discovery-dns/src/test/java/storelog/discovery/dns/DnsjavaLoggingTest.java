@@ -10,6 +10,7 @@ class DnsjavaLoggingTest {
 
     @Test
     void slf4jFindsThePluginsProviderForDnsjavasLoggers() {
+        assertThat(LoggerFactory.getILoggerFactory()).isInstanceOf(DnsjavaLogging.class);
         assertThat(LoggerFactory.getLogger("org.xbill.DNS.ResolverConfig")).isInstanceOf(DnsjavaLogging.Bridge.class)
                 .extracting(org.slf4j.Logger::getName).isEqualTo("org.xbill.DNS.ResolverConfig");
     }

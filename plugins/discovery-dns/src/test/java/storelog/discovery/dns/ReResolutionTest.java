@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import storelog.api.Settings;
 import storelog.api.spi.DiscoveryContext;
@@ -17,19 +16,10 @@ import storelog.testkit.TestDnsServer;
  * The discovery over time: answers that change, servers that fail, and that neither seeds() nor
  * start() nor close() waits for DNS.
  */
-class ReResolutionTest {
+class ReResolutionTest extends AgainstTestDnsServer {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final TestDnsServer dns = TestDnsServer.start();
-    private final Discoveries discoveries = new Discoveries();
-    private final LogRecorder log = new LogRecorder();
-
-    @AfterEach
-    void tearDown() {
-        discoveries.close();
-        dns.close();
-    }
 
     /** Waits until the server has received {@code more} further queries (each resolution asks at least one). */
     private void awaitQueries(int more) {

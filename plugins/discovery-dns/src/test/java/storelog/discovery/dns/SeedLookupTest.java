@@ -9,25 +9,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import storelog.testkit.TestDnsServer;
 import storelog.testkit.TestDnsServer.Query;
 
 /** What is asked of DNS, and which seeds the records give (SeedLookup, through a started discovery). */
-class SeedLookupTest {
+class SeedLookupTest extends AgainstTestDnsServer {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private final TestDnsServer dns = TestDnsServer.start();
-    private final Discoveries discoveries = new Discoveries();
-    private final LogRecorder log = new LogRecorder();
-
-    @AfterEach
-    void tearDown() {
-        discoveries.close();
-        dns.close();
-    }
 
     @Test
     void srvRecordsGiveTheirTargetsAddressesWithTheRecordsPorts() {

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ResolverConfig;
-import storelog.testkit.TestDnsServer;
 import storelog.testkit.TestDnsServer.Query;
 
 /**
@@ -16,11 +15,8 @@ import storelog.testkit.TestDnsServer.Query;
  * The test gives dnsjava that configuration through its {@code dns.server} and {@code dns.search}
  * properties (read before /etc/resolv.conf), so nothing is sent to the machine's real resolver.
  */
-class SystemConfigurationTest {
+class SystemConfigurationTest extends AgainstTestDnsServer {
 
-    private final TestDnsServer dns = TestDnsServer.start();
-    private final Discoveries discoveries = new Discoveries();
-    private final LogRecorder log = new LogRecorder();
 
     @BeforeEach
     void useTheTestServerAsTheSystemResolver() {
@@ -31,9 +27,7 @@ class SystemConfigurationTest {
     }
 
     @AfterEach
-    void tearDown() {
-        discoveries.close();
-        dns.close();
+    void backToTheRealSystemConfiguration() {
         System.clearProperty("dns.server");
         System.clearProperty("dns.search");
         ResolverConfig.refresh();
