@@ -37,6 +37,7 @@ final class DnsTransport implements Closeable {
 
     /** The EDNS UDP payload size offered: 1232 bytes fit every path's MTU (DNS flag day 2020). */
     static final int UDP_PAYLOAD = 1232;
+    private static final int MAX_DATAGRAM = 65_535;
 
     private final SecureRandom ids = new SecureRandom();
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
@@ -89,7 +90,8 @@ final class DnsTransport implements Closeable {
             // connected: only the server's datagrams come in, and an ICMP "port unreachable" fails at once
             socket.connect(server);
             socket.send(new DatagramPacket(wire, wire.length));
-            DatagramPacket packet = new DatagramPacket(new byte[UDP_PAYLOAD], UDP_PAYLOAD);
+            // room for any datagram: a server that ignores the EDNS size still gets through whole
+            DatagramPacket packet = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
             while (true) {
                 socket.setSoTimeout(remaining(deadline, server, "UDP", timeout));
                 try {
