@@ -38,7 +38,7 @@ import org.xbill.DNS.Type;
  * <p>No records at all (every name {@code NXDOMAIN}, or {@code NOERROR} without records) is an
  * answer: no seeds. Any question without an answer (timeout, {@code SERVFAIL}, a server that cannot
  * be reached) makes the whole resolution fail with {@link LookupFailure}, so a half-answered
- * resolution never replaces a whole one. Not thread-safe: used by the resolution thread only.
+ * resolution never replaces a whole one. Thread-safe (it keeps no state between resolutions).
  */
 final class SeedLookup {
 
@@ -52,7 +52,11 @@ final class SeedLookup {
         this.client = client;
     }
 
-    /** Resolves once. @throws LookupFailure when some question got no answer */
+    /**
+     * Resolves once.
+     *
+     * @throws LookupFailure when some question got no answer from any server
+     */
     Answer resolve() throws LookupFailure {
         List<InetSocketAddress> addresses = servers.addresses();
         List<Name> candidates = servers.candidates(config.serviceName());
