@@ -2,6 +2,7 @@ package storelog.discovery.dns;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -48,7 +49,8 @@ final class DnsDiscovery implements Discovery {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch firstResolution = new CountDownLatch(1);
     private volatile List<String> seeds = List.of();
-    private volatile ScheduledExecutorService thread;
+    private volatile ScheduledExecutorService schedule;
+    private volatile Thread worker;
     private volatile String node = "?";
 
     // owned by the resolution thread
@@ -85,12 +87,17 @@ final class DnsDiscovery implements Discovery {
         }
         node = context.self().nodeId();
         ClassLoader plugin = DnsDiscovery.class.getClassLoader();
-        thread = Executors.newSingleThreadScheduledExecutor(task -> {
+        schedule = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = Thread.ofPlatform().daemon().name(THREAD_NAME).unstarted(task);
             t.setContextClassLoader(plugin);
+            worker = t;
             return t;
         });
-        thread.scheduleWithFixedDelay(this::resolve, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        schedule.scheduleWithFixedDelay(this::resolve, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        if (state.get() == State.CLOSED) {
+            stop(); // closed while starting: close() may not have seen the schedule
+            return;
+        }
         try {
             if (!firstResolution.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.log(Level.INFO, prefix() + "the first resolution takes longer than " + config.timeout().toMillis()
@@ -113,15 +120,24 @@ final class DnsDiscovery implements Discovery {
             return;
         }
         transport.close();
-        ScheduledExecutorService running = thread;
+        stop();
+    }
+
+    /**
+     * Ends the schedule and waits until the thread has ended: not just until the executor says it
+     * terminated, which it does while its last thread is still running.
+     */
+    private void stop() {
+        ScheduledExecutorService running = schedule;
         if (running == null) {
             return;
         }
         running.shutdownNow();
+        Thread last = worker;
+        Duration bound = config.timeout().plusSeconds(1);
         try {
-            if (!running.awaitTermination(config.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
-                log.log(Level.WARNING, prefix() + "the resolution thread did not stop within "
-                        + (config.timeout().toMillis() + 1_000) + " ms");
+            if (last != null && !last.join(bound)) {
+                log.log(Level.WARNING, prefix() + "the resolution thread did not stop within " + bound.toMillis() + " ms");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

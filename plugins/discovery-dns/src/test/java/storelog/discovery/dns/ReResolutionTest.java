@@ -216,6 +216,19 @@ class ReResolutionTest extends AgainstTestDnsServer {
     }
 
     @Test
+    void closeReturnsOnlyOnceTheThreadHasEnded() {
+        dns.set(Discoveries.SERVICE, "A 127.0.0.1");
+        for (int i = 0; i < 20; i++) {
+            DnsDiscovery discovery = discoveries.start(dns, log);
+            assertThat(resolutionThreads()).hasSize(1);
+
+            discovery.close();
+
+            assertThat(resolutionThreads()).as("after close %d", i).isEmpty();
+        }
+    }
+
+    @Test
     void aDiscoveryStartsOnceAndNeverAfterClose() {
         dns.set(Discoveries.SERVICE, "A 127.0.0.1");
         DnsDiscovery discovery = discoveries.start(dns, log);
