@@ -59,6 +59,8 @@ final class RaftElector implements LeaderElector {
     static final String STORAGE = "ratis";
 
     private static final Logger LOG = System.getLogger(RaftElector.class.getName());
+    /** The plugin folder's class loader (Ratis and this plugin). */
+    private static final ClassLoader PLUGIN_LOADER = RaftElector.class.getClassLoader();
 
     private final ElectionContext context;
     private final RaftSettings settings;
@@ -107,6 +109,11 @@ final class RaftElector implements LeaderElector {
         }
         checkBindable();
         Path directory = context.stateDirectory();
+        Thread caller = Thread.currentThread();
+        ClassLoader callerLoader = caller.getContextClassLoader();
+        // Ratis finds its metrics implementation with ServiceLoader through the context class loader,
+        // and its threads inherit it from this one: make it the plugin's, whoever calls
+        caller.setContextClassLoader(PLUGIN_LOADER);
         try {
             Path storage = Files.createDirectories(directory.resolve(STORAGE));
             node = RaftNode.start(settings, context.nodeId(), storage, InitialPeers.read(directory), this::nudge);
@@ -116,6 +123,8 @@ final class RaftElector implements LeaderElector {
             }
             throw new ElectorUnavailableException("raft elector " + context.nodeId() + " cannot start its Raft server on "
                     + settings.self() + " with storage " + directory + ": " + e.getMessage(), e);
+        } finally {
+            caller.setContextClassLoader(callerLoader);
         }
         this.listener = listener;
         this.formation = new GroupFormation(context, node, new GroupProbe(settings.groupId(), RaftNode.clientProperties(settings)));
@@ -123,6 +132,7 @@ final class RaftElector implements LeaderElector {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "raft-elector-" + context.nodeId());
             t.setDaemon(true);
+            t.setContextClassLoader(PLUGIN_LOADER);
             return t;
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);

@@ -31,7 +31,7 @@ final class Cluster implements AutoCloseable {
     private final Map<String, String> settings;
     private final int slot;
     private final int slots;
-    private final List<String> seeds = new CopyOnWriteArrayList<>();
+    final List<String> seeds = new CopyOnWriteArrayList<>();
 
     Cluster(Path directory, Map<String, String> settings, int slot, int slots) {
         this.directory = directory;

@@ -35,6 +35,7 @@ final class Node implements AutoCloseable {
     private final int slot;
     private final int slots;
     private volatile RaftElector elector;
+    private volatile java.util.function.Consumer<Leadership> onChange = l -> { };
 
     Node(String id, int port, Path state, Map<String, String> settings, Supplier<List<Member>> members,
          Supplier<List<String>> seeds, int slot, int slots) {
@@ -68,6 +69,7 @@ final class Node implements AutoCloseable {
             listenerThreads.add(Thread.currentThread().getName());
             Leadership now = changed.leadership();
             reported.add(now);
+            onChange.accept(now);
             highestEpoch.accumulateAndGet(now.epoch(), Math::max);
             if (slot == 0 || changed.tookOver()) {
                 changed.activate();
@@ -76,6 +78,11 @@ final class Node implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** Also calls {@code action} with each reported leadership (on the elector thread). */
+    void onChange(java.util.function.Consumer<Leadership> action) {
+        onChange = action;
     }
 
     RaftElector elector() {
