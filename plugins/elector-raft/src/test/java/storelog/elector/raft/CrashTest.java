@@ -22,6 +22,7 @@ class CrashTest {
     }
 
     static Setup childLeads(Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
         Cluster cluster = new Cluster(dir, Cluster.FAST, 0, 1).withNodes(2);
         int childPort = Cluster.freePort();
         cluster.view.add(Node.member("n3", childPort));

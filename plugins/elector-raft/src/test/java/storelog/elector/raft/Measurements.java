@@ -2,7 +2,9 @@ package storelog.elector.raft;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import storelog.testkit.TestData;
@@ -14,6 +16,7 @@ import storelog.testkit.TestData;
  * {@code mvn -pl plugins/elector-raft verify -Dtest=Measurements -Dstorelog.measure=true -DskipITs}.
  */
 @EnabledIfSystemProperty(named = "storelog.measure", matches = "true")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class Measurements {
 
     static final int RUNS = 10;
