@@ -65,8 +65,6 @@ import storelog.elector.redis.LeaseStore.Won;
 final class RedisLeaseElector implements LeaderElector {
 
     private static final Logger LOG = System.getLogger(RedisLeaseElector.class.getName());
-    /** A timer fires this long after the instant it waits for, so the state has changed when it runs. */
-    private static final long TICK_SLACK_NANOS = Duration.ofMillis(1).toNanos();
 
     private final ElectionContext context;
     private final RedisSettings settings;
@@ -225,6 +223,8 @@ final class RedisLeaseElector implements LeaderElector {
         Owned owned = state.owned();
         long floor = floor();
         if (owned != null && owned.epoch() < floor) {
+            // raised first, so that whoever wins next, not only this node, goes above it
+            onIo("raising the epoch key to " + floor, () -> store.raiseEpoch(floor));
             giveUp("its epoch " + owned.epoch() + " is below the highest seen " + floor);
             owned = null;
         }
@@ -275,7 +275,8 @@ final class RedisLeaseElector implements LeaderElector {
             kept = sentGeneration == generation && active && !closed;
             if (kept) {
                 long leadsFrom = won.freshRedis() ? clock.holdEnd(reply.received()) : reply.sent();
-                state = state.withOwned(new Owned(won.text(), won.value().epoch(), leadsFrom, clock.deadline(reply.sent())));
+                state = state.withOwned(new Owned(won.text(), won.value().epoch(), leadsFrom, clock.deadline(reply.sent())))
+                        .withObserved(new Observed(Optional.of(won.value()), clock.observedUntil(reply.sent())));
             }
         }
         if (!kept) { // given up while the win was in flight
@@ -283,8 +284,8 @@ final class RedisLeaseElector implements LeaderElector {
             return;
         }
         LOG.log(Level.INFO, "node {0}: won the redis lease with epoch {1}{2}", context.nodeId(), won.value().epoch(),
-                won.freshRedis() ? "; Redis had no epoch key (it lost its data): holding the lease for "
-                        + settings.ttlMillis() + " ms before leading" : "");
+                won.freshRedis() ? "; Redis held no epoch for this cluster (a new cluster, or Redis lost its data):"
+                        + " holding the lease for " + settings.ttlMillis() + " ms before leading" : "");
     }
 
     private void read(Reply<Optional<String>> reply) {
@@ -347,7 +348,8 @@ final class RedisLeaseElector implements LeaderElector {
         if (!current.equals(told) || usable != toldUsable) {
             if (told == null || current.role() != told.role() || !current.leaderId().equals(told.leaderId())) {
                 LOG.log(Level.INFO, "node {0}: {1}{2}, epoch {3}", context.nodeId(), current.role(),
-                        current.leaderId().map(id -> " of " + id).orElse(""), current.epoch());
+                        current.role() == Leadership.Role.FOLLOWER ? " of " + current.leaderId().orElseThrow() : "",
+                        current.epoch());
             }
             told = current;
             toldUsable = usable;
@@ -362,7 +364,7 @@ final class RedisLeaseElector implements LeaderElector {
         }
         long now = System.nanoTime();
         OptionalLong next = state.nextChangeAfter(now);
-        tick = next.isPresent() ? later(this::changed, next.getAsLong() - now + TICK_SLACK_NANOS) : null;
+        tick = next.isPresent() ? later(this::changed, next.getAsLong() - now) : null; // fires at or after it
     }
 
     // ---- any thread

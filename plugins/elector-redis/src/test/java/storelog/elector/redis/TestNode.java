@@ -24,12 +24,14 @@ final class TestNode implements AutoCloseable {
     }
 
     final String id;
+    final String http;
     final AtomicLong highest;
     final RedisLeaseElector elector;
     final List<Event> events = new CopyOnWriteArrayList<>();
 
-    private TestNode(String id, AtomicLong highest, RedisLeaseElector elector) {
+    private TestNode(String id, String http, AtomicLong highest, RedisLeaseElector elector) {
         this.id = id;
+        this.http = http;
         this.highest = highest;
         this.elector = elector;
     }
@@ -42,10 +44,10 @@ final class TestNode implements AutoCloseable {
     /** An elector for node {@code id}, opened through the provider; not started. */
     static TestNode open(String id, Map<String, String> settings, long highestSeen, Path stateDirectory) {
         AtomicLong highest = new AtomicLong(highestSeen);
-        ElectionContext context = new ElectionContext(id, Settings.of(new HashMap<>(settings)),
-                new Member(id, "127.0.0.1:" + (8080 + Math.abs(id.hashCode() % 100)), Map.of()), () -> List.of(), () -> List.of(),
-                highest::get, 0, 2, stateDirectory, () -> false);
-        return new TestNode(id, highest, (RedisLeaseElector) new RedisElectorProvider().open(context));
+        String http = "127.0.0.1:" + (8000 + Math.floorMod(id.hashCode(), 1000));
+        ElectionContext context = new ElectionContext(id, Settings.of(new HashMap<>(settings)), new Member(id, http, Map.of()),
+                List::of, List::of, highest::get, 0, 2, stateDirectory, () -> false);
+        return new TestNode(id, http, highest, (RedisLeaseElector) new RedisElectorProvider().open(context));
     }
 
     /** Opens, starts and activates node {@code id}. */

@@ -1,0 +1,127 @@
+package storelog.elector.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static storelog.elector.redis.ElectionTest.TTL;
+import static storelog.elector.redis.ElectionTest.agreedLeader;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.spi.Leadership.Role;
+import storelog.testkit.RedisServer;
+import storelog.testkit.TestData;
+
+/**
+ * The elector itself stalls (a GC pause, a starved thread, SIGSTOP of the whole process): its
+ * {@code leadership()} answers from the clock at the moment of the call, so once the lease deadline
+ * has passed it answers CANDIDATE whatever its threads are doing; and a stalled leader that wakes up
+ * after another took over does not lead again.
+ */
+class ElectorPauseTest {
+
+    private static final long MS = 1_000_000;
+    private static RedisServer redis;
+
+    private final List<TestNode> nodes = new ArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private Map<String, String> settings;
+    private Path dir;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start(TestData.directory(ElectorPauseTest.class, "redis"));
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void cluster(TestInfo test) {
+        dir = TestData.directory(test);
+        settings = TestNode.settings(redis.address(), TTL, test.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void closeNodes() {
+        release.countDown();
+        nodes.forEach(TestNode::close);
+    }
+
+    private List<TestNode> two() {
+        nodes.add(TestNode.campaigning("n1", settings, 0, dir));
+        nodes.add(TestNode.campaigning("n2", settings, 0, dir));
+        return List.copyOf(nodes);
+    }
+
+    private void blockUntilReleased() {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aLeaderWhoseRedisCommandsHangStepsDownAtItsDeadlineAndTellsItsListenerOnTime() {
+        List<TestNode> two = two();
+        try (Timeline timeline = new Timeline(two)) {
+            TestNode leader = agreedLeader(two, Duration.ofSeconds(4));
+            long epoch = leader.leadership().epoch();
+
+            long blocked = System.nanoTime();
+            leader.elector.onIoThread(this::blockUntilReleased); // every renewal now waits behind this
+
+            await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> timeline.endOf(epoch).isPresent());
+            long stepDown = timeline.endOf(epoch).orElseThrow();
+            assertThat((stepDown - blocked) / MS).isLessThanOrEqualTo(TTL - TTL / 100 - 100 + 5);
+            await("the listener is told by the elector thread, not after the hung command")
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofMillis(50)).until(() -> leader.events.getLast().leadership().role() == Role.CANDIDATE);
+            assertThat((leader.events.getLast().nanos() - stepDown) / MS).isLessThan(20);
+
+            TestNode other = two.stream().filter(n -> n != leader).findFirst().orElseThrow();
+            await("the other node takes over once the lease expired").atMost(Duration.ofMillis(2 * TTL)).until(other::leads);
+            release.countDown();
+            await("the old leader follows the new one").atMost(Duration.ofMillis(TTL))
+                    .until(() -> ElectionTest.agreed(two).equals(Optional.of(other)));
+            assertThat(timeline.first(leader.id, Role.LEADER, stepDown)).as("it never leads again").isEmpty();
+            assertThat(timeline.overlaps()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLeaderWhoseElectorThreadIsStuckAnswersCandidateAfterItsDeadlineWithoutThatThread() {
+        List<TestNode> two = two();
+        TestNode leader = agreedLeader(two, Duration.ofSeconds(4));
+        int eventsBefore;
+
+        CountDownLatch stuck = new CountDownLatch(1);
+        long blocked = System.nanoTime();
+        leader.elector.onElectorThread(() -> { // no rounds, no timers, no events from now on
+            stuck.countDown();
+            blockUntilReleased();
+        });
+        await().atMost(Duration.ofSeconds(1)).until(() -> stuck.getCount() == 0);
+        eventsBefore = leader.events.size();
+
+        await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
+                .until(() -> !leader.leads());
+        assertThat((System.nanoTime() - blocked) / MS).isLessThanOrEqualTo(TTL - TTL / 100 - 100 + 20);
+        assertThat(leader.leadership().role()).isEqualTo(Role.CANDIDATE);
+        assertThat(leader.events).as("computed on the call, not by the stuck thread").hasSize(eventsBefore);
+        release.countDown();
+    }
+}

@@ -1,0 +1,154 @@
+package storelog.elector.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static storelog.elector.redis.ElectionTest.TTL;
+import static storelog.elector.redis.ElectionTest.agreedLeader;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.spi.Leadership.Role;
+import storelog.testkit.RedisServer;
+import storelog.testkit.TestData;
+
+/**
+ * Redis hangs (SIGSTOP), dies (SIGKILL), comes back without its data, or is not there at start: the
+ * leader steps down before its lease can have expired in Redis, nobody else leads meanwhile, and the
+ * next leadership has a higher epoch. Each test has its own redis-server, which it breaks.
+ */
+class RedisOutageTest {
+
+    private static final long MS = 1_000_000;
+    /** The lease deadline after the last confirming command was sent: TTL − 1 % − 100 ms. */
+    private static final long DEADLINE_MS = TTL - TTL / 100 - 100;
+
+    private final List<TestNode> nodes = new ArrayList<>();
+    private RedisServer redis;
+    private Map<String, String> settings;
+    private Path dir;
+
+    @BeforeEach
+    void startRedis(TestInfo test) {
+        dir = TestData.directory(test);
+        redis = RedisServer.start(dir);
+        settings = TestNode.settings(redis.address(), TTL, "outage");
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(TestNode::close);
+        redis.close();
+    }
+
+    private List<TestNode> three(long floor) {
+        for (String id : List.of("n1", "n2", "n3")) {
+            nodes.add(TestNode.campaigning(id, settings, floor, dir));
+        }
+        return List.copyOf(nodes);
+    }
+
+    private List<TestNode> threeOpened(long floor) {
+        for (String id : List.of("n1", "n2", "n3")) {
+            nodes.add(TestNode.open(id, settings, floor, dir));
+        }
+        return List.copyOf(nodes);
+    }
+
+    /** Waits until {@code instant} (monotonic) has passed: a scenario's duration, not a synchronisation. */
+    private static void until(long instant) {
+        await().atMost(Duration.ofNanos(Math.max(0, instant - System.nanoTime())).plusSeconds(1))
+                .pollInterval(Duration.ofMillis(5)).until(() -> System.nanoTime() - instant > 0);
+    }
+
+    @Test
+    void aLeaderStepsDownBeforeItsLeaseCouldExpireWhileRedisHangsAndNobodyLeadsUntilItExpired() {
+        List<TestNode> three = three(0);
+        try (Timeline timeline = new Timeline(three)) {
+            TestNode leader = agreedLeader(three, Duration.ofSeconds(4));
+            long epoch = leader.leadership().epoch();
+
+            long paused = System.nanoTime();
+            redis.pause();
+            await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> timeline.endOf(epoch).isPresent());
+            long stepDown = timeline.endOf(epoch).orElseThrow();
+            assertThat((stepDown - paused) / MS).as("its last renewal was sent before the pause")
+                    .isLessThanOrEqualTo(DEADLINE_MS + 5);
+            await("nobody is usable").atMost(Duration.ofMillis(TTL)).until(() -> three.stream().noneMatch(n -> n.elector.usable()));
+            until(paused + (TTL + 200) * MS); // the lease expires in Redis' clock while it hangs
+            assertThat(timeline.firstLeaderOtherThan(epoch, paused)).as("no leader while Redis hangs").isEmpty();
+            redis.resume();
+
+            TestNode next = agreedLeader(three, Duration.ofMillis(2 * TTL));
+            long nextEpoch = next.leadership().epoch();
+            await().atMost(Duration.ofMillis(TTL)).until(() -> timeline.firstLeaderOtherThan(epoch, paused).isPresent());
+            assertThat(nextEpoch).isGreaterThan(epoch).isEven();
+            assertThat(timeline.firstLeaderOtherThan(epoch, paused).orElseThrow().nanos()).isGreaterThan(stepDown);
+            assertThat(timeline.overlaps()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLeaderStepsDownWhenRedisDiesAndTheWinnerOnTheRestartedEmptyRedisHoldsOneTtlAndGoesAboveEveryEpochSeen() {
+        List<TestNode> three = three(0);
+        try (Timeline timeline = new Timeline(three)) {
+            TestNode first = agreedLeader(three, Duration.ofSeconds(4));
+            first.elector.resign(); // a few leaderships, so the nodes have seen different epochs
+            TestNode second = agreedLeader(three, Duration.ofSeconds(2));
+            long epoch = second.leadership().epoch();
+            await("every node has seen it").atMost(Duration.ofMillis(TTL)).until(() -> three.stream().allMatch(n -> n.highest.get() == epoch));
+            long highestSeen = epoch;
+
+            long killed = System.nanoTime();
+            redis.kill();
+            await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> timeline.endOf(epoch).isPresent());
+            assertThat((timeline.endOf(epoch).orElseThrow() - killed) / MS).isLessThanOrEqualTo(DEADLINE_MS + 5);
+            await("nobody is usable").atMost(Duration.ofMillis(TTL)).until(() -> three.stream().noneMatch(n -> n.elector.usable()));
+
+            long restarted = System.nanoTime();
+            redis.restart(); // no persistence: the lease and the epoch key are gone
+            TestNode next = agreedLeader(three, Duration.ofMillis(3 * TTL));
+            await().atMost(Duration.ofMillis(TTL)).until(() -> timeline.firstLeaderOtherThan(epoch, restarted).isPresent());
+            long led = timeline.firstLeaderOtherThan(epoch, restarted).orElseThrow().nanos();
+
+            assertThat((led - restarted) / MS).as("the winner holds the lease one TTL before it leads").isGreaterThanOrEqualTo(TTL);
+            assertThat(next.leadership().epoch()).isGreaterThan(highestSeen).isEven();
+            assertThat(timeline.overlaps()).isEmpty();
+        }
+    }
+
+    @Test
+    void startingWithRedisDownNeitherFailsNorLeadsAndTheElectorWinsOnceRedisComesUp() {
+        redis.kill();
+
+        List<TestNode> three = threeOpened(7);
+        long starting = System.nanoTime();
+        for (TestNode node : three) {
+            node.start();
+            node.elector.activate();
+        }
+        assertThat((System.nanoTime() - starting) / MS).as("three start() calls, class loading included").isLessThan(TTL);
+
+        await("each elector has tried Redis").atMost(Duration.ofMillis(TTL))
+                .until(() -> three.stream().allMatch(n -> !n.events.isEmpty()));
+        assertThat(three).allSatisfy(n -> {
+            assertThat(n.elector.usable()).isFalse();
+            assertThat(n.leadership().role()).isEqualTo(Role.CANDIDATE);
+            assertThat(n.events.getLast().usable()).isFalse();
+        });
+
+        redis.restart();
+
+        TestNode leader = agreedLeader(three, Duration.ofMillis(3 * TTL));
+        assertThat(leader.leadership().epoch()).isEqualTo(8);
+        assertThat(three).allMatch(n -> n.elector.usable());
+    }
+}
