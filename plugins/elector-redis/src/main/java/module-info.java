@@ -5,8 +5,9 @@
  * dependencies), loaded by StoreLog as a module layer of its own. Nothing is exported: the elector is
  * reached only through {@link storelog.api.spi.LeaderElectorProvider}.
  *
- * <p>JDK modules the folder needs in the boot layer: {@code java.compiler} (Jedis' dependency
- * error_prone_annotations requires it) and {@code java.logging} (its log, through slf4j-jdk14).
+ * <p>JDK modules the folder needs in the boot layer (PluginFolderIT): {@code java.compiler}
+ * (error_prone_annotations, under Gson, requires it), {@code java.management} (commons-pool2) and
+ * {@code java.logging} (Jedis' log, through slf4j-jdk14).
  */
 module storelog.elector.redis {
     requires storelog.api;
