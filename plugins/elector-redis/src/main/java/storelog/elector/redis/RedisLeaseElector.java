@@ -308,8 +308,8 @@ final class RedisLeaseElector implements LeaderElector {
             update(LeaseState::failed);
             if (!failing) {
                 failing = true;
-                LOG.log(Level.WARNING, "node {0}: Redis at {1} does not answer: {2}", context.nodeId(), settings.address(),
-                        reply.failure().toString());
+                LOG.log(Level.WARNING, "node {0}: a command to Redis at {1} failed (not usable until one succeeds): {2}",
+                        context.nodeId(), settings.address(), reply.failure().toString());
             }
         }
         long delay = kickPending ? 0 : Math.max(0, nextRoundAt - System.nanoTime());
