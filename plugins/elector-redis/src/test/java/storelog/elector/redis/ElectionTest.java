@@ -2,25 +2,20 @@ package storelog.elector.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static storelog.elector.redis.Cluster.TTL;
+import static storelog.elector.redis.Cluster.agreed;
+import static storelog.elector.redis.Cluster.agreedLeader;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.SetParams;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.Leadership.Role;
-import storelog.testkit.RedisServer;
-import storelog.testkit.TestData;
 
 /**
  * Three nodes' redis electors in one JVM on a private Redis that stays up: one leader, followers that
@@ -29,67 +24,19 @@ import storelog.testkit.TestData;
  */
 class ElectionTest {
 
-    static final long TTL = 1000;
     private static final long FLOOR = 40;
 
-    private static RedisServer redis;
-    private static Jedis jedis;
-    private final List<TestNode> nodes = new ArrayList<>();
-    private Map<String, String> settings;
-    private RedisSettings keys;
-    private Path dir;
+    @RegisterExtension
+    static final Cluster CLUSTER = Cluster.sharedRedis();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start(TestData.directory(ElectionTest.class, "redis"));
-        jedis = new Jedis("127.0.0.1", redis.port());
+    private final Jedis jedis = CLUSTER.jedis();
+
+    private static TestNode campaigning(String id) {
+        return CLUSTER.campaigning(id, FLOOR);
     }
 
-    @AfterAll
-    static void stopRedis() {
-        jedis.close();
-        redis.close();
-    }
-
-    @BeforeEach
-    void cluster(TestInfo test) {
-        dir = TestData.directory(test);
-        settings = TestNode.settings(redis.address(), TTL, test.getTestMethod().orElseThrow().getName());
-        keys = RedisSettings.from(storelog.api.Settings.of(settings));
-    }
-
-    @AfterEach
-    void closeNodes() {
-        nodes.forEach(TestNode::close);
-    }
-
-    private TestNode campaigning(String id) {
-        TestNode node = TestNode.campaigning(id, settings, FLOOR, dir);
-        nodes.add(node);
-        return node;
-    }
-
-    private List<TestNode> three() {
-        return List.of(campaigning("n1"), campaigning("n2"), campaigning("n3"));
-    }
-
-    /** Waits until exactly one of {@code among} leads and every other one follows it; returns the leader. */
-    static TestNode agreedLeader(List<TestNode> among, Duration within) {
-        await("one leader, followed by the others").atMost(within).pollInterval(Duration.ofMillis(5))
-                .until(() -> agreed(among).isPresent());
-        return agreed(among).orElseThrow();
-    }
-
-    /** The leader of {@code among} if exactly one leads and all the others follow it with its epoch. */
-    static Optional<TestNode> agreed(List<TestNode> among) {
-        List<TestNode> leaders = among.stream().filter(TestNode::leads).toList();
-        if (leaders.size() != 1) {
-            return Optional.empty();
-        }
-        Leadership lead = leaders.get(0).leadership();
-        boolean followed = among.stream().filter(n -> n != leaders.get(0)).map(TestNode::leadership)
-                .allMatch(l -> l.equals(new Leadership(Role.FOLLOWER, Optional.of(leaders.get(0).id), lead.epoch())));
-        return followed && leaders.get(0).leads() ? Optional.of(leaders.get(0)) : Optional.empty();
+    private static List<TestNode> three() {
+        return CLUSTER.three(FLOOR);
     }
 
     @Test
@@ -100,7 +47,7 @@ class ElectionTest {
 
             long epoch = leader.leadership().epoch();
             assertThat(epoch).as("Redis' class (even) above the highest epoch the nodes had seen").isEqualTo(42);
-            assertThat(jedis.get(keys.leaderKey())).isEqualTo(leader.id + " 42 " + leader.http);
+            assertThat(jedis.get(CLUSTER.keys().leaderKey())).isEqualTo(leader.id + " 42 " + leader.http);
             await("the same leader and epoch, renewed past its TTL").during(Duration.ofMillis(2 * TTL))
                     .atMost(Duration.ofMillis(3 * TTL)).until(() -> agreed(three).equals(Optional.of(leader)));
             assertThat(leader.leadership().epoch()).isEqualTo(42);
@@ -138,12 +85,12 @@ class ElectionTest {
     void closingTheLeaderReleasesTheLeaseSoAnotherWinsWellBeforeTheTtl() {
         List<TestNode> three = three();
         TestNode leader = agreedLeader(three, Duration.ofSeconds(3));
-        String lease = jedis.get(keys.leaderKey());
+        String lease = jedis.get(CLUSTER.keys().leaderKey());
         long epoch = leader.leadership().epoch();
 
         long closing = System.nanoTime();
         leader.close();
-        assertThat(jedis.get(keys.leaderKey())).as("close() returns after the lease is deleted").isNotEqualTo(lease);
+        assertThat(jedis.get(CLUSTER.keys().leaderKey())).as("close() returns after the lease is deleted").isNotEqualTo(lease);
 
         List<TestNode> rest = three.stream().filter(n -> n != leader).toList();
         TestNode next = agreedLeader(rest, Duration.ofMillis(TTL));
@@ -175,13 +122,13 @@ class ElectionTest {
         List<TestNode> three = three();
         try (Timeline timeline = new Timeline(three)) {
             TestNode leader = agreedLeader(three, Duration.ofSeconds(3));
-            String lease = jedis.get(keys.leaderKey());
+            String lease = jedis.get(CLUSTER.keys().leaderKey());
 
             leader.elector.standBy();
 
             assertThat(leader.leads()).as("standBy() gives up before it returns").isFalse();
             await("the lease deleted").atMost(Duration.ofMillis(TTL / 5)).pollInterval(Duration.ofMillis(2))
-                    .until(() -> !lease.equals(jedis.get(keys.leaderKey())));
+                    .until(() -> !lease.equals(jedis.get(CLUSTER.keys().leaderKey())));
             TestNode next = agreedLeader(three, Duration.ofMillis(TTL));
             assertThat(next).isNotSameAs(leader);
             assertThat(leader.leadership().role()).isEqualTo(Role.FOLLOWER);
@@ -196,16 +143,11 @@ class ElectionTest {
 
     @Test
     void onlyAnActivatedElectorCampaigns() {
-        List<TestNode> idle = new ArrayList<>();
-        for (String id : List.of("n1", "n2", "n3")) {
-            TestNode node = TestNode.open(id, settings, FLOOR, dir);
-            nodes.add(node);
-            node.start();
-            idle.add(node);
-        }
+        List<TestNode> idle = List.of(CLUSTER.open("n1", FLOOR), CLUSTER.open("n2", FLOOR), CLUSTER.open("n3", FLOOR));
+        idle.forEach(TestNode::start);
         await("all reach Redis").atMost(Duration.ofSeconds(2)).until(() -> idle.stream().allMatch(n -> n.elector.usable()));
         await("nobody campaigns").during(Duration.ofMillis(TTL)).atMost(Duration.ofMillis(2 * TTL))
-                .until(() -> !jedis.exists(keys.leaderKey()) && idle.stream().noneMatch(TestNode::leads));
+                .until(() -> !jedis.exists(CLUSTER.keys().leaderKey()) && idle.stream().noneMatch(TestNode::leads));
         assertThat(idle).allMatch(n -> n.leadership().role() == Role.CANDIDATE);
 
         idle.get(1).elector.activate();
@@ -218,7 +160,7 @@ class ElectionTest {
         List<TestNode> three = three();
         TestNode leader = agreedLeader(three, Duration.ofSeconds(3));
 
-        jedis.set(keys.leaderKey(), "intruder 99 10.0.0.9:8080", SetParams.setParams().px(5_000));
+        jedis.set(CLUSTER.keys().leaderKey(), "intruder 99 10.0.0.9:8080", SetParams.setParams().px(5_000));
         long overwritten = System.nanoTime();
 
         await("the owner steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(2)).until(() -> !leader.leads());
@@ -228,7 +170,7 @@ class ElectionTest {
                 .until(() -> three.stream().allMatch(n -> n.leadership().equals(
                         new Leadership(Role.FOLLOWER, Optional.of("intruder"), 99))));
         await("its lease runs down untouched by renewals").during(Duration.ofMillis(TTL)).atMost(Duration.ofMillis(2 * TTL))
-                .until(() -> jedis.pttl(keys.leaderKey()) <= 5_000 - (System.nanoTime() - overwritten) / 1_000_000 + 5);
+                .until(() -> jedis.pttl(CLUSTER.keys().leaderKey()) <= 5_000 - (System.nanoTime() - overwritten) / 1_000_000 + 5);
     }
 
     @Test
@@ -256,7 +198,7 @@ class ElectionTest {
         TestNode last = three.stream().filter(n -> n != leader && n != follower).findFirst().orElseThrow();
 
         follower.elector.epochSeen(101);
-        await("the epoch key raised").atMost(Duration.ofMillis(TTL)).until(() -> "101".equals(jedis.get(keys.epochKey())));
+        await("the epoch key raised").atMost(Duration.ofMillis(TTL)).until(() -> "101".equals(jedis.get(CLUSTER.keys().epochKey())));
         follower.close();
         leader.close();
 
@@ -276,7 +218,7 @@ class ElectionTest {
         assertThat(leader.leads()).isFalse();
         await("a leadership above it, whoever wins").atMost(Duration.ofMillis(2 * TTL))
                 .until(() -> agreed(three).map(n -> n.leadership().epoch() > epoch + 5).orElse(false));
-        assertThat(Long.parseLong(jedis.get(keys.epochKey()))).isGreaterThan(epoch + 5);
+        assertThat(Long.parseLong(jedis.get(CLUSTER.keys().epochKey()))).isGreaterThan(epoch + 5);
     }
 
     @Test

@@ -2,25 +2,18 @@ package storelog.elector.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static storelog.elector.redis.ElectionTest.TTL;
-import static storelog.elector.redis.ElectionTest.agreedLeader;
+import static storelog.elector.redis.Cluster.TTL;
+import static storelog.elector.redis.Cluster.agreed;
+import static storelog.elector.redis.Cluster.agreedLeader;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.spi.Leadership.Role;
-import storelog.testkit.RedisServer;
-import storelog.testkit.TestData;
 
 /**
  * The elector itself stalls (a GC pause, a starved thread, SIGSTOP of the whole process): its
@@ -31,39 +24,19 @@ import storelog.testkit.TestData;
 class ElectorPauseTest {
 
     private static final long MS = 1_000_000;
-    private static RedisServer redis;
 
-    private final List<TestNode> nodes = new ArrayList<>();
+    @RegisterExtension
+    static final Cluster CLUSTER = Cluster.sharedRedis();
+
     private final CountDownLatch release = new CountDownLatch(1);
-    private Map<String, String> settings;
-    private Path dir;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start(TestData.directory(ElectorPauseTest.class, "redis"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void cluster(TestInfo test) {
-        dir = TestData.directory(test);
-        settings = TestNode.settings(redis.address(), TTL, test.getTestMethod().orElseThrow().getName());
-    }
 
     @AfterEach
-    void closeNodes() {
+    void unblock() {
         release.countDown();
-        nodes.forEach(TestNode::close);
     }
 
-    private List<TestNode> two() {
-        nodes.add(TestNode.campaigning("n1", settings, 0, dir));
-        nodes.add(TestNode.campaigning("n2", settings, 0, dir));
-        return List.copyOf(nodes);
+    private static List<TestNode> two() {
+        return List.of(CLUSTER.campaigning("n1", 0), CLUSTER.campaigning("n2", 0));
     }
 
     private void blockUntilReleased() {
@@ -96,7 +69,7 @@ class ElectorPauseTest {
             await("the other node takes over once the lease expired").atMost(Duration.ofMillis(2 * TTL)).until(other::leads);
             release.countDown();
             await("the old leader follows the new one").atMost(Duration.ofMillis(TTL))
-                    .until(() -> ElectionTest.agreed(two).equals(Optional.of(other)));
+                    .until(() -> agreed(two).equals(Optional.of(other)));
             assertThat(timeline.first(leader.id, Role.LEADER, stepDown)).as("it never leads again").isEmpty();
             assertThat(timeline.overlaps()).isEmpty();
         }

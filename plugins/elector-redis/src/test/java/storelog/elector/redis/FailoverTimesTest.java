@@ -2,27 +2,21 @@ package storelog.elector.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static storelog.elector.redis.ElectionTest.TTL;
-import static storelog.elector.redis.ElectionTest.agreedLeader;
+import static storelog.elector.redis.Cluster.TTL;
+import static storelog.elector.redis.Cluster.agreedLeader;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import storelog.api.spi.Leadership.Role;
-import storelog.testkit.RedisServer;
-import storelog.testkit.TestData;
 
 /**
  * The failover figures at LEADER_TTL = 1 s, each run checked against its bound: a new leader after
@@ -35,33 +29,16 @@ class FailoverTimesTest {
     private static final int RUNS = Integer.getInteger("storelog.failoverRuns", 3);
     private static final long MS = 1_000_000;
 
-    private final List<TestNode> nodes = new ArrayList<>();
-    private RedisServer redis;
-    private Map<String, String> settings;
-    private Path dir;
+    @RegisterExtension
+    static final Cluster CLUSTER = Cluster.ownRedis();
 
     /** How Redis becomes unreachable. */
     enum Outage {
         KILLED, HUNG
     }
 
-    @BeforeEach
-    void startRedis(TestInfo test) {
-        dir = TestData.directory(test);
-        redis = RedisServer.start(dir);
-        settings = TestNode.settings(redis.address(), TTL, "failover");
-    }
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-        redis.close();
-    }
-
-    private TestNode campaigning(String id) {
-        TestNode node = TestNode.campaigning(id, settings, 0, dir);
-        nodes.add(node);
-        return node;
+    private static TestNode campaigning(String id) {
+        return CLUSTER.campaigning(id, 0);
     }
 
     /** Waits a random part of a renewal round, so runs hit every phase of the leader's renewals. */
@@ -106,15 +83,15 @@ class FailoverTimesTest {
 
                 long lost = System.nanoTime();
                 if (outage == Outage.KILLED) {
-                    redis.kill();
+                    CLUSTER.redis().kill();
                 } else {
-                    redis.pause();
+                    CLUSTER.redis().pause();
                 }
                 await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
                         .until(() -> timeline.endedLeading(leader.id, epoch));
                 took.add((timeline.first(leader.id, Role.CANDIDATE, lost).orElseThrow().after() - lost) / MS);
                 lastLed.add((timeline.lastLeading(epoch).orElseThrow().before() - lost) / MS);
-                redis.restart(); // without data: the next win holds the lease one TTL
+                CLUSTER.redis().restart(); // without data: the next win holds the lease one TTL
             }
             assertThat(timeline.overlaps()).isEmpty();
         }
@@ -127,7 +104,7 @@ class FailoverTimesTest {
         String line = String.format("%s, LEADER_TTL=%d ms, %d runs: min %d ms, median %d ms, max %d ms; all: %s%n", what, TTL,
                 sorted.size(), sorted.getFirst(), sorted.get(sorted.size() / 2), sorted.getLast(),
                 millis.stream().map(String::valueOf).collect(Collectors.joining(" ")));
-        Files.writeString(dir.resolve("figures.txt"), line);
+        Files.writeString(CLUSTER.dir().resolve("figures.txt"), line);
         System.out.print(line);
     }
 }

@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import storelog.api.Settings;
@@ -18,34 +17,26 @@ import storelog.api.spi.ElectionContext;
 import storelog.api.spi.Member;
 import storelog.elector.redis.LeaseStore.Taken;
 import storelog.elector.redis.LeaseStore.Won;
-import storelog.testkit.RedisServer;
-import storelog.testkit.TestData;
 
 /** The Lua scripts on a real Redis: each step of the lease is one atomic command that does exactly its job. */
 class LeaseStoreTest {
 
-    private static RedisServer redis;
-    private static Jedis jedis;
+    @RegisterExtension
+    static final Cluster CLUSTER = Cluster.sharedRedis();
+
+    private final Jedis jedis = CLUSTER.jedis();
     private RedisSettings settings;
     private LeaseStore store;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start(TestData.directory(LeaseStoreTest.class, "redis"));
-        jedis = new Jedis("127.0.0.1", redis.port());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        jedis.close();
-        redis.close();
-    }
-
     @BeforeEach
-    void freshCluster(TestInfo test) {
-        settings = RedisSettings.from(Settings.of(Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", "1000",
-                "SERVICE_NAME", test.getTestMethod().orElseThrow().getName())));
+    void openStore() {
+        settings = CLUSTER.keys();
         store = new LeaseStore(settings, "test");
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
     }
 
     private Won win(String node, long floor, int slot, int slots) {

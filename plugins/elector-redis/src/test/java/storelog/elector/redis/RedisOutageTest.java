@@ -2,21 +2,15 @@ package storelog.elector.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static storelog.elector.redis.ElectionTest.TTL;
-import static storelog.elector.redis.ElectionTest.agreedLeader;
+import static storelog.elector.redis.Cluster.TTL;
+import static storelog.elector.redis.Cluster.agreedLeader;
+import static storelog.elector.redis.Cluster.until;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.spi.Leadership.Role;
-import storelog.testkit.RedisServer;
-import storelog.testkit.TestData;
 
 /**
  * Redis hangs (SIGSTOP), dies (SIGKILL), comes back without its data, or is not there at start: the
@@ -29,53 +23,18 @@ class RedisOutageTest {
     /** The lease deadline after the last confirming command was sent: TTL − 1 % − 100 ms. */
     private static final long DEADLINE_MS = TTL - TTL / 100 - 100;
 
-    private final List<TestNode> nodes = new ArrayList<>();
-    private RedisServer redis;
-    private Map<String, String> settings;
-    private Path dir;
-
-    @BeforeEach
-    void startRedis(TestInfo test) {
-        dir = TestData.directory(test);
-        redis = RedisServer.start(dir);
-        settings = TestNode.settings(redis.address(), TTL, "outage");
-    }
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-        redis.close();
-    }
-
-    private List<TestNode> three(long floor) {
-        for (String id : List.of("n1", "n2", "n3")) {
-            nodes.add(TestNode.campaigning(id, settings, floor, dir));
-        }
-        return List.copyOf(nodes);
-    }
-
-    private List<TestNode> threeOpened(long floor) {
-        for (String id : List.of("n1", "n2", "n3")) {
-            nodes.add(TestNode.open(id, settings, floor, dir));
-        }
-        return List.copyOf(nodes);
-    }
-
-    /** Waits until {@code instant} (monotonic) has passed: a scenario's duration, not a synchronisation. */
-    private static void until(long instant) {
-        await().atMost(Duration.ofNanos(Math.max(0, instant - System.nanoTime())).plusSeconds(1))
-                .pollInterval(Duration.ofMillis(5)).until(() -> System.nanoTime() - instant > 0);
-    }
+    @RegisterExtension
+    static final Cluster CLUSTER = Cluster.ownRedis();
 
     @Test
     void aLeaderStepsDownBeforeItsLeaseCouldExpireWhileRedisHangsAndNobodyLeadsUntilItExpired() {
-        List<TestNode> three = three(0);
+        List<TestNode> three = CLUSTER.three(0);
         try (Timeline timeline = new Timeline(three)) {
             TestNode leader = agreedLeader(three, Duration.ofSeconds(4));
             long epoch = leader.leadership().epoch();
 
             long paused = System.nanoTime();
-            redis.pause();
+            CLUSTER.redis().pause();
             await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
                     .until(() -> timeline.endedLeading(leader.id, epoch));
             Timeline.Sample lastLed = timeline.lastLeading(epoch).orElseThrow();
@@ -84,7 +43,7 @@ class RedisOutageTest {
             await("nobody is usable").atMost(Duration.ofMillis(TTL)).until(() -> three.stream().noneMatch(n -> n.elector.usable()));
             until(paused + (TTL + 200) * MS); // the lease expires in Redis' clock while it hangs
             assertThat(timeline.firstLeaderOtherThan(epoch, paused)).as("no leader while Redis hangs").isEmpty();
-            redis.resume();
+            CLUSTER.redis().resume();
 
             TestNode next = agreedLeader(three, Duration.ofMillis(2 * TTL));
             long nextEpoch = next.leadership().epoch();
@@ -99,7 +58,7 @@ class RedisOutageTest {
 
     @Test
     void aLeaderStepsDownWhenRedisDiesAndTheWinnerOnTheRestartedEmptyRedisHoldsOneTtlAndGoesAboveEveryEpochSeen() {
-        List<TestNode> three = three(0);
+        List<TestNode> three = CLUSTER.three(0);
         try (Timeline timeline = new Timeline(three)) {
             TestNode first = agreedLeader(three, Duration.ofSeconds(4));
             first.elector.resign(); // a few leaderships, so the nodes have seen different epochs
@@ -109,14 +68,14 @@ class RedisOutageTest {
             long highestSeen = epoch;
 
             long killed = System.nanoTime();
-            redis.kill();
+            CLUSTER.redis().kill();
             await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
                     .until(() -> timeline.endedLeading(second.id, epoch));
             assertThat((timeline.lastLeading(epoch).orElseThrow().before() - killed) / MS).isLessThan(DEADLINE_MS);
             await("nobody is usable").atMost(Duration.ofMillis(TTL)).until(() -> three.stream().noneMatch(n -> n.elector.usable()));
 
             long restarted = System.nanoTime();
-            redis.restart(); // no persistence: the lease and the epoch key are gone
+            CLUSTER.redis().restart(); // no persistence: the lease and the epoch key are gone
             TestNode next = agreedLeader(three, Duration.ofMillis(3 * TTL));
             await().atMost(Duration.ofMillis(TTL)).until(() -> timeline.firstLeaderOtherThan(epoch, restarted).isPresent());
             long led = timeline.firstLeaderOtherThan(epoch, restarted).orElseThrow().sample().after();
@@ -129,9 +88,9 @@ class RedisOutageTest {
 
     @Test
     void startingWithRedisDownNeitherFailsNorLeadsAndTheElectorWinsOnceRedisComesUp() {
-        redis.kill();
+        CLUSTER.redis().kill();
 
-        List<TestNode> three = threeOpened(7);
+        List<TestNode> three = List.of(CLUSTER.open("n1", 7), CLUSTER.open("n2", 7), CLUSTER.open("n3", 7));
         long starting = System.nanoTime();
         for (TestNode node : three) {
             node.start();
@@ -147,7 +106,7 @@ class RedisOutageTest {
             assertThat(n.events.getLast().usable()).isFalse();
         });
 
-        redis.restart();
+        CLUSTER.redis().restart();
 
         TestNode leader = agreedLeader(three, Duration.ofMillis(3 * TTL));
         assertThat(leader.leadership().epoch()).isEqualTo(8);

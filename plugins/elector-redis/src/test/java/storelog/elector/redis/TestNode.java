@@ -36,11 +36,6 @@ final class TestNode implements AutoCloseable {
         this.elector = elector;
     }
 
-    /** The settings every test node uses: this Redis, this lease, this cluster name. */
-    static Map<String, String> settings(String redisAddress, long ttlMillis, String cluster) {
-        return Map.of("REDIS_ADDR", redisAddress, "LEADER_TTL", Long.toString(ttlMillis), "SERVICE_NAME", cluster);
-    }
-
     /** An elector for node {@code id}, opened through the provider; not started. */
     static TestNode open(String id, Map<String, String> settings, long highestSeen, Path stateDirectory) {
         AtomicLong highest = new AtomicLong(highestSeen);
@@ -48,14 +43,6 @@ final class TestNode implements AutoCloseable {
         ElectionContext context = new ElectionContext(id, Settings.of(new HashMap<>(settings)), new Member(id, http, Map.of()),
                 List::of, List::of, highest::get, 0, 2, stateDirectory, () -> false);
         return new TestNode(id, http, highest, (RedisLeaseElector) new RedisElectorProvider().open(context));
-    }
-
-    /** Opens, starts and activates node {@code id}. */
-    static TestNode campaigning(String id, Map<String, String> settings, long highestSeen, Path stateDirectory) {
-        TestNode node = open(id, settings, highestSeen, stateDirectory);
-        node.start();
-        node.elector.activate();
-        return node;
     }
 
     void start() {
