@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -32,19 +33,25 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    private final List<String> options;
     private Process process;
     private boolean paused;
 
-    private RedisServer(Path directory, int port) {
+    private RedisServer(Path directory, int port, List<String> options) {
         this.directory = directory;
         this.port = port;
+        this.options = options;
     }
 
-    /** Starts a server on a free port, writing its log into {@code directory}; returns once it answers PING. */
-    public static RedisServer start(Path directory) {
+    /**
+     * Starts a server on a free port, writing its log into {@code directory}, with extra command-line
+     * {@code options} (e.g. {@code "--requirepass", "secret"}); returns once it answers PING (the
+     * {@code -NOAUTH} answer of a password-protected server counts).
+     */
+    public static RedisServer start(Path directory, String... options) {
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            RedisServer server = new RedisServer(directory, freePort());
+            RedisServer server = new RedisServer(directory, freePort(), List.of(options));
             try {
                 server.launch();
                 return server;
@@ -115,8 +122,9 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", directory.toString());
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", directory.toString()));
+        command.addAll(options);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis.log").toFile())).start();
@@ -143,8 +151,8 @@ public final class RedisServer implements AutoCloseable {
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String reply = new String(in.readNBytes(7), StandardCharsets.US_ASCII);
+            return reply.equals("+PONG\r\n") || reply.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
