@@ -28,9 +28,4 @@ record LeaseValue(String nodeId, long epoch, String http) {
             return Optional.empty();
         }
     }
-
-    /** The text as stored. */
-    String text() {
-        return nodeId + " " + epoch + " " + http;
-    }
 }
