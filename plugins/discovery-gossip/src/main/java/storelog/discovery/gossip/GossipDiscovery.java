@@ -142,6 +142,11 @@ final class GossipDiscovery implements Discovery {
         return (joined.isEmpty() ? "" : ", joined " + joined) + (left.isEmpty() ? "" : ", left " + left);
     }
 
+    /** The channel, for tests that look into the stack; null before start. */
+    synchronized JChannel channel() {
+        return channel;
+    }
+
     @Override
     public List<Member> members() {
         return members;

@@ -5,10 +5,12 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
 import org.jgroups.Message;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.MessageBatch;
+import org.jgroups.util.UUID;
 
 /**
  * The protocol right above the transport that drops every message from a sender the
@@ -28,6 +30,7 @@ final class PeerFilter extends Protocol {
     private final SharedSecret secret;
     private final String localNode;
     private final Map<Address, Long> lastWarned = new ConcurrentHashMap<>();
+    private final LongAdder refused = new LongAdder();
 
     PeerFilter(SharedSecret secret, String localNode) {
         this.secret = secret;
@@ -54,7 +57,13 @@ final class PeerFilter extends Protocol {
         }
     }
 
+    /** How many messages (or batches) were dropped so far. */
+    long refused() {
+        return refused.sum();
+    }
+
     private void refused(Address sender) {
+        refused.increment();
         if (sender == null) {
             LOG.log(Level.DEBUG, "gossip node {0}: dropped a message without a sender", localNode);
             return;
@@ -69,7 +78,7 @@ final class PeerFilter extends Protocol {
         }
         lastWarned.put(sender, now);
         LOG.log(Level.WARNING, "gossip node {0}: ignoring node {1} (address {2}): it has another CLUSTER_SECRET, or {3}",
-                localNode, MemberAddress.nodeId(sender).orElse("?"), sender,
+                localNode, MemberAddress.nodeId(sender).orElse("?"), sender instanceof UUID uuid ? uuid.toStringLong() : sender,
                 secret.isSet() ? "none" : "one while this node has none");
     }
 }
