@@ -10,6 +10,7 @@ import java.util.Set;
 import org.jgroups.JChannel;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.util.ExtendedUUID;
 import storelog.api.InvalidSettingException;
 import storelog.api.spi.Discovery;
@@ -98,15 +99,24 @@ final class GossipDiscovery implements Discovery {
             return new SecurityException("gossip node " + node + ": cluster " + config.cluster() + " refused this node ("
                     + refused.getMessage() + "): is CLUSTER_SECRET the same on every node?", refused);
         }
+        int fd = config.advertise().port() + GossipStack.FD_PORT_OFFSET;
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException) {
-                int fd = config.advertise().port() + GossipStack.FD_PORT_OFFSET;
-                return new InvalidSettingException(GossipConfig.BIND_ADDR, config.bind().toString(), "cannot be bound ("
-                        + cause.getMessage() + "); gossip needs that port and one of " + fd + " to " + (fd + GossipStack.FD_PORTS)
-                        + " (failure detection) on the same host");
+                return new InvalidSettingException(GossipConfig.BIND_ADDR, config.bind().toString(),
+                        "cannot be bound: " + cause.getMessage());
+            }
+            if (thrownBy(cause, FD_SOCK2.class)) {
+                // FD_SOCK2 reports its ports taken with an IllegalStateException of its own
+                return new InvalidSettingException(GossipConfig.BIND_ADDR, config.bind().toString(), "failure detection"
+                        + " cannot listen on any of ports " + fd + " to " + (fd + GossipStack.FD_PORTS)
+                        + " (the advertised port + " + GossipStack.FD_PORT_OFFSET + "): " + cause.getMessage());
             }
         }
         return new IllegalStateException("gossip node " + node + " cannot start: " + e, e);
+    }
+
+    private static boolean thrownBy(Throwable e, Class<?> type) {
+        return e.getStackTrace().length > 0 && e.getStackTrace()[0].getClassName().equals(type.getName());
     }
 
     private void onView(View view) {

@@ -2,11 +2,16 @@ package storelog.discovery.gossip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import storelog.api.Settings;
+import storelog.api.spi.Discovery;
+import storelog.api.spi.DiscoveryContext;
 import storelog.api.spi.Member;
 
 /** Several gossip nodes in this JVM on 127.0.0.1: who sees whom, with which addresses. */
@@ -45,5 +50,117 @@ class MembershipTest {
                 .isEqualTo(c.discovery.members().stream().map(Member::nodeId).toList());
         assertThat(a.discovery.members().get(1).attributes()).isEqualTo(Map.of(Member.RAFT,
                 a.discovery.members().get(1).attribute(Member.RAFT).orElseThrow()));
+    }
+
+    @Test
+    void aNodeSeededWithOnlyOneMemberThatIsNotTheCoordinatorJoinsThemAll() {
+        int[] ports = {Ports.free(), Ports.free(), Ports.free()};
+        TestNode a = start("a", ports[0], List.of());
+        TestNode b = start("b", ports[1], List.of("127.0.0.1:" + ports[0]));
+        b.awaitMembers(Set.of("a", "b"));
+        assertThat(a.discovery.members().getFirst().nodeId()).as("the coordinator").isEqualTo("a");
+
+        TestNode c = start("c", ports[2], List.of("127.0.0.1:" + ports[1]));
+
+        for (TestNode node : List.of(a, b, c)) {
+            node.awaitMembers(Set.of("a", "b", "c"));
+        }
+        assertThat(c.recorder.deliveries()).as("c joined the cluster, it did not start alone and merge")
+                .first().satisfies(first -> assertThat(first.ids()).containsExactlyInAnyOrder("a", "b", "c"));
+    }
+
+    @Test
+    void theListenerGetsEveryChangeInOrderEachTheWholeListOnOneThreadOfThePlugin() {
+        int[] ports = {Ports.free(), Ports.free(), Ports.free()};
+        List<String> seeds = List.of("127.0.0.1:" + ports[0]);
+        TestNode a = start("a", ports[0], seeds);
+        start("b", ports[1], seeds).awaitMembers(Set.of("a", "b"));
+        a.awaitMembers(Set.of("a", "b"));
+        TestNode c = start("c", ports[2], seeds);
+        a.awaitMembers(Set.of("a", "b", "c"));
+
+        c.close();
+        nodes.remove(c);
+        a.awaitMembers(Set.of("a", "b"));
+
+        assertThat(a.recorder.deliveries()).extracting(Recorder.Delivery::ids)
+                .containsExactly(Set.of("a"), Set.of("a", "b"), Set.of("a", "b", "c"), Set.of("a", "b"));
+        assertThat(a.recorder.deliveries()).extracting(Recorder.Delivery::thread).containsOnly(a.recorder.deliveries().getFirst().thread());
+        assertThat(a.recorder.deliveries().getFirst().thread().getName()).isEqualTo("gossip-members-a");
+    }
+
+    @Test
+    void aListenerThatBlocksHoldsUpNeitherTheViewNorTheOtherNodes() throws Exception {
+        int[] ports = {Ports.free(), Ports.free()};
+        List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder after = new Recorder();
+        GossipDiscovery blocked = (GossipDiscovery) new GossipDiscoveryProvider()
+                .open(Settings.of(TestNode.settings(cluster, ports[0], null)));
+        try {
+            blocked.start(new DiscoveryContext(TestNode.self("a", ports[0]), () -> seeds), members -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                after.onMembers(members);
+            });
+
+            TestNode b = start("b", ports[1], seeds);
+
+            b.awaitMembers(Set.of("a", "b"));
+            Eventually.within(TestNode.VIEW_DEADLINE, "a's members() shows b while its listener is blocked",
+                    () -> blocked.members().size() == 2, blocked::members);
+            release.countDown();
+            Eventually.within(TestNode.VIEW_DEADLINE, "the blocked listener catches up", () -> after.lastIds().equals(Set.of("a", "b")),
+                    after::deliveries);
+            assertThat(after.deliveries()).extracting(Recorder.Delivery::ids).containsExactly(Set.of("a"), Set.of("a", "b"));
+        } finally {
+            release.countDown();
+            blocked.close();
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsKeepsGettingTheNextLists() {
+        int[] ports = {Ports.free(), Ports.free()};
+        List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
+        Recorder seen = new Recorder();
+        Discovery failing = new GossipDiscoveryProvider().open(Settings.of(TestNode.settings(cluster, ports[0], null)));
+        try {
+            failing.start(new DiscoveryContext(TestNode.self("a", ports[0]), () -> seeds), members -> {
+                seen.onMembers(members);
+                throw new IllegalStateException("listener failure for the test");
+            });
+            start("b", ports[1], seeds);
+
+            Eventually.within(TestNode.VIEW_DEADLINE, "the listener gets the second list", () -> seen.deliveries().size() == 2,
+                    seen::deliveries);
+        } finally {
+            failing.close();
+        }
+    }
+
+    @Test
+    void aNodeThatClosesLeavesTheOtherViewsWithoutWaitingForFailureDetection() {
+        int[] ports = {Ports.free(), Ports.free(), Ports.free()};
+        List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
+        TestNode a = start("a", ports[0], seeds);
+        TestNode b = start("b", ports[1], seeds);
+        TestNode c = start("c", ports[2], seeds);
+        for (TestNode node : List.of(a, b, c)) {
+            node.awaitMembers(Set.of("a", "b", "c"));
+        }
+
+        long closing = System.nanoTime();
+        a.close();
+        nodes.remove(a);
+
+        b.awaitMembers(Set.of("b", "c"));
+        c.awaitMembers(Set.of("b", "c"));
+        long seen = Math.max(b.recorder.firstNanos(Set.of("b", "c"), closing), c.recorder.firstNanos(Set.of("b", "c"), closing));
+        assertThat(Duration.ofNanos(seen - closing)).as("the coordinator left: a graceful leave, not a suspicion")
+                .isLessThan(Duration.ofMillis(TestNode.FAILURE_TIMEOUT_MS));
     }
 }
