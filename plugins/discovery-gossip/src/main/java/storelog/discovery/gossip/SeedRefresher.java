@@ -21,7 +21,8 @@ import org.jgroups.stack.IpAddress;
  * Turns {@code DiscoveryContext.seeds()} ({@code host:port} strings, which may change) into the
  * addresses {@link SeedPing} asks: re-read and resolved every period on a thread of its own (a DNS
  * lookup may block), logged when they change. A seed that is not {@code host:port} or does not
- * resolve is left out, with one warning until that changes. Thread-safe.
+ * resolve is left out, and a supplier that throws leaves the seeds as they were, each with one warning
+ * until that changes. Thread-safe.
  */
 final class SeedRefresher implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class SeedRefresher implements AutoCloseable {
     private final SeedPing discovery;
     private final Set<String> warned = new HashSet<>();
     private List<String> last = List.of();
+    private boolean readFailing;
     private ScheduledExecutorService timer;
 
     SeedRefresher(String localNode, Supplier<List<String>> seeds, SeedPing discovery) {
@@ -46,9 +48,14 @@ final class SeedRefresher implements AutoCloseable {
         try {
             now = List.copyOf(new LinkedHashSet<>(seeds.get()));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "gossip node {0}: the seed list cannot be read, keeping {1}: {2}", localNode, last, e.toString());
+            if (!readFailing) {
+                LOG.log(Level.WARNING, "gossip node {0}: the seed list cannot be read, keeping {1} until it can: {2}",
+                        localNode, last, e.toString());
+            }
+            readFailing = true;
             return;
         }
+        readFailing = false;
         Set<String> failing = new HashSet<>();
         List<PhysicalAddress> addresses = new ArrayList<>();
         for (String seed : now) {
