@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.FD_SOCK2;
@@ -126,8 +127,8 @@ final class GossipDiscovery implements Discovery {
         ViewMembers now = ViewMembers.of(view.getMembers());
         List<Member> before = members;
         members = now.members();
-        LOG.log(Level.INFO, "gossip node {0}: view {1}: {2} members {3}{4}", node, view.getViewId(), now.members().size(),
-                ids(now.members()), changes(before, now.members()));
+        LOG.log(Level.INFO, "gossip node {0}: {1} {2}: {3} members {4}{5}", node, view instanceof MergeView ? "merged view" : "view",
+                view.getViewId(), now.members().size(), ids(now.members()), changes(before, now.members()));
         if (!now.duplicated().isEmpty()) {
             LOG.log(Level.WARNING, "gossip node {0}: node ids {1} are in view {2} more than once (a restarted node whose old"
                     + " address is not removed yet, or nodes sharing a NODE_ID): showing the newest address",

@@ -1,0 +1,105 @@
+package storelog.discovery.gossip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.spi.Member;
+import storelog.testkit.TestData;
+
+/**
+ * Real process failures: node c runs in a child JVM that the test kills (SIGKILL) or freezes
+ * (SIGSTOP); a and b run in the test JVM. Failure timeout {@value TestNode#FAILURE_TIMEOUT_MS} ms.
+ */
+class CrashTest {
+
+    /** "Within a few seconds": the failure timeout plus verification, with room for a loaded machine. */
+    private static final Duration FEW_SECONDS = Duration.ofSeconds(6);
+
+    private final String cluster = "crash-" + System.nanoTime();
+    private final int[] ports = {Ports.free(), Ports.free(), Ports.free()};
+    private final List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private Path dir;
+
+    @BeforeEach
+    void directory(TestInfo test) {
+        dir = TestData.directory(test);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable node : running.reversed()) {
+            node.close();
+        }
+    }
+
+    private ChildNode child(String id, int port) throws Exception {
+        ChildNode node = ChildNode.start(cluster, id, port, null, seeds, dir);
+        running.add(node);
+        return node;
+    }
+
+    private TestNode node(String id, int port) {
+        TestNode node = TestNode.start(cluster, id, port, seeds);
+        running.add(node);
+        return node;
+    }
+
+    @Test
+    void aKilledCoordinatorLeavesTheViewsWithinSecondsAndItsRestartRejoinsListedOnce() throws Exception {
+        ChildNode c = child("c", ports[2]);
+        TestNode a = node("a", ports[0]);
+        TestNode b = node("b", ports[1]);
+        a.awaitMembers(Set.of("a", "b", "c"));
+        b.awaitMembers(Set.of("a", "b", "c"));
+        assertThat(a.discovery.members().getFirst().nodeId()).as("the coordinator").isEqualTo("c");
+
+        long killed = System.nanoTime();
+        c.kill();
+
+        assertThat(a.awaitMembers(Set.of("a", "b"))).isLessThan(FEW_SECONDS);
+        assertThat(b.awaitMembers(Set.of("a", "b"))).isLessThan(FEW_SECONDS);
+
+        ChildNode again = child("c", ports[2]);
+
+        a.awaitMembers(Set.of("a", "b", "c"));
+        b.awaitMembers(Set.of("a", "b", "c"));
+        again.awaitMembers(Set.of("a", "b", "c"));
+        assertThat(a.discovery.members()).contains(TestNode.self("c", ports[2]));
+        for (TestNode node : List.of(a, b)) {
+            assertThat(node.recorder.deliveries()).as("%s never lists a node twice", node.id)
+                    .allSatisfy(delivery -> assertThat(delivery.members()).extracting(Member::nodeId).doesNotHaveDuplicates())
+                    .allSatisfy(delivery -> assertThat(delivery.members()).hasSizeLessThanOrEqualTo(3));
+        }
+        assertThat(killed).isPositive();
+    }
+
+    @Test
+    void aPausedMemberIsRemovedAfterTheFailureTimeoutAndRejoinsWhenResumed() throws Exception {
+        TestNode a = node("a", ports[0]);
+        TestNode b = node("b", ports[1]);
+        ChildNode c = child("c", ports[2]);
+        a.awaitMembers(Set.of("a", "b", "c"));
+        b.awaitMembers(Set.of("a", "b", "c"));
+        c.awaitMembers(Set.of("a", "b", "c"));
+
+        c.pause();
+
+        assertThat(a.awaitMembers(Set.of("a", "b"))).isLessThan(FEW_SECONDS);
+        b.awaitMembers(Set.of("a", "b"));
+
+        c.resume();
+
+        a.awaitMembers(Set.of("a", "b", "c"));
+        b.awaitMembers(Set.of("a", "b", "c"));
+        c.awaitMembers(Set.of("a", "b", "c"));
+    }
+}
