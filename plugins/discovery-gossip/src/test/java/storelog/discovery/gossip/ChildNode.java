@@ -34,11 +34,16 @@ final class ChildNode implements AutoCloseable {
     /** Starts a node and waits until it has started (joined, or formed a cluster alone). */
     static ChildNode start(String cluster, String id, int port, String secret, List<String> seeds, Path dir, String... jvmOptions)
             throws IOException {
+        return start(cluster, id, port, secret, seeds, TestNode.FAILURE_TIMEOUT_MS, dir, jvmOptions);
+    }
+
+    static ChildNode start(String cluster, String id, int port, String secret, List<String> seeds, long failureTimeoutMillis,
+                           Path dir, String... jvmOptions) throws IOException {
         Path log = dir.resolve(id + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", classPath(), NodeMain.class.getName(), cluster, id, Integer.toString(port),
-                secret == null ? "-" : secret, String.join(",", seeds)));
+                secret == null ? "-" : secret, String.join(",", seeds), Long.toString(failureTimeoutMillis)));
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         ChildNode node = new ChildNode(id, log, process);
         node.await(line -> line.equals("STARTED") || line.startsWith("FAILED"), Duration.ofSeconds(30));

@@ -12,7 +12,8 @@ import storelog.api.spi.Member;
 
 /**
  * A gossip node in a JVM of its own, for tests that kill or pause a real process ({@link ChildNode}).
- * Arguments: cluster, node id, port, secret ({@code -} for none), seeds ({@code host:port,...}). Prints
+ * Arguments: cluster, node id, port, secret ({@code -} for none), seeds ({@code host:port,...}), failure
+ * timeout in ms. Prints
  * {@code STARTED}, then {@code MEMBERS <ids, comma-separated, in view order>} on every change; closes
  * and exits when a line {@code close} (or the end of input) arrives on stdin.
  */
@@ -23,7 +24,8 @@ public final class NodeMain {
 
     public static void main(String[] args) throws Exception {
         String secret = args[3].equals("-") ? null : args[3];
-        Discovery discovery = new GossipDiscoveryProvider().open(Settings.of(TestNode.settings(args[0], Integer.parseInt(args[2]), secret)));
+        Discovery discovery = new GossipDiscoveryProvider().open(Settings.of(TestNode.settings(args[0], Integer.parseInt(args[2]),
+                secret, Long.parseLong(args[5]))));
         List<String> seeds = Arrays.asList(args[4].split(","));
         try {
             discovery.start(new DiscoveryContext(TestNode.self(args[1], Integer.parseInt(args[2])), () -> seeds),

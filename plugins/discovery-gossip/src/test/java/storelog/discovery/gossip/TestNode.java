@@ -34,11 +34,15 @@ final class TestNode implements AutoCloseable {
 
     /** The settings of a node of {@code cluster} on {@code port}; {@code secret} may be null. */
     static Map<String, String> settings(String cluster, int port, String secret) {
+        return settings(cluster, port, secret, FAILURE_TIMEOUT_MS);
+    }
+
+    static Map<String, String> settings(String cluster, int port, String secret, long failureTimeoutMillis) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 GossipConfig.BIND_ADDR, "127.0.0.1:" + port,
                 GossipConfig.ADVERTISE_ADDR, "127.0.0.1:" + port,
                 GossipConfig.SERVICE_NAME, cluster,
-                GossipConfig.FAILURE_TIMEOUT_MS, Long.toString(FAILURE_TIMEOUT_MS)));
+                GossipConfig.FAILURE_TIMEOUT_MS, Long.toString(failureTimeoutMillis)));
         if (secret != null) {
             settings.put(GossipConfig.CLUSTER_SECRET, secret);
         }
@@ -51,7 +55,13 @@ final class TestNode implements AutoCloseable {
 
     /** Starts a node; it is not started when this throws. */
     static TestNode start(String cluster, String id, int port, String secret, Supplier<List<String>> seeds) {
-        GossipDiscovery discovery = (GossipDiscovery) new GossipDiscoveryProvider().open(Settings.of(settings(cluster, port, secret)));
+        return start(cluster, id, port, secret, seeds, FAILURE_TIMEOUT_MS);
+    }
+
+    static TestNode start(String cluster, String id, int port, String secret, Supplier<List<String>> seeds,
+                          long failureTimeoutMillis) {
+        GossipDiscovery discovery = (GossipDiscovery) new GossipDiscoveryProvider()
+                .open(Settings.of(settings(cluster, port, secret, failureTimeoutMillis)));
         TestNode node = new TestNode(id, port, discovery);
         discovery.start(new DiscoveryContext(self(id, port), seeds), node.recorder);
         return node;
