@@ -154,8 +154,13 @@ public final class PluginRegistry {
      * libraries load classes through it), restoring the caller's afterwards.
      */
     public <T> T withLoaderOf(PluginProvider provider, Supplier<T> call) {
-        return found.stream().filter(f -> f.provider() == provider).findFirst()
-                .map(f -> withLoader(f.source(), call)).orElseGet(call);
+        // not Optional.map(...).orElseGet(call): a call that returns null would run a second time
+        for (Found f : found) {
+            if (f.provider() == provider) {
+                return withLoader(f.source(), call);
+            }
+        }
+        return call.get();
     }
 
     private static <T> T withLoader(PluginSource source, Supplier<T> call) {

@@ -77,6 +77,25 @@ class PluginLayersTest {
     }
 
     @Test
+    void withLoaderOfRunsTheCallOnceWithThePluginsLoaderAlsoWhenItReturnsNull() throws Exception {
+        Path lib = library("1");
+        Path folder = plugins.resolve("a-connector");
+        connectorPlugin(folder, "a", lib, "", List.of(api));
+        Files.copy(lib, folder.resolve(lib.getFileName()));
+        PluginRegistry registry = PluginRegistry.withPluginsDir(plugins);
+        ConnectorProvider provider = registry.connector("a-1");
+        List<ClassLoader> loaders = new java.util.ArrayList<>();
+
+        Object result = registry.withLoaderOf(provider, () -> {
+            loaders.add(Thread.currentThread().getContextClassLoader());
+            return null;
+        });
+
+        assertThat(result).isNull();
+        assertThat(loaders).containsExactly(provider.getClass().getClassLoader());
+    }
+
+    @Test
     void twoPluginsCarryingDifferentVersionsOfOneLibraryBothWork() throws Exception {
         Path v1 = library("1");
         Path v2 = library("2");
