@@ -36,10 +36,9 @@ public final class LayerProbe {
                     "BIND_ADDR", "127.0.0.1:" + port, "ADVERTISE_ADDR", "127.0.0.1:" + port, "SERVICE_NAME", args[1],
                     "CLUSTER_SECRET", "layer-secret", "GOSSIP_FAILURE_TIMEOUT_MS", "1000"))));
             Member self = new Member("n" + i, "127.0.0.1:" + port, Map.of(Member.RAFT, "127.0.0.1:1" + i));
-            // non-null: withLoaderOf runs a call that returns null a second time (PluginRegistry's Optional)
             registry.withLoaderOf(gossip, () -> {
                 node.start(new DiscoveryContext(self, () -> seeds), members -> { });
-                return "started";
+                return node;
             });
             nodes.add(node);
         }
