@@ -47,6 +47,8 @@ final class GossipDiscovery implements Discovery {
     private SeedRefresher seeds;
     private MembershipEvents events;
     private volatile List<Member> members = List.of();
+    /** This node's JGroups address, made before the channel connects. */
+    private volatile ExtendedUUID local;
     private volatile boolean closed;
 
     GossipDiscovery(GossipConfig config) {
@@ -72,6 +74,7 @@ final class GossipDiscovery implements Discovery {
         node = context.self().nodeId();
         JGroupsLogging.install();
         ExtendedUUID address = MemberAddress.create(context.self(), System.currentTimeMillis(), config.secret());
+        local = address;
         SeedPing discovery = new SeedPing(List.of());
         seeds = new SeedRefresher(node, context.seeds(), discovery);
         seeds.refresh();
@@ -124,7 +127,7 @@ final class GossipDiscovery implements Discovery {
         if (closed) {
             return;
         }
-        ViewMembers now = ViewMembers.of(view.getMembers());
+        ViewMembers now = ViewMembers.of(view.getMembers(), local);
         List<Member> before = members;
         members = now.members();
         LOG.log(Level.INFO, "gossip node {0}: {1} {2}: {3} members {4}{5}", node, view instanceof MergeView ? "merged view" : "view",

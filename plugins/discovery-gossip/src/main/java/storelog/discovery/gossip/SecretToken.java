@@ -54,15 +54,24 @@ public final class SecretToken extends AuthToken {
     @Override
     public boolean authenticate(AuthToken token, Message msg) {
         return secret != null && token instanceof SecretToken received && msg.getSrc() instanceof UUID sender
-                && secret.verifies(sender, received.proof);
+                && secret.verifies(sender, received.proof());
+    }
+
+    /**
+     * The proof this token presents: read off the wire, or — for the local node's own token, which
+     * arrives unserialized when the node sends a merge request to itself — its own.
+     */
+    private byte[] proof() {
+        return secret != null && auth != null && auth.getAddress() instanceof UUID local ? secret.proof(local) : proof;
     }
 
     @Override
     public void writeTo(DataOutput out) throws IOException {
-        if (secret == null || !(auth.getAddress() instanceof UUID local)) {
+        byte[] own = secret == null ? null : proof();
+        if (own == null) {
             throw new IOException("only the local node's token is written, once it has an address");
         }
-        out.write(secret.proof(local));
+        out.write(own);
     }
 
     @Override

@@ -13,7 +13,8 @@ import storelog.api.spi.Member;
  * The members of a JGroups view, in view order (the coordinator first), each node id once. A node
  * that crashed and restarted quickly can be in the view twice for a moment (its old address is removed
  * only when failure detection notices); the address made last ({@link MemberAddress#bootMillis}) is
- * the live one and is kept, at its own place in the view.
+ * the live one and is kept, at its own place in the view. The local node's own address always stands
+ * for its node id on the local node (another node sharing its NODE_ID is a misconfiguration, logged).
  *
  * @param members    the member list
  * @param duplicated node ids that were in the view more than once
@@ -27,7 +28,8 @@ record ViewMembers(List<Member> members, Set<String> duplicated, List<Address> f
         foreign = List.copyOf(foreign);
     }
 
-    static ViewMembers of(List<Address> view) {
+    /** The members of {@code view} as the node whose address is {@code local} sees them. */
+    static ViewMembers of(List<Address> view, Address local) {
         Map<String, Address> newest = new HashMap<>();
         Set<String> duplicated = new LinkedHashSet<>();
         List<Address> foreign = new ArrayList<>();
@@ -36,7 +38,8 @@ record ViewMembers(List<Member> members, Set<String> duplicated, List<Address> f
                 Address earlier = newest.putIfAbsent(id, address);
                 if (earlier != null) {
                     duplicated.add(id);
-                    if (MemberAddress.bootMillis(address) > MemberAddress.bootMillis(earlier)) {
+                    if (!earlier.equals(local) && (address.equals(local)
+                            || MemberAddress.bootMillis(address) > MemberAddress.bootMillis(earlier))) {
                         newest.put(id, address);
                     }
                 }

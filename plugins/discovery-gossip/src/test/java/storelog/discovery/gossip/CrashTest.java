@@ -16,9 +16,12 @@ import storelog.testkit.TestData;
 
 /**
  * Real process failures: node c runs in a child JVM that the test kills (SIGKILL) or freezes
- * (SIGSTOP); a and b run in the test JVM. Failure timeout {@value TestNode#FAILURE_TIMEOUT_MS} ms.
+ * (SIGSTOP); a and b run in the test JVM. Failure timeout {@value TestNode#FAILURE_TIMEOUT_MS} ms; a
+ * {@code CLUSTER_SECRET}, as every cluster has one (AUTH checks joins and merges).
  */
 class CrashTest {
+
+    private static final String SECRET = "crash-secret";
 
     /** "Within a few seconds": the failure timeout plus verification, with room for a loaded machine. */
     private static final Duration FEW_SECONDS = Duration.ofSeconds(6);
@@ -42,13 +45,13 @@ class CrashTest {
     }
 
     private ChildNode child(String id, int port) throws Exception {
-        ChildNode node = ChildNode.start(cluster, id, port, null, seeds, dir);
+        ChildNode node = ChildNode.start(cluster, id, port, SECRET, seeds, dir);
         running.add(node);
         return node;
     }
 
     private TestNode node(String id, int port) {
-        TestNode node = TestNode.start(cluster, id, port, seeds);
+        TestNode node = TestNode.start(cluster, id, port, SECRET, () -> seeds);
         running.add(node);
         return node;
     }
@@ -101,5 +104,34 @@ class CrashTest {
         a.awaitMembers(Set.of("a", "b", "c"));
         b.awaitMembers(Set.of("a", "b", "c"));
         c.awaitMembers(Set.of("a", "b", "c"));
+    }
+
+    /**
+     * A node restarted (same node id, new address) while its old process still holds a place in the
+     * view, frozen: the others list the node once, with its new address, never both.
+     */
+    @Test
+    void aNodeRestartedWhileItsOldAddressIsStillInTheViewIsListedOnceWithItsNewAddress() throws Exception {
+        TestNode a = node("a", ports[0]);
+        TestNode b = node("b", ports[1]);
+        ChildNode old = child("c", ports[2]);
+        a.awaitMembers(Set.of("a", "b", "c"));
+        old.pause();
+
+        int newPort = Ports.free();
+        TestNode renewed = TestNode.start(cluster, "c", newPort, SECRET, () -> seeds);
+        running.add(renewed);
+
+        Eventually.within(TestNode.VIEW_DEADLINE, "a lists c with its new address",
+                () -> a.discovery.members().contains(TestNode.self("c", newPort)), a.discovery::members);
+        renewed.awaitMembers(Set.of("a", "b", "c"));
+        assertThat(renewed.discovery.members()).contains(TestNode.self("c", newPort)).hasSize(3);
+        Eventually.within(TestNode.VIEW_DEADLINE, "the frozen old address is removed",
+                () -> a.discovery.channel().getView().size() == 3, () -> a.discovery.channel().getView());
+        for (TestNode node : List.of(a, b, renewed)) {
+            assertThat(node.recorder.deliveries()).as("%s never lists a node twice", node.id)
+                    .allSatisfy(delivery -> assertThat(delivery.members()).extracting(Member::nodeId).doesNotHaveDuplicates());
+        }
+        assertThat(a.discovery.members()).contains(TestNode.self("c", newPort)).hasSize(3);
     }
 }

@@ -18,7 +18,7 @@ import storelog.testkit.TestData;
  * Measurements, not tests (never run by {@code mvn verify}): how long the cluster takes to form, to
  * notice a crash or a pause, and to merge after a split, as medians of {@code gossip.measure.runs}
  * (default 10) runs with failure timeout {@code gossip.measure.timeout} ms (default 3000, the
- * production default). Run with
+ * production default), with a {@code CLUSTER_SECRET}. Run with
  * {@code mvn -pl plugins/discovery-gossip verify -Dtest=GossipTimings -Dgossip.measure=true}; results in
  * {@code test-data/GossipTimings/results.txt}. Nodes a and b run in the test JVM, c (which is killed or
  * paused) in a child JVM.
@@ -29,6 +29,8 @@ class GossipTimings {
 
     private static final int RUNS = Integer.getInteger("gossip.measure.runs", 10);
     private static final long TIMEOUT = Long.getLong("gossip.measure.timeout", 3000);
+    /** Every cluster has one; AUTH checks joins and merges. */
+    private static final String SECRET = "timings-secret";
     private static Path dir;
 
     @BeforeAll
@@ -41,7 +43,7 @@ class GossipTimings {
     }
 
     private static TestNode node(String cluster, String id, int[] ports, int i) {
-        return TestNode.start(cluster, id, ports[i], null, () -> seeds(ports), TIMEOUT);
+        return TestNode.start(cluster, id, ports[i], SECRET, () -> seeds(ports), TIMEOUT);
     }
 
     @Test
@@ -72,7 +74,7 @@ class GossipTimings {
             String cluster = "timings-kill-" + System.nanoTime();
             int[] ports = {Ports.free(), Ports.free(), Ports.free()};
             try (TestNode a = node(cluster, "a", ports, 0); TestNode b = node(cluster, "b", ports, 1)) {
-                ChildNode c = ChildNode.start(cluster, "c", ports[2], null, seeds(ports), TIMEOUT, dir);
+                ChildNode c = ChildNode.start(cluster, "c", ports[2], SECRET, seeds(ports), TIMEOUT, dir);
                 allSee(Set.of("a", "b", "c"), 0, a, b);
                 long killed = System.nanoTime();
                 c.kill();
@@ -89,7 +91,7 @@ class GossipTimings {
         String cluster = "timings-pause-" + System.nanoTime();
         int[] ports = {Ports.free(), Ports.free(), Ports.free()};
         try (TestNode a = node(cluster, "a", ports, 0); TestNode b = node(cluster, "b", ports, 1);
-             ChildNode c = ChildNode.start(cluster, "c", ports[2], null, seeds(ports), TIMEOUT, dir)) {
+             ChildNode c = ChildNode.start(cluster, "c", ports[2], SECRET, seeds(ports), TIMEOUT, dir)) {
             for (int run = 0; run < RUNS; run++) {
                 allSee(Set.of("a", "b", "c"), 0, a, b);
                 long paused = System.nanoTime();

@@ -9,8 +9,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A network split ({@link Split}): each side goes on alone; when the split ends, the halves merge (MERGE3). */
+/**
+ * A network split ({@link Split}): each side goes on alone; when the split ends, the halves merge
+ * (MERGE3). With a {@code CLUSTER_SECRET}, as every cluster has one: AUTH checks the merge too.
+ */
 class PartitionTest {
+
+    private static final String SECRET = "partition-secret";
 
     private final String cluster = "partition-" + System.nanoTime();
     private final List<TestNode> nodes = new ArrayList<>();
@@ -37,7 +42,7 @@ class PartitionTest {
     }
 
     private TestNode start(String id, int port, List<String> seeds) {
-        TestNode node = TestNode.start(cluster, id, port, seeds);
+        TestNode node = TestNode.start(cluster, id, port, SECRET, () -> seeds);
         nodes.add(node);
         return node;
     }

@@ -24,7 +24,7 @@ class ViewMembersTest {
     @Test
     void membersAreInViewOrderCoordinatorFirst() {
         ViewMembers view = ViewMembers.of(List.of(address(member("c", "h:3"), 1), address(member("a", "h:1"), 1),
-                address(member("b", "h:2"), 1)));
+                address(member("b", "h:2"), 1)), null);
 
         assertThat(view.members()).containsExactly(member("c", "h:3"), member("a", "h:1"), member("b", "h:2"));
         assertThat(view.duplicated()).isEmpty();
@@ -36,8 +36,8 @@ class ViewMembersTest {
         Address oldB = address(member("b", "old:2"), 100);
         Address newB = address(member("b", "new:2"), 200);
 
-        ViewMembers newerLast = ViewMembers.of(List.of(address(member("a", "h:1"), 1), oldB, address(member("c", "h:3"), 1), newB));
-        ViewMembers newerFirst = ViewMembers.of(List.of(newB, address(member("a", "h:1"), 1), oldB));
+        ViewMembers newerLast = ViewMembers.of(List.of(address(member("a", "h:1"), 1), oldB, address(member("c", "h:3"), 1), newB), null);
+        ViewMembers newerFirst = ViewMembers.of(List.of(newB, address(member("a", "h:1"), 1), oldB), null);
 
         assertThat(newerLast.members()).extracting(Member::http).containsExactly("h:1", "h:3", "new:2");
         assertThat(newerLast.duplicated()).containsExactly("b");
@@ -48,9 +48,22 @@ class ViewMembersTest {
     void anAddressOfNoStoreLogMemberIsLeftOutAndReported() {
         UUID stranger = UUID.randomUUID();
 
-        ViewMembers view = ViewMembers.of(List.of(stranger, address(member("a", "h:1"), 1)));
+        ViewMembers view = ViewMembers.of(List.of(stranger, address(member("a", "h:1"), 1)), null);
 
         assertThat(view.members()).containsExactly(member("a", "h:1"));
         assertThat(view.foreign()).containsExactly(stranger);
+    }
+
+    @Test
+    void onTheLocalNodeItsOwnAddressStandsForItsNodeIdEvenWhenAnotherIsNewer() {
+        Address local = address(member("b", "me:2"), 100);
+        Address impostor = address(member("b", "other:2"), 200);
+
+        ViewMembers localFirst = ViewMembers.of(List.of(local, impostor), local);
+        ViewMembers localLast = ViewMembers.of(List.of(impostor, local), local);
+
+        assertThat(localFirst.members()).extracting(Member::http).containsExactly("me:2");
+        assertThat(localLast.members()).extracting(Member::http).containsExactly("me:2");
+        assertThat(localLast.duplicated()).containsExactly("b");
     }
 }
