@@ -163,4 +163,31 @@ class MembershipTest {
         assertThat(Duration.ofNanos(seen - closing)).as("the coordinator left: a graceful leave, not a suspicion")
                 .isLessThan(Duration.ofMillis(TestNode.FAILURE_TIMEOUT_MS));
     }
+
+    /**
+     * ADVERTISE_ADDR differs from BIND_ADDR (a port mapping, as Docker or a NAT makes): the others
+     * reach the node at the advertised address, and failure detection at the advertised port + 100.
+     */
+    @Test
+    void aNodeBehindAPortMappingIsReachedAtItsAdvertisedAddress() throws Exception {
+        int bound = Ports.free();
+        int advertised = Ports.free();
+        int other = Ports.free();
+        Map<String, String> settings = new java.util.HashMap<>(TestNode.settings(cluster, bound, null));
+        settings.put(GossipConfig.ADVERTISE_ADDR, "127.0.0.1:" + advertised);
+        GossipDiscovery mapped = (GossipDiscovery) new GossipDiscoveryProvider().open(Settings.of(settings));
+        try (PortForward forward = new PortForward(advertised, bound)) {
+            mapped.start(new DiscoveryContext(TestNode.self("a", bound), () -> List.of("127.0.0.1:" + other)), members -> { });
+            TestNode b = start("b", other, List.of("127.0.0.1:" + advertised));
+
+            b.awaitMembers(Set.of("a", "b"));
+            Eventually.within(TestNode.VIEW_DEADLINE, "a sees b", () -> mapped.members().size() == 2, mapped::members);
+            Object physical = b.discovery.channel().down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS,
+                    mapped.channel().getAddress()));
+            assertThat(physical).hasToString("127.0.0.1:" + advertised);
+            assertThat(forward.accepted()).isPositive();
+        } finally {
+            mapped.close();
+        }
+    }
 }
