@@ -56,12 +56,17 @@ class PluginLayersTest {
                 Map.of("module-info.java", module, "demo/" + id + "/Provider.java", provider), Map.of(), "1.0");
     }
 
-    @Test
-    void aPluginFolderDroppedInIsFoundAsItsOwnLayer() throws Exception {
+    /** The plugin folder {@code a-connector}: connector {@code a-1} with its library beside it. */
+    private void aConnectorFolder() throws Exception {
         Path lib = library("1");
         Path folder = plugins.resolve("a-connector");
         connectorPlugin(folder, "a", lib, "", List.of(api));
         Files.copy(lib, folder.resolve(lib.getFileName()));
+    }
+
+    @Test
+    void aPluginFolderDroppedInIsFoundAsItsOwnLayer() throws Exception {
+        aConnectorFolder();
 
         PluginRegistry registry = PluginRegistry.withPluginsDir(plugins);
 
@@ -78,10 +83,7 @@ class PluginLayersTest {
 
     @Test
     void withLoaderOfRunsTheCallOnceWithThePluginsLoaderAlsoWhenItReturnsNull() throws Exception {
-        Path lib = library("1");
-        Path folder = plugins.resolve("a-connector");
-        connectorPlugin(folder, "a", lib, "", List.of(api));
-        Files.copy(lib, folder.resolve(lib.getFileName()));
+        aConnectorFolder();
         PluginRegistry registry = PluginRegistry.withPluginsDir(plugins);
         ConnectorProvider provider = registry.connector("a-1");
         List<ClassLoader> loaders = new java.util.ArrayList<>();

@@ -38,12 +38,8 @@ class GossipTimings {
         dir = TestData.directory(GossipTimings.class, "runs");
     }
 
-    private static List<String> seeds(int[] ports) {
-        return List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
-    }
-
     private static TestNode node(String cluster, String id, int[] ports, int i) {
-        return TestNode.start(cluster, id, ports[i], SECRET, () -> seeds(ports), TIMEOUT);
+        return TestNode.start(cluster, id, ports[i], SECRET, () -> TestNode.seeds(ports), TIMEOUT);
     }
 
     @Test
@@ -74,7 +70,7 @@ class GossipTimings {
             String cluster = "timings-kill-" + System.nanoTime();
             int[] ports = {Ports.free(), Ports.free(), Ports.free()};
             try (TestNode a = node(cluster, "a", ports, 0); TestNode b = node(cluster, "b", ports, 1)) {
-                ChildNode c = ChildNode.start(cluster, "c", ports[2], SECRET, seeds(ports), TIMEOUT, dir);
+                ChildNode c = ChildNode.start(cluster, "c", ports[2], SECRET, TestNode.seeds(ports), TIMEOUT, dir);
                 allSee(Set.of("a", "b", "c"), 0, a, b);
                 long killed = System.nanoTime();
                 c.kill();
@@ -91,7 +87,7 @@ class GossipTimings {
         String cluster = "timings-pause-" + System.nanoTime();
         int[] ports = {Ports.free(), Ports.free(), Ports.free()};
         try (TestNode a = node(cluster, "a", ports, 0); TestNode b = node(cluster, "b", ports, 1);
-             ChildNode c = ChildNode.start(cluster, "c", ports[2], SECRET, seeds(ports), TIMEOUT, dir)) {
+             ChildNode c = ChildNode.start(cluster, "c", ports[2], SECRET, TestNode.seeds(ports), TIMEOUT, dir)) {
             for (int run = 0; run < RUNS; run++) {
                 allSee(Set.of("a", "b", "c"), 0, a, b);
                 long paused = System.nanoTime();

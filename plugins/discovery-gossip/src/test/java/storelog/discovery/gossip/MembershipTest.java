@@ -31,17 +31,24 @@ class MembershipTest {
         return node;
     }
 
+    /** Starts a, b and c on {@code ports}, each seeded with all three, and waits until each sees all three. */
+    private List<TestNode> threeNodesSeededWithEachOther(int[] ports) {
+        List<String> seeds = TestNode.seeds(ports);
+        List<TestNode> three = List.of(start("a", ports[0], seeds), start("b", ports[1], seeds), start("c", ports[2], seeds));
+        three.forEach(node -> node.awaitMembers(Set.of("a", "b", "c")));
+        return three;
+    }
+
     @Test
     void threeNodesSeededWithEachOtherSeeThreeMembersEachWithItsOwnHttpAndRaftAddress() {
         int[] ports = {Ports.free(), Ports.free(), Ports.free()};
-        List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
 
-        TestNode a = start("a", ports[0], seeds);
-        TestNode b = start("b", ports[1], seeds);
-        TestNode c = start("c", ports[2], seeds);
+        List<TestNode> three = threeNodesSeededWithEachOther(ports);
 
-        for (TestNode node : List.of(a, b, c)) {
-            node.awaitMembers(Set.of("a", "b", "c"));
+        TestNode a = three.get(0);
+        TestNode b = three.get(1);
+        TestNode c = three.get(2);
+        for (TestNode node : three) {
             assertThat(node.discovery.members()).containsExactlyInAnyOrder(
                     TestNode.self("a", ports[0]), TestNode.self("b", ports[1]), TestNode.self("c", ports[2]));
         }
@@ -144,14 +151,10 @@ class MembershipTest {
 
     @Test
     void aNodeThatClosesLeavesTheOtherViewsWithoutWaitingForFailureDetection() {
-        int[] ports = {Ports.free(), Ports.free(), Ports.free()};
-        List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
-        TestNode a = start("a", ports[0], seeds);
-        TestNode b = start("b", ports[1], seeds);
-        TestNode c = start("c", ports[2], seeds);
-        for (TestNode node : List.of(a, b, c)) {
-            node.awaitMembers(Set.of("a", "b", "c"));
-        }
+        List<TestNode> three = threeNodesSeededWithEachOther(new int[] {Ports.free(), Ports.free(), Ports.free()});
+        TestNode a = three.get(0);
+        TestNode b = three.get(1);
+        TestNode c = three.get(2);
 
         long closing = System.nanoTime();
         a.close();

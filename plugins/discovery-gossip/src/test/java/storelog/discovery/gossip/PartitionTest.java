@@ -26,7 +26,7 @@ class PartitionTest {
     @BeforeEach
     void threeNodesInOneView() {
         int[] ports = {Ports.free(), Ports.free(), Ports.free()};
-        List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
+        List<String> seeds = TestNode.seeds(ports);
         a = start("a", ports[0], seeds);
         b = start("b", ports[1], seeds);
         c = start("c", ports[2], seeds);

@@ -71,6 +71,11 @@ final class TestNode implements AutoCloseable {
         return start(cluster, id, port, null, () -> seeds);
     }
 
+    /** {@code 127.0.0.1:<port>} for each port: seeds naming those nodes. */
+    static List<String> seeds(int... ports) {
+        return java.util.Arrays.stream(ports).mapToObj(port -> "127.0.0.1:" + port).toList();
+    }
+
     String address() {
         return "127.0.0.1:" + port;
     }
