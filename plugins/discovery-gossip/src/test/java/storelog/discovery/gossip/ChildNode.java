@@ -113,18 +113,26 @@ final class ChildNode implements AutoCloseable {
 
     /** Asks the child to close and exit; kills it when it does not within 20 s. */
     @Override
-    public void close() throws Exception {
-        if (process.isAlive()) {
-            signal("CONT");
-            try (OutputStream in = process.getOutputStream()) {
-                in.write("close\n".getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // it ended meanwhile
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                signal("CONT");
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write("close\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // it ended meanwhile
+                }
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    kill();
+                    throw new AssertionError("child " + id + " did not exit within 20 s of close");
+                }
             }
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                kill();
-                throw new AssertionError("child " + id + " did not exit within 20 s of close");
-            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new AssertionError("interrupted while closing child " + id, e);
         }
     }
 

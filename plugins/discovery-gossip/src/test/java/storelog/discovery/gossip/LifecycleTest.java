@@ -58,6 +58,7 @@ class LifecycleTest {
         int port = Ports.free();
         Set<Thread> before = Threads.now();
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(taken.getLocalPort()).isEqualTo(port);
             Discovery discovery = open(cluster, port);
 
             assertThatThrownBy(() -> discovery.start(new DiscoveryContext(TestNode.self("a", port), List::of), members -> { }))
