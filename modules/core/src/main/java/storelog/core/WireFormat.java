@@ -138,9 +138,13 @@ public final class WireFormat {
         return f;
     }
 
+    /** The records of a batch, parsed no further than {@link LogService#MAX_BATCH_RECORDS}: one more ends the parse. */
     private void readRecords(JsonParser parser, Fields f, boolean replica) throws IOException {
         f.records = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (f.records.size() == LogService.MAX_BATCH_RECORDS) {
+                throw new InvalidRecordException("a batch holds at most " + LogService.MAX_BATCH_RECORDS + " records, this one more");
+            }
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 throw wrongType("records[" + f.records.size() + "]", "an object");
             }
