@@ -18,6 +18,8 @@ import storelog.api.StorageFullException;
 import storelog.api.StoreLogException;
 import storelog.api.UnknownPartitionException;
 import storelog.core.BadRequestException;
+import storelog.core.ShuttingDownException;
+import storelog.core.TooManyLongPollsException;
 import storelog.core.StaleEpochException;
 
 /**
@@ -28,6 +30,8 @@ import storelog.core.StaleEpochException;
 final class ErrorMapper implements ErrorHandler<Throwable> {
 
     private static final Logger LOG = System.getLogger(ErrorMapper.class.getName());
+    /** {@code Retry-After} of a 503 that a retry shortly may not get (a limit reached, a node going away). */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, Throwable error) {
@@ -49,6 +53,9 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         }
         if (known instanceof CorruptRecordException) {
             LOG.log(Level.ERROR, known.getMessage());
+        }
+        if (known instanceof TooManyLongPollsException || known instanceof ShuttingDownException) {
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         Json.send(res, status(error), json -> write(json, known.getMessage(), known.code(), extra -> {
             if (known instanceof OffsetMismatchException m) {
@@ -90,7 +97,8 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         if (error instanceof StorageFullException) {
             return Status.INSUFFICIENT_STORAGE_507;
         }
-        if (error instanceof StorageFailedException) {
+        if (error instanceof StorageFailedException || error instanceof TooManyLongPollsException
+                || error instanceof ShuttingDownException) {
             return Status.SERVICE_UNAVAILABLE_503;
         }
         return Status.INTERNAL_SERVER_ERROR_500;
@@ -106,6 +114,7 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             case 405 -> "method_not_allowed";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 503 -> "too_many_requests"; // Helidon answers 503 itself only at MAX_CONCURRENT_REQUESTS
             case 505 -> "http_version_not_supported";
             default -> status.code() >= 500 ? "internal_error" : "http_" + status.code();
         };

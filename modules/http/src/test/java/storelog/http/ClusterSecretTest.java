@@ -5,7 +5,6 @@ import static storelog.http.TestServer.json;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ class ClusterSecretTest {
 
     @BeforeEach
     void start(TestInfo test) {
-        server = new TestServer(TestData.directory(test), HttpLimits.defaults(), Optional.of("s3cret"));
+        server = TestServer.builder(TestData.directory(test)).secret("s3cret").start();
     }
 
     @AfterEach

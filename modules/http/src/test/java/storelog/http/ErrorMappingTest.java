@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class ErrorMappingTest {
 
     @BeforeEach
     void start(TestInfo test) {
-        server = new TestServer(TestData.directory(test), new HttpLimits(64 * 1024, 64, 60_000), Optional.empty());
+        server = TestServer.builder(TestData.directory(test)).limits(HttpLimits.defaults().withMaxBodyBytes(64 * 1024)).start();
     }
 
     @AfterEach

@@ -37,6 +37,20 @@ final class ConfigSettings {
         };
     }
 
+    /**
+     * The {@code server} section of the configuration file, for Helidon's web server (TLS, timeouts,
+     * socket options ...). Read from the file only: environment variables such as {@code SERVER_PORT}
+     * that a platform sets for other purposes must not reconfigure the listener.
+     */
+    static Optional<Config> webServerSection() {
+        Path file = configFile();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Config server = Config.just(ConfigSources.file(file)).get("server");
+        return server.exists() ? Optional.of(server) : Optional.empty();
+    }
+
     static Path configFile() {
         String explicit = System.getProperty("storelog.config", System.getenv("STORELOG_CONFIG"));
         if (explicit != null && !explicit.isBlank()) {

@@ -19,7 +19,8 @@ import storelog.http.HttpLimits;
  * @param connector {@code CONNECTOR}: connector plugin
  * @param topic     {@code CONNECTOR_TOPIC}
  * @param secret    {@code CLUSTER_SECRET}
- * @param limits    request limits ({@code MAX_BODY_BYTES}, {@code MAX_JSON_DEPTH}, {@code MAX_WAIT_MS})
+ * @param limits    request and connection limits ({@code MAX_BODY_BYTES}, {@code MAX_JSON_DEPTH}, {@code MAX_WAIT_MS},
+ *                  {@code MAX_CONNECTIONS}, {@code MAX_CONCURRENT_REQUESTS}, {@code MAX_LONG_POLLS})
  * @param pluginsDir {@code PLUGINS_DIR}: drop-in plugins (default {@code <image>/plugins}, else {@code ./plugins})
  */
 record NodeSettings(String nodeId, String httpHost, int httpPort, String advertise, String storage, String connector,
@@ -43,10 +44,22 @@ record NodeSettings(String nodeId, String httpHost, int httpPort, String adverti
                 s.string(PluginRegistry.CONNECTOR, "channel"),
                 s.string("CONNECTOR_TOPIC", "storage-topic"),
                 s.get("CLUSTER_SECRET").filter(v -> !v.isEmpty()),
-                new HttpLimits(s.longValue("MAX_BODY_BYTES", HttpLimits.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 30),
-                        (int) s.longValue("MAX_JSON_DEPTH", HttpLimits.DEFAULT_MAX_JSON_DEPTH, 2, 1000),
-                        s.longValue("MAX_WAIT_MS", HttpLimits.DEFAULT_MAX_WAIT_MILLIS, 0, 600_000)),
+                limits(s),
                 pluginsDir(s));
+    }
+
+    private static HttpLimits limits(Settings s) {
+        int concurrentRequests = (int) s.longValue("MAX_CONCURRENT_REQUESTS", HttpLimits.DEFAULT_MAX_CONCURRENT_REQUESTS, 2, 1_000_000);
+        int longPolls = (int) s.longValue("MAX_LONG_POLLS", Math.min(HttpLimits.DEFAULT_MAX_LONG_POLLS, concurrentRequests / 2), 1, 1_000_000);
+        if (longPolls >= concurrentRequests) {
+            throw new InvalidSettingException("MAX_LONG_POLLS", Integer.toString(longPolls), "expected fewer than MAX_CONCURRENT_REQUESTS ("
+                    + concurrentRequests + "), so that waiting reads never take every request slot");
+        }
+        return new HttpLimits(s.longValue("MAX_BODY_BYTES", HttpLimits.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 30),
+                (int) s.longValue("MAX_JSON_DEPTH", HttpLimits.DEFAULT_MAX_JSON_DEPTH, 2, 1000),
+                s.longValue("MAX_WAIT_MS", HttpLimits.DEFAULT_MAX_WAIT_MILLIS, 0, 600_000),
+                (int) s.longValue("MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                concurrentRequests, longPolls);
     }
 
     /** The plugins of the image and of {@code PLUGINS_DIR}. */

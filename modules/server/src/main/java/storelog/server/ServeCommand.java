@@ -21,7 +21,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        StoreLogServer server = StoreLogServer.start(ConfigSettings.load());
+        StoreLogServer server = StoreLogServer.start(ConfigSettings.load(), ConfigSettings.webServerSection());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {

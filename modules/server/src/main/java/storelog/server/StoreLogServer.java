@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import storelog.api.Settings;
@@ -57,6 +58,14 @@ public final class StoreLogServer implements AutoCloseable {
      * @throws storelog.api.InvalidSettingException when a setting is unusable (nothing is left open)
      */
     public static StoreLogServer start(Settings settings) {
+        return start(settings, Optional.empty());
+    }
+
+    /**
+     * Starts a node whose web server is also configured by the configuration file's {@code server}
+     * section (TLS, timeouts, socket options ...), under StoreLog's own settings.
+     */
+    static StoreLogServer start(Settings settings, Optional<io.helidon.config.Config> webServerSection) {
         NodeSettings node = NodeSettings.from(settings);
         PluginRegistry registry = PluginRegistry.withPluginsDir(node.pluginsDir());
         StorageEngineProvider storage = registry.storageEngine(node.storage());
@@ -66,7 +75,7 @@ public final class StoreLogServer implements AutoCloseable {
         Connector connector = null;
         ConnectorIngest ingest = null;
         try {
-            LogService log = new LogService(engine, Clock.systemUTC());
+            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls());
             connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
             ingest = ConnectorIngest.start(connector, node.topic(), log, new WireFormat(node.limits().maxJsonDepth()));
             AtomicInteger port = new AtomicInteger();
@@ -82,16 +91,7 @@ public final class StoreLogServer implements AutoCloseable {
                     .metrics("storelog_", ingest::metrics)
                     .ready(serving::get)
                     .build();
-            WebServer web = WebServer.builder()
-                    .host(node.httpHost())
-                    .port(node.httpPort())
-                    .maxPayloadSize(node.limits().listenerPayloadLimit())
-                    .directHandlers(http.directHandlers())
-                    .shutdownGracePeriod(GRACE)
-                    .shutdownHook(false)
-                    .routing(http::route)
-                    .build()
-                    .start();
+            WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
             port.set(web.port());
             StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving);
             serving.set(true);

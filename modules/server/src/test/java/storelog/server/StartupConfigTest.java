@@ -31,7 +31,10 @@ class StartupConfigTest {
             "CONNECTOR|pigeon|CONNECTOR=pigeon: no ConnectorProvider plugin has that name; found: channel",
             "STORAGE|rocks|STORAGE=rocks: no StorageEngineProvider plugin has that name; found: file",
             "NODE_ID|has space|NODE_ID=has space: expected",
-            "CHANNEL_CAPACITY|0|CHANNEL_CAPACITY=0: "})
+            "CHANNEL_CAPACITY|0|CHANNEL_CAPACITY=0: ",
+            "MAX_CONNECTIONS|0|MAX_CONNECTIONS=0: expected a number from 1 to 1000000",
+            "MAX_CONCURRENT_REQUESTS|many|MAX_CONCURRENT_REQUESTS=many: expected a whole number",
+            "MAX_LONG_POLLS|1024|MAX_LONG_POLLS=1024: expected fewer than MAX_CONCURRENT_REQUESTS (1024)"})
     void aBadValueStopsStartUpWithOneLineAndExitCode2(String variable, String value, String message, TestInfo test) throws Exception {
         Path dir = TestData.directory(test);
         Map<String, String> env = new java.util.HashMap<>(Map.of("DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", "0"));
@@ -51,6 +54,38 @@ class StartupConfigTest {
                 List.of())) {
             assertThat(server.awaitExit()).isEqualTo(2);
             assertThat(server.stderr()).contains("storelog: DATA_DIR=" + file.resolve("data"));
+        }
+    }
+
+    @Test
+    void theConfigFilesServerSectionConfiguresTheWebServer(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Files.writeString(Files.createDirectories(dir.resolve("conf")).resolve("storelog.yaml"), """
+                HTTP_PORT: 0
+                server:
+                  idle-connection-timeout: PT1S
+                  idle-connection-period: PT0.2S
+                """);
+        try (ServerProcess server = ServerProcess.start(dir, Map.of("DATA_DIR", dir.resolve("data").toString()), List.of());
+             RawConnection idle = new RawConnection(server.awaitPort())) {
+            assertThat(idle.get("/health").readResponse()).startsWith("HTTP/1.1 200");
+            assertThat(idle.closedByServer()).as("an idle connection is closed after server.idle-connection-timeout").isTrue();
+            server.terminate();
+            assertThat(server.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void theServerSectionMayNotSetWhatAStoreLogSettingOwns(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Files.writeString(Files.createDirectories(dir.resolve("conf")).resolve("storelog.yaml"), """
+                server:
+                  port: 9090
+                """);
+        try (ServerProcess server = ServerProcess.start(dir, Map.of("DATA_DIR", dir.resolve("data").toString()), List.of())) {
+            assertThat(server.awaitExit()).isEqualTo(2);
+            assertThat(server.stderr().lines().filter(l -> l.startsWith("storelog: ")).toList())
+                    .containsExactly("storelog: server.port=9090: set HTTP_PORT instead");
         }
     }
 
