@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import storelog.testkit.TestData;
 
 class NodeEndpointsTest {
@@ -104,6 +106,15 @@ class NodeEndpointsTest {
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(json(response).get("status").asText()).isEqualTo("UP");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/health", "/health/live", "/health/ready", "/metrics"})
+    void observeEndpointsAreGetOnly(String path) {
+        HttpResponse<String> response = server.post(path, "{}");
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(json(response).get("code").asText()).isEqualTo("method_not_allowed");
     }
 
     @Test
