@@ -1,6 +1,7 @@
 package storelog.http;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ErrorHandler;
@@ -35,6 +36,11 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, Throwable error) {
+        if (error instanceof UploadAbortedException aborted) {
+            LOG.log(Level.WARNING, aborted.getMessage());
+            answerGone(res, aborted);
+            return;
+        }
         if (res.isSent()) {
             LOG.log(Level.WARNING, "failure after the response to " + req.prologue() + " was sent", error);
             return;
@@ -66,6 +72,19 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
                 extra.writeNumberField("epoch", s.highest());
             }
         }));
+    }
+
+    /**
+     * Answers a client that has most likely gone: the response counts as handled (else Helidon logs
+     * the failure again, with its stack), and failing to write it is expected.
+     */
+    private static void answerGone(ServerResponse res, UploadAbortedException aborted) {
+        try {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            Json.send(res, Status.BAD_REQUEST_400, json -> write(json, aborted.getMessage(), "upload_aborted", null));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "the client of an aborted upload is gone: " + e);
+        }
     }
 
     private static void write(com.fasterxml.jackson.core.JsonGenerator json, String message, String code, Json.Body extra)

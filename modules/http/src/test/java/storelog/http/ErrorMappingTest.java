@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,33 @@ class ErrorMappingTest {
         String response = raw("NOT A REQUEST\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 400");
         assertThat(response).contains("\"code\":\"bad_request\"");
+    }
+
+    @Test
+    void anAbortedUploadIsOneWarningLineNotAnErrorWithAStack() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            try (Socket socket = new Socket("127.0.0.1", server.web.port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+                        + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                socket.setSoTimeout(10_000);
+                assertThat(new String(socket.getInputStream().readNBytes(25), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100");
+                out.write("{\"data\":\"only the begi".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.records().stream().noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue())) {
+                assertThat(System.nanoTime()).as("a warning within 10 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(server.post("/publish", "{\"data\":1,\"partition_key\":\"after\"}").statusCode()).isEqualTo(200);
+            assertThat(log.records()).filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(r.getThrown()).isNull();
+                assertThat(r.getMessage()).contains("POST /publish").contains("closed").doesNotContain("\n");
+            });
+        }
     }
 
     private String raw(String request) throws Exception {
