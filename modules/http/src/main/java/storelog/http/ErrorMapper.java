@@ -42,7 +42,7 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             return;
         }
         if (res.isSent()) {
-            LOG.log(Level.WARNING, "failure after the response to " + req.prologue() + " was sent", error);
+            LOG.log(Level.WARNING, "failure after the response to " + request(req) + " was sent", error);
             return;
         }
         res.status(status(error));
@@ -52,18 +52,21 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             return;
         }
         if (!(error instanceof StoreLogException known)) {
-            LOG.log(Level.ERROR, "unexpected failure handling " + req.prologue(), error);
+            LOG.log(Level.ERROR, "unexpected failure handling " + request(req), error);
             Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
                     json -> write(json, "internal error: " + error.getClass().getSimpleName(), "internal_error", null));
             return;
         }
+        String message = ClientMessage.of(known.getMessage());
         if (known instanceof CorruptRecordException) {
-            LOG.log(Level.ERROR, known.getMessage());
+            LOG.log(Level.ERROR, request(req) + ": " + known.getMessage());
+        } else if (!message.equals(known.getMessage())) {
+            LOG.log(Level.WARNING, request(req) + ": " + known.getMessage()); // what the client is not shown
         }
         if (known instanceof TooManyLongPollsException || known instanceof ShuttingDownException) {
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
-        Json.send(res, status(error), json -> write(json, known.getMessage(), known.code(), extra -> {
+        Json.send(res, status(error), json -> write(json, message, known.code(), extra -> {
             if (known instanceof OffsetMismatchException m) {
                 extra.writeNumberField("next_offset", m.nextOffset());
             } else if (known instanceof OffsetOutOfRangeException o) {
@@ -96,6 +99,10 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             extra.write(json);
         }
         json.writeEndObject();
+    }
+
+    private static String request(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.path().path();
     }
 
     /** The status of a failure (API.md §3). */

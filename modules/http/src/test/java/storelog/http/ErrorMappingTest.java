@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import storelog.testkit.TestData;
 
 /** Failures below the HTTP layer become typed JSON errors, and the server keeps serving. */
@@ -55,11 +57,36 @@ class ErrorMappingTest {
     }
 
     @Test
-    void aCorruptRecordIs500NamingTheDamage() {
-        HttpResponse<String> response = server.get("/read?partition=corrupt&offset=0");
-        assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(json(response).get("code").asText()).isEqualTo("corrupt_record");
-        assertThat(json(response).get("error").asText()).contains("CRC-32C").contains("segment_0.store");
+    void aCorruptRecordIs500NamingTheDamageWhileOnlyTheLogNamesThePath() {
+        try (LogCapture log = new LogCapture()) {
+            HttpResponse<String> response = server.get("/read?partition=corrupt&offset=0");
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(json(response).get("code").asText()).isEqualTo("corrupt_record");
+            assertThat(json(response).get("error").asText()).contains("CRC-32C").contains("segment_0.store").doesNotContain("/data");
+            assertThat(log.records()).anySatisfy(r -> assertThat(r.getMessage()).contains("/data/corrupt/segment_0.store"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "full|507|storage_full|the disk under .../full is full: the append to partition \"full\" was not stored",
+            "failed|503|storage_failed|(java.nio.file.AccessDeniedException: .../segment_0.index); it recovers"})
+    void storageFailuresTellTheClientWhatHappenedButNotWhereOnDisk(String partition, int status, String code, String message) {
+        try (LogCapture log = new LogCapture()) {
+            HttpResponse<String> response = server.post("/publish", "{\"data\":1,\"partition_key\":\"" + partition + "\"}");
+            assertThat(response.statusCode()).isEqualTo(status);
+            assertThat(json(response).get("code").asText()).isEqualTo(code);
+            assertThat(json(response).get("error").asText()).contains(message).doesNotContain("/data");
+            assertThat(log.records()).anySatisfy(r -> assertThat(r.getMessage()).contains("/data/" + partition)
+                    .contains("POST /publish"));
+        }
+    }
+
+    @Test
+    void aPartitionKeyThatLooksLikeAPathIsQuotedAsItIs() {
+        HttpResponse<String> response = server.get("/read?partition=%2Fetc%2Fpasswd&offset=0");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response).get("error").asText()).contains("\"/etc/passwd\"");
     }
 
     @Test
