@@ -35,17 +35,22 @@ public final class LogService {
     private final StorageEngine engine;
     private final Clock clock;
     private final AppendSignal appends;
+    private final EpochCheck epochs;
     private final AtomicLong highestEpoch = new AtomicLong();
 
     public LogService(StorageEngine engine, Clock clock) {
-        this(engine, clock, DEFAULT_MAX_LONG_POLLS);
+        this(engine, clock, DEFAULT_MAX_LONG_POLLS, EpochCheck.BOUNDS);
     }
 
-    /** @param maxLongPolls most readers that may wait in {@link #awaitRecords} at once */
-    public LogService(StorageEngine engine, Clock clock, int maxLongPolls) {
+    /**
+     * @param maxLongPolls most readers that may wait in {@link #awaitRecords} at once
+     * @param epochs       what a replication epoch must pass before it is believed
+     */
+    public LogService(StorageEngine engine, Clock clock, int maxLongPolls, EpochCheck epochs) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appends = new AppendSignal(maxLongPolls);
+        this.epochs = Objects.requireNonNull(epochs, "epochs");
     }
 
     /**
@@ -68,7 +73,7 @@ public final class LogService {
      *                                its type (then nothing is stored)
      */
     public long publishBatch(PartitionKey partition, List<Payload> payloads) {
-        requireClientWritable(partition);
+        requireWritableByRequest(partition);
         if (payloads.isEmpty()) {
             throw new InvalidRecordException("a batch needs at least one record");
         }
@@ -92,25 +97,32 @@ public final class LogService {
     }
 
     /**
-     * Appends one record as a replica in GoStoreLog's form: at the partition's next offset, internal
-     * partitions included (the leader replicates them too).
+     * Appends one record as a replica in GoStoreLog's form: at the partition's next offset. Never to
+     * an internal partition ({@code __}): what a node keeps there is its own, never a request's say-so.
      *
      * @return its offset
+     * @throws InvalidPartitionKeyException when the key is reserved
      */
     public long appendReplica(PartitionKey partition, Payload payload) {
+        requireWritableByRequest(partition);
         long base = engine.append(partition, List.of(new NewRecord(payload.type(), payload.bytes(), clock.millis())));
         appends.appended(partition);
         return base;
     }
 
     /**
-     * Appends records replicated from the leader at exactly the leader's offsets.
+     * Appends records replicated from the leader at exactly the leader's offsets. The epoch must
+     * pass this node's {@link EpochCheck} before it is remembered; no internal partition ({@code __}).
      *
      * @return the partition's next offset afterwards
      * @throws StaleEpochException              when {@code epoch} is below the highest epoch seen (a deposed leader)
      * @throws storelog.api.OffsetMismatchException carrying this node's next offset, when {@code offset} is not it
+     * @throws BadRequestException              {@code invalid_epoch}, when the epoch cannot be believed
+     * @throws InvalidPartitionKeyException     when the key is reserved
      */
     public long appendReplicas(PartitionKey partition, long offset, long epoch, List<NewRecord> records) {
+        requireWritableByRequest(partition);
+        epochs.admit(epoch, highestEpoch.get());
         long highest = highestEpoch.accumulateAndGet(epoch, Math::max);
         if (epoch < highest) {
             throw new StaleEpochException(epoch, highest);
@@ -210,7 +222,8 @@ public final class LogService {
         return Math.min(max, MAX_READ_RECORDS);
     }
 
-    private static void requireClientWritable(PartitionKey partition) {
+    /** Internal partitions ({@code __}) hold what this node writes itself, never what a request says. */
+    private static void requireWritableByRequest(PartitionKey partition) {
         if (partition.isReserved()) {
             throw new InvalidPartitionKeyException("partition key " + partition + " is reserved: keys beginning with "
                     + PartitionKey.RESERVED_PREFIX + " are for internal partitions");

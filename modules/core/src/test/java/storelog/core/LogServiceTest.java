@@ -21,10 +21,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.DataType;
 import storelog.api.InvalidPartitionKeyException;
 import storelog.api.InvalidRecordException;
 import storelog.api.InvalidSettingException;
+import storelog.api.NewRecord;
 import storelog.api.OffsetOutOfRangeException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -97,6 +100,41 @@ class LogServiceTest {
     }
 
     @Test
+    void replicasAreNeverWrittenToReservedPartitions() {
+        assertThatThrownBy(() -> log.appendReplicas(PartitionKey.of("__gaps"), 0, 1, List.of(NewRecord.json("{}", 1))))
+                .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> log.appendReplica(PartitionKey.of("__gaps"), json("{}")))
+                .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
+        assertThat(log.partitions()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {Long.MAX_VALUE, EpochCheck.MAX_EPOCH + 1, -1, Long.MIN_VALUE})
+    void anAbsurdEpochIsRefusedAndFencesNobody(long epoch) {
+        assertThatThrownBy(() -> log.appendReplicas(KEY, 0, epoch, List.of(NewRecord.json("1", 1))))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_epoch"));
+        assertThat(log.highestEpoch()).isZero();
+        assertThat(log.appendReplicas(KEY, 0, 3, List.of(NewRecord.json("1", 1)))).as("the real leader still replicates").isEqualTo(1);
+        assertThat(log.highestEpoch()).isEqualTo(3);
+    }
+
+    @Test
+    void theEpochCheckIsAskedWithTheHighestEpochSeenBeforeTheEpochIsRemembered() {
+        List<long[]> asked = new ArrayList<>();
+        LogService checked = new LogService(engine, Clock.systemUTC(), 2, (epoch, highest) -> {
+            asked.add(new long[] {epoch, highest});
+            if (epoch > 10) {
+                throw new BadRequestException("invalid_epoch", "not known to the elector");
+            }
+        });
+        checked.appendReplicas(KEY, 0, 7, List.of(NewRecord.json("1", 1)));
+        assertThatThrownBy(() -> checked.appendReplicas(KEY, 1, 11, List.of(NewRecord.json("2", 1))))
+                .hasMessageContaining("elector");
+        assertThat(asked).containsExactly(new long[] {7, 0}, new long[] {11, 7});
+        assertThat(checked.highestEpoch()).isEqualTo(7);
+    }
+
+    @Test
     void rangeReadsAndTheirErrors() {
         for (int i = 0; i < 10; i++) {
             log.publish(KEY, json(String.valueOf(i)));
@@ -156,7 +194,7 @@ class LogServiceTest {
 
     @Test
     void readersThatWaitedOnAHundredThousandUniquePartitionsLeaveNothingBehind() throws Exception {
-        LogService log = new LogService(engine, Clock.systemUTC(), 100_000);
+        LogService log = new LogService(engine, Clock.systemUTC(), 100_000, EpochCheck.BOUNDS);
         List<Future<List<Record>>> waits = new ArrayList<>();
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 100_000; i++) {
@@ -172,7 +210,7 @@ class LogServiceTest {
 
     @Test
     void readersBeyondTheLongPollBoundAreRefusedWhileOthersStillRead() throws Exception {
-        LogService log = new LogService(engine, Clock.systemUTC(), 2);
+        LogService log = new LogService(engine, Clock.systemUTC(), 2, EpochCheck.BOUNDS);
         log.publish(KEY, json("0"));
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         Future<List<Record>> first = readers.submit(() -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(1)));

@@ -120,6 +120,9 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         if (error instanceof OffsetMismatchException || error instanceof StaleEpochException) {
             return Status.CONFLICT_409;
         }
+        if (error instanceof NotAFollowerException) {
+            return Status.FORBIDDEN_403;
+        }
         if (error instanceof StorageFullException) {
             return Status.INSUFFICIENT_STORAGE_507;
         }

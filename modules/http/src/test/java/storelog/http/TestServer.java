@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
 import storelog.core.ClusterView;
+import storelog.core.EpochCheck;
 import storelog.core.LogService;
 import storelog.core.PluginsInUse;
 import storelog.core.Standalone;
@@ -39,7 +40,7 @@ final class TestServer implements AutoCloseable {
         StorageEngine file = PluginRegistry.bootLayer().storageEngine("file")
                 .open(Settings.of(Map.of("DATA_DIR", b.dataDir.toString())));
         this.engine = new FaultyEngine(file);
-        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls());
+        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), EpochCheck.BOUNDS);
         int[] port = new int[1];
         StoreLogHttp http = StoreLogHttp.builder()
                 .log(log)

@@ -1,9 +1,9 @@
 package storelog.server;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
+import storelog.core.ClusterMode;
 import storelog.core.PluginRegistry;
 import storelog.http.HttpLimits;
 
@@ -18,13 +18,13 @@ import storelog.http.HttpLimits;
  * @param storage   {@code STORAGE}: storage engine plugin
  * @param connector {@code CONNECTOR}: connector plugin
  * @param topic     {@code CONNECTOR_TOPIC}
- * @param secret    {@code CLUSTER_SECRET}
+ * @param cluster   whether the node runs in a cluster, and its {@code CLUSTER_SECRET}
  * @param limits    request and connection limits ({@code MAX_BODY_BYTES}, {@code MAX_JSON_DEPTH}, {@code MAX_WAIT_MS},
  *                  {@code MAX_CONNECTIONS}, {@code MAX_CONCURRENT_REQUESTS}, {@code MAX_LONG_POLLS})
  * @param pluginsDir {@code PLUGINS_DIR}: drop-in plugins (default {@code <image>/plugins}, else {@code ./plugins})
  */
 record NodeSettings(String nodeId, String httpHost, int httpPort, String advertise, String storage, String connector,
-                    String topic, Optional<String> secret, HttpLimits limits, Path pluginsDir) {
+                    String topic, ClusterMode cluster, HttpLimits limits, Path pluginsDir) {
 
     static NodeSettings from(Settings s) {
         String advertiseAddr = s.string("ADVERTISE_ADDR", "127.0.0.1:7946");
@@ -43,7 +43,7 @@ record NodeSettings(String nodeId, String httpHost, int httpPort, String adverti
                 s.string(PluginRegistry.STORAGE, "file"),
                 s.string(PluginRegistry.CONNECTOR, "channel"),
                 s.string("CONNECTOR_TOPIC", "storage-topic"),
-                s.get("CLUSTER_SECRET").filter(v -> !v.isEmpty()),
+                ClusterMode.of(s),
                 limits(s),
                 pluginsDir(s));
     }

@@ -15,6 +15,7 @@ import storelog.api.spi.ConnectorProvider;
 import storelog.api.spi.StorageEngine;
 import storelog.api.spi.StorageEngineProvider;
 import storelog.core.ConnectorIngest;
+import storelog.core.EpochCheck;
 import storelog.core.LogService;
 import storelog.core.PluginRegistry;
 import storelog.core.PluginsInUse;
@@ -75,7 +76,7 @@ public final class StoreLogServer implements AutoCloseable {
         Connector connector = null;
         ConnectorIngest ingest = null;
         try {
-            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls());
+            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls(), EpochCheck.BOUNDS);
             connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
             ingest = ConnectorIngest.start(connector, node.topic(), log, new WireFormat(node.limits().maxJsonDepth()));
             AtomicInteger port = new AtomicInteger();
@@ -85,7 +86,7 @@ public final class StoreLogServer implements AutoCloseable {
                     .cluster(new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get()))
                     .plugins(new PluginsInUse(storage.name(), connectors.name(), "none", List.of()))
                     .limits(node.limits())
-                    .clusterSecret(node.secret())
+                    .clusterSecret(node.cluster().secret())
                     .metrics("storelog_storage_", engine::metrics)
                     .metrics("storelog_connector_", connector::metrics)
                     .metrics("storelog_", ingest::metrics)
@@ -93,6 +94,10 @@ public final class StoreLogServer implements AutoCloseable {
                     .build();
             WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
             port.set(web.port());
+            if (node.cluster().clustered()) {
+                LOG.log(Level.WARNING, "{0} is set, but this build has no cluster module yet: the node runs as a standalone "
+                        + "leader and refuses /replicate", node.cluster().setBy().get(0));
+            }
             StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving);
             serving.set(true);
             LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",

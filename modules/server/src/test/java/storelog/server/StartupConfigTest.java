@@ -32,6 +32,8 @@ class StartupConfigTest {
             "STORAGE|rocks|STORAGE=rocks: no StorageEngineProvider plugin has that name; found: file",
             "NODE_ID|has space|NODE_ID=has space: expected",
             "CHANNEL_CAPACITY|0|CHANNEL_CAPACITY=0: ",
+            "SEEDS|10.0.0.2:7946|CLUSTER_SECRET=: required when the node runs in a cluster (SEEDS is set)",
+            "ELECTOR|raft|CLUSTER_SECRET=: required when the node runs in a cluster (ELECTOR is set)",
             "MAX_CONNECTIONS|0|MAX_CONNECTIONS=0: expected a number from 1 to 1000000",
             "MAX_CONCURRENT_REQUESTS|many|MAX_CONCURRENT_REQUESTS=many: expected a whole number",
             "MAX_LONG_POLLS|1024|MAX_LONG_POLLS=1024: expected fewer than MAX_CONCURRENT_REQUESTS (1024)"})
