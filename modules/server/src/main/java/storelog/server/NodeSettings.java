@@ -1,5 +1,6 @@
 package storelog.server;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
@@ -32,12 +33,18 @@ record NodeSettings(String nodeId, String httpHost, int httpPort, String adverti
         if (colon <= 0) {
             throw new InvalidSettingException("ADVERTISE_ADDR", advertiseAddr, "expected host:port");
         }
+        String advertisedPort = advertiseAddr.substring(colon + 1);
+        if (!advertisedPort.matches("[0-9]{1,5}") || Integer.parseInt(advertisedPort) < 1 || Integer.parseInt(advertisedPort) > 65535) {
+            throw new InvalidSettingException("ADVERTISE_ADDR", advertiseAddr, "expected host:port with a port from 1 to 65535");
+        }
+        String httpHost = s.string("HTTP_HOST", "0.0.0.0");
+        HttpListenAddress.host(httpHost);
         String nodeId = s.string("NODE_ID", "node1");
         if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new InvalidSettingException("NODE_ID", nodeId, "expected 1 to 64 letters, digits, '.', '_' or '-'");
         }
         return new NodeSettings(nodeId,
-                s.string("HTTP_HOST", "0.0.0.0"),
+                httpHost,
                 (int) s.longValue("HTTP_PORT", 8080, 0, 65535),
                 advertiseAddr.substring(0, colon),
                 s.string(PluginRegistry.STORAGE, "file"),
@@ -72,10 +79,15 @@ record NodeSettings(String nodeId, String httpHost, int httpPort, String adverti
         String home = System.getProperty("storelog.home");
         String fallback = home != null ? Path.of(home, "plugins").toString() : "plugins";
         String dir = s.string(PluginRegistry.PLUGINS_DIR, fallback);
+        Path path;
         try {
-            return Path.of(dir).toAbsolutePath().normalize();
+            path = Path.of(dir).toAbsolutePath().normalize();
         } catch (java.nio.file.InvalidPathException e) {
             throw new InvalidSettingException(PluginRegistry.PLUGINS_DIR, dir, "not a valid path: " + e.getReason());
         }
+        if (!dir.equals(fallback) && !Files.isDirectory(path)) {
+            throw new InvalidSettingException(PluginRegistry.PLUGINS_DIR, dir, "no such directory"); // a default may be absent
+        }
+        return path;
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorProvider;
@@ -68,6 +69,7 @@ public final class StoreLogServer implements AutoCloseable {
      */
     static StoreLogServer start(Settings settings, Optional<io.helidon.config.Config> webServerSection) {
         NodeSettings node = NodeSettings.from(settings);
+        HttpListenAddress.checkPort(HttpListenAddress.host(node.httpHost()), node.httpPort());
         PluginRegistry registry = PluginRegistry.withPluginsDir(node.pluginsDir());
         StorageEngineProvider storage = registry.storageEngine(node.storage());
         ConnectorProvider connectors = registry.connector(node.connector());
@@ -93,6 +95,10 @@ public final class StoreLogServer implements AutoCloseable {
                     .ready(serving::get)
                     .build();
             WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
+            if (!web.isRunning()) { // bound by someone else since the check: Helidon logged why
+                throw new InvalidSettingException("HTTP_PORT", Integer.toString(node.httpPort()), "cannot listen on "
+                        + node.httpHost() + ":" + node.httpPort() + " (see the log above)");
+            }
             port.set(web.port());
             if (node.cluster().clustered()) {
                 LOG.log(Level.WARNING, "{0} is set, but this build has no cluster module yet: the node runs as a standalone "
