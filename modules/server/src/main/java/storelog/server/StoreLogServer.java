@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import storelog.api.InvalidSettingException;
@@ -42,7 +43,9 @@ public final class StoreLogServer implements AutoCloseable {
     private final ConnectorIngest ingest;
     private final WebServer web;
     private final AtomicBoolean serving;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile ShutdownStep step = ShutdownStep.STOP_HTTP;
 
     private StoreLogServer(StorageEngine engine, LogService log, Connector connector, ConnectorIngest ingest, WebServer web,
                            AtomicBoolean serving) {
@@ -125,23 +128,56 @@ public final class StoreLogServer implements AutoCloseable {
         return connector;
     }
 
-    /** Whether this node has been closed. */
+    /** Whether this node's shutdown has begun. */
     public boolean isClosed() {
-        return closed.get();
+        return closing.get();
     }
 
-    /** Stops accepting, finishes in-flight requests, closes the connector and, last, the engine. Idempotent. */
+    /**
+     * Stops accepting, finishes in-flight requests, closes the connector and, last, the engine.
+     * Idempotent; a call while another is closing waits until that one is done, so that no caller
+     * goes on (to exit the process, say) while the engine is still writing its buffers.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
             return;
         }
         long start = System.nanoTime();
-        serving.set(false);
-        log.stopWaiting(); // long polls answer now instead of at their deadline
-        web.stop();
-        closeQuietly(ingest, connector, engine);
-        LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
+        try {
+            serving.set(false);
+            log.stopWaiting(); // long polls answer now instead of at their deadline
+            web.stop();
+            step = ShutdownStep.CLOSE_CONNECTOR;
+            closeQuietly(ingest, connector);
+            step = ShutdownStep.CLOSE_ENGINE;
+            closeQuietly(engine);
+            step = ShutdownStep.DONE;
+            LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** What the shutdown in progress has not done yet (the step it is in and the later ones). */
+    ShutdownStep step() {
+        return step;
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(AutoCloseable... parts) {
