@@ -169,7 +169,7 @@ public final class StoreLogHttp {
             return this;
         }
 
-        /** {@code CLUSTER_SECRET}; empty means node-to-node endpoints are open. */
+        /** {@code CLUSTER_SECRET}; without one, node-to-node endpoints refuse every request. */
         public Builder clusterSecret(Optional<String> secret) {
             this.secret = secret;
             return this;
