@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A segment file seen as its bytes on disk followed by bytes still in a write buffer. Appends go to
@@ -25,6 +26,8 @@ final class BufferedFile {
     static final int MAX_BUFFER = 256 * 1024;
     /** Attempts at an operation whose channel was closed under it (by another thread's interrupt). */
     static final int CLOSED_CHANNEL_ATTEMPTS = 5;
+    /** Name suffix of the temporary file of {@link #replaceWith}; a leftover one is removed at recovery. */
+    static final String TEMPORARY_SUFFIX = ".tmp";
 
     private final OpenFiles files;
     private final Path path;
@@ -177,9 +180,10 @@ final class BufferedFile {
         });
     }
 
-    /** Overwrites flushed bytes in place (repairs only, such as a damaged header). */
+    /** Overwrites bytes in place, extending the file if they pass its end (repairs only, such as a damaged header). */
     void overwrite(long position, ByteBuffer src) throws IOException {
         int start = src.position();
+        long end = position + src.remaining();
         withChannel(channel -> {
             src.position(start);
             long at = position;
@@ -188,14 +192,44 @@ final class BufferedFile {
             }
             return null;
         });
+        flushed = Math.max(flushed, end);
         unsynced = true;
     }
 
-    /** The file was replaced on disk (renamed over) with one of {@code size} bytes: reopen it on next use. */
-    void replaced(long size) {
+    /** Whether the file exists on disk. */
+    boolean exists() {
+        return files.disk().exists(path);
+    }
+
+    /** Closes the file and deletes it (the caller forces the directory when the deletion must be durable). */
+    void delete() throws IOException {
         forget();
+        files.disk().deleteIfExists(path);
         buffered = 0;
-        flushed = size;
+        flushed = 0;
+    }
+
+    /**
+     * Replaces the file's whole content with {@code content}, atomically: a temporary file beside it
+     * is written and forced, then renamed over it, and the directory is forced. A crash leaves either
+     * the old file or the new one (and perhaps the temporary file, which recovery removes).
+     */
+    void replaceWith(byte[] content) throws IOException {
+        Disk disk = files.disk();
+        Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
+        try (FileChannel channel = disk.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer src = ByteBuffer.wrap(content);
+            while (src.hasRemaining()) {
+                channel.write(src);
+            }
+            channel.force(true);
+        }
+        forget();
+        disk.moveAtomically(temporary, path);
+        disk.forceDirectory(path.getParent());
+        buffered = 0;
+        flushed = content.length;
     }
 
     /** Closes this file's channel now (before deleting the file). */

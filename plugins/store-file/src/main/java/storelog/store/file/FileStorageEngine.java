@@ -41,12 +41,12 @@ final class FileStorageEngine implements StorageEngine {
         this.context = context;
     }
 
-    static FileStorageEngine open(StoreConfig config, ChannelOpener opener) {
-        DataDirectory directory = DataDirectory.open(config.dataDir(), true);
-        OpenFiles files = new OpenFiles(opener, config.maxOpenFiles());
+    static FileStorageEngine open(StoreConfig config, Disk disk) {
+        DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
+        OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
         boolean always = config.fsync().mode() == FsyncPolicy.Mode.ALWAYS;
         Flusher flusher = always ? null : new Flusher(config.fsync().flushDelayNanos());
-        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, files, flusher,
+        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files, flusher,
                 always ? StoreContext.newSyncThreads() : null, directory.wasClean()));
         try {
             engine.discover();

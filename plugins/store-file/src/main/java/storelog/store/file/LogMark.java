@@ -1,7 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Arrays;
 
 /**
@@ -30,9 +29,7 @@ record LogMark(int segments, long storeSize, long indexSize, long count, long ne
      */
     Segment[] rollBack(Segment[] current) throws IOException {
         for (int i = current.length - 1; i >= segments; i--) {
-            current[i].forgetFiles();
-            Files.deleteIfExists(current[i].store().path());
-            Files.deleteIfExists(current[i].index().path());
+            current[i].deleteFiles();
         }
         Segment[] kept = Arrays.copyOf(current, segments);
         if (segments > 0) {

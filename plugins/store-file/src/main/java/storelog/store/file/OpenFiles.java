@@ -23,15 +23,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class OpenFiles implements AutoCloseable {
 
-    private final ChannelOpener opener;
+    private final Disk disk;
     private final int capacity;
     private final LongAdder fsyncs = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
     private boolean closed;
 
-    OpenFiles(ChannelOpener opener, int capacity) {
-        this.opener = opener;
+    OpenFiles(Disk disk, int capacity) {
+        this.disk = disk;
         this.capacity = capacity;
     }
 
@@ -46,13 +46,18 @@ final class OpenFiles implements AutoCloseable {
             if (handle != null && handle.tryRetain()) {
                 return handle;
             }
-            handle = new Handle(this, path, opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            handle = new Handle(this, path, disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
             open.put(path, handle);
             evictIdle();
             return handle;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The disk the files are on. */
+    Disk disk() {
+        return disk;
     }
 
     /** Closes and forgets the file's handle (before a file is deleted or renamed). */

@@ -408,7 +408,7 @@ final class PartitionLog {
             }
             try {
                 roller.forcePending();
-                SegmentTruncation.truncate(this, from);
+                SegmentTruncation.truncate(this, from, context.disk());
             } catch (IOException e) {
                 throw failClosed(e);
             }

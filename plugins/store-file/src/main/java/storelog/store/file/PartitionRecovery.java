@@ -3,7 +3,6 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import storelog.api.PartitionKey;
@@ -48,8 +47,7 @@ final class PartitionRecovery {
             LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
                     + "offset {2} on are gone and the log continues from the last intact record", key, sealed, found.get(i + 1).base());
             for (Segment dropped : found.subList(i + 1, found.size())) {
-                Files.deleteIfExists(dropped.store().path());
-                Files.deleteIfExists(dropped.index().path());
+                dropped.deleteFiles();
             }
             sealed.unseal();
             return found.subList(0, i + 1);

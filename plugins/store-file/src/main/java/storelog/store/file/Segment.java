@@ -5,9 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.CorruptRecordException;
@@ -57,19 +56,20 @@ final class Segment {
     static Segment create(PartitionKey partition, Path dir, long base, OpenFiles files, boolean sync) throws IOException {
         Path storePath = SegmentName.storeFile(dir, base);
         Path indexPath = SegmentName.indexFile(dir, base);
-        writeNewFile(storePath, FileHeader.STORE.encode(base), sync);
+        Disk disk = files.disk();
+        writeNewFile(disk, storePath, FileHeader.STORE.encode(base), sync);
         try {
-            writeNewFile(indexPath, FileHeader.INDEX.encode(base), sync);
+            writeNewFile(disk, indexPath, FileHeader.INDEX.encode(base), sync);
         } catch (IOException e) {
-            Files.deleteIfExists(storePath);
+            disk.deleteIfExists(storePath);
             throw e;
         }
         return new Segment(partition, base, new BufferedFile(files, storePath, FileHeader.SIZE),
                 new BufferedFile(files, indexPath, FileHeader.SIZE), 0, false);
     }
 
-    private static void writeNewFile(Path path, ByteBuffer header, boolean sync) throws IOException {
-        try (var channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    private static void writeNewFile(Disk disk, Path path, ByteBuffer header, boolean sync) throws IOException {
+        try (FileChannel channel = disk.createNew(path)) {
             while (header.hasRemaining()) {
                 channel.write(header);
             }
@@ -77,7 +77,7 @@ final class Segment {
                 channel.force(true);
             }
         } catch (IOException e) {
-            Files.deleteIfExists(path);
+            disk.deleteIfExists(path);
             throw e;
         }
     }
@@ -300,10 +300,10 @@ final class Segment {
         return sealed;
     }
 
-    /** Forgets cached file handles (before the files are deleted or replaced). */
-    void forgetFiles() {
-        store.forget();
-        index.forget();
+    /** Deletes the segment's files (the caller forces the directory). */
+    void deleteFiles() throws IOException {
+        store.delete();
+        index.delete();
     }
 
     @Override

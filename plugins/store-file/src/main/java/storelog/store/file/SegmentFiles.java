@@ -3,12 +3,10 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import storelog.api.PartitionKey;
 
 /** Finds a partition directory's segments: pairs of {@code segment_<base>.store|.index} files. */
@@ -20,21 +18,19 @@ final class SegmentFiles {
     }
 
     /** The base offsets of the segment store files in {@code dir}, ascending; orphan and temporary files reported in {@code strays}. */
-    static List<Long> bases(Path dir, List<Path> strays) throws IOException {
+    static List<Long> bases(Path dir, List<Path> strays, Disk disk) throws IOException {
         TreeMap<Long, Boolean> stores = new TreeMap<>();
         List<Path> indexes = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                var name = SegmentName.parse(file.getFileName().toString());
-                if (name.isEmpty()) {
-                    if (!Files.isDirectory(file)) {
-                        strays.add(file);
-                    }
-                } else if (name.get().kind() == FileHeader.STORE) {
-                    stores.put(name.get().baseOffset(), true);
-                } else {
-                    indexes.add(file);
+        for (Path file : disk.list(dir)) {
+            var name = SegmentName.parse(file.getFileName().toString());
+            if (name.isEmpty()) {
+                if (!disk.isDirectory(file)) {
+                    strays.add(file);
                 }
+            } else if (name.get().kind() == FileHeader.STORE) {
+                stores.put(name.get().baseOffset(), true);
+            } else {
+                indexes.add(file);
             }
         }
         for (Path index : indexes) {
@@ -51,16 +47,17 @@ final class SegmentFiles {
      * whose store is gone (the index is derived data).
      */
     static List<Segment> load(PartitionKey key, Path dir, StoreContext context) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        Disk disk = context.disk();
+        if (!disk.isDirectory(dir)) {
             return List.of();
         }
         List<Path> strays = new ArrayList<>();
-        List<Long> bases = bases(dir, strays);
+        List<Long> bases = bases(dir, strays, disk);
         for (Path stray : strays) {
             String name = stray.getFileName().toString();
-            if (name.endsWith(".index.tmp") || SegmentName.parse(name).isPresent()) {
+            if (name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || SegmentName.parse(name).isPresent()) {
                 LOG.log(Level.WARNING, "{0}: removing leftover {1}", key, stray);
-                Files.delete(stray);
+                disk.deleteIfExists(stray);
             }
         }
         List<Segment> segments = new ArrayList<>(bases.size());
@@ -77,8 +74,9 @@ final class SegmentFiles {
     static Segment open(PartitionKey key, Path dir, long base, long count, boolean sealed, OpenFiles files) throws IOException {
         Path store = SegmentName.storeFile(dir, base);
         Path index = SegmentName.indexFile(dir, base);
-        long indexSize = Files.exists(index) ? Files.size(index) : 0;
-        return new Segment(key, base, new BufferedFile(files, store, Files.size(store)),
+        Disk disk = files.disk();
+        long indexSize = disk.exists(index) ? disk.size(index) : 0;
+        return new Segment(key, base, new BufferedFile(files, store, disk.size(store)),
                 new BufferedFile(files, index, indexSize), count, sealed);
     }
 }

@@ -4,11 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -124,7 +119,7 @@ final class SegmentRecovery {
     /** Null when a closed segment's index has a good header and exactly {@code count} entries, else what is wrong. */
     static String indexProblem(Segment segment, long count) throws IOException {
         BufferedFile index = segment.index();
-        if (!Files.exists(index.path())) {
+        if (!index.exists()) {
             return "the index file is missing";
         }
         String header = headerProblem(index, FileHeader.INDEX, segment.base());
@@ -151,7 +146,7 @@ final class SegmentRecovery {
      * first difference.
      */
     static String indexMismatch(BufferedFile index, long base, List<IndexEntry> expected) throws IOException {
-        if (!Files.exists(index.path())) {
+        if (!index.exists()) {
             return "the index file is missing";
         }
         String header = headerProblem(index, FileHeader.INDEX, base);
@@ -177,26 +172,13 @@ final class SegmentRecovery {
 
     /** Replaces a segment's index with {@code entries}: a new file, forced, renamed over the old one. */
     static void writeIndex(Segment segment, List<IndexEntry> entries, String reason) throws IOException {
-        Path target = segment.index().path();
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         byte[] bytes = new byte[(int) IndexEntry.positionOf(entries.size())];
         FileHeader.INDEX.encode(segment.base()).get(bytes, 0, FileHeader.SIZE);
         ByteBuffer out = ByteBuffer.wrap(bytes);
         for (int i = 0; i < entries.size(); i++) {
             entries.get(i).encode(out, (int) IndexEntry.positionOf(i), i);
         }
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer src = ByteBuffer.wrap(bytes);
-            while (src.hasRemaining()) {
-                channel.write(src);
-            }
-            channel.force(true);
-        }
-        segment.index().forget();
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Directories.force(target.getParent());
-        segment.index().replaced(bytes.length);
+        segment.index().replaceWith(bytes);
         LOG.log(Level.WARNING, "{0}: rebuilt the index ({1} records) from the store: {2}", segment, entries.size(), reason);
     }
 
@@ -227,8 +209,5 @@ final class SegmentRecovery {
             store.truncate(0);
         }
         store.overwrite(0, FileHeader.STORE.encode(segment.base()));
-        if (!keepFrames) {
-            store.replaced(FileHeader.SIZE);
-        }
     }
 }

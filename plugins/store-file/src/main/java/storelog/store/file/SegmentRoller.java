@@ -1,7 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import storelog.api.PartitionKey;
@@ -40,11 +39,11 @@ final class SegmentRoller {
 
     /** The partition's first segment, at {@code base}; its directory (and parents) are created durably. */
     Segment first(long base) throws IOException {
-        Files.createDirectories(dir);
+        context.disk().createDirectories(dir);
         if (syncs()) {
             Path root = context.config().dataDir();
             for (Path d = dir.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
-                Directories.force(d);
+                context.disk().forceDirectory(d);
             }
         }
         return create(base);
@@ -75,7 +74,7 @@ final class SegmentRoller {
     private Segment create(long base) throws IOException {
         Segment segment = Segment.create(key, dir, base, context.files(), syncs());
         if (syncs()) {
-            Directories.force(dir);
+            context.disk().forceDirectory(dir);
         }
         return segment;
     }

@@ -3,7 +3,6 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.util.Arrays;
 
 /**
@@ -18,7 +17,7 @@ final class SegmentTruncation {
     private SegmentTruncation() {
     }
 
-    static void truncate(PartitionLog log, long from) throws IOException {
+    static void truncate(PartitionLog log, long from, Disk disk) throws IOException {
         Segment[] all = log.segments();
         if (all.length == 0) {
             return;
@@ -30,9 +29,7 @@ final class SegmentTruncation {
         }
         int keep = from == all[holder].base() && holder > 0 ? holder : holder + 1;
         for (int i = all.length - 1; i >= keep; i--) {
-            all[i].forgetFiles();
-            Files.deleteIfExists(all[i].store().path());
-            Files.deleteIfExists(all[i].index().path());
+            all[i].deleteFiles();
         }
         Segment last = all[keep - 1];
         if (from < last.end()) {
@@ -44,7 +41,7 @@ final class SegmentTruncation {
         last.unseal();
         last.store().force();
         last.index().force();
-        Directories.force(log.dir());
+        disk.forceDirectory(log.dir());
         LOG.log(Level.WARNING, "partition {0}: truncated to offset {1} ({2} segments removed)", log.key(), from, all.length - keep);
         log.truncated(Arrays.copyOf(all, keep), from);
     }

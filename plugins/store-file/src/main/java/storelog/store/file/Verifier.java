@@ -1,7 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +32,14 @@ final class Verifier {
     }
 
     static VerificationReport verify(Path dataDir, boolean repair) {
+        return verify(dataDir, repair, Disk.LOCAL);
+    }
+
+    static VerificationReport verify(Path dataDir, boolean repair, Disk disk) {
         Verifier verifier = new Verifier(repair);
         List<PartitionKey> keys;
-        try (DataDirectory directory = DataDirectory.open(dataDir, false);
-             OpenFiles files = new OpenFiles(ChannelOpener.DEFAULT, 16)) {
+        try (DataDirectory directory = DataDirectory.open(dataDir, false, disk);
+             OpenFiles files = new OpenFiles(disk, 16)) {
             keys = directory.partitionKeys();
             for (PartitionKey key : keys) {
                 verifier.partition(key, key.directoryIn(dataDir), files);
@@ -49,12 +52,12 @@ final class Verifier {
 
     private void partition(PartitionKey key, Path dir, OpenFiles files) throws IOException {
         List<Path> strays = new ArrayList<>();
-        List<Long> bases = SegmentFiles.bases(dir, strays);
+        List<Long> bases = SegmentFiles.bases(dir, strays, files.disk());
         for (Path stray : strays) {
             String name = stray.getFileName().toString();
-            if (name.endsWith(".index.tmp") || SegmentName.parse(name).isPresent()) {
+            if (name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || SegmentName.parse(name).isPresent()) {
                 found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)",
-                        () -> Files.delete(stray), "removed " + stray);
+                        () -> files.disk().deleteIfExists(stray), "removed " + stray);
             }
         }
         for (int i = 0; i < bases.size(); i++) {

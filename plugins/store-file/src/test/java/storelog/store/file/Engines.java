@@ -24,7 +24,7 @@ final class Engines {
     }
 
     static FileStorageEngine open(Path dir, long maxFileSize, FsyncPolicy fsync) {
-        return FileStorageEngine.open(config(dir, maxFileSize, fsync), ChannelOpener.DEFAULT);
+        return FileStorageEngine.open(config(dir, maxFileSize, fsync), Disk.LOCAL);
     }
 
     static FileStorageEngine open(Path dir) {

@@ -135,7 +135,7 @@ class FailureInjectionTest {
     void anInterruptedCallerNeitherFailsNorBreaksTheFilesForOthers() {
         for (FsyncPolicy fsync : List.of(FsyncPolicy.ALWAYS, FsyncPolicy.NEVER)) {
             try (FileStorageEngine engine = FileStorageEngine.open(
-                    Engines.config(dir.resolve(fsync.toString()), 1 << 20, fsync), ChannelOpener.DEFAULT)) {
+                    Engines.config(dir.resolve(fsync.toString()), 1 << 20, fsync), Disk.LOCAL)) {
                 Engines.appendTexts(engine, KEY, 0, 3);
                 Thread.currentThread().interrupt(); // a FileChannel closes itself when used by an interrupted thread
                 assertThat(engine.append(KEY, List.of(text("r3")))).isEqualTo(3);

@@ -9,19 +9,61 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Injected storage failures: a {@link ChannelOpener} whose channels delegate to real ones but fail
+ * Injected storage failures: a {@link Disk} whose channels delegate to real ones but fail
  * fsyncs, report a full disk (after writing half the bytes, as a real short write would), or fail
  * the next index writes, on demand. Counts fsyncs of store files.
  */
-final class Faults implements ChannelOpener {
+final class Faults extends LocalDisk {
 
     volatile boolean failForce;
     volatile boolean diskFull;
     final AtomicInteger failIndexWrites = new AtomicInteger();
     final AtomicInteger storeForces = new AtomicInteger();
+    /** When armed, the next fsync of a store file waits until released: a test acts while an fsync runs. */
+    final Gate storeForceGate = new Gate();
+
+    /** A one-shot gate: the first caller after {@link #arm()} parks in {@link #pass()} until {@link #release()}. */
+    static final class Gate {
+        private final AtomicBoolean armed = new AtomicBoolean();
+        private volatile CountDownLatch blocked = new CountDownLatch(1);
+        private volatile CountDownLatch released = new CountDownLatch(1);
+
+        void arm() {
+            blocked = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+            armed.set(true);
+        }
+
+        void pass() {
+            if (armed.compareAndSet(true, false)) {
+                blocked.countDown();
+                try {
+                    if (!released.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the gate was never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Waits (up to a deadline) until a caller is parked at the gate. */
+        void awaitBlocked() throws InterruptedException {
+            if (!blocked.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("nothing reached the gate within 30 s");
+            }
+        }
+
+        void release() {
+            released.countDown();
+        }
+    }
 
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
@@ -71,6 +113,7 @@ final class Faults implements ChannelOpener {
             }
             if (!index) {
                 storeForces.incrementAndGet();
+                storeForceGate.pass();
             }
             real.force(metaData);
         }
