@@ -44,10 +44,8 @@ final class FileStorageEngine implements StorageEngine {
     static FileStorageEngine open(StoreConfig config, Disk disk) {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
         OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
-        boolean always = config.fsync().mode() == FsyncPolicy.Mode.ALWAYS;
-        Flusher flusher = always ? null : new Flusher(config.fsync().flushDelayNanos());
-        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files, flusher,
-                always ? StoreContext.newSyncThreads() : null, directory.wasClean()));
+        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files,
+                new Flusher(config.fsync().flushDelayNanos()), StoreContext.newSyncThreads(), directory.wasClean()));
         try {
             engine.discover();
         } catch (RuntimeException e) {
@@ -162,13 +160,9 @@ final class FileStorageEngine implements StorageEngine {
             return;
         }
         closed = true;
-        if (context.flusher() != null) {
-            context.flusher().close();
-        }
+        context.flusher().close();
         boolean clean = closeAll();
-        if (context.syncThreads() != null) {
-            context.syncThreads().shutdown();
-        }
+        context.syncThreads().shutdown();
         context.files().close();
         try {
             if (clean) {
@@ -205,12 +199,8 @@ final class FileStorageEngine implements StorageEngine {
     }
 
     private void closeResources() {
-        if (context.flusher() != null) {
-            context.flusher().close();
-        }
-        if (context.syncThreads() != null) {
-            context.syncThreads().shutdown();
-        }
+        context.flusher().close();
+        context.syncThreads().shutdown();
         context.files().close();
         directory.close();
     }

@@ -28,6 +28,9 @@ record LogMark(int segments, long storeSize, long indexSize, long count, long ne
      * @return the segments that remain
      */
     Segment[] rollBack(Segment[] current) throws IOException {
+        if (segments > current.length) {
+            throw new IllegalStateException("a roll-back point of " + segments + " segments, but the log has " + current.length);
+        }
         for (int i = current.length - 1; i >= segments; i--) {
             current[i].deleteFiles();
         }

@@ -46,7 +46,7 @@ final class OpenFiles implements AutoCloseable {
             if (handle != null && handle.tryRetain()) {
                 return handle;
             }
-            handle = new Handle(this, path, disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            handle = new Handle(path, disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
             open.put(path, handle);
             evictIdle();
             return handle;
@@ -133,29 +133,19 @@ final class OpenFiles implements AutoCloseable {
     static final class Handle implements AutoCloseable {
         private static final int CLOSED = -1;
 
-        private final OpenFiles owner;
         private final Path path;
         private final FileChannel channel;
         private final AtomicInteger refs = new AtomicInteger(1);
         private volatile boolean evicted;
         private volatile long lastUse = System.nanoTime();
 
-        private Handle(OpenFiles owner, Path path, FileChannel channel) {
-            this.owner = owner;
+        private Handle(Path path, FileChannel channel) {
             this.path = path;
             this.channel = channel;
         }
 
         FileChannel channel() {
             return channel;
-        }
-
-        Path path() {
-            return path;
-        }
-
-        OpenFiles owner() {
-            return owner;
         }
 
         /** Adds a user unless the channel is closed (by eviction, or by an interrupted user) or evicted. */

@@ -16,9 +16,23 @@ import storelog.api.StorageFailedException;
  */
 final class PartitionReader {
 
-    private final PartitionLog log;
+    /** What a reader needs of its partition ({@link PartitionLog} implements it). */
+    interface Source {
+        PartitionKey key();
 
-    PartitionReader(PartitionLog log) {
+        /** Offsets below this are visible to readers. */
+        long visibleEnd();
+
+        /** The segments, a snapshot. */
+        Segment[] segments();
+
+        /** Writes buffered bytes so {@code offset} of {@code segment} can be read from the file. */
+        void flushForRead(Segment segment, long offset);
+    }
+
+    private final Source log;
+
+    PartitionReader(Source log) {
         this.log = log;
     }
 

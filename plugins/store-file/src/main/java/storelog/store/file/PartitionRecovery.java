@@ -38,7 +38,7 @@ final class PartitionRecovery {
      * one becomes active, to be cut at its last intact record.
      */
     private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found) throws IOException {
-        int firstChecked = Math.max(0, found.size() - 1 - SegmentRoller.MAX_PENDING);
+        int firstChecked = Math.max(0, found.size() - 1 - BackgroundFlush.MAX_PENDING);
         for (int i = firstChecked; i < found.size() - 1; i++) {
             Segment sealed = found.get(i);
             if (SegmentRecovery.isComplete(sealed)) {

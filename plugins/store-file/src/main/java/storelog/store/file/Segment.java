@@ -103,10 +103,6 @@ final class Segment {
         return index;
     }
 
-    PartitionKey partition() {
-        return partition;
-    }
-
     /** Sets the record count after recovery or rollback (partition lock held). */
     void resetCount(long records) {
         COUNT.setRelease(this, records);
@@ -256,9 +252,9 @@ final class Segment {
         indexRepair.lock();
         try {
             if (!indexChecked) {
-                String problem = SegmentRecovery.indexProblem(this, count());
+                String problem = SegmentIndex.problem(index, base, count());
                 if (problem != null) {
-                    SegmentRecovery.rebuildIndex(this, count(), problem);
+                    SegmentIndex.rebuild(store, index, base, count(), problem);
                     indexRebuilt = true;
                 }
                 indexChecked = true;
@@ -275,7 +271,7 @@ final class Segment {
             if (indexRebuilt) {
                 return false;
             }
-            SegmentRecovery.rebuildIndex(this, count(), "an entry failed its checksum");
+            SegmentIndex.rebuild(store, index, base, count(), "an entry failed its checksum");
             indexRebuilt = true;
             return true;
         } finally {
@@ -283,21 +279,28 @@ final class Segment {
         }
     }
 
+    /** fsync of the store, then the index (each only if written since its last fsync). */
+    void force() throws IOException {
+        store.force();
+        index.force();
+    }
+
+    /** Drops the write buffers' memory when they hold nothing (an idle segment keeps no buffers). */
+    void releaseBuffers() {
+        store.releaseBuffer();
+        index.releaseBuffer();
+    }
+
     /** Closes the segment for appends (after a roll): its buffers are gone, it is read-only from now. */
     void seal() {
         sealed = true;
-        store.releaseBuffer();
-        index.releaseBuffer();
+        releaseBuffers();
     }
 
     /** Opens a closed segment for appends again (a rollback or truncation removed the segments after it). */
     void unseal() {
         sealed = false;
         indexChecked = true;
-    }
-
-    boolean isSealed() {
-        return sealed;
     }
 
     /** Deletes the segment's files (the caller forces the directory). */

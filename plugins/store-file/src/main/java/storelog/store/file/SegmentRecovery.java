@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * Bringing a segment's files back to agreement: the cheap check of a cleanly closed active segment,
@@ -35,7 +34,7 @@ final class SegmentRecovery {
             LOG.log(Level.WARNING, "{0}: the store and index of a cleanly closed segment disagree; scanning it", segment);
         }
         BufferedFile store = segment.store();
-        String headerProblem = headerProblem(store, FileHeader.STORE, segment.base());
+        String headerProblem = FileHeader.STORE.problemIn(store, segment.base());
         SegmentScan scan = SegmentScan.of(store, segment.base(), -1);
         if (headerProblem != null) {
             repairStoreHeader(segment, headerProblem, scan);
@@ -51,9 +50,9 @@ final class SegmentRecovery {
             LOG.log(Level.ERROR, "{0}: record {1} at byte {2} is corrupt ({3}); it is kept in place and reads of it fail; run verify",
                     segment, c.offset(), c.position(), c.problem());
         }
-        String indexProblem = indexMismatch(segment.index(), segment.base(), scan.entries());
+        String indexProblem = SegmentIndex.mismatch(segment.index(), segment.base(), scan.entries());
         if (indexProblem != null) {
-            writeIndex(segment, scan.entries(), indexProblem);
+            SegmentIndex.write(segment.index(), segment.base(), scan.entries(), indexProblem);
         }
         segment.resetCount(scan.entries().size());
         store.force();
@@ -69,8 +68,8 @@ final class SegmentRecovery {
         BufferedFile index = segment.index();
         long indexSize = index.flushedSize();
         if (indexSize < FileHeader.SIZE || (indexSize - FileHeader.SIZE) % IndexEntry.SIZE != 0
-                || headerProblem(index, FileHeader.INDEX, segment.base()) != null
-                || headerProblem(store, FileHeader.STORE, segment.base()) != null) {
+                || FileHeader.INDEX.problemIn(index, segment.base()) != null
+                || FileHeader.STORE.problemIn(store, segment.base()) != null) {
             return -1;
         }
         long count = (indexSize - FileHeader.SIZE) / IndexEntry.SIZE;
@@ -109,87 +108,11 @@ final class SegmentRecovery {
         if (scan.entries().size() != sealed.count() || scan.hasTornTail()) {
             return false;
         }
-        String mismatch = indexMismatch(sealed.index(), sealed.base(), scan.entries());
+        String mismatch = SegmentIndex.mismatch(sealed.index(), sealed.base(), scan.entries());
         if (mismatch != null) {
-            writeIndex(sealed, scan.entries(), mismatch);
+            SegmentIndex.write(sealed.index(), sealed.base(), scan.entries(), mismatch);
         }
         return true;
-    }
-
-    /** Null when a closed segment's index has a good header and exactly {@code count} entries, else what is wrong. */
-    static String indexProblem(Segment segment, long count) throws IOException {
-        BufferedFile index = segment.index();
-        if (!index.exists()) {
-            return "the index file is missing";
-        }
-        String header = headerProblem(index, FileHeader.INDEX, segment.base());
-        if (header != null) {
-            return "index header: " + header;
-        }
-        long expected = IndexEntry.positionOf(count);
-        return index.flushedSize() == expected ? null
-                : "the index is " + index.flushedSize() + " bytes long, " + expected + " expected for " + count + " records";
-    }
-
-    /** Rebuilds a closed segment's index from its store. */
-    static void rebuildIndex(Segment segment, long count, String reason) throws IOException {
-        SegmentScan scan = SegmentScan.of(segment.store(), segment.base(), count);
-        writeIndex(segment, scan.entries(), reason);
-        if (scan.entries().size() < count) {
-            LOG.log(Level.ERROR, "{0}: the store holds only {1} of its {2} records; reads of the rest fail; run verify",
-                    segment, scan.entries().size(), count);
-        }
-    }
-
-    /**
-     * Null when {@code index} holds a good header and exactly the {@code expected} entries, else the
-     * first difference.
-     */
-    static String indexMismatch(BufferedFile index, long base, List<IndexEntry> expected) throws IOException {
-        if (!index.exists()) {
-            return "the index file is missing";
-        }
-        String header = headerProblem(index, FileHeader.INDEX, base);
-        if (header != null) {
-            return "index header: " + header;
-        }
-        long size = index.flushedSize();
-        long entriesOnDisk = Math.min(expected.size(), (size - FileHeader.SIZE) / IndexEntry.SIZE);
-        ByteBuffer all = ByteBuffer.allocate((int) (entriesOnDisk * IndexEntry.SIZE));
-        index.read(FileHeader.SIZE, all);
-        all.flip();
-        for (int i = 0; i < entriesOnDisk; i++) {
-            IndexEntry entry = IndexEntry.decode(all, i * IndexEntry.SIZE, i);
-            if (!expected.get(i).equals(entry)) {
-                return "index entry of record " + (base + i) + (entry == null ? " fails its checksum"
-                        : " points at byte " + entry.position() + ", the frame is at " + expected.get(i).position());
-            }
-        }
-        long expectedSize = IndexEntry.positionOf(expected.size());
-        return size == expectedSize ? null : "the index is " + size + " bytes long, " + expectedSize
-                + " expected for " + expected.size() + " records";
-    }
-
-    /** Replaces a segment's index with {@code entries}: a new file, forced, renamed over the old one. */
-    static void writeIndex(Segment segment, List<IndexEntry> entries, String reason) throws IOException {
-        byte[] bytes = new byte[(int) IndexEntry.positionOf(entries.size())];
-        FileHeader.INDEX.encode(segment.base()).get(bytes, 0, FileHeader.SIZE);
-        ByteBuffer out = ByteBuffer.wrap(bytes);
-        for (int i = 0; i < entries.size(); i++) {
-            entries.get(i).encode(out, (int) IndexEntry.positionOf(i), i);
-        }
-        segment.index().replaceWith(bytes);
-        LOG.log(Level.WARNING, "{0}: rebuilt the index ({1} records) from the store: {2}", segment, entries.size(), reason);
-    }
-
-    /** Null when the file starts with this kind's header for {@code base}, else what is wrong. */
-    static String headerProblem(BufferedFile file, FileHeader kind, long base) throws IOException {
-        if (file.flushedSize() < FileHeader.SIZE) {
-            return "the file is shorter than its header";
-        }
-        ByteBuffer header = ByteBuffer.allocate(FileHeader.SIZE);
-        file.read(0, header);
-        return kind.problem(header.flip(), base);
     }
 
     /**

@@ -3,12 +3,13 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Cutting a partition back to an offset, for a follower whose log diverged from a new leader's:
- * later segments are deleted, the segment holding the offset is cut at that record's frame and
- * becomes the active one again. Runs under the partition's lock.
+ * Cutting a partition's segments back to an offset, for a follower whose log diverged from a new
+ * leader's: later segments are deleted, the segment holding the offset is cut at that record's frame
+ * and becomes the active one again; everything that remains is forced. Runs under the partition's lock.
  */
 final class SegmentTruncation {
 
@@ -17,10 +18,10 @@ final class SegmentTruncation {
     private SegmentTruncation() {
     }
 
-    static void truncate(PartitionLog log, long from, Disk disk) throws IOException {
-        Segment[] all = log.segments();
+    /** Cuts {@code all} (of the partition in {@code dir}) so {@code from} is the next offset; returns the segments that remain. */
+    static Segment[] truncate(Segment[] all, long from, Disk disk, Path dir) throws IOException {
         if (all.length == 0) {
-            return;
+            return all;
         }
         all[all.length - 1].flush();
         int holder = all.length - 1;
@@ -39,10 +40,9 @@ final class SegmentTruncation {
             last.resetCount(from - last.base());
         }
         last.unseal();
-        last.store().force();
-        last.index().force();
-        disk.forceDirectory(log.dir());
-        LOG.log(Level.WARNING, "partition {0}: truncated to offset {1} ({2} segments removed)", log.key(), from, all.length - keep);
-        log.truncated(Arrays.copyOf(all, keep), from);
+        last.force();
+        disk.forceDirectory(dir);
+        LOG.log(Level.WARNING, "{0}: truncated to offset {1} ({2} segments removed)", dir, from, all.length - keep);
+        return Arrays.copyOf(all, keep);
     }
 }

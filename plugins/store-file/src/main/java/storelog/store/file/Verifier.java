@@ -70,7 +70,7 @@ final class Verifier {
     private void segment(Segment segment, long expected) throws IOException {
         BufferedFile store = segment.store();
         Path storePath = store.path();
-        String header = SegmentRecovery.headerProblem(store, FileHeader.STORE, segment.base());
+        String header = FileHeader.STORE.problemIn(store, segment.base());
         SegmentScan scan = SegmentScan.of(store, segment.base(), expected);
         if (header != null) {
             boolean framesFollow = !scan.entries().isEmpty();
@@ -97,10 +97,10 @@ final class Verifier {
                     () -> store.truncate(scan.validEnd()), "truncated " + storePath + " to " + scan.validEnd()
                             + " bytes, removing " + tail + " bytes that held no complete record");
         }
-        String index = SegmentRecovery.indexMismatch(segment.index(), segment.base(), scan.entries());
+        String index = SegmentIndex.mismatch(segment.index(), segment.base(), scan.entries());
         if (index != null) {
             found(segment.index().path(), -1, -1, index,
-                    () -> SegmentRecovery.writeIndex(segment, scan.entries(), index),
+                    () -> SegmentIndex.write(segment.index(), segment.base(), scan.entries(), index),
                     "rebuilt " + segment.index().path() + " from its store (" + found + " entries)");
         }
         if (repair) {

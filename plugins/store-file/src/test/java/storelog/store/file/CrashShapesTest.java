@@ -227,8 +227,8 @@ class CrashShapesTest {
         Path data = goodData("data", 40, 200);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
         List<Path> stores = Engines.storeFiles(data, KEY);
-        assertThat(stores).hasSizeGreaterThan(SegmentRoller.MAX_PENDING + 1);
-        Path damaged = stores.get(stores.size() - 1 - SegmentRoller.MAX_PENDING); // the oldest that may be unsynced
+        assertThat(stores).hasSizeGreaterThan(BackgroundFlush.MAX_PENDING + 1);
+        Path damaged = stores.get(stores.size() - 1 - BackgroundFlush.MAX_PENDING); // the oldest that may be unsynced
         long base = Engines.base(damaged);
         truncate(damaged, framePosition(data, base, base + 1) + 2);
 
@@ -236,7 +236,7 @@ class CrashShapesTest {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(base + 1);
             assertThat(engine.append(KEY, List.of(text("next")))).isEqualTo(base + 1);
         }
-        assertThat(Engines.storeFiles(data, KEY)).hasSize(stores.size() - SegmentRoller.MAX_PENDING);
+        assertThat(Engines.storeFiles(data, KEY)).hasSize(stores.size() - BackgroundFlush.MAX_PENDING);
         assertThat(Verifier.verify(data, false).isClean()).isTrue();
     }
 
