@@ -109,7 +109,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             active.releaseBuffers();
             dirty = false;
         } catch (IOException e) {
-            if (e instanceof UnrecoverableWriteException || !DiskFull.is(e)) {
+            if (!IoErrors.isDiskFull(e)) {
                 log.syncFailed(e);
                 return false;
             }

@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A segment file seen as its bytes on disk followed by bytes still in a write buffer. Appends go to
@@ -14,11 +15,21 @@ import java.nio.file.StandardOpenOption;
  * flushed part. Batching writes this way is what lets one thread append millions of small records a
  * second (one syscall per buffer, not per record).
  *
- * <p>A failed flush leaves the file exactly as it was before the flush (it is truncated back) and
- * keeps the buffer, so nothing is half-written and the data can be flushed again later.
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>A failed flush leaves the file exactly as it was before the flush (it is truncated back) and
+ *       keeps the buffer, so nothing is half-written and the data can be flushed again later; when
+ *       even the truncation fails the flush throws {@link UnrecoverableWriteException}.</li>
+ *   <li>{@link #force()} returns normally only once an fsync that <em>started after</em> every write
+ *       made before the call succeeded: a caller never hears "synced" while another thread's fsync of
+ *       the same bytes is still running or has failed.</li>
+ *   <li>A failed fsync is final: it throws {@link UnrecoverableWriteException}, and so does every
+ *       later {@code force()} of this file (never retried into success).</li>
+ * </ul>
  *
- * <p>Threading: appending, flushing, truncating and forcing are guarded by the owning partition's
- * lock. {@link #flushedSize()} and {@link #read} may be called by any thread at any time.
+ * <p>Threading: appending, flushing, truncating and overwriting are guarded by the owning partition's
+ * lock. {@link #force()}, {@link #flushedSize()} and {@link #read} may be called by any thread at any
+ * time.
  */
 final class BufferedFile {
 
@@ -35,7 +46,13 @@ final class BufferedFile {
     private volatile long flushed;
     private ByteBuffer buffer;
     private int buffered;
-    private volatile boolean unsynced;
+    /** Changes made to the file (writes, truncations); each bumps it, under the partition lock, after the change is made. */
+    private volatile long written;
+    /** The {@link #written} count the last successful fsync covered. */
+    private volatile long synced;
+    /** The fsync failure that ended this file's usefulness, once there was one. */
+    private volatile UnrecoverableWriteException syncFailure;
+    private final ReentrantLock syncLock = new ReentrantLock();
 
     BufferedFile(OpenFiles files, Path path, long sizeOnDisk) {
         this.files = files;
@@ -114,7 +131,7 @@ final class BufferedFile {
         }
         flushed += buffered;
         buffered = 0;
-        unsynced = true;
+        written++;
     }
 
     private void undoPartialWrite(IOException cause) throws UnrecoverableWriteException {
@@ -122,7 +139,7 @@ final class BufferedFile {
             withChannel(channel -> channel.size() > flushed ? channel.truncate(flushed) : channel);
         } catch (IOException e) {
             cause.addSuppressed(e);
-            throw new UnrecoverableWriteException(path, cause);
+            throw UnrecoverableWriteException.undoFailed(path, cause);
         }
     }
 
@@ -142,24 +159,42 @@ final class BufferedFile {
         buffered = 0;
         withChannel(channel -> channel.truncate(size));
         flushed = size;
-        unsynced = true;
+        written++;
     }
 
-    /** fsync of the file's data (fdatasync), unless nothing was written since the last one. */
-    void force() throws IOException {
-        if (!unsynced) {
+    /**
+     * fsync of the file's data (fdatasync), unless an fsync that started after the last change
+     * already succeeded. Concurrent callers share one fsync: the second waits for the first and then
+     * fsyncs again only if the first did not cover its changes.
+     *
+     * @throws UnrecoverableWriteException when this or an earlier fsync of the file failed
+     */
+    void force() throws UnrecoverableWriteException {
+        if (synced == written && syncFailure == null) {
             return;
         }
-        unsynced = false;
+        syncLock.lock();
         try {
-            withChannel(channel -> {
-                channel.force(false);
-                return null;
-            });
+            if (syncFailure != null) {
+                throw syncFailure;
+            }
+            long covered = written; // every change counted so far is complete: the fsync below covers it
+            if (synced >= covered) {
+                return;
+            }
+            try {
+                withChannel(channel -> {
+                    channel.force(false);
+                    return null;
+                });
+            } catch (IOException e) {
+                syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
+                throw syncFailure;
+            }
             files.countFsync();
-        } catch (IOException e) {
-            unsynced = true;
-            throw e;
+            synced = covered;
+        } finally {
+            syncLock.unlock();
         }
     }
 
@@ -193,7 +228,7 @@ final class BufferedFile {
             return null;
         });
         flushed = Math.max(flushed, end);
-        unsynced = true;
+        written++;
     }
 
     /** Whether the file exists on disk. */
@@ -227,9 +262,10 @@ final class BufferedFile {
         }
         forget();
         disk.moveAtomically(temporary, path);
-        disk.forceDirectory(path.getParent());
+        Directories.force(disk, path.getParent());
         buffered = 0;
         flushed = content.length;
+        synced = written; // the new content was forced before it took the old one's place
     }
 
     /** Closes this file's channel now (before deleting the file). */

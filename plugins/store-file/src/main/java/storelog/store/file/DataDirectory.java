@@ -79,7 +79,7 @@ final class DataDirectory implements AutoCloseable {
             boolean clean = marked || isEmpty(root, disk);
             if (claim && marked) {
                 disk.deleteIfExists(marker);
-                disk.forceDirectory(root);
+                Directories.force(disk, root);
             }
             return new DataDirectory(root, disk, channel, lock, clean);
         } catch (IOException e) {
@@ -141,7 +141,7 @@ final class DataDirectory implements AutoCloseable {
             marker.write(ByteBuffer.wrap(("closed cleanly at " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)));
             marker.force(true);
         }
-        disk.forceDirectory(root);
+        Directories.force(disk, root);
     }
 
     @Override

@@ -204,7 +204,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         if (cause instanceof StoreLogException || cause instanceof IllegalArgumentException) {
             return (RuntimeException) cause;
         }
-        if (cause instanceof IOException io && !(io instanceof UnrecoverableWriteException) && DiskFull.is(io)) {
+        if (cause instanceof IOException io && IoErrors.isDiskFull(io)) {
             return new StorageFullException("the disk under " + dir + " is full: the append to partition " + key
                     + " was not stored (" + io.getMessage() + ")", io);
         }
@@ -296,7 +296,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 segment.flush();
             }
         } catch (IOException e) {
-            throw DiskFull.is(e) ? new StorageFullException("cannot read partition " + key
+            throw IoErrors.isDiskFull(e) ? new StorageFullException("cannot read partition " + key
                     + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
         } finally {
             lock.unlock();

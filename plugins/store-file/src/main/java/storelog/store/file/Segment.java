@@ -74,11 +74,19 @@ final class Segment {
                 channel.write(header);
             }
             if (sync) {
-                channel.force(true);
+                forceNew(channel, path);
             }
         } catch (IOException e) {
             disk.deleteIfExists(path);
             throw e;
+        }
+    }
+
+    private static void forceNew(FileChannel channel, Path path) throws UnrecoverableWriteException {
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw UnrecoverableWriteException.fsyncFailed(path, e);
         }
     }
 

@@ -33,7 +33,7 @@ final class SegmentRoller {
         if (syncs()) {
             Path root = context.config().dataDir();
             for (Path d = dir.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
-                disk.forceDirectory(d);
+                Directories.force(disk, d);
             }
         }
         return next(base);
@@ -43,7 +43,7 @@ final class SegmentRoller {
     Segment next(long base) throws IOException {
         Segment segment = Segment.create(key, dir, base, context.files(), syncs());
         if (syncs()) {
-            context.disk().forceDirectory(dir);
+            Directories.force(context.disk(), dir);
         }
         return segment;
     }

@@ -41,7 +41,7 @@ final class SegmentTruncation {
         }
         last.unseal();
         last.force();
-        disk.forceDirectory(dir);
+        Directories.force(disk, dir);
         LOG.log(Level.WARNING, "{0}: truncated to offset {1} ({2} segments removed)", dir, from, all.length - keep);
         return Arrays.copyOf(all, keep);
     }

@@ -150,6 +150,20 @@ class FailureInjectionTest {
     }
 
     @Test
+    void aFailedFsyncDuringARollFailsThePartitionClosedEvenWhenItSaysTheDiskIsFull() {
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+            Engines.appendTexts(engine, KEY, 0, 6); // segment 0 is full: the next append rolls, forcing it
+            faults.forceError = "No space left on device";
+            faults.failForce = true;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).isInstanceOf(StorageFailedException.class);
+            faults.failForce = false;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).as("never retried into success")
+                    .isInstanceOf(StorageFailedException.class).hasMessageContaining("refuses writes");
+            assertThat(engine.read(KEY, 5).text()).isEqualTo("r5");
+        }
+    }
+
+    @Test
     void anIndexWriteIsRetriedBeforeTheAppendFails() {
         try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
             Engines.appendTexts(engine, KEY, 0, 2);
