@@ -67,6 +67,11 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     @Override
+    public int sealedMaybeUnsynced() {
+        return MAX_PENDING;
+    }
+
+    @Override
     public void forceSealed() throws IOException {
         forceSealedSegments();
     }

@@ -162,6 +162,11 @@ final class BufferedFile {
         written++;
     }
 
+    /** The file was found after a crash: its bytes may be only in the page cache, so the next {@link #force()} fsyncs. */
+    void adoptedUnsynced() {
+        written++;
+    }
+
     /**
      * fsync of the file's data (fdatasync), unless an fsync that started after the last change
      * already succeeded. Concurrent callers share one fsync: the second waits for the first and then

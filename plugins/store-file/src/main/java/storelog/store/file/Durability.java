@@ -28,6 +28,9 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
     /** A roll closed {@code full} (lock held): it is forced now, or queued for the flusher. */
     void sealed(Segment full) throws IOException;
 
+    /** How many of the newest sealed segments may have missed their fsync when the process stopped without closing. */
+    int sealedMaybeUnsynced();
+
     /** Forces every sealed segment still waiting for its fsync (lock held; before a truncation or a close). */
     void forceSealed() throws IOException;
 

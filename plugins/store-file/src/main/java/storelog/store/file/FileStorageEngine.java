@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import storelog.api.NewRecord;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -29,7 +31,8 @@ import storelog.api.spi.StorageEngine;
 final class FileStorageEngine implements StorageEngine {
 
     private static final Logger LOG = System.getLogger(FileStorageEngine.class.getName());
-    private static final int CLOSE_PARALLELISM = 32;
+    /** Partitions recovered or closed at once: their fsyncs overlap and share journal commits. */
+    private static final int PARALLELISM = 32;
 
     private final DataDirectory directory;
     private final StoreContext context;
@@ -67,7 +70,15 @@ final class FileStorageEngine implements StorageEngine {
             partitions.put(key, new PartitionLog(key, context));
         }
         if (!context.cleanStart()) {
-            partitions.values().forEach(PartitionLog::ensureLoaded);
+            inParallel(log -> {
+                log.ensureLoaded();
+                return true;
+            });
+            try {
+                Directories.force(context.disk(), directory.root()); // the partition directories in it
+            } catch (IOException e) {
+                throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
+            }
         }
         LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}, FSYNC={3}) in {4} ms", directory.root(), keys.size(),
                 context.cleanStart() ? "clean start" : "recovered after an unclean stop", context.config().fsync(),
@@ -161,7 +172,7 @@ final class FileStorageEngine implements StorageEngine {
         }
         closed = true;
         context.flusher().close();
-        boolean clean = closeAll();
+        boolean clean = inParallel(PartitionLog::close);
         context.syncThreads().shutdown();
         context.files().close();
         try {
@@ -177,25 +188,34 @@ final class FileStorageEngine implements StorageEngine {
         }
     }
 
-    /** Closes every partition, {@value #CLOSE_PARALLELISM} at a time: their fsyncs share journal commits. */
-    private boolean closeAll() {
-        Semaphore slots = new Semaphore(CLOSE_PARALLELISM);
-        AtomicBoolean clean = new AtomicBoolean(true);
+    /**
+     * Runs {@code step} on every partition, {@value #PARALLELISM} at a time; returns whether it returned
+     * true for all. The first exception a step threw is rethrown once all have run.
+     */
+    private boolean inParallel(Predicate<PartitionLog> step) {
+        Semaphore slots = new Semaphore(PARALLELISM);
+        AtomicBoolean all = new AtomicBoolean(true);
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (PartitionLog log : partitions.values()) {
                 slots.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
-                        if (!log.close()) {
-                            clean.set(false);
+                        if (!step.test(log)) {
+                            all.set(false);
                         }
+                    } catch (RuntimeException e) {
+                        failed.compareAndSet(null, e);
                     } finally {
                         slots.release();
                     }
                 });
             }
         }
-        return clean.get();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        return all.get();
     }
 
     private void closeResources() {

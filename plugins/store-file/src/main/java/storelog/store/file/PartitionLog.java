@@ -99,7 +99,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     private void load() throws IOException {
-        List<Segment> found = PartitionRecovery.recover(key, dir, context);
+        List<Segment> found = PartitionRecovery.recover(key, dir, context, durability.sealedMaybeUnsynced());
         segments = found.toArray(NONE);
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
         publish(nextOffset);
@@ -371,7 +371,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             if (loaded && active != null && failure == null) {
                 durability.forceSealed();
                 active.flush();
-                active.store().force(); // the index needs no fsync: the next start's check of it is complete
+                active.force(); // store and index: the clean-shutdown marker promises both are durable
                 durableMark = mark();
                 durability.durable(nextOffset);
             }

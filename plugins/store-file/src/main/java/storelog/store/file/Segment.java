@@ -293,6 +293,13 @@ final class Segment {
         index.force();
     }
 
+    /** Forces both files even when nothing was written through them: found after a crash, they may hold unsynced bytes. */
+    void forceAdopted() throws IOException {
+        store.adoptedUnsynced();
+        index.adoptedUnsynced();
+        force();
+    }
+
     /** Drops the write buffers' memory when they hold nothing (an idle segment keeps no buffers). */
     void releaseBuffers() {
         store.releaseBuffer();

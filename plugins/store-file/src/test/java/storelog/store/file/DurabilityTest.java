@@ -1,0 +1,93 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static storelog.store.file.Engines.KEY;
+import static storelog.store.file.Engines.text;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import storelog.api.NewRecord;
+import storelog.api.StoreLogException;
+import storelog.testkit.TestData;
+
+/**
+ * What the engine makes durable and in which order, read from the journal of the {@link Faults}
+ * disk: recovered bytes are forced before they are served, a clean close forces before it writes
+ * the marker, deletions and creations of files and directories are followed by a directory fsync.
+ */
+class DurabilityTest {
+
+    private Path dir;
+    private final Faults disk = new Faults();
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        dir = TestData.directory(test);
+    }
+
+    private FileStorageEngine open(long maxFileSize, FsyncPolicy fsync) {
+        return FileStorageEngine.open(Engines.config(dir, maxFileSize, fsync), disk);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"always", "interval:5", "never"})
+    void recoveryAfterAnUncleanStopForcesEveryFileItAdoptsBeforeServing(String fsync) throws IOException {
+        try (FileStorageEngine engine = Engines.open(dir, 300, FsyncPolicy.parse(fsync))) {
+            Engines.appendTexts(engine, KEY, 0, 40);
+        }
+        Files.delete(dir.resolve(DataDirectory.CLEAN_MARKER)); // as a kill -9 leaves it: bytes maybe only in the page cache
+        List<Path> stores = Engines.storeFiles(dir, KEY);
+        Path partition = Engines.partitionDir(dir, KEY);
+
+        try (FileStorageEngine engine = open(300, FsyncPolicy.parse(fsync))) {
+            List<String> before = new ArrayList<>(disk.events);
+            Path active = stores.getLast();
+            assertThat(before).as("forced before the engine serves").contains("force " + active,
+                    "force " + SegmentName.indexFile(partition, Engines.base(active)), "force-dir " + partition, "force-dir " + dir);
+            if (!fsync.equals("always")) { // recent sealed segments may have been waiting for their background fsync
+                Path lastSealed = stores.get(stores.size() - 2);
+                assertThat(before).contains("force " + lastSealed, "force " + SegmentName.indexFile(partition, Engines.base(lastSealed)));
+            }
+            assertThat(engine.read(KEY, 39).text()).isEqualTo("r39");
+        }
+    }
+
+    @Test
+    void aCleanStartForcesNothing() {
+        try (FileStorageEngine engine = Engines.open(dir)) {
+            Engines.appendTexts(engine, KEY, 0, 5);
+        }
+        try (FileStorageEngine engine = open(1 << 20, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
+            assertThat(disk.events).noneMatch(e -> e.startsWith("force "));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"always", "interval:5", "never"})
+    void aCleanCloseForcesStoreAndIndexBeforeItWritesTheMarker(String fsync) {
+        FileStorageEngine engine = open(1 << 20, FsyncPolicy.parse(fsync));
+        Engines.appendTexts(engine, KEY, 0, 5);
+        int closing = disk.events.size();
+        engine.close();
+        Path partition = Engines.partitionDir(dir, KEY);
+        int marker = disk.indexOf("force " + dir.resolve(DataDirectory.CLEAN_MARKER), closing);
+        assertThat(marker).as("the marker is written durably: %s", disk.events).isPositive();
+        int index = disk.indexOf("force " + SegmentName.indexFile(partition, 0), closing);
+        assertThat(index).as("index forced at close, before the marker: %s", disk.events).isBetween(closing, marker);
+        if (fsync.equals("never")) { // nothing else forced the store
+            int store = disk.indexOf("force " + SegmentName.storeFile(partition, 0), closing);
+            assertThat(store).as("store forced at close, before the marker: %s", disk.events).isBetween(closing, marker);
+        }
+    }
+
+}
