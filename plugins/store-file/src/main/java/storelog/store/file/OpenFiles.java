@@ -93,20 +93,27 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * An idle handle and when it was last used, read once: users retain handles without this class's
+     * lock and move {@code lastUse} while a sort would compare it (which breaks the sort's contract).
+     */
+    private record Idle(Handle handle, long lastUse) {
+    }
+
     private void evictIdle() {
         int excess = open.size() - capacity;
         if (excess <= 0) {
             return;
         }
-        List<Handle> idle = new ArrayList<>();
+        List<Idle> idle = new ArrayList<>();
         for (Handle h : open.values()) {
             if (h.refs.get() == 0) {
-                idle.add(h);
+                idle.add(new Idle(h, h.lastUse));
             }
         }
-        idle.sort(Comparator.comparingLong(h -> h.lastUse));
+        idle.sort(Comparator.comparingLong(Idle::lastUse));
         for (int i = 0; i < idle.size() && excess > 0; i++) {
-            Handle h = idle.get(i);
+            Handle h = idle.get(i).handle();
             if (h.tryClose()) {
                 open.remove(h.path);
                 excess--;
