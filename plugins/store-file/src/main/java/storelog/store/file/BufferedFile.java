@@ -257,14 +257,16 @@ final class BufferedFile {
     void replaceWith(byte[] content) throws IOException {
         Disk disk = files.disk();
         Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
-        try (FileChannel channel = disk.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer src = ByteBuffer.wrap(content);
-            while (src.hasRemaining()) {
-                channel.write(src);
+        Uninterruptible.run(() -> {
+            try (FileChannel channel = disk.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer src = ByteBuffer.wrap(content);
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+                channel.force(true);
             }
-            channel.force(true);
-        }
+        });
         forget();
         disk.moveAtomically(temporary, path);
         Directories.force(disk, path.getParent());

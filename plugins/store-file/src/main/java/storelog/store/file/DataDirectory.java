@@ -63,7 +63,7 @@ final class DataDirectory implements AutoCloseable {
     static DataDirectory open(Path root, boolean claim, Disk disk) {
         FileChannel channel;
         try {
-            disk.createDirectories(root);
+            Directories.create(disk, root, true);
             channel = disk.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", root.toString(), "cannot create or write the data directory: " + e);

@@ -3,7 +3,10 @@ package storelog.store.file;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Directory fsync as the engine relies on it: a failure is an {@link UnrecoverableWriteException}, never retried. */
+/**
+ * Directory operations as the engine's durability relies on them: a directory fsync whose failure is
+ * an {@link UnrecoverableWriteException} (never retried), and a durable creation of directories.
+ */
 final class Directories {
 
     private Directories() {
@@ -12,11 +15,29 @@ final class Directories {
     /** Forces {@code dir}, so the creations, renames and deletions in it survive a crash. */
     static void force(Disk disk, Path dir) throws UnrecoverableWriteException {
         try {
-            disk.forceDirectory(dir);
+            Uninterruptible.run(() -> disk.forceDirectory(dir));
         } catch (UnrecoverableWriteException e) {
             throw e;
         } catch (IOException e) {
             throw UnrecoverableWriteException.fsyncFailed(dir, e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents; with {@code durably}, forces each one created and
+     * the directory that holds the outermost, so the new path survives a crash.
+     */
+    static void create(Disk disk, Path dir, boolean durably) throws IOException {
+        var created = disk.createDirectories(dir);
+        if (!durably || created.isEmpty()) {
+            return;
+        }
+        for (Path d : created.reversed()) {
+            force(disk, d);
+        }
+        Path holder = created.getFirst().getParent();
+        if (holder != null) {
+            force(disk, holder);
         }
     }
 }

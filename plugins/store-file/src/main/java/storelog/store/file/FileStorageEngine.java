@@ -144,10 +144,24 @@ final class FileStorageEngine implements StorageEngine {
         return context.files().openCount();
     }
 
+    /**
+     * The partition, created in memory if it is new. A partition added while {@link #close()} runs
+     * might be missed by it, so after adding one the engine checks again and closes it itself: close
+     * sets {@code closed} before it walks the partitions, so either the walk sees the new partition or
+     * this check sees {@code closed}.
+     */
     private PartitionLog writable(PartitionKey partition) {
         checkOpen();
         PartitionLog log = partitions.get(partition);
-        return log != null ? log : partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+        if (log != null) {
+            return log;
+        }
+        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+        if (closed) {
+            log.close();
+            checkOpen();
+        }
+        return log;
     }
 
     private PartitionLog existing(PartitionKey partition) {

@@ -88,6 +88,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         }
         lock.lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("the storage engine is closed");
+            }
             if (!loaded) {
                 load();
             }
@@ -212,7 +215,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     private void rollBack(LogMark to) throws IOException {
-        segments = to.rollBack(segments);
+        segments = to.rollBack(segments, context.disk());
         nextOffset = to.nextOffset();
     }
 
@@ -376,7 +379,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 durability.durable(nextOffset);
             }
             return failure == null;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing
             LOG.log(Level.ERROR, "closing partition " + key + " failed", e);
             return false;
         } finally {

@@ -34,7 +34,7 @@ final class PartitionRecovery {
             SegmentRecovery.recoverActive(found.getLast(), true);
             return found;
         }
-        found = keepCompleteSealed(key, found, sealedMaybeUnsynced);
+        found = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
         SegmentRecovery.recoverActive(found.getLast(), false);
         for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size())) {
             adopted.forceAdopted();
@@ -52,7 +52,8 @@ final class PartitionRecovery {
      * cannot stay (offsets must stay gap-free): the later segments are dropped and that one becomes
      * active, to be cut at its last intact record.
      */
-    private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found, int checked) throws IOException {
+    private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found, int checked, Disk disk)
+            throws IOException {
         int firstChecked = Math.max(0, found.size() - 1 - checked);
         for (int i = firstChecked; i < found.size() - 1; i++) {
             Segment sealed = found.get(i);
@@ -64,6 +65,7 @@ final class PartitionRecovery {
             for (Segment dropped : found.subList(i + 1, found.size())) {
                 dropped.deleteFiles();
             }
+            Directories.force(disk, sealed.directory());
             sealed.unseal();
             return found.subList(0, i + 1);
         }

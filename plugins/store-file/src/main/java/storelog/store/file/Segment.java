@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,44 +49,6 @@ final class Segment {
         COUNT.setRelease(this, count);
         this.sealed = sealed;
         this.indexChecked = !sealed;
-    }
-
-    /** Creates the files of a new, empty segment (headers written, and forced when {@code sync}). */
-    static Segment create(PartitionKey partition, Path dir, long base, OpenFiles files, boolean sync) throws IOException {
-        Path storePath = SegmentName.storeFile(dir, base);
-        Path indexPath = SegmentName.indexFile(dir, base);
-        Disk disk = files.disk();
-        writeNewFile(disk, storePath, FileHeader.STORE.encode(base), sync);
-        try {
-            writeNewFile(disk, indexPath, FileHeader.INDEX.encode(base), sync);
-        } catch (IOException e) {
-            disk.deleteIfExists(storePath);
-            throw e;
-        }
-        return new Segment(partition, base, new BufferedFile(files, storePath, FileHeader.SIZE),
-                new BufferedFile(files, indexPath, FileHeader.SIZE), 0, false);
-    }
-
-    private static void writeNewFile(Disk disk, Path path, ByteBuffer header, boolean sync) throws IOException {
-        try (FileChannel channel = disk.createNew(path)) {
-            while (header.hasRemaining()) {
-                channel.write(header);
-            }
-            if (sync) {
-                forceNew(channel, path);
-            }
-        } catch (IOException e) {
-            disk.deleteIfExists(path);
-            throw e;
-        }
-    }
-
-    private static void forceNew(FileChannel channel, Path path) throws UnrecoverableWriteException {
-        try {
-            channel.force(true);
-        } catch (IOException e) {
-            throw UnrecoverableWriteException.fsyncFailed(path, e);
-        }
     }
 
     long base() {
@@ -316,6 +277,11 @@ final class Segment {
     void unseal() {
         sealed = false;
         indexChecked = true;
+    }
+
+    /** The partition directory the segment's files are in. */
+    Path directory() {
+        return store.path().getParent();
     }
 
     /** Deletes the segment's files (the caller forces the directory). */

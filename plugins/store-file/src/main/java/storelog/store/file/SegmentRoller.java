@@ -26,22 +26,15 @@ final class SegmentRoller {
         return context.config().fsync().mode() != FsyncPolicy.Mode.NEVER;
     }
 
-    /** The partition's first segment, at {@code base}; its directory (and parents) are created durably. */
+    /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
-        Disk disk = context.disk();
-        disk.createDirectories(dir);
-        if (syncs()) {
-            Path root = context.config().dataDir();
-            for (Path d = dir.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
-                Directories.force(disk, d);
-            }
-        }
+        Directories.create(context.disk(), dir, syncs());
         return next(base);
     }
 
     /** A new, empty segment at {@code base}. */
     Segment next(long base) throws IOException {
-        Segment segment = Segment.create(key, dir, base, context.files(), syncs());
+        Segment segment = SegmentFiles.create(key, dir, base, context.files(), syncs());
         if (syncs()) {
             Directories.force(context.disk(), dir);
         }

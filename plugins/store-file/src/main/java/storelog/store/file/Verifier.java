@@ -54,10 +54,11 @@ final class Verifier {
         List<Path> strays = new ArrayList<>();
         List<Long> bases = SegmentFiles.bases(dir, strays, files.disk());
         for (Path stray : strays) {
-            String name = stray.getFileName().toString();
-            if (name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || SegmentName.parse(name).isPresent()) {
-                found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)",
-                        () -> files.disk().deleteIfExists(stray), "removed " + stray);
+            if (SegmentFiles.isLeftover(stray)) {
+                found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)", () -> {
+                    files.disk().deleteIfExists(stray);
+                    Directories.force(files.disk(), dir);
+                }, "removed " + stray);
             }
         }
         for (int i = 0; i < bases.size(); i++) {

@@ -90,4 +90,57 @@ class DurabilityTest {
         }
     }
 
+    @Test
+    void creatingTheDataDirectoryIsDurable() {
+        Path nested = dir.resolve("a").resolve("b").resolve("data");
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(nested, 1 << 20, FsyncPolicy.ALWAYS), disk)) {
+            assertThat(disk.events).contains("mkdir " + dir.resolve("a"), "mkdir " + nested,
+                    "force-dir " + nested, "force-dir " + nested.getParent(), "force-dir " + dir.resolve("a"), "force-dir " + dir);
+            assertThat(disk.events.indexOf("force-dir " + dir)).isGreaterThan(disk.events.indexOf("mkdir " + nested));
+        }
+    }
+
+    @Test
+    void aRollbackThatRemovesASegmentForcesTheDirectory() {
+        try (FileStorageEngine engine = open(300, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 3);
+            int start = disk.events.size();
+            List<NewRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                batch.add(text("b" + i));
+            }
+            // the batch rolls into a new segment (flushing the full one's index), then its group commit fails: rolled back
+            disk.indexWritesBeforeFailing.set(1);
+            assertThatThrownBy(() -> engine.append(KEY, batch)).isInstanceOf(StoreLogException.class);
+            disk.indexWritesBeforeFailing.set(-1);
+            Path partition = Engines.partitionDir(dir, KEY);
+            int deleted = disk.events.subList(start, disk.events.size()).stream().filter(e -> e.startsWith("delete " + partition))
+                    .map(e -> disk.events.lastIndexOf(e)).max(Integer::compare).orElseThrow();
+            assertThat(disk.indexOf("force-dir " + partition, deleted)).as("directory forced after the deletions: %s", disk.events)
+                    .isGreaterThan(deleted);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void leftoversRemovedWhenAPartitionOpensStayRemoved(boolean crashed) throws IOException {
+        try (FileStorageEngine engine = Engines.open(dir)) {
+            Engines.appendTexts(engine, KEY, 0, 3);
+        }
+        if (crashed) {
+            Files.delete(dir.resolve(DataDirectory.CLEAN_MARKER));
+        }
+        Path partition = Engines.partitionDir(dir, KEY);
+        Path orphan = SegmentName.indexFile(partition, 77);
+        Files.write(orphan, new byte[16]);
+        Path temporary = partition.resolve("segment_0.index" + BufferedFile.TEMPORARY_SUFFIX);
+        Files.write(temporary, new byte[7]);
+        try (FileStorageEngine engine = open(1 << 20, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.read(KEY, 2).text()).isEqualTo("r2");
+            assertThat(orphan).doesNotExist();
+            assertThat(temporary).doesNotExist();
+            int deleted = Math.max(disk.events.indexOf("delete " + orphan), disk.events.indexOf("delete " + temporary));
+            assertThat(disk.indexOf("force-dir " + partition, deleted)).isGreaterThan(deleted);
+        }
+    }
 }

@@ -164,6 +164,34 @@ class FailureInjectionTest {
     }
 
     @Test
+    void aSegmentCreationThatFailsLeavesNoFileBehindAndTheNextRollWorks() throws Exception {
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+            Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+            faults.failCreating = ".index"; // the new segment's store is created, its index is not
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).isInstanceOf(StorageFullException.class);
+            faults.failCreating = null;
+            assertThat(Engines.storeFiles(dir, KEY)).hasSize(1);
+            assertThat(engine.append(KEY, List.of(text("r6")))).isEqualTo(6);
+            assertThat(engine.info(KEY).orElseThrow().segments()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anInterruptedCallerWhoseAppendRollsASegmentNeitherFailsNorBreaksThePartition() {
+        for (FsyncPolicy fsync : List.of(FsyncPolicy.ALWAYS, FsyncPolicy.NEVER)) {
+            try (FileStorageEngine engine = FileStorageEngine.open(
+                    Engines.config(dir.resolve(fsync.toString()), 200, fsync), Disk.LOCAL)) {
+                Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+                Thread.currentThread().interrupt();
+                assertThat(engine.append(KEY, List.of(text("r6")))).isEqualTo(6);
+                assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+                assertThat(engine.info(KEY).orElseThrow().segments()).isEqualTo(2);
+                assertThat(engine.append(KEY, List.of(text("r7")))).isEqualTo(7);
+            }
+        }
+    }
+
+    @Test
     void anIndexWriteIsRetriedBeforeTheAppendFails() {
         try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
             Engines.appendTexts(engine, KEY, 0, 2);
