@@ -14,7 +14,8 @@ import storelog.api.StoreLogException;
  * {@link Flusher} writes the buffered bytes {@link FsyncPolicy#flushDelayNanos()} later (forcing them
  * for {@code interval}) and forces segments sealed by a roll in the background, with at most
  * {@value #MAX_PENDING} sealed segments per partition waiting (a roll that finds that many forces the
- * oldest itself). So after a crash only the active segment and the last {@value #MAX_PENDING} sealed
+ * oldest itself). A full disk or a shortage of file descriptors keeps the acknowledged bytes
+ * buffered and the flush is retried. So after a crash only the active segment and the last {@value #MAX_PENDING} sealed
  * ones can miss bytes, and recovery checks exactly those ({@link PartitionRecovery}).
  * Thread-safe.
  */
@@ -114,12 +115,13 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             active.releaseBuffers();
             dirty = false;
         } catch (IOException e) {
-            if (!IoErrors.isDiskFull(e)) {
-                log.syncFailed(e);
-                return false;
+            if (IoErrors.isDiskFull(e) || IoErrors.isDescriptorShortage(e)) {
+                LOG.log(Level.WARNING, "partition {0}: acknowledged records wait in memory until they can be written: {1}", key,
+                        e.getMessage());
+                return true;
             }
-            LOG.log(Level.WARNING, "partition {0}: the disk is full; acknowledged records wait in memory until it has room", key);
-            return true;
+            log.syncFailed(e);
+            return false;
         } finally {
             lock.unlock();
         }

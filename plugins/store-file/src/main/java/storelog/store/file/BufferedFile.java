@@ -125,6 +125,8 @@ final class BufferedFile {
                 }
                 return null;
             });
+        } catch (FileNotOpenedException e) {
+            throw e; // nothing was written
         } catch (IOException e) {
             undoPartialWrite(e);
             throw e;
@@ -292,12 +294,20 @@ final class BufferedFile {
      * a thread using it is interrupted (a cancelled request, a pool shut down): the operation is then
      * retried on a freshly opened channel with the interrupt held back, and the interrupt is restored
      * afterwards, so one interrupted caller never fails the partition or other callers.
+     *
+     * @throws FileNotOpenedException when the file cannot be opened for the first attempt (nothing happened)
      */
     private <T> T withChannel(ChannelOperation<T> operation) throws IOException {
         boolean interrupted = false;
         try {
             for (int attempt = 1; ; attempt++) {
-                try (OpenFiles.Handle handle = handle()) {
+                OpenFiles.Handle opened;
+                try {
+                    opened = handle();
+                } catch (IOException e) {
+                    throw attempt == 1 ? new FileNotOpenedException(path, e) : e;
+                }
+                try (OpenFiles.Handle handle = opened) {
                     return operation.apply(handle.channel());
                 } catch (ClosedChannelException e) {
                     interrupted |= Thread.interrupted();

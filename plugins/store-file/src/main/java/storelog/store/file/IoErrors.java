@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Tells apart the I/O errors an append can fail cleanly from — a full disk, a shortage of file
- * descriptors — from those that fail a partition closed.
+ * descriptors — from those that fail a partition closed (an I/O fault of the data, a failed fsync).
  *
  * <p>Java gives no {@code errno}: the JDK turns it into an {@link IOException} whose message (for
  * reads, writes and fsyncs) or {@link FileSystemException#getReason() reason} (for opening, listing,
@@ -44,9 +44,20 @@ final class IoErrors {
         return false;
     }
 
-    /** Whether opening or creating a file failed for lack of file descriptors (EMFILE, ENFILE): nothing was written. */
+    /**
+     * Whether opening or creating a file failed for lack of file descriptors (EMFILE, ENFILE): not a
+     * fault of the data, and nothing was written.
+     */
     static boolean isDescriptorShortage(IOException e) {
-        return e instanceof FileSystemException && says(e, DESCRIPTOR_SHORTAGE);
+        if (e instanceof UnrecoverableWriteException) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException f && says(f, DESCRIPTOR_SHORTAGE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean says(IOException e, List<String> texts) {

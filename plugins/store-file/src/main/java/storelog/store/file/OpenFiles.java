@@ -46,12 +46,39 @@ final class OpenFiles implements AutoCloseable {
             if (handle != null && handle.tryRetain()) {
                 return handle;
             }
-            handle = new Handle(path, disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            handle = new Handle(path, withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)));
             open.put(path, handle);
             evictIdle();
             return handle;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A file operation that needs a new descriptor. */
+    @FunctionalInterface
+    interface Opening<T> {
+        T open() throws IOException;
+    }
+
+    /**
+     * Runs {@code opening}; when the process is out of file descriptors, closes every idle file of the
+     * engine and tries once more (the engine's own cache may be what holds them).
+     */
+    <T> T withDescriptors(Opening<T> opening) throws IOException {
+        try {
+            return opening.open();
+        } catch (IOException e) {
+            if (!IoErrors.isDescriptorShortage(e)) {
+                throw e;
+            }
+            lock.lock();
+            try {
+                closeIdle(open.size());
+            } finally {
+                lock.unlock();
+            }
+            return opening.open();
         }
     }
 
@@ -102,9 +129,13 @@ final class OpenFiles implements AutoCloseable {
 
     private void evictIdle() {
         int excess = open.size() - capacity;
-        if (excess <= 0) {
-            return;
+        if (excess > 0) {
+            closeIdle(excess);
         }
+    }
+
+    /** Closes up to {@code excess} files nobody uses, least recently used first (lock held). */
+    private void closeIdle(int excess) {
         List<Idle> idle = new ArrayList<>();
         for (Handle h : open.values()) {
             if (h.refs.get() == 0) {

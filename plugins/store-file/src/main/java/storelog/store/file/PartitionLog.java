@@ -211,6 +211,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             return new StorageFullException("the disk under " + dir + " is full: the append to partition " + key
                     + " was not stored (" + io.getMessage() + ")", io);
         }
+        if (cause instanceof IOException io && IoErrors.isDescriptorShortage(io)) { // not a fault of the data
+            return new StorageFailedException("the process is out of open files: the append to partition " + key
+                    + " was not stored and can be retried (" + io.getMessage() + "); raise its open-file limit or lower "
+                    + "STORE_MAX_OPEN_FILES", io);
+        }
         return failClosed(cause);
     }
 

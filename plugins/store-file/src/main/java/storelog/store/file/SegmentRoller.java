@@ -34,7 +34,8 @@ final class SegmentRoller {
 
     /** A new, empty segment at {@code base}. */
     Segment next(long base) throws IOException {
-        Segment segment = SegmentFiles.create(key, dir, base, context.files(), syncs());
+        OpenFiles files = context.files();
+        Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs()));
         if (syncs()) {
             Directories.force(context.disk(), dir);
         }

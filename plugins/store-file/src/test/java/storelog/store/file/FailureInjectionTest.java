@@ -164,6 +164,35 @@ class FailureInjectionTest {
     }
 
     @Test
+    void aDescriptorShortageWhileCreatingASegmentFailsTheAppendButNotThePartition() {
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+            Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+            faults.descriptorShortages.set(1000);
+            assertThatThrownBy(() -> Engines.appendTexts(engine, KEY, 6, 10)).isInstanceOf(StorageFailedException.class)
+                    .hasMessageContaining("open files").hasMessageNotContaining("refuses writes");
+            faults.descriptorShortages.set(0);
+            long next = engine.info(KEY).orElseThrow().nextOffset();
+            assertThat(engine.append(KEY, List.of(text("r" + next)))).isEqualTo(next);
+            assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).extracting(Record::text)
+                    .containsExactlyElementsOf(FileStorageEngineTest.expectedTexts(0, (int) next + 1));
+        }
+    }
+
+    @Test
+    void aDescriptorShortageClosesTheEnginesIdleFilesAndTriesOnceMore() {
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+            for (int p = 0; p < 5; p++) {
+                Engines.appendTexts(engine, storelog.api.PartitionKey.of("idle" + p), 0, 1);
+            }
+            Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+            int open = engine.openFiles();
+            faults.descriptorShortages.set(1);
+            assertThat(engine.append(KEY, List.of(text("r6")))).isEqualTo(6);
+            assertThat(engine.openFiles()).as("idle files were closed to make room").isLessThan(open);
+        }
+    }
+
+    @Test
     void aSegmentCreationThatFailsLeavesNoFileBehindAndTheNextRollWorks() throws Exception {
         try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
             Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
