@@ -52,6 +52,8 @@ final class BufferedFile {
     private volatile long synced;
     /** The fsync failure that ended this file's usefulness, once there was one. */
     private volatile UnrecoverableWriteException syncFailure;
+    /** Deleted (by a truncation or a rollback): there is nothing left to make durable. */
+    private volatile boolean deleted;
     private final ReentrantLock syncLock = new ReentrantLock();
 
     BufferedFile(OpenFiles files, Path path, long sizeOnDisk) {
@@ -185,6 +187,9 @@ final class BufferedFile {
             if (syncFailure != null) {
                 throw syncFailure;
             }
+            if (deleted) {
+                return; // a truncation or rollback removed it while this fsync was on its way
+            }
             long covered = written; // every change counted so far is complete: the fsync below covers it
             if (synced >= covered) {
                 return;
@@ -245,6 +250,7 @@ final class BufferedFile {
 
     /** Closes the file and deletes it (the caller forces the directory when the deletion must be durable). */
     void delete() throws IOException {
+        deleted = true;
         forget();
         files.disk().deleteIfExists(path);
         buffered = 0;

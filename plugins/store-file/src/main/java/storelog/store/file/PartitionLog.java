@@ -62,7 +62,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long nextOffset;
     /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
     private LogMark durableMark = LogMark.EMPTY;
-    private long truncations;
+    /** Truncations begun plus truncations ended: odd while one runs (readers' seqlock, and voids a sync it overlapped). */
+    private volatile long truncations;
     private long appends;
     private long recordsAppended;
     private long bytesAppended;
@@ -345,21 +346,30 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             if (from < 0 || from > nextOffset) {
                 throw new OffsetOutOfRangeException(key, from, nextOffset);
             }
+            truncations++; // odd: readers wait, an overlapping sync is void
             try {
                 durability.forceSealed();
                 segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
             } catch (IOException e) {
                 throw failClosed(e);
+            } finally {
+                nextOffset = Math.min(nextOffset, from);
+                publish(Math.min(visibleEnd(), from));
+                truncations++;
             }
-            truncations++;
             nextOffset = from;
-            publish(from);
             durableMark = mark();
             durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
                     + " were truncated before they were durable"));
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void awaitTruncation() {
+        lock.lock();
+        lock.unlock();
     }
 
     @Override

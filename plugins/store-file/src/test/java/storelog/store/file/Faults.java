@@ -43,8 +43,10 @@ final class Faults extends LocalDisk {
     /** Creating a file whose name ends with this fails with ENOSPC (before anything is written). */
     volatile String failCreating;
     final AtomicInteger storeForces = new AtomicInteger();
-    /** When armed, the next fsync of a store file waits until released: a test acts while an fsync runs. */
+    /** When armed, the next data fsync of a store file waits until released: a test acts while an fsync runs. */
     final Gate storeForceGate = new Gate();
+    /** Counted down whenever a file is truncated (a test learns that a truncation is under way). */
+    volatile CountDownLatch truncated = new CountDownLatch(1);
 
     /** A one-shot gate: the first caller after {@link #arm()} parks in {@link #pass()} until {@link #release()}. */
     static final class Gate {
@@ -180,7 +182,7 @@ final class Faults extends LocalDisk {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            if (!index) {
+            if (!index && !metaData) {
                 storeForceGate.pass();
             }
             if (failForce) {
@@ -227,6 +229,7 @@ final class Faults extends LocalDisk {
         @Override
         public FileChannel truncate(long size) throws IOException {
             real.truncate(size);
+            truncated.countDown();
             return this;
         }
 
