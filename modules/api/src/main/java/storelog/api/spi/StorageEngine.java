@@ -50,7 +50,9 @@ public interface StorageEngine extends AutoCloseable {
      * Appends records only if the partition's next offset is {@code expectedOffset} (replication:
      * a follower stores the leader's offsets exactly).
      *
-     * @throws OffsetMismatchException carrying the partition's actual next offset
+     * @throws OffsetMismatchException carrying the partition's next offset as readers see it at that
+     *         moment — never one that counts appends still in flight, which may yet fail and have their
+     *         offsets given to other records
      */
     long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records);
 
@@ -73,10 +75,19 @@ public interface StorageEngine extends AutoCloseable {
      */
     List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes);
 
-    /** The partition's state, or empty when it does not exist. */
+    /**
+     * The partition's state, or empty when it does not exist. A partition comes into existence with
+     * its first visible record: while its first append is in flight it does not exist yet (for
+     * {@code info}, reads and {@link #partitions()} alike).
+     */
     Optional<PartitionInfo> info(PartitionKey partition);
 
-    /** Every partition, in key order. */
+    /**
+     * Every partition, in key order. Consistent per partition, not an atomic snapshot: each entry is
+     * what {@link #info} answered for that partition at some moment during the call, but a partition
+     * created or appended to while the list is built may appear with its state from before or after
+     * that change, independently of the others.
+     */
     List<PartitionInfo> partitions();
 
     /**

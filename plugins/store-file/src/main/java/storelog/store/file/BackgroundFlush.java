@@ -57,6 +57,16 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     @Override
+    public GroupCommitter.Waiter inFlight(long end) {
+        return null; // appends are visible when they return
+    }
+
+    @Override
+    public void settle(GroupCommitter.Waiter waiter) {
+        // nothing is ever in flight
+    }
+
+    @Override
     public void sealed(Segment full) throws IOException {
         while (sealPending.size() >= MAX_PENDING) {
             Segment oldest = sealPending.peekFirst();

@@ -25,6 +25,15 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
     /** Returns once the append that got {@code waiter} may be acknowledged (lock not held). */
     void acknowledge(GroupCommitter.Waiter waiter);
 
+    /**
+     * Something to wait on until the appends below {@code end}, appended but not yet visible, are
+     * durable or cut (lock held); null when appends are visible at once.
+     */
+    GroupCommitter.Waiter inFlight(long end);
+
+    /** Waits for {@code waiter}, whatever the outcome of the appends it waits for (lock not held). */
+    void settle(GroupCommitter.Waiter waiter);
+
     /** A roll closed {@code full} (lock held): it is forced now, or queued for the flusher. */
     void sealed(Segment full) throws IOException;
 

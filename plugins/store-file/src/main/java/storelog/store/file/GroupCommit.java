@@ -32,6 +32,20 @@ final class GroupCommit implements Durability {
     }
 
     @Override
+    public GroupCommitter.Waiter inFlight(long end) {
+        return committer.register(end);
+    }
+
+    @Override
+    public void settle(GroupCommitter.Waiter waiter) {
+        try {
+            committer.await(waiter);
+        } catch (StoreLogException outcomeDecided) {
+            // cut or failed: either way the appends are settled
+        }
+    }
+
+    @Override
     public void sealed(Segment full) throws IOException {
         full.force();
     }

@@ -59,6 +59,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long visibleEnd;
     private volatile StorageFailedException failure;
     private volatile boolean loaded;
+    /** Whether the partition exists for readers: once it has a segment on disk at load, or a visible record. */
+    private volatile boolean exists;
     private long nextOffset;
     /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
     private LogMark durableMark = LogMark.EMPTY;
@@ -105,6 +107,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private void load() throws IOException {
         List<Segment> found = PartitionRecovery.recover(key, dir, context, durability.sealedMaybeUnsynced());
         segments = found.toArray(NONE);
+        exists = !found.isEmpty();
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
         publish(nextOffset);
         durableMark = mark();
@@ -112,10 +115,14 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         loaded = true;
     }
 
-    /** Whether the partition holds at least one segment (it exists). */
+    /**
+     * Whether the partition exists for readers. A partition whose first append is still in flight
+     * (not yet durable under {@code always}, or being written) does not: it becomes visible together
+     * with its first record, never as an empty partition that could vanish again if that append fails.
+     */
     boolean exists() {
         ensureLoaded();
-        return segments.length > 0;
+        return exists;
     }
 
     /**
@@ -139,8 +146,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             checkWritable();
-            if (expected >= 0 && expected != nextOffset) {
-                throw new OffsetMismatchException(key, expected, nextOffset);
+            while (expected >= 0 && expected != nextOffset) {
+                settleOrRefuse(expected);
             }
             base = nextOffset;
             Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
@@ -168,6 +175,28 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         }
         durability.acknowledge(acknowledgement);
         return base;
+    }
+
+    /**
+     * An append at {@code expected} that is not the next offset (lock held): refused with the next
+     * offset readers can see, not one that counts appends still in flight (they may yet fail and
+     * their offsets be reused). When {@code expected} is exactly what readers see but appends are in
+     * flight, their outcome decides, so it waits for them (lock released meanwhile) and the caller
+     * checks again.
+     */
+    private void settleOrRefuse(long expected) {
+        long visible = visibleEnd();
+        if (expected != visible || visible == nextOffset) {
+            throw new OffsetMismatchException(key, expected, visible);
+        }
+        GroupCommitter.Waiter inFlight = durability.inFlight(nextOffset);
+        lock.unlock();
+        try {
+            durability.settle(inFlight);
+        } finally {
+            lock.lock();
+        }
+        checkWritable();
     }
 
     private void write(long offset, NewRecord record) throws IOException {
@@ -410,6 +439,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     @Override
     public void publish(long end) {
         VISIBLE_END.setRelease(this, end);
+        if (end > 0 && !exists) {
+            exists = true;
+        }
     }
 
     @Override
