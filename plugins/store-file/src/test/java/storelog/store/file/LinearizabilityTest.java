@@ -38,6 +38,9 @@ class LinearizabilityTest {
     private static final int WRITERS = 4;
     private static final int READERS = 3;
     private static final int OPS_PER_WRITER = 160;
+    /** Writers go on past their operations until this much time passed, so fast modes race long enough too. */
+    private static final long MIN_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int MAX_OPS_PER_WRITER = 5_000;
 
     @ParameterizedTest
     @ValueSource(strings = {"always", "interval:5", "never"})
@@ -97,7 +100,8 @@ class LinearizabilityTest {
     private static void write(FileStorageEngine engine, List<PartitionKey> keys, int writer, LogHistory history) {
         Random random = new Random(writer);
         long[] known = new long[keys.size()];
-        for (int i = 0; i < OPS_PER_WRITER; i++) {
+        long until = System.nanoTime() + MIN_WRITE_NANOS;
+        for (int i = 0; i < MAX_OPS_PER_WRITER && (i < OPS_PER_WRITER || System.nanoTime() < until); i++) {
             int k = random.nextInt(Math.min(keys.size(), 1 + i / 20));
             PartitionKey key = keys.get(k);
             int n = random.nextInt(4) == 0 ? 1 + random.nextInt(4) : 1;
