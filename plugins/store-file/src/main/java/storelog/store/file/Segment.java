@@ -121,6 +121,10 @@ final class Segment {
     /** Reads one record; the caller checked that it exists and is flushed. */
     Record read(long offset) throws IOException {
         IndexEntry entry = entry(offset);
+        if (entry.length() < Frame.HEADER_SIZE) { // a placeholder: recovery found the record's bytes damaged
+            throw new CorruptRecordException("record " + offset + " of partition " + partition
+                    + " lies in damaged bytes of the store (run verify)", store.path(), entry.position());
+        }
         ByteBuffer frame = ByteBuffer.allocate(entry.length());
         readFrames(entry.position(), frame, offset);
         return decode(frame, 0, entry.length(), offset, entry.position());
@@ -136,28 +140,28 @@ final class Segment {
         readIndex(from, entries);
         IndexEntry first = null;
         IndexEntry last = null;
+        int[] lengths = new int[n];
         int take = 0;
         for (int k = 0; k < n; k++) {
             IndexEntry e = IndexEntry.decode(entries, k * IndexEntry.SIZE, from + k - base);
-            boolean contiguous = e != null && (last == null || e.position() == last.end());
+            boolean contiguous = e != null && e.length() >= Frame.HEADER_SIZE && (last == null || e.position() == last.end());
             if (!contiguous || (take > 0 && e.end() - first.position() > byteBudget)) {
                 break;
             }
             first = first == null ? e : first;
             last = e;
-            take++;
+            lengths[take++] = e.length();
         }
-        if (take == 0) { // a damaged entry: let the single-record path fail or rebuild precisely
+        if (take == 0) { // a damaged entry or record: let the single-record path fail or rebuild precisely
             out.add(read(from));
             return 1;
         }
         ByteBuffer frames = ByteBuffer.allocate((int) (last.end() - first.position()));
         readFrames(first.position(), frames, from);
         int at = 0;
-        for (int k = 0; k < take; k++) {
-            int length = Frame.lengthAt(frames, at);
-            out.add(decode(frames, at, length, from + k, first.position() + at));
-            at += length;
+        for (int k = 0; k < take; k++) { // lengths from the index: a damaged length field must not misplace the rest
+            out.add(decode(frames, at, lengths[k], from + k, first.position() + at));
+            at += lengths[k];
         }
         return frames.capacity();
     }

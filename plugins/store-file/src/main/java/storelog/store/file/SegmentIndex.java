@@ -29,6 +29,30 @@ final class SegmentIndex {
                 : "the index is " + index.flushedSize() + " bytes long, " + expected + " expected for " + count + " records";
     }
 
+    /** Entries read at once when looking for the last intact one. */
+    private static final int CHUNK = 256;
+
+    /**
+     * How many records the index lists: up to its last intact entry (entries are checksummed with
+     * their slot, so garbage after the real ones does not count). Reads backwards from the end, usually
+     * one entry.
+     */
+    static long listedCount(BufferedFile index) throws IOException {
+        long slots = Math.max(0, (index.flushedSize() - FileHeader.SIZE) / IndexEntry.SIZE);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK * IndexEntry.SIZE);
+        for (long end = slots; end > 0; end -= CHUNK) {
+            long from = Math.max(0, end - CHUNK);
+            chunk.clear().limit((int) ((end - from) * IndexEntry.SIZE));
+            index.read(IndexEntry.positionOf(from), chunk);
+            for (long slot = end - 1; slot >= from; slot--) {
+                if (IndexEntry.decode(chunk, (int) ((slot - from) * IndexEntry.SIZE), slot) != null) {
+                    return slot + 1;
+                }
+            }
+        }
+        return 0;
+    }
+
     /** Null when {@code index} holds a good header and exactly the {@code expected} entries, else the first difference. */
     static String mismatch(BufferedFile index, long base, List<IndexEntry> expected) throws IOException {
         String header = headerProblem(index, base);
@@ -72,13 +96,15 @@ final class SegmentIndex {
         LOG.log(Level.WARNING, "{0}: rebuilt the index ({1} records) from the store: {2}", index.path(), entries.size(), reason);
     }
 
-    /** Rebuilds a closed segment's index of {@code count} records from its store. */
+    /**
+     * Rebuilds a closed segment's index of {@code count} records from its store; the old index's
+     * intact entries help place records past damage. Damaged records keep their slots.
+     */
     static void rebuild(BufferedFile store, BufferedFile index, long base, long count, String reason) throws IOException {
-        SegmentScan scan = SegmentScan.of(store, base, count);
+        SegmentScan scan = SegmentScan.ofClosed(store, index, base, count);
         write(index, base, scan.entries(), reason);
-        if (scan.entries().size() < count) {
-            LOG.log(Level.ERROR, "{0}: the store holds only {1} of its {2} records; reads of the rest fail; run verify",
-                    store.path(), scan.entries().size(), count);
+        if (!scan.corrupt().isEmpty()) {
+            LOG.log(Level.ERROR, "{0}: {1}; reads of them fail; run verify", store.path(), scan.describeCorrupt());
         }
     }
 }

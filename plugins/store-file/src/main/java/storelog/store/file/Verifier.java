@@ -42,7 +42,7 @@ final class Verifier {
              OpenFiles files = new OpenFiles(disk, 16)) {
             keys = directory.partitionKeys();
             for (PartitionKey key : keys) {
-                verifier.partition(key, key.directoryIn(dataDir), files);
+                verifier.partition(key, key.directoryIn(dataDir), files, directory.wasClean());
             }
         } catch (IOException e) {
             throw new StorageFailedException("verifying " + dataDir + " failed: " + e, e);
@@ -50,7 +50,8 @@ final class Verifier {
         return new VerificationReport(keys.size(), verifier.records, verifier.problems, verifier.repairs);
     }
 
-    private void partition(PartitionKey key, Path dir, OpenFiles files) throws IOException {
+    /** @param cleanlyClosed whether the engine closed cleanly: then an active segment's index lists records it must hold */
+    private void partition(PartitionKey key, Path dir, OpenFiles files, boolean cleanlyClosed) throws IOException {
         List<Path> strays = new ArrayList<>();
         List<Long> bases = SegmentFiles.bases(dir, strays, files.disk());
         for (Path stray : strays) {
@@ -63,38 +64,32 @@ final class Verifier {
         }
         for (int i = 0; i < bases.size(); i++) {
             boolean active = i == bases.size() - 1;
-            long expected = active ? -1 : bases.get(i + 1) - bases.get(i);
-            segment(SegmentFiles.open(key, dir, bases.get(i), Math.max(expected, 0), !active, files), expected);
+            long count = active ? 0 : bases.get(i + 1) - bases.get(i);
+            Segment segment = SegmentFiles.open(key, dir, bases.get(i), count, !active, files);
+            long known = !active ? count : cleanlyClosed ? SegmentIndex.listedCount(segment.index()) : 0;
+            segment(segment, known, active ? Long.MAX_VALUE : count, active);
         }
     }
 
-    private void segment(Segment segment, long expected) throws IOException {
+    private void segment(Segment segment, long known, long limit, boolean active) throws IOException {
         BufferedFile store = segment.store();
         Path storePath = store.path();
         String header = FileHeader.STORE.problemIn(store, segment.base());
-        SegmentScan scan = SegmentScan.of(store, segment.base(), expected);
         if (header != null) {
-            boolean framesFollow = !scan.entries().isEmpty();
-            boolean emptyActive = expected < 0 && !framesFollow;
-            found(storePath, 0, -1, "store header: " + header,
-                    framesFollow || emptyActive ? () -> SegmentRecovery.rewriteStoreHeader(segment, framesFollow) : null,
-                    "rewrote the store header of " + storePath + " (" + scan.entries().size() + " intact records follow it)");
+            found(storePath, 0, -1, "store header: " + header, () -> SegmentRecovery.rewriteStoreHeader(segment),
+                    "rewrote the store header of " + storePath + " (the frames after it are kept)");
         }
+        SegmentScan scan = SegmentScan.of(store, segment.index(), segment.base(), known, limit);
         for (SegmentScan.Corruption c : scan.corrupt()) {
-            found(storePath, c.position(), c.offset(), "record " + c.offset() + " is corrupt: " + c.problem(), null, null);
+            boolean atEnd = scan.missingFrom() >= 0 && c.offset() >= scan.missingFrom();
+            found(storePath, c.position(), c.offset(), "record " + c.offset() + (atEnd ? " is missing: " : " is corrupt: ")
+                    + c.problem(), null, null);
         }
         long found = scan.entries().size();
-        long next = segment.base() + found;
-        if (expected >= 0 && found < expected) {
-            found(storePath, scan.validEnd(), next, "records " + next + " to " + (segment.base() + expected - 1)
-                    + " are missing: the segment ends early" + (scan.hasTornTail() ? " (" + scan.tailProblem() + ")" : ""), null, null);
-        } else if (expected >= 0 && found > expected) {
-            found(storePath, -1, segment.base() + expected, "holds " + found + " records but the next segment starts after "
-                    + expected, null, null);
-        } else if (scan.hasTornTail()) {
+        if (scan.hasTornTail()) {
             long tail = store.flushedSize() - scan.validEnd();
-            found(storePath, scan.validEnd(), next, (expected < 0 ? "torn tail: " : "bytes after the last record: ") + tail
-                    + " bytes that are no complete record (" + scan.tailProblem() + ")",
+            found(storePath, scan.validEnd(), segment.base() + found, (active ? "torn tail: " : "bytes after the last record: ")
+                    + tail + " bytes that are no complete record (" + scan.tailProblem() + ")",
                     () -> store.truncate(scan.validEnd()), "truncated " + storePath + " to " + scan.validEnd()
                             + " bytes, removing " + tail + " bytes that held no complete record");
         }
@@ -105,7 +100,7 @@ final class Verifier {
                     "rebuilt " + segment.index().path() + " from its store (" + found + " entries)");
         }
         if (repair) {
-            store.force();
+            segment.force();
         }
         records += found;
     }

@@ -49,30 +49,46 @@ class CrashShapesTest {
     }
 
     @Test
-    void aStoreCutAtEveryBytePositionInsideTheLastFrameKeepsExactlyThePrecedingRecords() throws IOException {
+    void aStoreCutAtEveryBytePositionInsideTheLastFrameAfterACrashKeepsExactlyThePrecedingRecords() throws IOException {
         Path good = goodData("good", 5, 1 << 20);
         Path store = Engines.store(good, 0);
         long end = Files.size(store);
         long lastFrame = end - (Frame.HEADER_SIZE + "r4".length());
-        for (boolean crashed : new boolean[] {true, false}) {
-            for (long cut = lastFrame; cut < end; cut++) {
-                Path copy = copy(good, dir.resolve("cut"));
-                if (crashed) {
-                    Files.delete(copy.resolve(DataDirectory.CLEAN_MARKER));
-                }
-                truncate(Engines.store(copy, 0), cut);
-                try (FileStorageEngine engine = Engines.open(copy)) {
-                    String at = "cut at " + cut + (crashed ? " after a crash" : " after a clean stop");
-                    assertThat(engine.info(KEY).orElseThrow().nextOffset()).as(at).isEqualTo(4);
-                    assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).as(at).extracting(Record::text)
-                            .containsExactly("r0", "r1", "r2", "r3");
-                    assertThat(engine.append(KEY, List.of(text("next")))).as(at).isEqualTo(4);
-                    assertThat(engine.read(KEY, 4).text()).isEqualTo("next");
-                }
-                assertThat(Files.size(Engines.store(copy, 0))).isEqualTo(lastFrame + Frame.HEADER_SIZE + 4);
+        for (long cut = lastFrame; cut < end; cut++) {
+            Path copy = copy(good, dir.resolve("cut"));
+            Files.delete(copy.resolve(DataDirectory.CLEAN_MARKER));
+            truncate(Engines.store(copy, 0), cut);
+            try (FileStorageEngine engine = Engines.open(copy)) {
+                String at = "cut at " + cut + " after a crash";
+                assertThat(engine.info(KEY).orElseThrow().nextOffset()).as(at).isEqualTo(4);
+                assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).as(at).extracting(Record::text)
+                        .containsExactly("r0", "r1", "r2", "r3");
+                assertThat(engine.append(KEY, List.of(text("next")))).as(at).isEqualTo(4);
+                assertThat(engine.read(KEY, 4).text()).isEqualTo("next");
             }
+            assertThat(Files.size(Engines.store(copy, 0))).isEqualTo(lastFrame + Frame.HEADER_SIZE + 4);
         }
         Engines.dumpBeside(dir);
+    }
+
+    /** After a clean stop the forced index lists every record: a store cut short lost acknowledged records. */
+    @Test
+    void aStoreCutInsideTheLastFrameAfterACleanStopKeepsTheOffsetAndReportsTheRecordDamaged() throws IOException {
+        Path good = goodData("good", 5, 1 << 20);
+        long end = Files.size(Engines.store(good, 0));
+        long lastFrame = end - (Frame.HEADER_SIZE + "r4".length());
+        for (long cut = lastFrame; cut < end; cut++) {
+            Path copy = copy(good, dir.resolve("cut"));
+            truncate(Engines.store(copy, 0), cut);
+            try (FileStorageEngine engine = Engines.open(copy)) {
+                String at = "cut at " + cut + " after a clean stop";
+                assertThat(engine.info(KEY).orElseThrow().nextOffset()).as(at).isEqualTo(5);
+                assertThat(engine.read(KEY, 0, 4, Long.MAX_VALUE)).as(at).extracting(Record::text)
+                        .containsExactly("r0", "r1", "r2", "r3");
+                assertThatThrownBy(() -> engine.read(KEY, 4)).as(at).isInstanceOf(CorruptRecordException.class);
+                assertThat(engine.append(KEY, List.of(text("next")))).as(at).isEqualTo(5);
+            }
+        }
     }
 
     enum Garbage { RANDOM, ZEROS, PLAUSIBLE_HEADER }
