@@ -37,7 +37,7 @@ final class Flusher implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    /** What is due: a flush of buffered bytes, or the fsync of segments sealed by a roll. */
+    /** What is due: a flush of buffered bytes, or the fsync of segments sealed by a roll; a null task stops the thread. */
     private record Due(Task task, long at, boolean seal) implements Delayed {
         @Override
         public long getDelay(TimeUnit unit) {
@@ -74,11 +74,14 @@ final class Flusher implements AutoCloseable {
     }
 
     private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             Due due;
             try {
                 due = queue.take();
             } catch (InterruptedException e) {
+                return;
+            }
+            if (due.task() == null) {
                 return;
             }
             try {
@@ -93,13 +96,16 @@ final class Flusher implements AutoCloseable {
         }
     }
 
-    /** Stops the thread; partitions flush themselves when they close. */
+    /**
+     * Stops the thread once what is due now is done; partitions flush themselves when they close. The
+     * thread is not interrupted: an interrupt would close the channel of an fsync in progress.
+     */
     @Override
     public void close() {
         if (started.compareAndSet(false, true)) {
             return; // never started, and now never will
         }
-        thread.interrupt();
+        queue.add(new Due(null, System.nanoTime(), false));
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

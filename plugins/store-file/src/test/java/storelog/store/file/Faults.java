@@ -3,6 +3,7 @@ package storelog.store.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
@@ -191,7 +192,12 @@ final class Faults extends LocalDisk {
             if (!index) {
                 storeForces.incrementAndGet();
             }
-            real.force(metaData);
+            try {
+                real.force(metaData);
+            } catch (ClosedChannelException e) {
+                close(); // as the real channel did (an interrupt): users reopen, as they would the real one
+                throw e;
+            }
             events.add("force " + path);
         }
 
