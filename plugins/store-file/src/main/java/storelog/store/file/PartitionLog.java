@@ -419,6 +419,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
+                roller.forceNames();
                 durableMark = mark();
                 durability.durable(nextOffset);
             }

@@ -7,14 +7,17 @@ import storelog.api.PartitionKey;
 /**
  * Creates a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. Under {@code FSYNC=always|interval} a new segment's files and
- * its directory entry are forced before it is used. What happens to the full segment (its fsync) is
- * the {@link Durability}'s business. Called under the partition's lock.
+ * its directory entry are forced before it is used; under {@code never} that waits for
+ * {@link #forceNames()} at the clean close. What happens to the full segment (its fsync) is the
+ * {@link Durability}'s business. Called under the partition's lock.
  */
 final class SegmentRoller {
 
     private final PartitionKey key;
     private final Path dir;
     private final StoreContext context;
+    /** Whether files or directories were created and their names not forced yet ({@code FSYNC=never}). */
+    private boolean namesUnforced;
 
     SegmentRoller(PartitionKey key, Path dir, StoreContext context) {
         this.key = key;
@@ -29,6 +32,7 @@ final class SegmentRoller {
     /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
         Directories.create(context.disk(), dir, syncs());
+        namesUnforced |= !syncs();
         return next(base);
     }
 
@@ -38,7 +42,21 @@ final class SegmentRoller {
         Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs()));
         if (syncs()) {
             Directories.force(context.disk(), dir);
+        } else {
+            namesUnforced = true;
         }
         return segment;
+    }
+
+    /** Forces the partition's directories up to {@code DATA_DIR} if files were created without (before a clean close). */
+    void forceNames() throws IOException {
+        if (!namesUnforced) {
+            return;
+        }
+        Path root = context.config().dataDir();
+        for (Path d = dir; d != null && d.startsWith(root); d = d.getParent()) {
+            Directories.force(context.disk(), d);
+        }
+        namesUnforced = false;
     }
 }

@@ -84,9 +84,13 @@ class DurabilityTest {
         assertThat(marker).as("the marker is written durably: %s", disk.events).isPositive();
         int index = disk.indexOf("force " + SegmentName.indexFile(partition, 0), closing);
         assertThat(index).as("index forced at close, before the marker: %s", disk.events).isBetween(closing, marker);
-        if (fsync.equals("never")) { // nothing else forced the store
+        if (fsync.equals("never")) { // nothing else forced the store, nor the names of the new files and directories
             int store = disk.indexOf("force " + SegmentName.storeFile(partition, 0), closing);
             assertThat(store).as("store forced at close, before the marker: %s", disk.events).isBetween(closing, marker);
+            int names = disk.indexOf("force-dir " + partition, closing);
+            assertThat(names).as("partition directory forced at close, before the marker: %s", disk.events).isBetween(closing, marker);
+            assertThat(disk.indexOf("force-dir " + dir, closing)).as("DATA_DIR forced at close: %s", disk.events)
+                    .isBetween(closing, marker);
         }
     }
 
