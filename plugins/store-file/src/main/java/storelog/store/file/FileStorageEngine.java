@@ -80,9 +80,9 @@ final class FileStorageEngine implements StorageEngine {
                 throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
             }
         }
-        LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}, FSYNC={3}) in {4} ms", directory.root(), keys.size(),
-                context.cleanStart() ? "clean start" : "recovered after an unclean stop", context.config().fsync(),
-                (System.nanoTime() - start) / 1_000_000);
+        LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}) in {3} ms; FSYNC={4}: {5}", directory.root(), keys.size(),
+                context.cleanStart() ? "clean start" : "recovered after an unclean stop", (System.nanoTime() - start) / 1_000_000,
+                context.config().fsync(), context.config().fsync().guarantee());
     }
 
     @Override
