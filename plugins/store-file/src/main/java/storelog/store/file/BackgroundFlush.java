@@ -29,16 +29,17 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     private final PartitionKey key;
     private final Durability.Log log;
     private final Flusher flusher;
-    private final boolean forceEachFlush;
+    /** {@code interval} (each flush is forced, and so are new segments' names), else {@code never}. */
+    private final boolean interval;
     private final ConcurrentLinkedDeque<Segment> sealPending = new ConcurrentLinkedDeque<>();
     /** Whether a flush is scheduled (lock held). */
     private boolean dirty;
 
-    BackgroundFlush(PartitionKey key, Durability.Log log, Flusher flusher, boolean forceEachFlush) {
+    BackgroundFlush(PartitionKey key, Durability.Log log, Flusher flusher, boolean interval) {
         this.key = key;
         this.log = log;
         this.flusher = flusher;
-        this.forceEachFlush = forceEachFlush;
+        this.interval = interval;
     }
 
     @Override
@@ -75,6 +76,11 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         }
         sealPending.addLast(full);
         flusher.scheduleSealSync(this);
+    }
+
+    @Override
+    public boolean forcesNewNames() {
+        return interval;
     }
 
     @Override
@@ -135,7 +141,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         } finally {
             lock.unlock();
         }
-        if (forceEachFlush) {
+        if (interval) {
             try {
                 active.store().force();
             } catch (IOException e) {

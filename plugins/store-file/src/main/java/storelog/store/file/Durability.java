@@ -37,6 +37,12 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
     /** A roll closed {@code full} (lock held): it is forced now, or queued for the flusher. */
     void sealed(Segment full) throws IOException;
 
+    /**
+     * Whether a new segment's files and directory entries are forced as soon as they are created
+     * (else {@link SegmentRoller#forceNames()} forces them at the clean close).
+     */
+    boolean forcesNewNames();
+
     /** How many of the newest sealed segments may have missed their fsync when the process stopped without closing. */
     int sealedMaybeUnsynced();
 

@@ -51,6 +51,11 @@ final class GroupCommit implements Durability {
     }
 
     @Override
+    public boolean forcesNewNames() {
+        return true;
+    }
+
+    @Override
     public int sealedMaybeUnsynced() {
         return 0; // each was forced when it was sealed
     }

@@ -100,7 +100,7 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
-    /** Counts one fsync (kept here because every file operation passes through this class). */
+    /** Counts one fsync of a segment file (kept here, where every segment file's channel comes from). */
     void countFsync() {
         fsyncs.increment();
     }

@@ -75,8 +75,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.key = key;
         this.context = context;
         this.dir = key.directoryIn(context.config().dataDir());
-        this.roller = new SegmentRoller(key, dir, context);
         this.durability = context.durabilityOf(key, this);
+        this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
     }
 
     @Override

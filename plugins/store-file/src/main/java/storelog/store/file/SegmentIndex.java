@@ -101,7 +101,7 @@ final class SegmentIndex {
      * intact entries help place records past damage. Damaged records keep their slots.
      */
     static void rebuild(BufferedFile store, BufferedFile index, long base, long count, String reason) throws IOException {
-        SegmentScan scan = SegmentScan.ofClosed(store, index, base, count);
+        SegmentScan scan = SegmentScanner.scanClosed(store, index, base, count);
         write(index, base, scan.entries(), reason);
         if (!scan.corrupt().isEmpty()) {
             LOG.log(Level.ERROR, "{0}: {1}; reads of them fail; run verify", store.path(), scan.describeCorrupt());

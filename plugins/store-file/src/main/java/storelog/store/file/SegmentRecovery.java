@@ -43,7 +43,7 @@ final class SegmentRecovery {
             LOG.log(Level.WARNING, "{0}: rewriting a damaged store header ({1}); the frames after it are kept", segment, header);
             rewriteStoreHeader(segment);
         }
-        SegmentScan scan = SegmentScan.of(store, segment.index(), segment.base(), known, Long.MAX_VALUE);
+        SegmentScan scan = SegmentScanner.scan(store, segment.index(), segment.base(), known, Long.MAX_VALUE);
         if (scan.hasTornTail()) {
             LOG.log(Level.WARNING, "{0}: truncating a torn tail of {1} bytes at byte {2} ({3}); no intact record follows it, "
                     + "so it held none from offset {4} on", segment, store.flushedSize() - scan.validEnd(), scan.validEnd(),
@@ -103,7 +103,7 @@ final class SegmentRecovery {
         if (cheapCount(sealed) == sealed.count()) {
             return true;
         }
-        SegmentScan scan = SegmentScan.ofClosed(sealed.store(), sealed.index(), sealed.base(), sealed.count());
+        SegmentScan scan = SegmentScanner.scanClosed(sealed.store(), sealed.index(), sealed.base(), sealed.count());
         if (scan.missingFrom() >= 0) {
             return false;
         }

@@ -8,7 +8,7 @@ import storelog.api.PartitionKey;
  * Creates a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. Under {@code FSYNC=always|interval} a new segment's files and
  * its directory entry are forced before it is used; under {@code never} that waits for
- * {@link #forceNames()} at the clean close. What happens to the full segment (its fsync) is the
+ * {@link #forceNames()} at the clean close ({@link Durability#forcesNewNames()}). What happens to the full segment (its fsync) is the
  * {@link Durability}'s business. Called under the partition's lock.
  */
 final class SegmentRoller {
@@ -16,31 +16,30 @@ final class SegmentRoller {
     private final PartitionKey key;
     private final Path dir;
     private final StoreContext context;
-    /** Whether files or directories were created and their names not forced yet ({@code FSYNC=never}). */
+    /** Whether new files and directories are forced when created ({@link Durability#forcesNewNames()}). */
+    private final boolean syncs;
+    /** Whether files or directories were created and their names not forced yet. */
     private boolean namesUnforced;
 
-    SegmentRoller(PartitionKey key, Path dir, StoreContext context) {
+    SegmentRoller(PartitionKey key, Path dir, StoreContext context, boolean syncs) {
         this.key = key;
         this.dir = dir;
         this.context = context;
-    }
-
-    private boolean syncs() {
-        return context.config().fsync().mode() != FsyncPolicy.Mode.NEVER;
+        this.syncs = syncs;
     }
 
     /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
-        Directories.create(context.disk(), dir, syncs());
-        namesUnforced |= !syncs();
+        Directories.create(context.disk(), dir, syncs);
+        namesUnforced |= !syncs;
         return next(base);
     }
 
     /** A new, empty segment at {@code base}. */
     Segment next(long base) throws IOException {
         OpenFiles files = context.files();
-        Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs()));
-        if (syncs()) {
+        Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
+        if (syncs) {
             Directories.force(context.disk(), dir);
         } else {
             namesUnforced = true;

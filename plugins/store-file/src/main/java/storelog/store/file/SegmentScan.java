@@ -1,12 +1,11 @@
 package storelog.store.file;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
  * What a full read of a {@code .store} file found, frame by frame: the truth from which recovery,
- * index rebuilds and {@code verify} work. Made by {@link SegmentScanner}, which says how damage is
- * told apart from a torn tail.
+ * index rebuilds and {@code verify} work. Made by {@link SegmentScanner}, which says how damage
+ * is told apart from a torn tail.
  *
  * @param entries     one entry per record, in offset order: intact frames, and for a damaged record
  *                    where its frame was (from the index or the resync) or a placeholder of length 0
@@ -27,25 +26,6 @@ record SegmentScan(List<IndexEntry> entries, List<Corruption> corrupt, long vali
     /** Whether bytes that hold no record follow the last record. */
     boolean hasTornTail() {
         return tailProblem != null;
-    }
-
-    /**
-     * Scans the flushed part of a store file.
-     *
-     * @param index  the segment's index, or null: its intact entries confirm frames found past damage
-     * @param known  records the segment is known to hold (a closed segment's count, or what a cleanly
-     *               closed active segment's forced index lists): those are never torn off, the ones
-     *               that cannot be found become damaged records
-     * @param limit  the segment holds no record at or after {@code base + limit} (a closed segment's
-     *               count), or {@link Long#MAX_VALUE}
-     */
-    static SegmentScan of(BufferedFile store, BufferedFile index, long base, long known, long limit) throws IOException {
-        return new SegmentScanner(new StoreWindow(store), index, base, known, limit).scan();
-    }
-
-    /** A closed segment of {@code count} records. */
-    static SegmentScan ofClosed(BufferedFile store, BufferedFile index, long base, long count) throws IOException {
-        return of(store, index, base, count, count);
     }
 
     /** Short description of the damaged records, for one log line. */

@@ -57,7 +57,26 @@ final class SegmentScanner {
                           int entriesBefore, int corruptBefore) {
     }
 
-    SegmentScanner(StoreWindow store, BufferedFile index, long base, long known, long limit) {
+    /**
+     * Scans the flushed part of a store file.
+     *
+     * @param index  the segment's index, or null: its intact entries confirm frames found past damage
+     * @param known  records the segment is known to hold (a closed segment's count, or what a cleanly
+     *               closed active segment's forced index lists): those are never torn off, the ones
+     *               that cannot be found become damaged records
+     * @param limit  the segment holds no record at or after {@code base + limit} (a closed segment's
+     *               count), or {@link Long#MAX_VALUE}
+     */
+    static SegmentScan scan(BufferedFile store, BufferedFile index, long base, long known, long limit) throws IOException {
+        return new SegmentScanner(new StoreWindow(store), index, base, known, limit).scan();
+    }
+
+    /** A closed segment of {@code count} records. */
+    static SegmentScan scanClosed(BufferedFile store, BufferedFile index, long base, long count) throws IOException {
+        return scan(store, index, base, count, count);
+    }
+
+    private SegmentScanner(StoreWindow store, BufferedFile index, long base, long known, long limit) {
         this.store = store;
         this.index = index;
         this.base = base;
@@ -66,7 +85,7 @@ final class SegmentScanner {
         this.size = store.size();
     }
 
-    SegmentScan scan() throws IOException {
+    private SegmentScan scan() throws IOException {
         long position = FileHeader.SIZE;
         while (position < size && entries.size() < limit) {
             long offset = base + entries.size();

@@ -79,7 +79,7 @@ final class Verifier {
             found(storePath, 0, -1, "store header: " + header, () -> SegmentRecovery.rewriteStoreHeader(segment),
                     "rewrote the store header of " + storePath + " (the frames after it are kept)");
         }
-        SegmentScan scan = SegmentScan.of(store, segment.index(), segment.base(), known, limit);
+        SegmentScan scan = SegmentScanner.scan(store, segment.index(), segment.base(), known, limit);
         for (SegmentScan.Corruption c : scan.corrupt()) {
             boolean atEnd = scan.missingFrom() >= 0 && c.offset() >= scan.missingFrom();
             found(storePath, c.position(), c.offset(), "record " + c.offset() + (atEnd ? " is missing: " : " is corrupt: ")
