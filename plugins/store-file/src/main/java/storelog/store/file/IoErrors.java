@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Tells apart the I/O errors an append can fail cleanly from — a full disk, a shortage of file
@@ -33,15 +34,7 @@ final class IoErrors {
 
     /** Whether {@code e} is ENOSPC or EDQUOT, the append failed cleanly and may be retried once there is room. */
     static boolean isDiskFull(IOException e) {
-        if (e instanceof UnrecoverableWriteException) {
-            return false;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException io && says(io, DISK_FULL)) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(e, io -> says(io, DISK_FULL));
     }
 
     /**
@@ -49,11 +42,16 @@ final class IoErrors {
      * fault of the data, and nothing was written.
      */
     static boolean isDescriptorShortage(IOException e) {
+        return causedBy(e, io -> io instanceof FileSystemException && says(io, DESCRIPTOR_SHORTAGE));
+    }
+
+    /** Whether {@code e} or one of its causes is an I/O error that {@code test} accepts; never for an unrecoverable one. */
+    private static boolean causedBy(IOException e, Predicate<IOException> test) {
         if (e instanceof UnrecoverableWriteException) {
             return false;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FileSystemException f && says(f, DESCRIPTOR_SHORTAGE)) {
+            if (t instanceof IOException io && test.test(io)) {
                 return true;
             }
         }

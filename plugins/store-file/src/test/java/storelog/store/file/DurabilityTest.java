@@ -34,10 +34,6 @@ class DurabilityTest {
         dir = TestData.directory(test);
     }
 
-    private FileStorageEngine open(long maxFileSize, FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(dir, maxFileSize, fsync), disk);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"always", "interval:5", "never"})
     void recoveryAfterAnUncleanStopForcesEveryFileItAdoptsBeforeServing(String fsync) throws IOException {
@@ -48,7 +44,7 @@ class DurabilityTest {
         List<Path> stores = Engines.storeFiles(dir, KEY);
         Path partition = Engines.partitionDir(dir, KEY);
 
-        try (FileStorageEngine engine = open(300, FsyncPolicy.parse(fsync))) {
+        try (FileStorageEngine engine = Engines.open(dir, 300, FsyncPolicy.parse(fsync), disk)) {
             List<String> before = new ArrayList<>(disk.events);
             Path active = stores.getLast();
             assertThat(before).as("forced before the engine serves").contains("force " + active,
@@ -66,7 +62,7 @@ class DurabilityTest {
         try (FileStorageEngine engine = Engines.open(dir)) {
             Engines.appendTexts(engine, KEY, 0, 5);
         }
-        try (FileStorageEngine engine = open(1 << 20, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, disk)) {
             assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
             assertThat(disk.events).noneMatch(e -> e.startsWith("force "));
         }
@@ -75,7 +71,7 @@ class DurabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"always", "interval:5", "never"})
     void aCleanCloseForcesStoreAndIndexBeforeItWritesTheMarker(String fsync) {
-        FileStorageEngine engine = open(1 << 20, FsyncPolicy.parse(fsync));
+        FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.parse(fsync), disk);
         Engines.appendTexts(engine, KEY, 0, 5);
         int closing = disk.events.size();
         engine.close();
@@ -97,7 +93,7 @@ class DurabilityTest {
     @Test
     void creatingTheDataDirectoryIsDurable() {
         Path nested = dir.resolve("a").resolve("b").resolve("data");
-        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(nested, 1 << 20, FsyncPolicy.ALWAYS), disk)) {
+        try (FileStorageEngine engine = Engines.open(nested, 1 << 20, FsyncPolicy.ALWAYS, disk)) {
             assertThat(disk.events).contains("mkdir " + dir.resolve("a"), "mkdir " + nested,
                     "force-dir " + nested, "force-dir " + nested.getParent(), "force-dir " + dir.resolve("a"), "force-dir " + dir);
             assertThat(disk.events.indexOf("force-dir " + dir)).isGreaterThan(disk.events.indexOf("mkdir " + nested));
@@ -106,7 +102,7 @@ class DurabilityTest {
 
     @Test
     void aRollbackThatRemovesASegmentForcesTheDirectory() {
-        try (FileStorageEngine engine = open(300, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 300, FsyncPolicy.ALWAYS, disk)) {
             Engines.appendTexts(engine, KEY, 0, 3);
             int start = disk.events.size();
             List<NewRecord> batch = new ArrayList<>();
@@ -139,7 +135,7 @@ class DurabilityTest {
         Files.write(orphan, new byte[16]);
         Path temporary = partition.resolve("segment_0.index" + BufferedFile.TEMPORARY_SUFFIX);
         Files.write(temporary, new byte[7]);
-        try (FileStorageEngine engine = open(1 << 20, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, disk)) {
             assertThat(engine.read(KEY, 2).text()).isEqualTo("r2");
             assertThat(orphan).doesNotExist();
             assertThat(temporary).doesNotExist();

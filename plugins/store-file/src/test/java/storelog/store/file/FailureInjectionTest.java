@@ -33,7 +33,7 @@ class FailureInjectionTest {
     }
 
     private FileStorageEngine open(FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(dir, 1 << 20, fsync), faults);
+        return Engines.open(dir, 1 << 20, fsync, faults);
     }
 
     @Test
@@ -151,7 +151,7 @@ class FailureInjectionTest {
 
     @Test
     void aFailedFsyncDuringARollFailsThePartitionClosedEvenWhenItSaysTheDiskIsFull() {
-        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
             Engines.appendTexts(engine, KEY, 0, 6); // segment 0 is full: the next append rolls, forcing it
             faults.forceError = "No space left on device";
             faults.failForce = true;
@@ -165,7 +165,7 @@ class FailureInjectionTest {
 
     @Test
     void aDescriptorShortageWhileCreatingASegmentFailsTheAppendButNotThePartition() {
-        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
             Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
             faults.descriptorShortages.set(1000);
             assertThatThrownBy(() -> Engines.appendTexts(engine, KEY, 6, 10)).isInstanceOf(StorageFailedException.class)
@@ -180,7 +180,7 @@ class FailureInjectionTest {
 
     @Test
     void aDescriptorShortageClosesTheEnginesIdleFilesAndTriesOnceMore() {
-        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
             for (int p = 0; p < 5; p++) {
                 Engines.appendTexts(engine, storelog.api.PartitionKey.of("idle" + p), 0, 1);
             }
@@ -194,7 +194,7 @@ class FailureInjectionTest {
 
     @Test
     void aSegmentCreationThatFailsLeavesNoFileBehindAndTheNextRollWorks() throws Exception {
-        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 200, FsyncPolicy.ALWAYS), faults)) {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
             Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
             faults.failCreating = ".index"; // the new segment's store is created, its index is not
             assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).isInstanceOf(StorageFullException.class);

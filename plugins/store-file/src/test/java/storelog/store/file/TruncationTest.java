@@ -44,14 +44,10 @@ class TruncationTest {
         dir = TestData.directory(test);
     }
 
-    private FileStorageEngine open(long maxFileSize, FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(dir, maxFileSize, fsync), faults);
-    }
-
     @Test
     void anAppendWhoseFsyncWasRunningWhenATruncationCutItIsNotAcknowledged() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (FileStorageEngine engine = open(1 << 20, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, faults)) {
             Engines.appendTexts(engine, KEY, 0, 10);
             faults.storeForceGate.arm();
             Future<Long> doomed = pool.submit(() -> engine.append(KEY, List.of(text("doomed"))));
@@ -69,7 +65,7 @@ class TruncationTest {
         } finally {
             pool.shutdown();
         }
-        try (FileStorageEngine engine = open(1 << 20, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, faults)) {
             assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).extracting(Record::text)
                     .containsExactly("r0", "r1", "r2", "r3", "r4", "new5");
         }
@@ -78,7 +74,7 @@ class TruncationTest {
     @Test
     void aRollbackAfterATruncationActsOnlyOnTheSegmentsThatRemain() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (FileStorageEngine engine = open(200, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
             Engines.appendTexts(engine, KEY, 0, 30);
             assertThat(engine.info(KEY).orElseThrow().segments()).isGreaterThan(3);
             faults.storeForceGate.arm();
@@ -97,7 +93,7 @@ class TruncationTest {
         } finally {
             pool.shutdown();
         }
-        try (FileStorageEngine engine = open(200, FsyncPolicy.ALWAYS)) {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
             assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).extracting(Record::text).containsExactly("r0", "r1", "r2");
             assertThat(engine.append(KEY, List.of(text("r3")))).isEqualTo(3);
         }
@@ -132,7 +128,7 @@ class TruncationTest {
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Record> reads = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newCachedThreadPool();
-        try (FileStorageEngine engine = open(600, FsyncPolicy.parse(fsync))) {
+        try (FileStorageEngine engine = Engines.open(dir, 600, FsyncPolicy.parse(fsync), faults)) {
             Engines.appendTexts(engine, KEY, 0, 5);
             for (int i = 0; i < 5; i++) {
                 acked.add(new Appended(i, "r" + i, 0, 0));
