@@ -134,8 +134,13 @@ final class DataDirectory implements AutoCloseable {
         }
     }
 
-    /** Writes the clean-shutdown marker durably (the last step of a clean close). */
+    /**
+     * Writes the clean-shutdown marker durably (the last step of a clean close). The directory is
+     * forced first, so the partition directories created in this run are durable before the marker
+     * that vouches for them can be.
+     */
     void markClean() throws IOException {
+        Directories.force(disk, root);
         try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             marker.write(ByteBuffer.wrap(("closed cleanly at " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)));

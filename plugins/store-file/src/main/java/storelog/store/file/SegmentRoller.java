@@ -47,13 +47,16 @@ final class SegmentRoller {
         return segment;
     }
 
-    /** Forces the partition's directories up to {@code DATA_DIR} if files were created without (before a clean close). */
+    /**
+     * Forces the partition's directories (below {@code DATA_DIR}, which the clean close forces once for
+     * all) if files or directories were created without, before a clean close.
+     */
     void forceNames() throws IOException {
         if (!namesUnforced) {
             return;
         }
         Path root = context.config().dataDir();
-        for (Path d = dir; d != null && d.startsWith(root); d = d.getParent()) {
+        for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             Directories.force(context.disk(), d);
         }
         namesUnforced = false;
