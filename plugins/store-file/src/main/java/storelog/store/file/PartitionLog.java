@@ -425,7 +425,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             }
             return failure == null;
         } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing
-            LOG.log(Level.ERROR, "closing partition " + key + " failed", e);
+            failClosed(e); // also ends every appender still waiting for a sync that will now never come
             return false;
         } finally {
             lock.unlock();

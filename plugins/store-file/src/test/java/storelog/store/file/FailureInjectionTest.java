@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -161,6 +162,26 @@ class FailureInjectionTest {
                     .isInstanceOf(StorageFailedException.class).hasMessageContaining("refuses writes");
             assertThat(engine.read(KEY, 5).text()).isEqualTo("r5");
         }
+    }
+
+    @Test
+    void anAppenderStillWaitingWhenTheCloseFailsToFsyncIsToldSoInsteadOfWaitingForever() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        FileStorageEngine engine = open(FsyncPolicy.ALWAYS);
+        try {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            faults.storeForceGate.arm();
+            Future<Long> waiting = pool.submit(() -> engine.append(KEY, List.of(text("waiting"))));
+            faults.storeForceGate.awaitBlocked(); // its group commit is inside the fsync
+            faults.failIndexForce = true; // the close's fsync of the index will fail
+            Future<?> closing = pool.submit(engine::close);
+            faults.storeForceGate.release();
+            closing.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageFailedException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).doesNotExist();
     }
 
     @Test

@@ -33,6 +33,8 @@ final class Faults extends LocalDisk {
     /** The message of injected fsync failures (EIO by default; "No space left on device" for ENOSPC). */
     volatile String forceError = "injected fsync failure (EIO)";
     volatile String directoryForceError;
+    /** Fail fsyncs of index files only. */
+    volatile boolean failIndexForce;
     volatile boolean diskFull;
     /** The next this many file creations or opens fail with EMFILE. */
     final AtomicInteger descriptorShortages = new AtomicInteger();
@@ -186,7 +188,7 @@ final class Faults extends LocalDisk {
             if (!index && !metaData) {
                 storeForceGate.pass();
             }
-            if (failForce) {
+            if (failForce || (index && failIndexForce)) {
                 throw new IOException(forceError);
             }
             if (!index) {
