@@ -126,8 +126,8 @@ final class SegmentScanner {
         long end = position;
         if (entries.size() < known) {
             missingFrom = base + entries.size();
-            markDamaged(missingFrom, base + known, position, size, problem);
-            end = size;
+            end = Math.max(position, size); // a file shorter than its header: nothing at all is left
+            markDamaged(missingFrom, base + known, position, end, problem);
         }
         return new SegmentScan(entries, corrupt, end, end < size ? problem + " at byte " + end : null, missingFrom);
     }

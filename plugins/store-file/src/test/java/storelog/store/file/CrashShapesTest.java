@@ -212,6 +212,25 @@ class CrashShapesTest {
     }
 
     @Test
+    void aClosedSegmentCutShorterThanItsHeaderKeepsItsRecordsOffsetsAsDamage() throws IOException {
+        Path data = goodData("data", 30, 400);
+        List<Path> stores = Engines.storeFiles(data, KEY);
+        Path closed = stores.get(1);
+        long base = Engines.base(closed);
+        long end = Engines.base(stores.get(2));
+        truncate(closed, 7);
+        try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(30);
+            for (long offset = base; offset < end; offset++) {
+                long o = offset;
+                assertThatThrownBy(() -> engine.read(KEY, o)).isInstanceOf(CorruptRecordException.class);
+            }
+            assertThat(engine.read(KEY, end).text()).isEqualTo("r" + end);
+        }
+        assertThat(Verifier.verify(data, true).problems()).extracting(p -> p.offset()).contains(base, end - 1);
+    }
+
+    @Test
     void aLastSealedSegmentThatLostItsTailAfterACrashCutsTheLogThere() throws IOException {
         Path data = goodData("data", 30, 400);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
