@@ -29,6 +29,8 @@ import storelog.api.StorageFailedException;
  *     segment_&lt;base&gt;.store
  *     segment_&lt;base&gt;.index
  * </pre>
+ * The marker is written last in a clean close, after every partition's store and index files and the
+ * directories' entries were forced: it promises that everything the index files list is durable.
  * Opening for serving removes the marker (durably) before anything is written, so a crash at any
  * later point leaves no marker and the next start recovers.
  */
