@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,23 +166,37 @@ class FailureInjectionTest {
     }
 
     @Test
-    void anAppenderStillWaitingWhenTheCloseFailsToFsyncIsToldSoInsteadOfWaitingForever() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+    void appendersStillWaitingWhenTheCloseFailsToFsyncAreToldSoInsteadOfWaitingForever() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
         FileStorageEngine engine = open(FsyncPolicy.ALWAYS);
         try {
             Engines.appendTexts(engine, KEY, 0, 1);
             faults.storeForceGate.arm();
-            Future<Long> waiting = pool.submit(() -> engine.append(KEY, List.of(text("waiting"))));
+            Future<Long> first = pool.submit(() -> engine.append(KEY, List.of(text("first"))));
             faults.storeForceGate.awaitBlocked(); // its group commit is inside the fsync
-            faults.failIndexForce = true; // the close's fsync of the index will fail
+            Future<Long> second = pool.submit(() -> engine.append(KEY, List.of(text("second"))));
+            awaitAppends(engine, 3); // the second one's bytes wait in the buffer for the next sync
+            faults.storeWritten = new CountDownLatch(1);
             Future<?> closing = pool.submit(engine::close);
+            assertThat(faults.storeWritten.await(30, TimeUnit.SECONDS)).as("the close flushed, holding the partition lock").isTrue();
+            faults.failIndexForce = true; // the close's fsync of the index fails
             faults.storeForceGate.release();
             closing.get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageFailedException.class);
+            assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageFailedException.class);
+            assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageFailedException.class);
         } finally {
             pool.shutdownNow();
         }
         assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).doesNotExist();
+    }
+
+    /** Waits (with a deadline) until the engine has taken {@code n} appends into its buffers. */
+    private static void awaitAppends(FileStorageEngine engine, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (engine.metrics().get("appends_total") < n) {
+            assertThat(System.nanoTime()).as("%d appends within 30 s", n).isLessThan(deadline);
+            Thread.sleep(1); // polling a condition with a deadline, not a timing assumption
+        }
     }
 
     @Test

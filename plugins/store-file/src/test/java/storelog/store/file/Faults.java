@@ -50,6 +50,8 @@ final class Faults extends LocalDisk {
     final Gate storeForceGate = new Gate();
     /** Counted down whenever a file is truncated (a test learns that a truncation is under way). */
     volatile CountDownLatch truncated = new CountDownLatch(1);
+    /** Counted down whenever bytes are written to a store file at a position (a flush). */
+    volatile CountDownLatch storeWritten = new CountDownLatch(1);
 
     /** A one-shot gate: the first caller after {@link #arm()} parks in {@link #pass()} until {@link #release()}. */
     static final class Gate {
@@ -170,7 +172,11 @@ final class Faults extends LocalDisk {
                 }
                 throw new IOException("No space left on device");
             }
-            return positional ? real.write(src, position) : real.write(src);
+            int written = positional ? real.write(src, position) : real.write(src);
+            if (positional && !index) {
+                storeWritten.countDown();
+            }
+            return written;
         }
 
         @Override
