@@ -18,20 +18,38 @@ import storelog.api.UnknownPartitionException;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li><b>Offsets.</b> Each partition numbers its records 0, 1, 2 ... with no holes, forever: an
- *       offset is never reused once a reader could have seen it or an append was acknowledged with it,
- *       across segment rolls, restarts and crashes.</li>
+ *   <li><b>Offsets.</b> Each partition numbers its records 0, 1, 2 ... with no holes. Whether an
+ *       offset can ever name other data after a crash depends on the durability policy, and each
+ *       engine states its own (the file engine in its start-up log line and per {@code FSYNC}):
+ *       <ul>
+ *         <li>when appends are acknowledged only once durable (file engine: {@code FSYNC=always}), an
+ *             offset is never reused once a reader could have seen it or an append was acknowledged
+ *             with it — across segment rolls, restarts, process crashes and power loss;</li>
+ *         <li>when appends are acknowledged before they are durable (file engine: {@code interval},
+ *             {@code never}), a crash can lose the last acknowledged records; the restarted log goes on
+ *             from the last record that survived, so <em>their offsets are handed out again, to different
+ *             data</em>. Callers that remember offsets across a crash (replication, consumers) must not
+ *             assume more.</li>
+ *       </ul>
+ *       A damaged record (a bad sector, a flipped bit) keeps its offset: reads of it fail with
+ *       {@link CorruptRecordException}, the records after it are still served.</li>
  *   <li><b>Atomicity.</b> An append of several records is all or nothing: readers never see part of
  *       it, and a failed append leaves no trace (its offsets are given to the next append).</li>
  *   <li><b>Durability.</b> An append returns when its records are as durable as the engine's
  *       configured policy promises (for the file engine, {@code FSYNC}); only then is it
  *       acknowledged. Readers only see records that are at least that durable.</li>
+ *   <li><b>Linearizability.</b> Per partition, every answer (appends, reads, ranges, {@link #info},
+ *       {@link #partitions()} entries, {@link OffsetMismatchException}'s next offset) fits one order of
+ *       the operations consistent with their real-time order. Across partitions nothing is promised
+ *       beyond that.</li>
  *   <li><b>Threading.</b> Every method is thread-safe. Appends to one partition are serialised in
  *       call order of lock acquisition; appends to different partitions and all reads run
  *       concurrently. Methods block (I/O); callers may be virtual threads.</li>
  *   <li><b>Errors.</b> Unchecked {@link storelog.api.StoreLogException}s: {@link StorageFullException}
  *       (clean failure, retry later), {@link StorageFailedException} (partition closed for writes
- *       until reopened), {@link CorruptRecordException} (never wrong data).</li>
+ *       until reopened — except a transient shortage of resources such as file descriptors, which
+ *       fails only that append, says it can be retried, and leaves the partition writable),
+ *       {@link CorruptRecordException} (never wrong data).</li>
  *   <li><b>Lifecycle.</b> Opening recovers from a crash; {@link #close()} makes everything durable
  *       and marks a clean shutdown. After close every method throws {@link IllegalStateException}.</li>
  * </ul>
@@ -50,7 +68,9 @@ public interface StorageEngine extends AutoCloseable {
      * Appends records only if the partition's next offset is {@code expectedOffset} (replication:
      * a follower stores the leader's offsets exactly).
      *
-     * @throws OffsetMismatchException carrying the partition's actual next offset
+     * @throws OffsetMismatchException carrying the partition's next offset as readers see it at that
+     *         moment — never one that counts appends still in flight, which may yet fail and have their
+     *         offsets given to other records
      */
     long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records);
 
@@ -73,10 +93,19 @@ public interface StorageEngine extends AutoCloseable {
      */
     List<Record> read(PartitionKey partition, long fromOffset, int maxRecords, long maxBytes);
 
-    /** The partition's state, or empty when it does not exist. */
+    /**
+     * The partition's state, or empty when it does not exist. A partition comes into existence with
+     * its first visible record: while its first append is in flight it does not exist yet (for
+     * {@code info}, reads and {@link #partitions()} alike).
+     */
     Optional<PartitionInfo> info(PartitionKey partition);
 
-    /** Every partition, in key order. */
+    /**
+     * Every partition, in key order. Consistent per partition, not an atomic snapshot: each entry is
+     * what {@link #info} answered for that partition at some moment during the call, but a partition
+     * created or appended to while the list is built may appear with its state from before or after
+     * that change, independently of the others.
+     */
     List<PartitionInfo> partitions();
 
     /**

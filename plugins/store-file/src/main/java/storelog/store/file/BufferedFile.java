@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A segment file seen as its bytes on disk followed by bytes still in a write buffer. Appends go to
@@ -13,11 +15,21 @@ import java.nio.file.Path;
  * flushed part. Batching writes this way is what lets one thread append millions of small records a
  * second (one syscall per buffer, not per record).
  *
- * <p>A failed flush leaves the file exactly as it was before the flush (it is truncated back) and
- * keeps the buffer, so nothing is half-written and the data can be flushed again later.
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>A failed flush leaves the file exactly as it was before the flush (it is truncated back) and
+ *       keeps the buffer, so nothing is half-written and the data can be flushed again later; when
+ *       even the truncation fails the flush throws {@link UnrecoverableWriteException}.</li>
+ *   <li>{@link #force()} returns normally only once an fsync that <em>started after</em> every write
+ *       made before the call succeeded: a caller never hears "synced" while another thread's fsync of
+ *       the same bytes is still running or has failed.</li>
+ *   <li>A failed fsync is final: it throws {@link UnrecoverableWriteException}, and so does every
+ *       later {@code force()} of this file (never retried into success).</li>
+ * </ul>
  *
- * <p>Threading: appending, flushing, truncating and forcing are guarded by the owning partition's
- * lock. {@link #flushedSize()} and {@link #read} may be called by any thread at any time.
+ * <p>Threading: appending, flushing, truncating and overwriting are guarded by the owning partition's
+ * lock. {@link #force()}, {@link #flushedSize()} and {@link #read} may be called by any thread at any
+ * time.
  */
 final class BufferedFile {
 
@@ -25,6 +37,8 @@ final class BufferedFile {
     static final int MAX_BUFFER = 256 * 1024;
     /** Attempts at an operation whose channel was closed under it (by another thread's interrupt). */
     static final int CLOSED_CHANNEL_ATTEMPTS = 5;
+    /** Name suffix of the temporary file of {@link #replaceWith}; a leftover one is removed at recovery. */
+    static final String TEMPORARY_SUFFIX = ".tmp";
 
     private final OpenFiles files;
     private final Path path;
@@ -32,7 +46,15 @@ final class BufferedFile {
     private volatile long flushed;
     private ByteBuffer buffer;
     private int buffered;
-    private volatile boolean unsynced;
+    /** Changes made to the file (writes, truncations); each bumps it, under the partition lock, after the change is made. */
+    private volatile long written;
+    /** The {@link #written} count the last successful fsync covered. */
+    private volatile long synced;
+    /** The fsync failure that ended this file's usefulness, once there was one. */
+    private volatile UnrecoverableWriteException syncFailure;
+    /** Deleted (by a truncation or a rollback): there is nothing left to make durable. */
+    private volatile boolean deleted;
+    private final ReentrantLock syncLock = new ReentrantLock();
 
     BufferedFile(OpenFiles files, Path path, long sizeOnDisk) {
         this.files = files;
@@ -105,13 +127,15 @@ final class BufferedFile {
                 }
                 return null;
             });
+        } catch (FileNotOpenedException e) {
+            throw e; // nothing was written
         } catch (IOException e) {
             undoPartialWrite(e);
             throw e;
         }
         flushed += buffered;
         buffered = 0;
-        unsynced = true;
+        written++;
     }
 
     private void undoPartialWrite(IOException cause) throws UnrecoverableWriteException {
@@ -119,7 +143,7 @@ final class BufferedFile {
             withChannel(channel -> channel.size() > flushed ? channel.truncate(flushed) : channel);
         } catch (IOException e) {
             cause.addSuppressed(e);
-            throw new UnrecoverableWriteException(path, cause);
+            throw UnrecoverableWriteException.undoFailed(path, cause);
         }
     }
 
@@ -139,24 +163,50 @@ final class BufferedFile {
         buffered = 0;
         withChannel(channel -> channel.truncate(size));
         flushed = size;
-        unsynced = true;
+        written++;
     }
 
-    /** fsync of the file's data (fdatasync), unless nothing was written since the last one. */
-    void force() throws IOException {
-        if (!unsynced) {
+    /** The file was found after a crash: its bytes may be only in the page cache, so the next {@link #force()} fsyncs. */
+    void adoptedUnsynced() {
+        written++;
+    }
+
+    /**
+     * fsync of the file's data (fdatasync), unless an fsync that started after the last change
+     * already succeeded. Concurrent callers share one fsync: the second waits for the first and then
+     * fsyncs again only if the first did not cover its changes.
+     *
+     * @throws UnrecoverableWriteException when this or an earlier fsync of the file failed
+     */
+    void force() throws UnrecoverableWriteException {
+        if (synced == written && syncFailure == null) {
             return;
         }
-        unsynced = false;
+        syncLock.lock();
         try {
-            withChannel(channel -> {
-                channel.force(false);
-                return null;
-            });
+            if (syncFailure != null) {
+                throw syncFailure;
+            }
+            if (deleted) {
+                return; // a truncation or rollback removed it while this fsync was on its way
+            }
+            long covered = written; // every change counted so far is complete: the fsync below covers it
+            if (synced >= covered) {
+                return;
+            }
+            try {
+                withChannel(channel -> {
+                    channel.force(false);
+                    return null;
+                });
+            } catch (IOException e) {
+                syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
+                throw syncFailure;
+            }
             files.countFsync();
-        } catch (IOException e) {
-            unsynced = true;
-            throw e;
+            synced = covered;
+        } finally {
+            syncLock.unlock();
         }
     }
 
@@ -177,9 +227,10 @@ final class BufferedFile {
         });
     }
 
-    /** Overwrites flushed bytes in place (repairs only, such as a damaged header). */
+    /** Overwrites bytes in place, extending the file if they pass its end (repairs only, such as a damaged header). */
     void overwrite(long position, ByteBuffer src) throws IOException {
         int start = src.position();
+        long end = position + src.remaining();
         withChannel(channel -> {
             src.position(start);
             long at = position;
@@ -188,14 +239,48 @@ final class BufferedFile {
             }
             return null;
         });
-        unsynced = true;
+        flushed = Math.max(flushed, end);
+        written++;
     }
 
-    /** The file was replaced on disk (renamed over) with one of {@code size} bytes: reopen it on next use. */
-    void replaced(long size) {
+    /** Whether the file exists on disk. */
+    boolean exists() {
+        return files.disk().exists(path);
+    }
+
+    /** Closes the file and deletes it (the caller forces the directory when the deletion must be durable). */
+    void delete() throws IOException {
+        deleted = true;
         forget();
+        files.disk().deleteIfExists(path);
         buffered = 0;
-        flushed = size;
+        flushed = 0;
+    }
+
+    /**
+     * Replaces the file's whole content with {@code content}, atomically: a temporary file beside it
+     * is written and forced, then renamed over it, and the directory is forced. A crash leaves either
+     * the old file or the new one (and perhaps the temporary file, which recovery removes).
+     */
+    void replaceWith(byte[] content) throws IOException {
+        Disk disk = files.disk();
+        Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
+        Uninterruptible.run(() -> {
+            try (FileChannel channel = disk.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer src = ByteBuffer.wrap(content);
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+                channel.force(true);
+            }
+        });
+        forget();
+        disk.moveAtomically(temporary, path);
+        Directories.force(disk, path.getParent());
+        buffered = 0;
+        flushed = content.length;
+        synced = written; // the new content was forced before it took the old one's place
     }
 
     /** Closes this file's channel now (before deleting the file). */
@@ -215,12 +300,20 @@ final class BufferedFile {
      * a thread using it is interrupted (a cancelled request, a pool shut down): the operation is then
      * retried on a freshly opened channel with the interrupt held back, and the interrupt is restored
      * afterwards, so one interrupted caller never fails the partition or other callers.
+     *
+     * @throws FileNotOpenedException when the file cannot be opened for the first attempt (nothing happened)
      */
     private <T> T withChannel(ChannelOperation<T> operation) throws IOException {
         boolean interrupted = false;
         try {
             for (int attempt = 1; ; attempt++) {
-                try (OpenFiles.Handle handle = handle()) {
+                OpenFiles.Handle opened;
+                try {
+                    opened = handle();
+                } catch (IOException e) {
+                    throw attempt == 1 ? new FileNotOpenedException(path, e) : e;
+                }
+                try (OpenFiles.Handle handle = opened) {
                     return operation.apply(handle.channel());
                 } catch (ClosedChannelException e) {
                     interrupted |= Thread.interrupted();

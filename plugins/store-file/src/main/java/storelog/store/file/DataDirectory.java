@@ -8,13 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
@@ -31,6 +29,8 @@ import storelog.api.StorageFailedException;
  *     segment_&lt;base&gt;.store
  *     segment_&lt;base&gt;.index
  * </pre>
+ * The marker is written last in a clean close, after every partition's store and index files and the
+ * directories' entries were forced: it promises that everything the index files list is durable.
  * Opening for serving removes the marker (durably) before anything is written, so a crash at any
  * later point leaves no marker and the next start recovers.
  */
@@ -42,12 +42,14 @@ final class DataDirectory implements AutoCloseable {
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
 
     private final Path root;
+    private final Disk disk;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final boolean wasClean;
 
-    private DataDirectory(Path root, FileChannel lockChannel, FileLock lock, boolean wasClean) {
+    private DataDirectory(Path root, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean) {
         this.root = root;
+        this.disk = disk;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.wasClean = wasClean;
@@ -60,11 +62,11 @@ final class DataDirectory implements AutoCloseable {
      * @throws InvalidSettingException when the directory cannot be created or written
      * @throws StorageFailedException  when another process holds it
      */
-    static DataDirectory open(Path root, boolean claim) {
+    static DataDirectory open(Path root, boolean claim, Disk disk) {
         FileChannel channel;
         try {
-            Files.createDirectories(root);
-            channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            Directories.create(disk, root, true);
+            channel = disk.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", root.toString(), "cannot create or write the data directory: " + e);
         }
@@ -75,13 +77,13 @@ final class DataDirectory implements AutoCloseable {
                 throw new StorageFailedException("data directory " + root + " is in use by another StoreLog process");
             }
             Path marker = root.resolve(CLEAN_MARKER);
-            boolean marked = Files.exists(marker);
-            boolean clean = marked || isEmpty(root);
+            boolean marked = disk.exists(marker);
+            boolean clean = marked || isEmpty(root, disk);
             if (claim && marked) {
-                Files.delete(marker);
-                Directories.force(root);
+                disk.deleteIfExists(marker);
+                Directories.force(disk, root);
             }
-            return new DataDirectory(root, channel, lock, clean);
+            return new DataDirectory(root, disk, channel, lock, clean);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailedException("cannot open data directory " + root + ": " + e, e);
@@ -89,10 +91,8 @@ final class DataDirectory implements AutoCloseable {
     }
 
     /** A new data directory (nothing in it but the lock file) has nothing to recover. */
-    private static boolean isEmpty(Path root) throws IOException {
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
-        }
+    private static boolean isEmpty(Path root, Disk disk) throws IOException {
+        return disk.list(root).stream().allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -120,32 +120,35 @@ final class DataDirectory implements AutoCloseable {
     }
 
     private void collect(Path dir, List<String> levels, List<PartitionKey> keys) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                String name = entry.getFileName().toString();
-                if (name.startsWith(".") || !Files.isDirectory(entry)) {
-                    continue;
-                }
-                List<String> path = new ArrayList<>(levels);
-                path.add(name);
-                if (PartitionKey.isContinuation(name)) {
-                    collect(entry, path, keys);
-                } else {
-                    PartitionKey.fromRelativePath(path).ifPresentOrElse(keys::add,
-                            () -> LOG.log(Level.WARNING, "ignoring {0}: not a partition directory", entry));
-                }
+        for (Path entry : disk.list(dir)) {
+            String name = entry.getFileName().toString();
+            if (name.startsWith(".") || !disk.isDirectory(entry)) {
+                continue;
+            }
+            List<String> path = new ArrayList<>(levels);
+            path.add(name);
+            if (PartitionKey.isContinuation(name)) {
+                collect(entry, path, keys);
+            } else {
+                PartitionKey.fromRelativePath(path).ifPresentOrElse(keys::add,
+                        () -> LOG.log(Level.WARNING, "ignoring {0}: not a partition directory", entry));
             }
         }
     }
 
-    /** Writes the clean-shutdown marker durably (the last step of a clean close). */
+    /**
+     * Writes the clean-shutdown marker durably (the last step of a clean close). The directory is
+     * forced first, so the partition directories created in this run are durable before the marker
+     * that vouches for them can be.
+     */
     void markClean() throws IOException {
-        try (FileChannel marker = FileChannel.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
+        Directories.force(disk, root);
+        try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             marker.write(ByteBuffer.wrap(("closed cleanly at " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)));
             marker.force(true);
         }
-        Directories.force(root);
+        Directories.force(disk, root);
     }
 
     @Override

@@ -1,20 +1,43 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
-/** Directory operations the engine's durability rests on. */
+/**
+ * Directory operations as the engine's durability relies on them: a directory fsync whose failure is
+ * an {@link UnrecoverableWriteException} (never retried), and a durable creation of directories.
+ */
 final class Directories {
 
     private Directories() {
     }
 
-    /** fsync of a directory, so file creations, renames and deletions in it survive a crash. */
-    static void force(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+    /** Forces {@code dir}, so the creations, renames and deletions in it survive a crash. */
+    static void force(Disk disk, Path dir) throws UnrecoverableWriteException {
+        try {
+            Uninterruptible.run(() -> disk.forceDirectory(dir));
+        } catch (UnrecoverableWriteException e) {
+            throw e;
+        } catch (IOException e) {
+            throw UnrecoverableWriteException.fsyncFailed(dir, e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents; with {@code durably}, forces each one created and
+     * the directory that holds the outermost, so the new path survives a crash.
+     */
+    static void create(Disk disk, Path dir, boolean durably) throws IOException {
+        var created = disk.createDirectories(dir);
+        if (!durably || created.isEmpty()) {
+            return;
+        }
+        for (Path d : created.reversed()) {
+            force(disk, d);
+        }
+        Path holder = created.getFirst().getParent();
+        if (holder != null) {
+            force(disk, holder);
         }
     }
 }

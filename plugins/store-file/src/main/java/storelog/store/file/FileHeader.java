@@ -1,5 +1,6 @@
 package storelog.store.file;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -30,6 +31,16 @@ enum FileHeader {
     /** The header of a segment starting at {@code baseOffset}. */
     ByteBuffer encode(long baseOffset) {
         return ByteBuffer.allocate(SIZE).putInt(magic).putShort(VERSION).putShort((short) 0).putLong(baseOffset).flip();
+    }
+
+    /** Null when {@code file} starts with this kind's header for {@code baseOffset}, else what is wrong. */
+    String problemIn(BufferedFile file, long baseOffset) throws IOException {
+        if (file.flushedSize() < SIZE) {
+            return "the file is shorter than its header";
+        }
+        ByteBuffer header = ByteBuffer.allocate(SIZE);
+        file.read(0, header);
+        return problem(header.flip(), baseOffset);
     }
 
     /** Null when {@code header} (16 bytes from its position) is this kind's header for {@code baseOffset}, else what is wrong. */

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import storelog.api.NewRecord;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -29,7 +31,8 @@ import storelog.api.spi.StorageEngine;
 final class FileStorageEngine implements StorageEngine {
 
     private static final Logger LOG = System.getLogger(FileStorageEngine.class.getName());
-    private static final int CLOSE_PARALLELISM = 32;
+    /** Partitions recovered or closed at once: their fsyncs overlap and share journal commits. */
+    private static final int PARALLELISM = 32;
 
     private final DataDirectory directory;
     private final StoreContext context;
@@ -41,13 +44,11 @@ final class FileStorageEngine implements StorageEngine {
         this.context = context;
     }
 
-    static FileStorageEngine open(StoreConfig config, ChannelOpener opener) {
-        DataDirectory directory = DataDirectory.open(config.dataDir(), true);
-        OpenFiles files = new OpenFiles(opener, config.maxOpenFiles());
-        boolean always = config.fsync().mode() == FsyncPolicy.Mode.ALWAYS;
-        Flusher flusher = always ? null : new Flusher(config.fsync().flushDelayNanos());
-        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, files, flusher,
-                always ? StoreContext.newSyncThreads() : null, directory.wasClean()));
+    static FileStorageEngine open(StoreConfig config, Disk disk) {
+        DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
+        OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
+        FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files,
+                new Flusher(config.fsync().flushDelayNanos()), StoreContext.newSyncThreads(), directory.wasClean()));
         try {
             engine.discover();
         } catch (RuntimeException e) {
@@ -69,11 +70,19 @@ final class FileStorageEngine implements StorageEngine {
             partitions.put(key, new PartitionLog(key, context));
         }
         if (!context.cleanStart()) {
-            partitions.values().forEach(PartitionLog::ensureLoaded);
+            inParallel(log -> {
+                log.ensureLoaded();
+                return true;
+            });
+            try {
+                Directories.force(context.disk(), directory.root()); // the partition directories in it
+            } catch (IOException e) {
+                throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
+            }
         }
-        LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}, FSYNC={3}) in {4} ms", directory.root(), keys.size(),
-                context.cleanStart() ? "clean start" : "recovered after an unclean stop", context.config().fsync(),
-                (System.nanoTime() - start) / 1_000_000);
+        LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}) in {3} ms; FSYNC={4}: {5}", directory.root(), keys.size(),
+                context.cleanStart() ? "clean start" : "recovered after an unclean stop", (System.nanoTime() - start) / 1_000_000,
+                context.config().fsync(), context.config().fsync().guarantee());
     }
 
     @Override
@@ -135,10 +144,24 @@ final class FileStorageEngine implements StorageEngine {
         return context.files().openCount();
     }
 
+    /**
+     * The partition, created in memory if it is new. A partition added while {@link #close()} runs
+     * might be missed by it, so after adding one the engine checks again and closes it itself: close
+     * sets {@code closed} before it walks the partitions, so either the walk sees the new partition or
+     * this check sees {@code closed}.
+     */
     private PartitionLog writable(PartitionKey partition) {
         checkOpen();
         PartitionLog log = partitions.get(partition);
-        return log != null ? log : partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+        if (log != null) {
+            return log;
+        }
+        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+        if (closed) {
+            log.close();
+            checkOpen();
+        }
+        return log;
     }
 
     private PartitionLog existing(PartitionKey partition) {
@@ -162,13 +185,9 @@ final class FileStorageEngine implements StorageEngine {
             return;
         }
         closed = true;
-        if (context.flusher() != null) {
-            context.flusher().close();
-        }
-        boolean clean = closeAll();
-        if (context.syncThreads() != null) {
-            context.syncThreads().shutdown();
-        }
+        context.flusher().close();
+        boolean clean = inParallel(PartitionLog::close);
+        context.syncThreads().shutdown();
         context.files().close();
         try {
             if (clean) {
@@ -183,34 +202,39 @@ final class FileStorageEngine implements StorageEngine {
         }
     }
 
-    /** Closes every partition, {@value #CLOSE_PARALLELISM} at a time: their fsyncs share journal commits. */
-    private boolean closeAll() {
-        Semaphore slots = new Semaphore(CLOSE_PARALLELISM);
-        AtomicBoolean clean = new AtomicBoolean(true);
+    /**
+     * Runs {@code step} on every partition, {@value #PARALLELISM} at a time; returns whether it returned
+     * true for all. The first exception a step threw is rethrown once all have run.
+     */
+    private boolean inParallel(Predicate<PartitionLog> step) {
+        Semaphore slots = new Semaphore(PARALLELISM);
+        AtomicBoolean all = new AtomicBoolean(true);
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (PartitionLog log : partitions.values()) {
                 slots.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
-                        if (!log.close()) {
-                            clean.set(false);
+                        if (!step.test(log)) {
+                            all.set(false);
                         }
+                    } catch (RuntimeException e) {
+                        failed.compareAndSet(null, e);
                     } finally {
                         slots.release();
                     }
                 });
             }
         }
-        return clean.get();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        return all.get();
     }
 
     private void closeResources() {
-        if (context.flusher() != null) {
-            context.flusher().close();
-        }
-        if (context.syncThreads() != null) {
-            context.syncThreads().shutdown();
-        }
+        context.flusher().close();
+        context.syncThreads().shutdown();
         context.files().close();
         directory.close();
     }

@@ -27,7 +27,7 @@ public final class FileStorageProvider implements StorageEngineProvider {
 
     @Override
     public StorageEngine open(Settings settings) {
-        return FileStorageEngine.open(StoreConfig.from(settings), ChannelOpener.DEFAULT);
+        return FileStorageEngine.open(StoreConfig.from(settings), Disk.LOCAL);
     }
 
     @Override

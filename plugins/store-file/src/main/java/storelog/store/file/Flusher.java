@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The background thread of {@code FSYNC=interval|never}: a partition that buffers its first bytes
@@ -15,6 +16,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class Flusher implements AutoCloseable {
 
+    /** What the flusher does for one partition ({@link BackgroundFlush}). */
+    interface Task {
+        /** For log lines. */
+        String name();
+
+        /** Writes (and maybe forces) the buffered bytes; returns whether to try again later (a full disk). */
+        boolean flushDue();
+
+        /** Forces the segments sealed by rolls that still wait for it. */
+        void syncSealed();
+    }
+
     private static final Logger LOG = System.getLogger(Flusher.class.getName());
     /** Wait before retrying a flush that failed on a full disk. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -22,9 +35,10 @@ final class Flusher implements AutoCloseable {
     private final long delayNanos;
     private final DelayQueue<Due> queue = new DelayQueue<>();
     private final Thread thread;
+    private final AtomicBoolean started = new AtomicBoolean();
 
-    /** What is due: a flush of buffered bytes, or the fsync of a segment sealed by a roll. */
-    private record Due(PartitionLog log, long at, boolean seal) implements Delayed {
+    /** What is due: a flush of buffered bytes, or the fsync of segments sealed by a roll; a null task stops the thread. */
+    private record Due(Task task, long at, boolean seal) implements Delayed {
         @Override
         public long getDelay(TimeUnit unit) {
             return unit.convert(at - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -39,43 +53,59 @@ final class Flusher implements AutoCloseable {
     Flusher(long delayNanos) {
         this.delayNanos = delayNanos;
         this.thread = Thread.ofPlatform().name("storelog-flusher").daemon().unstarted(this::run);
-        thread.start();
     }
 
-    /** Flush {@code log} once its delay has passed. */
-    void schedule(PartitionLog log) {
-        queue.add(new Due(log, System.nanoTime() + delayNanos, false));
+    /** Flush {@code task}'s buffers once the delay has passed. */
+    void schedule(Task task) {
+        add(new Due(task, System.nanoTime() + delayNanos, false));
     }
 
-    /** Force the segment {@code log} just sealed, now. */
-    void scheduleSealSync(PartitionLog log) {
-        queue.add(new Due(log, System.nanoTime(), true));
+    /** Force the segments {@code task} just sealed, now. */
+    void scheduleSealSync(Task task) {
+        add(new Due(task, System.nanoTime(), true));
+    }
+
+    /** Queues {@code due}; the thread starts with the first (an engine under {@code FSYNC=always} never starts it). */
+    private void add(Due due) {
+        queue.add(due);
+        if (!started.get() && started.compareAndSet(false, true)) {
+            thread.start();
+        }
     }
 
     private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             Due due;
             try {
                 due = queue.take();
             } catch (InterruptedException e) {
                 return;
             }
+            if (due.task() == null) {
+                return;
+            }
             try {
                 if (due.seal()) {
-                    due.log().syncSealed();
-                } else if (due.log().backgroundFlush()) {
-                    queue.add(new Due(due.log(), System.nanoTime() + RETRY_NANOS, false));
+                    due.task().syncSealed();
+                } else if (due.task().flushDue()) {
+                    queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, false));
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "background flush of partition " + due.log().key() + " failed", e);
+                LOG.log(Level.ERROR, "background flush of " + due.task().name() + " failed", e);
             }
         }
     }
 
-    /** Stops the thread; partitions flush themselves when they close. */
+    /**
+     * Stops the thread once what is due now is done; partitions flush themselves when they close. The
+     * thread is not interrupted: an interrupt would close the channel of an fsync in progress.
+     */
     @Override
     public void close() {
-        thread.interrupt();
+        if (started.compareAndSet(false, true)) {
+            return; // never started, and now never will
+        }
+        queue.add(new Due(null, System.nanoTime(), false));
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -3,11 +3,13 @@ package storelog.store.file;
 import storelog.api.InvalidSettingException;
 
 /**
- * When appended bytes are forced to disk ({@code FSYNC}).
+ * When appended bytes are forced to disk ({@code FSYNC}), and so what a crash can take back.
  *
  * <ul>
  *   <li>{@code always} (default): an append is acknowledged only after its bytes are fsynced; concurrent
- *       appends share one fsync (group commit). Readers see a record only once it is durable.</li>
+ *       appends share one fsync (group commit). Readers see a record only once it is durable. Nothing
+ *       acknowledged is lost to a process crash or a power loss, and an offset once acknowledged or seen
+ *       by a reader always names the same record.</li>
  *   <li>{@code interval:<ms>}: appends are acknowledged at once; buffered bytes are written and fsynced
  *       within {@code ms}. A crash (of the process or the machine) can lose the last {@code ms} of
  *       acknowledged appends.</li>
@@ -16,6 +18,9 @@ import storelog.api.InvalidSettingException;
  *       rolls and at shutdown. A process crash can lose the last {@value #NEVER_HANDOFF_MILLIS} ms, a machine
  *       crash whatever the OS had not written.</li>
  * </ul>
+ * Under {@code interval} and {@code never} the log restarts after a crash from the last record that
+ * survived: the offsets of the lost acknowledged records are given to new, different records.
+ * {@link #guarantee()} says this in one sentence for the start-up log line.
  *
  * @param mode           which policy
  * @param intervalMillis for {@link Mode#INTERVAL}, the longest time before buffered appends are fsynced
@@ -49,6 +54,18 @@ record FsyncPolicy(Mode mode, long intervalMillis) {
             }
         }
         throw new InvalidSettingException(VARIABLE, value, "expected always, never or interval:<ms> with 1 to 60000 ms");
+    }
+
+    /** What the policy guarantees for acknowledged records and their offsets, in one sentence. */
+    String guarantee() {
+        String reused = "; their offsets are then given to new, different records (only FSYNC=always never reuses one)";
+        return switch (mode) {
+            case ALWAYS -> "acknowledged after fsync: acknowledged records survive a process crash and a power loss,"
+                    + " and an acknowledged offset is never given to other data";
+            case INTERVAL -> "acknowledged before fsync: a crash can lose the records of the last " + intervalMillis + " ms" + reused;
+            case NEVER -> "acknowledged before being written: a crash can lose the last " + NEVER_HANDOFF_MILLIS
+                    + " ms of records, a power loss whatever the OS had not written" + reused;
+        };
     }
 
     /** How long appended bytes may wait in a buffer before a background flush, in nanoseconds. */

@@ -1,10 +1,10 @@
 package storelog.store.file;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.StorageFailedException;
@@ -13,36 +13,40 @@ import storelog.api.StoreLogException;
 /**
  * Group commit for {@code FSYNC=always}: appenders park here until their records are durable. An
  * appender that finds no sync running runs one itself; while appenders still wait after it, a sync
- * thread of the engine runs one flush-and-fsync after another for as long as anyone waits.
- * Every sync covers everything appended before it started, so concurrent appenders share fsyncs and
- * durability costs latency rather than throughput. Only the appenders a sync covered are woken.
+ * thread of the engine runs one sync after another for as long as anyone waits. Every sync covers
+ * everything appended before it started, so concurrent appenders share fsyncs and durability costs
+ * latency rather than throughput. Only the appenders a sync covered are woken.
  *
- * <p>Offsets are the currency: {@code durable} is the partition's offset below which every record
- * is on disk. A failed sync that had to discard unsynced records bumps the generation, so their
- * appenders fail instead of waiting for offsets that will be reused.
+ * <p>Offsets are the currency: {@code durable} is the partition's offset below which every record is
+ * on disk. An appender registers while it still holds the partition lock, so every rollback or
+ * truncation (which run under that lock too) sees every appender whose records it removes and fails
+ * it: no appender is ever told "durable" for a record that was cut.
  *
- * <p>Thread-safe. Lock order: the partition lock may be held when calling {@link #generation()},
- * {@link #rolledBack}, {@link #advance} or {@link #fail}; the sync action runs with no lock of this
- * class held.
+ * <p>Thread-safe. Lock order: the partition lock, then this class's lock. {@link #register},
+ * {@link #advance}, {@link #rolledBack} and {@link #fail} are called with the partition lock held;
+ * {@link #await} and the sync action without it.
  */
 final class GroupCommitter {
 
-    /** Flushes and forces the partition; returns the offset below which all records are now durable. */
+    /**
+     * Flushes and forces the partition. Never throws: it ends every waiter it concerns itself, through
+     * {@link #advance} (durable), {@link #rolledBack} (cut) or {@link #fail} (the partition failed).
+     */
     @FunctionalInterface
     interface SyncAction {
-        long sync();
+        void sync();
     }
 
-    private static final class Waiter {
-        final Thread thread = Thread.currentThread();
-        final long target;
-        final long generation;
-        volatile boolean done;
-        RuntimeException error;
+    /** One appender waiting for the offsets below {@code target}. */
+    static final class Waiter {
+        private final Thread thread = Thread.currentThread();
+        private final long target;
+        private volatile boolean done;
+        private RuntimeException error;
+        private boolean leads;
 
-        Waiter(long target, long generation) {
+        private Waiter(long target) {
             this.target = target;
-            this.generation = generation;
         }
     }
 
@@ -52,8 +56,6 @@ final class GroupCommitter {
     private final Executor syncThreads;
     private long durable;
     private boolean scheduled;
-    private long generation;
-    private StoreLogException rollbackCause;
     private StorageFailedException failure;
 
     GroupCommitter(SyncAction action, Executor syncThreads) {
@@ -61,43 +63,35 @@ final class GroupCommitter {
         this.syncThreads = syncThreads;
     }
 
-    /** The current generation; appends record it to be told later whether they were discarded. */
-    long generation() {
+    /** Registers the caller as waiting until the offsets below {@code target} are durable (partition lock held). */
+    Waiter register(long target) {
+        Waiter waiter = new Waiter(target);
         lock.lock();
         try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Blocks until offsets below {@code target} are durable.
-     *
-     * @throws StoreLogException when the records were discarded by a failed sync, or the partition failed
-     */
-    void awaitDurable(long target, long appendGeneration) {
-        Waiter waiter = new Waiter(target, appendGeneration);
-        boolean leader = false;
-        lock.lock();
-        try {
-            if (durable >= target) {
-                return;
-            }
             if (failure != null) {
                 throw failure;
             }
-            if (appendGeneration < generation) {
-                throw rollbackCause;
+            if (durable >= target) {
+                waiter.done = true;
+                return waiter;
             }
             waiters.add(waiter);
-            leader = !scheduled;
+            waiter.leads = !scheduled;
             scheduled = true;
         } finally {
             lock.unlock();
         }
-        if (leader) {
-            syncOnce(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
+        return waiter;
+    }
+
+    /**
+     * Blocks until the waiter's records are durable (partition lock not held).
+     *
+     * @throws StoreLogException when they were cut (a rollback, a truncation) or the partition failed
+     */
+    void await(Waiter waiter) {
+        if (waiter.leads) {
+            runSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
         }
         while (!waiter.done) {
             LockSupport.park(this);
@@ -107,57 +101,24 @@ final class GroupCommitter {
         }
     }
 
-    /** One sync on a sync thread; schedules the next one while appenders still wait. */
-    private void syncOnce() {
-        long synced = -1;
-        RuntimeException error = null;
-        try {
-            synced = action.sync();
-        } catch (RuntimeException e) {
-            error = e;
-        }
-        List<Waiter> wake = new ArrayList<>();
+    private void runSync() {
+        action.sync();
         lock.lock();
         try {
-            durable = Math.max(durable, synced);
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-                Waiter w = it.next();
-                if (w.target > durable) {
-                    w.error = failure != null ? failure : w.generation < generation ? rollbackCause
-                            : error != rollbackCause ? error : null;
-                    if (w.error == null) {
-                        continue; // appended after a rollback: the next sync covers it
-                    }
-                }
-                it.remove();
-                wake.add(w);
-            }
             scheduled = !waiters.isEmpty();
             if (scheduled) {
-                syncThreads.execute(this::syncOnce);
+                try {
+                    syncThreads.execute(this::runSync);
+                } catch (RejectedExecutionException e) { // the engine is closing: its close resolves the waiters
+                    scheduled = false;
+                }
             }
         } finally {
             lock.unlock();
         }
-        for (Waiter w : wake) {
-            w.done = true;
-            LockSupport.unpark(w.thread);
-        }
     }
 
-    /** Unsynced records were discarded (partition lock held): their waiters fail with {@code cause}. */
-    void rolledBack(StoreLogException cause, long durableOffset) {
-        lock.lock();
-        try {
-            generation++;
-            rollbackCause = cause;
-            durable = durableOffset;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Offsets below {@code offset} became durable outside a sync (load, clean close). */
+    /** Offsets below {@code offset} are durable (partition lock held): their waiters return. */
     void advance(long offset) {
         List<Waiter> wake = new ArrayList<>();
         lock.lock();
@@ -169,27 +130,47 @@ final class GroupCommitter {
         } finally {
             lock.unlock();
         }
-        for (Waiter w : wake) {
-            w.done = true;
-            LockSupport.unpark(w.thread);
-        }
+        wake(wake, null);
     }
 
-    /** The partition failed closed: waiters fail as soon as the sync in hand returns (or at once if none runs). */
-    void fail(StorageFailedException cause) {
-        List<Waiter> wake = new ArrayList<>();
+    /**
+     * Records from {@code end} on were removed and everything below it is durable (partition lock
+     * held): waiters below {@code end} return, the others fail with {@code cause}.
+     */
+    void rolledBack(StoreLogException cause, long end) {
+        List<Waiter> durableOnes = new ArrayList<>();
+        List<Waiter> cut = new ArrayList<>();
         lock.lock();
         try {
-            failure = cause;
-            if (!scheduled) {
-                wake.addAll(waiters);
-                waiters.clear();
+            durable = end;
+            for (Waiter w : waiters) {
+                (w.target <= end ? durableOnes : cut).add(w);
             }
+            waiters.clear();
         } finally {
             lock.unlock();
         }
-        for (Waiter w : wake) {
-            w.error = cause;
+        wake(durableOnes, null);
+        wake(cut, cause);
+    }
+
+    /** The partition failed closed: every waiter fails, and so does every later registration. */
+    void fail(StorageFailedException cause) {
+        List<Waiter> wake;
+        lock.lock();
+        try {
+            failure = cause;
+            wake = new ArrayList<>(waiters);
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake, cause);
+    }
+
+    private static void wake(List<Waiter> waiters, RuntimeException error) {
+        for (Waiter w : waiters) {
+            w.error = error;
             w.done = true;
             LockSupport.unpark(w.thread);
         }

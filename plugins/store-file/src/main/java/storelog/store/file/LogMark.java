@@ -1,7 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Arrays;
 
 /**
@@ -23,16 +22,21 @@ record LogMark(int segments, long storeSize, long indexSize, long count, long ne
     }
 
     /**
-     * Cuts {@code current} back to this mark: segments created since are deleted, the active one is
-     * truncated (buffered bytes dropped, the file cut) and open for appends again.
+     * Cuts {@code current} back to this mark: segments created since are deleted (durably: their
+     * directory is forced, so a power cut cannot bring them back), the active one is truncated
+     * (buffered bytes dropped, the file cut) and open for appends again.
      *
      * @return the segments that remain
      */
-    Segment[] rollBack(Segment[] current) throws IOException {
+    Segment[] rollBack(Segment[] current, Disk disk) throws IOException {
+        if (segments > current.length) {
+            throw new IllegalStateException("a roll-back point of " + segments + " segments, but the log has " + current.length);
+        }
         for (int i = current.length - 1; i >= segments; i--) {
-            current[i].forgetFiles();
-            Files.deleteIfExists(current[i].store().path());
-            Files.deleteIfExists(current[i].index().path());
+            current[i].deleteFiles();
+        }
+        if (current.length > segments) {
+            Directories.force(disk, current[segments].directory());
         }
         Segment[] kept = Arrays.copyOf(current, segments);
         if (segments > 0) {

@@ -23,15 +23,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class OpenFiles implements AutoCloseable {
 
-    private final ChannelOpener opener;
+    private final Disk disk;
     private final int capacity;
     private final LongAdder fsyncs = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
     private boolean closed;
 
-    OpenFiles(ChannelOpener opener, int capacity) {
-        this.opener = opener;
+    OpenFiles(Disk disk, int capacity) {
+        this.disk = disk;
         this.capacity = capacity;
     }
 
@@ -46,13 +46,45 @@ final class OpenFiles implements AutoCloseable {
             if (handle != null && handle.tryRetain()) {
                 return handle;
             }
-            handle = new Handle(this, path, opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            handle = new Handle(path, withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)));
             open.put(path, handle);
             evictIdle();
             return handle;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A file operation that needs a new descriptor. */
+    @FunctionalInterface
+    interface Opening<T> {
+        T open() throws IOException;
+    }
+
+    /**
+     * Runs {@code opening}; when the process is out of file descriptors, closes every idle file of the
+     * engine and tries once more (the engine's own cache may be what holds them).
+     */
+    <T> T withDescriptors(Opening<T> opening) throws IOException {
+        try {
+            return opening.open();
+        } catch (IOException e) {
+            if (!IoErrors.isDescriptorShortage(e)) {
+                throw e;
+            }
+            lock.lock();
+            try {
+                closeIdle(open.size());
+            } finally {
+                lock.unlock();
+            }
+            return opening.open();
+        }
+    }
+
+    /** The disk the files are on. */
+    Disk disk() {
+        return disk;
     }
 
     /** Closes and forgets the file's handle (before a file is deleted or renamed). */
@@ -68,7 +100,7 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
-    /** Counts one fsync (kept here because every file operation passes through this class). */
+    /** Counts one fsync of a segment file (kept here, where every segment file's channel comes from). */
     void countFsync() {
         fsyncs.increment();
     }
@@ -88,20 +120,31 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * An idle handle and when it was last used, read once: users retain handles without this class's
+     * lock and move {@code lastUse} while a sort would compare it (which breaks the sort's contract).
+     */
+    private record Idle(Handle handle, long lastUse) {
+    }
+
     private void evictIdle() {
         int excess = open.size() - capacity;
-        if (excess <= 0) {
-            return;
+        if (excess > 0) {
+            closeIdle(excess);
         }
-        List<Handle> idle = new ArrayList<>();
+    }
+
+    /** Closes up to {@code excess} files nobody uses, least recently used first (lock held). */
+    private void closeIdle(int excess) {
+        List<Idle> idle = new ArrayList<>();
         for (Handle h : open.values()) {
             if (h.refs.get() == 0) {
-                idle.add(h);
+                idle.add(new Idle(h, h.lastUse));
             }
         }
-        idle.sort(Comparator.comparingLong(h -> h.lastUse));
+        idle.sort(Comparator.comparingLong(Idle::lastUse));
         for (int i = 0; i < idle.size() && excess > 0; i++) {
-            Handle h = idle.get(i);
+            Handle h = idle.get(i).handle();
             if (h.tryClose()) {
                 open.remove(h.path);
                 excess--;
@@ -128,29 +171,19 @@ final class OpenFiles implements AutoCloseable {
     static final class Handle implements AutoCloseable {
         private static final int CLOSED = -1;
 
-        private final OpenFiles owner;
         private final Path path;
         private final FileChannel channel;
         private final AtomicInteger refs = new AtomicInteger(1);
         private volatile boolean evicted;
         private volatile long lastUse = System.nanoTime();
 
-        private Handle(OpenFiles owner, Path path, FileChannel channel) {
-            this.owner = owner;
+        private Handle(Path path, FileChannel channel) {
             this.path = path;
             this.channel = channel;
         }
 
         FileChannel channel() {
             return channel;
-        }
-
-        Path path() {
-            return path;
-        }
-
-        OpenFiles owner() {
-            return owner;
         }
 
         /** Adds a user unless the channel is closed (by eviction, or by an interrupted user) or evicted. */

@@ -25,29 +25,18 @@ import storelog.api.StoreLogException;
  *
  * <p>Appends are serialised by the partition lock: frames go into the active segment's buffers
  * (rolling to a new segment when the next frame would pass {@code MAX_FILE_SIZE}); a failed append
- * is rolled back to where it started, so offsets stay gap-free. Durability follows the
- * {@link FsyncPolicy}: group commit ({@link GroupCommitter}) for {@code always}, a background
- * {@link Flusher} otherwise. Readers never take the lock unless they need buffered bytes flushed;
- * they see offsets below {@code visibleEnd} only (for {@code always}: only durable records).
+ * is rolled back to where it started, so offsets stay gap-free. When records become durable, visible
+ * and acknowledged is the {@link Durability}'s business (one object per {@code FSYNC} policy).
+ * Readers ({@link PartitionReader}) never take the lock unless they need buffered bytes flushed; they
+ * see offsets below {@code visibleEnd} only.
  *
  * <p>After a failed fsync or an I/O error that could not be undone, the partition <em>fails
  * closed</em>: appends throw {@link StorageFailedException} until the engine is reopened.
  */
-final class PartitionLog {
+final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     private static final Logger LOG = System.getLogger(PartitionLog.class.getName());
     private static final Segment[] NONE = new Segment[0];
-
-    private final PartitionKey key;
-    private final Path dir;
-    private final StoreContext context;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final GroupCommitter commits;
-    private final PartitionReader reader = new PartitionReader(this);
-    private final SegmentRoller roller;
-    private volatile Segment[] segments = NONE;
-    /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
-    private long visibleEnd;
     private static final VarHandle VISIBLE_END;
 
     static {
@@ -57,35 +46,54 @@ final class PartitionLog {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    private final PartitionKey key;
+    private final Path dir;
+    private final StoreContext context;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Durability durability;
+    private final PartitionReader reader = new PartitionReader(this);
+    private final SegmentRoller roller;
+    private volatile Segment[] segments = NONE;
+    /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
+    private long visibleEnd;
     private volatile StorageFailedException failure;
+    private volatile boolean loaded;
+    /** Whether the partition exists for readers: once it has a segment on disk at load, or a visible record. */
+    private volatile boolean exists;
     private long nextOffset;
+    /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
     private LogMark durableMark = LogMark.EMPTY;
-    private boolean loaded;
+    /** Truncations begun plus truncations ended: odd while one runs (readers' seqlock, and voids a sync it overlapped). */
+    private volatile long truncations;
     private long appends;
     private long recordsAppended;
     private long bytesAppended;
-    private boolean dirty;
     private boolean closed;
 
     PartitionLog(PartitionKey key, StoreContext context) {
         this.key = key;
         this.context = context;
         this.dir = key.directoryIn(context.config().dataDir());
-        this.roller = new SegmentRoller(key, dir, context);
-        this.commits = context.config().fsync().mode() == FsyncPolicy.Mode.ALWAYS ? new GroupCommitter(this::syncForCommit, context.syncThreads()) : null;
+        this.durability = context.durabilityOf(key, this);
+        this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
     }
 
-    PartitionKey key() {
+    @Override
+    public PartitionKey key() {
         return key;
     }
 
-    /** Loads the segments from disk (recovering the active one) on first use. */
+    /** Loads the segments from disk (recovering them) on first use. */
     void ensureLoaded() {
         if (loaded) {
             return;
         }
         lock.lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("the storage engine is closed");
+            }
             if (!loaded) {
                 load();
             }
@@ -97,21 +105,24 @@ final class PartitionLog {
     }
 
     private void load() throws IOException {
-        List<Segment> found = PartitionRecovery.recover(key, dir, context);
+        List<Segment> found = PartitionRecovery.recover(key, dir, context, durability.sealedMaybeUnsynced());
         segments = found.toArray(NONE);
+        exists = !found.isEmpty();
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
         publish(nextOffset);
         durableMark = mark();
-        if (commits != null) {
-            commits.advance(nextOffset);
-        }
+        durability.durable(nextOffset);
         loaded = true;
     }
 
-    /** Whether the partition holds at least one segment (it exists). */
+    /**
+     * Whether the partition exists for readers. A partition whose first append is still in flight
+     * (not yet durable under {@code always}, or being written) does not: it becomes visible together
+     * with its first record, never as an empty partition that could vanish again if that append fails.
+     */
     boolean exists() {
         ensureLoaded();
-        return segments.length > 0;
+        return exists;
     }
 
     /**
@@ -130,15 +141,15 @@ final class PartitionLog {
             }
         }
         ensureLoaded();
-        long end;
-        long generation;
+        long base;
+        GroupCommitter.Waiter acknowledgement;
         lock.lock();
         try {
             checkWritable();
-            if (expected >= 0 && expected != nextOffset) {
-                throw new OffsetMismatchException(key, expected, nextOffset);
+            while (expected >= 0 && expected != nextOffset) {
+                settleOrRefuse(expected);
             }
-            long base = nextOffset;
+            base = nextOffset;
             Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
             int startSegments = segments.length;
             long startStore = first == null ? 0 : first.store().size();
@@ -151,40 +162,64 @@ final class PartitionLog {
             } catch (IOException | RuntimeException e) {
                 throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
             }
-            nextOffset = end = base + records.size();
+            long end = base + records.size();
+            nextOffset = end;
             appends++;
             recordsAppended += records.size();
             for (NewRecord r : records) {
                 bytesAppended += r.payload().length;
             }
-            generation = commits == null ? 0 : commits.generation();
-            if (commits == null) {
-                publish(end);
-                scheduleFlush();
-            }
+            acknowledgement = durability.appended(end);
         } finally {
             lock.unlock();
         }
-        if (commits != null) {
-            commits.awaitDurable(end, generation);
+        durability.acknowledge(acknowledgement);
+        return base;
+    }
+
+    /**
+     * An append at {@code expected} that is not the next offset (lock held): refused with the next
+     * offset readers can see, not one that counts appends still in flight (they may yet fail and
+     * their offsets be reused). When {@code expected} is exactly what readers see but appends are in
+     * flight, their outcome decides, so it waits for them (lock released meanwhile) and the caller
+     * checks again.
+     */
+    private void settleOrRefuse(long expected) {
+        long visible = visibleEnd();
+        if (expected != visible || visible == nextOffset) {
+            throw new OffsetMismatchException(key, expected, visible);
         }
-        return end - records.size();
+        GroupCommitter.Waiter inFlight = durability.inFlight(nextOffset);
+        lock.unlock();
+        try {
+            durability.settle(inFlight);
+        } finally {
+            lock.lock();
+        }
+        checkWritable();
     }
 
     private void write(long offset, NewRecord record) throws IOException {
         Segment active = active();
         int length = Frame.length(record.payload().length);
         if (active == null) {
-            active = createSegment(offset, null);
+            active = addSegment(roller.first(offset));
         } else if (!active.hasRoomFor(length, context.config().maxFileSize())) {
-            active = createSegment(offset, active);
+            active = roll(active, offset);
         }
         active.append(offset, record);
     }
 
-    /** Starts a new segment at {@code base}, after {@code previous} (null for the partition's first). */
-    private Segment createSegment(long base, Segment previous) throws IOException {
-        Segment next = previous == null ? roller.first(base) : roller.roll(previous, base, this);
+    /** Seals the full active segment and starts the next one at {@code base}. */
+    private Segment roll(Segment full, long base) throws IOException {
+        full.flush();
+        Segment next = addSegment(roller.next(base));
+        full.seal();
+        durability.sealed(full);
+        return next;
+    }
+
+    private Segment addSegment(Segment next) {
         Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
         grown[grown.length - 1] = next;
         segments = grown;
@@ -194,79 +229,74 @@ final class PartitionLog {
     /** Rolls back to {@code start} after a failed append; returns what the caller should throw. */
     private RuntimeException abandon(LogMark start, Exception cause) {
         try {
-            rollback(start);
-        } catch (IOException e) {
+            rollBack(start);
+        } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
             return failClosed(cause);
         }
         if (cause instanceof StoreLogException || cause instanceof IllegalArgumentException) {
             return (RuntimeException) cause;
         }
-        if (cause instanceof IOException io && !(io instanceof UnrecoverableWriteException) && DiskFull.is(io)) {
+        if (cause instanceof IOException io && IoErrors.isDiskFull(io)) {
             return new StorageFullException("the disk under " + dir + " is full: the append to partition " + key
                     + " was not stored (" + io.getMessage() + ")", io);
+        }
+        if (cause instanceof IOException io && IoErrors.isDescriptorShortage(io)) { // not a fault of the data
+            return new StorageFailedException("the process is out of open files: the append to partition " + key
+                    + " was not stored and can be retried (" + io.getMessage() + "); raise its open-file limit or lower "
+                    + "STORE_MAX_OPEN_FILES", io);
         }
         return failClosed(cause);
     }
 
-    private void rollback(LogMark to) throws IOException {
-        segments = to.rollBack(segments);
+    private void rollBack(LogMark to) throws IOException {
+        segments = to.rollBack(segments, context.disk());
         nextOffset = to.nextOffset();
     }
 
-    private LogMark mark() {
+    @Override
+    public LogMark mark() {
         return LogMark.of(segments, nextOffset);
     }
 
-    /** Group commit's sync: flush under the lock, force outside it. */
-    private long syncForCommit() {
-        Segment active;
-        LogMark synced;
-        lock.lock();
-        try {
-            checkWritable();
-            synced = mark();
-            active = active();
-            if (active != null) {
-                active.flush();
-            }
-        } catch (IOException e) {
-            throw abandonUnsynced(e);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            if (active != null) {
-                active.store().force();
-            }
-        } catch (IOException e) {
-            lock.lock();
-            try {
-                rollback(durableMark); // best effort: unacknowledged records should not reappear after restart
-            } catch (IOException undo) {
-                e.addSuppressed(undo);
-            } finally {
-                lock.unlock();
-            }
-            throw failClosed(e);
-        }
-        lock.lock();
-        try {
-            durableMark = synced;
-            publish(Math.max(visibleEnd(), synced.nextOffset()));
-        } finally {
-            lock.unlock();
-        }
-        return synced.nextOffset();
+    @Override
+    public ReentrantLock lock() {
+        return lock;
     }
 
-    /** A flush for group commit failed (lock held): nothing unsynced can be acknowledged, so all of it goes. */
-    private RuntimeException abandonUnsynced(IOException cause) {
+    @Override
+    public boolean writable() {
+        return !closed && failure == null;
+    }
+
+    @Override
+    public long truncations() {
+        return truncations;
+    }
+
+    @Override
+    public void markDurable(LogMark mark) {
+        durableMark = mark;
+        publish(Math.max(visibleEnd(), mark.nextOffset()));
+    }
+
+    /** Nothing unsynced can be acknowledged any more: all of it goes, its appenders fail. */
+    @Override
+    public void flushFailed(IOException cause) {
         RuntimeException result = abandon(durableMark, cause);
         if (result instanceof StoreLogException e && failure == null) {
-            commits.rolledBack(e, durableMark.nextOffset());
+            durability.cut(durableMark.nextOffset(), e);
         }
-        return result;
+    }
+
+    @Override
+    public void syncFailed(IOException cause) {
+        try {
+            rollBack(durableMark); // best effort: unacknowledged records should not reappear after a restart
+        } catch (IOException | RuntimeException undo) {
+            cause.addSuppressed(undo);
+        }
+        failClosed(cause);
     }
 
     private StorageFailedException failClosed(Throwable cause) {
@@ -274,9 +304,7 @@ final class PartitionLog {
             failure = new StorageFailedException("partition " + key + " refuses writes after a storage failure ("
                     + cause.getMessage() + "); it recovers when StoreLog restarts", cause);
             LOG.log(Level.ERROR, "partition " + key + " failed closed", cause);
-            if (commits != null) {
-                commits.fail(failure);
-            }
+            durability.failed(failure);
         }
         return failure;
     }
@@ -290,65 +318,6 @@ final class PartitionLog {
         }
     }
 
-    private void scheduleFlush() {
-        if (!dirty) {
-            dirty = true;
-            context.flusher().schedule(this);
-        }
-    }
-
-    /**
-     * The background flush of {@code FSYNC=interval|never}: hands buffered bytes to the OS and, for
-     * interval, forces them. A full disk keeps the (acknowledged) bytes buffered and retries.
-     *
-     * @return whether to try again later
-     */
-    boolean backgroundFlush() {
-        Segment active;
-        lock.lock();
-        try {
-            if (!dirty || closed || failure != null) {
-                return false;
-            }
-            active = active();
-            active.flush();
-            active.store().releaseBuffer();
-            active.index().releaseBuffer();
-            dirty = false;
-        } catch (IOException e) {
-            if (e instanceof UnrecoverableWriteException || !DiskFull.is(e)) {
-                failClosed(e);
-                return false;
-            }
-            LOG.log(Level.WARNING, "partition {0}: the disk is full; acknowledged records wait in memory until it has room", key);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-        if (context.config().fsync().mode() == FsyncPolicy.Mode.INTERVAL) {
-            try {
-                active.store().force();
-            } catch (IOException e) {
-                failClosed(e);
-            }
-        }
-        return false;
-    }
-
-    /** The flusher's fsync of the segment sealed by the last roll ({@code FSYNC=interval|never}). */
-    void syncSealed() {
-        try {
-            roller.syncSealed();
-        } catch (IOException e) {
-            lock.lock();
-            try {
-                failClosed(e);
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     Record read(long offset) {
         return reader.read(offset);
     }
@@ -357,15 +326,15 @@ final class PartitionLog {
         return reader.read(from, max, maxBytes);
     }
 
-    /** Writes buffered bytes so a reader can read {@code offset} from the file (the reader's only use of the lock). */
-    void flushForRead(Segment segment, long offset) {
+    @Override
+    public void flushForRead(Segment segment, long offset) {
         lock.lock();
         try {
             if (!segment.isFlushed(offset)) {
                 segment.flush();
             }
         } catch (IOException e) {
-            throw DiskFull.is(e) ? new StorageFullException("cannot read partition " + key
+            throw IoErrors.isDiskFull(e) ? new StorageFullException("cannot read partition " + key
                     + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
         } finally {
             lock.unlock();
@@ -406,35 +375,35 @@ final class PartitionLog {
             if (from < 0 || from > nextOffset) {
                 throw new OffsetOutOfRangeException(key, from, nextOffset);
             }
+            truncations++; // odd: readers wait, an overlapping sync is void
             try {
-                roller.forcePending();
-                SegmentTruncation.truncate(this, from);
+                durability.forceSealed();
+                segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
             } catch (IOException e) {
                 throw failClosed(e);
+            } finally {
+                nextOffset = Math.min(nextOffset, from);
+                publish(Math.min(visibleEnd(), from));
+                truncations++;
             }
+            nextOffset = from;
+            durableMark = mark();
+            durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
+                    + " were truncated before they were durable"));
         } finally {
             lock.unlock();
         }
     }
 
-    /** Called by {@link SegmentTruncation} with the lock held, after the files were cut. */
-    void truncated(Segment[] remaining, long from) {
-        segments = remaining;
-        nextOffset = from;
-        publish(from);
-        durableMark = mark();
-        if (commits != null) {
-            commits.rolledBack(new StorageFailedException("records from offset " + from + " of partition " + key
-                    + " were truncated before they were durable"), from);
-        }
+    @Override
+    public void awaitTruncation() {
+        lock.lock();
+        lock.unlock();
     }
 
-    Segment[] segments() {
+    @Override
+    public Segment[] segments() {
         return segments;
-    }
-
-    Path dir() {
-        return dir;
     }
 
     /** Flushes and forces the active segment and refuses further use. Returns whether it closed cleanly. */
@@ -447,34 +416,37 @@ final class PartitionLog {
             closed = true;
             Segment active = active();
             if (loaded && active != null && failure == null) {
-                roller.forcePending();
+                durability.forceSealed();
                 active.flush();
-                active.store().force(); // the index needs no fsync: the next start's check of it is complete
+                active.force(); // store and index: the clean-shutdown marker promises both are durable
+                roller.forceNames();
                 durableMark = mark();
-                if (commits != null) {
-                    commits.advance(nextOffset);
-                }
+                durability.durable(nextOffset);
             }
             return failure == null;
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "closing partition " + key + " failed", e);
+        } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing
+            failClosed(e); // also ends every appender still waiting for a sync that will now never come
             return false;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Offsets below this are visible to readers. */
-    long visibleEnd() {
+    @Override
+    public long visibleEnd() {
         return (long) VISIBLE_END.getAcquire(this);
     }
 
-    /** Makes offsets below {@code end} visible to readers (lock held). */
-    private void publish(long end) {
+    @Override
+    public void publish(long end) {
         VISIBLE_END.setRelease(this, end);
+        if (end > 0 && !exists) {
+            exists = true;
+        }
     }
 
-    private Segment active() {
+    @Override
+    public Segment active() {
         Segment[] all = segments;
         return all.length == 0 ? null : all[all.length - 1];
     }

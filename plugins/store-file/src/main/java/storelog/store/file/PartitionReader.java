@@ -16,41 +16,87 @@ import storelog.api.StorageFailedException;
  */
 final class PartitionReader {
 
-    private final PartitionLog log;
+    /** What a reader needs of its partition ({@link PartitionLog} implements it). */
+    interface Source {
+        PartitionKey key();
 
-    PartitionReader(PartitionLog log) {
+        /** Offsets below this are visible to readers. */
+        long visibleEnd();
+
+        /** The segments, a snapshot. */
+        Segment[] segments();
+
+        /** Writes buffered bytes so {@code offset} of {@code segment} can be read from the file. */
+        void flushForRead(Segment segment, long offset);
+
+        /** Counts truncations: odd while one runs, so a read that saw it change (or odd) read nothing it can trust. */
+        long truncations();
+
+        /** Returns once the truncation running now (if any) is done. */
+        void awaitTruncation();
+    }
+
+    /** One attempt at a read. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws IOException;
+    }
+
+    private final Source log;
+
+    PartitionReader(Source log) {
         this.log = log;
     }
 
     Record read(long offset) {
-        Segment segment = readable(offset, offset);
-        try {
-            return segment.read(offset);
-        } catch (IOException e) {
-            throw failed(log.key(), offset, e);
-        }
+        return consistent(offset, () -> readable(offset, offset).read(offset));
     }
 
     List<Record> read(long from, int max, long maxBytes) {
-        long visible = log.visibleEnd();
-        if (from < 0 || from > visible) {
-            throw new OffsetOutOfRangeException(log.key(), from, visible);
-        }
-        long end = Math.min(visible, from + max);
-        List<Record> out = new ArrayList<>();
-        long bytes = 0;
-        long at = from;
-        try {
+        return consistent(from, () -> {
+            long visible = log.visibleEnd();
+            if (from < 0 || from > visible) {
+                throw new OffsetOutOfRangeException(log.key(), from, visible);
+            }
+            long end = Math.min(visible, from + max);
+            List<Record> out = new ArrayList<>();
+            long bytes = 0;
+            long at = from;
             while (at < end && bytes < maxBytes) {
                 Segment segment = readable(at, end - 1);
                 long last = Math.min(end, segment.end());
                 bytes += segment.read(at, (int) (last - at), out.isEmpty() ? maxBytes : maxBytes - bytes, out);
                 at = from + out.size();
             }
-        } catch (IOException e) {
-            throw failed(log.key(), at, e);
+            return out;
+        });
+    }
+
+    /**
+     * Runs a read so that no truncation overlaps it (a seqlock): a read that a truncation overlapped
+     * may have seen files being cut or records past the new end, so it is repeated once the
+     * truncation is done. Truncations are rare (a follower's divergence); reads never wait otherwise.
+     */
+    private <T> T consistent(long offset, Attempt<T> attempt) {
+        while (true) {
+            long before = log.truncations();
+            if ((before & 1) != 0) {
+                log.awaitTruncation();
+                continue;
+            }
+            T result;
+            try {
+                result = attempt.run();
+            } catch (IOException | RuntimeException e) {
+                if (log.truncations() != before) {
+                    continue;
+                }
+                throw e instanceof IOException io ? failed(log.key(), offset, io) : (RuntimeException) e;
+            }
+            if (log.truncations() == before) {
+                return result;
+            }
         }
-        return out;
     }
 
     /** The segment holding {@code offset}, flushed at least up to {@code upTo} (or its own end). */

@@ -3,15 +3,19 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import storelog.api.PartitionKey;
 
 /**
- * Opening a partition's segments: after a clean shutdown the active segment's cheap check; after a
- * crash the active segment's full recovery and a check of the last sealed one. Runs before the
- * partition is used, under its lock.
+ * Opening a partition's segments. After a clean shutdown: the active segment's cheap check (its
+ * index against the store's size and its last frame), nothing else. After a crash: the newest sealed
+ * segments that may have missed their background fsync ({@link Durability#sealedMaybeUnsynced()},
+ * none under {@code FSYNC=always}) are checked for a lost tail, the active segment is scanned and
+ * repaired, and every file recovery adopts — those segments' stores and indexes, the partition's
+ * directories — is forced before the partition serves anything: bytes that only reached the page
+ * cache before the crash must not be served and then lost to a power cut, their offsets reused.
+ * Runs before the partition is used, under its lock.
  */
 final class PartitionRecovery {
 
@@ -21,25 +25,36 @@ final class PartitionRecovery {
     }
 
     /** The partition's segments, consistent, the last one active (none when the partition does not exist). */
-    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context) throws IOException {
+    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced) throws IOException {
         List<Segment> found = SegmentFiles.load(key, dir, context);
-        if (!context.cleanStart() && found.size() >= 2) {
-            found = keepCompleteSealed(key, found);
+        if (found.isEmpty()) {
+            return found;
         }
-        if (!found.isEmpty()) {
-            SegmentRecovery.recoverActive(found.getLast(), context.cleanStart());
+        if (context.cleanStart()) {
+            SegmentRecovery.recoverActive(found.getLast(), true);
+            return found;
+        }
+        found = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
+        SegmentRecovery.recoverActive(found.getLast(), false);
+        for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size())) {
+            adopted.forceAdopted();
+        }
+        Path root = context.config().dataDir();
+        for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
+            Directories.force(context.disk(), d);
         }
         return found;
     }
 
     /**
-     * After a crash, the last {@value SegmentRoller#MAX_PENDING} sealed segments may have lost an
-     * unsynced tail ({@code FSYNC=interval|never} force them asynchronously). If one did, the records
-     * after the loss cannot stay (offsets must stay gap-free): the later segments are dropped and that
-     * one becomes active, to be cut at its last intact record.
+     * After a crash, the last {@code checked} sealed segments may have lost an unsynced tail
+     * ({@code FSYNC=interval|never} force them asynchronously). If one did, the records after the loss
+     * cannot stay (offsets must stay gap-free): the later segments are dropped and that one becomes
+     * active, to be cut at its last intact record.
      */
-    private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found) throws IOException {
-        int firstChecked = Math.max(0, found.size() - 1 - SegmentRoller.MAX_PENDING);
+    private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found, int checked, Disk disk)
+            throws IOException {
+        int firstChecked = Math.max(0, found.size() - 1 - checked);
         for (int i = firstChecked; i < found.size() - 1; i++) {
             Segment sealed = found.get(i);
             if (SegmentRecovery.isComplete(sealed)) {
@@ -48,9 +63,9 @@ final class PartitionRecovery {
             LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
                     + "offset {2} on are gone and the log continues from the last intact record", key, sealed, found.get(i + 1).base());
             for (Segment dropped : found.subList(i + 1, found.size())) {
-                Files.deleteIfExists(dropped.store().path());
-                Files.deleteIfExists(dropped.index().path());
+                dropped.deleteFiles();
             }
+            Directories.force(disk, sealed.directory());
             sealed.unseal();
             return found.subList(0, i + 1);
         }

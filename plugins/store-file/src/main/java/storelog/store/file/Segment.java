@@ -5,9 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.CorruptRecordException;
@@ -53,35 +51,6 @@ final class Segment {
         this.indexChecked = !sealed;
     }
 
-    /** Creates the files of a new, empty segment (headers written, and forced when {@code sync}). */
-    static Segment create(PartitionKey partition, Path dir, long base, OpenFiles files, boolean sync) throws IOException {
-        Path storePath = SegmentName.storeFile(dir, base);
-        Path indexPath = SegmentName.indexFile(dir, base);
-        writeNewFile(storePath, FileHeader.STORE.encode(base), sync);
-        try {
-            writeNewFile(indexPath, FileHeader.INDEX.encode(base), sync);
-        } catch (IOException e) {
-            Files.deleteIfExists(storePath);
-            throw e;
-        }
-        return new Segment(partition, base, new BufferedFile(files, storePath, FileHeader.SIZE),
-                new BufferedFile(files, indexPath, FileHeader.SIZE), 0, false);
-    }
-
-    private static void writeNewFile(Path path, ByteBuffer header, boolean sync) throws IOException {
-        try (var channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            while (header.hasRemaining()) {
-                channel.write(header);
-            }
-            if (sync) {
-                channel.force(true);
-            }
-        } catch (IOException e) {
-            Files.deleteIfExists(path);
-            throw e;
-        }
-    }
-
     long base() {
         return base;
     }
@@ -101,10 +70,6 @@ final class Segment {
 
     BufferedFile index() {
         return index;
-    }
-
-    PartitionKey partition() {
-        return partition;
     }
 
     /** Sets the record count after recovery or rollback (partition lock held). */
@@ -156,6 +121,10 @@ final class Segment {
     /** Reads one record; the caller checked that it exists and is flushed. */
     Record read(long offset) throws IOException {
         IndexEntry entry = entry(offset);
+        if (entry.length() < Frame.HEADER_SIZE) { // a placeholder: recovery found the record's bytes damaged
+            throw new CorruptRecordException("record " + offset + " of partition " + partition
+                    + " lies in damaged bytes of the store (run verify)", store.path(), entry.position());
+        }
         ByteBuffer frame = ByteBuffer.allocate(entry.length());
         readFrames(entry.position(), frame, offset);
         return decode(frame, 0, entry.length(), offset, entry.position());
@@ -171,28 +140,28 @@ final class Segment {
         readIndex(from, entries);
         IndexEntry first = null;
         IndexEntry last = null;
+        int[] lengths = new int[n];
         int take = 0;
         for (int k = 0; k < n; k++) {
             IndexEntry e = IndexEntry.decode(entries, k * IndexEntry.SIZE, from + k - base);
-            boolean contiguous = e != null && (last == null || e.position() == last.end());
+            boolean contiguous = e != null && e.length() >= Frame.HEADER_SIZE && (last == null || e.position() == last.end());
             if (!contiguous || (take > 0 && e.end() - first.position() > byteBudget)) {
                 break;
             }
             first = first == null ? e : first;
             last = e;
-            take++;
+            lengths[take++] = e.length();
         }
-        if (take == 0) { // a damaged entry: let the single-record path fail or rebuild precisely
+        if (take == 0) { // a damaged entry or record: let the single-record path fail or rebuild precisely
             out.add(read(from));
             return 1;
         }
         ByteBuffer frames = ByteBuffer.allocate((int) (last.end() - first.position()));
         readFrames(first.position(), frames, from);
         int at = 0;
-        for (int k = 0; k < take; k++) {
-            int length = Frame.lengthAt(frames, at);
-            out.add(decode(frames, at, length, from + k, first.position() + at));
-            at += length;
+        for (int k = 0; k < take; k++) { // lengths from the index: a damaged length field must not misplace the rest
+            out.add(decode(frames, at, lengths[k], from + k, first.position() + at));
+            at += lengths[k];
         }
         return frames.capacity();
     }
@@ -256,9 +225,9 @@ final class Segment {
         indexRepair.lock();
         try {
             if (!indexChecked) {
-                String problem = SegmentRecovery.indexProblem(this, count());
+                String problem = SegmentIndex.problem(index, base, count());
                 if (problem != null) {
-                    SegmentRecovery.rebuildIndex(this, count(), problem);
+                    SegmentIndex.rebuild(store, index, base, count(), problem);
                     indexRebuilt = true;
                 }
                 indexChecked = true;
@@ -275,7 +244,7 @@ final class Segment {
             if (indexRebuilt) {
                 return false;
             }
-            SegmentRecovery.rebuildIndex(this, count(), "an entry failed its checksum");
+            SegmentIndex.rebuild(store, index, base, count(), "an entry failed its checksum");
             indexRebuilt = true;
             return true;
         } finally {
@@ -283,11 +252,29 @@ final class Segment {
         }
     }
 
+    /** fsync of the store, then the index (each only if written since its last fsync). */
+    void force() throws IOException {
+        store.force();
+        index.force();
+    }
+
+    /** Forces both files even when nothing was written through them: found after a crash, they may hold unsynced bytes. */
+    void forceAdopted() throws IOException {
+        store.adoptedUnsynced();
+        index.adoptedUnsynced();
+        force();
+    }
+
+    /** Drops the write buffers' memory when they hold nothing (an idle segment keeps no buffers). */
+    void releaseBuffers() {
+        store.releaseBuffer();
+        index.releaseBuffer();
+    }
+
     /** Closes the segment for appends (after a roll): its buffers are gone, it is read-only from now. */
     void seal() {
         sealed = true;
-        store.releaseBuffer();
-        index.releaseBuffer();
+        releaseBuffers();
     }
 
     /** Opens a closed segment for appends again (a rollback or truncation removed the segments after it). */
@@ -296,14 +283,15 @@ final class Segment {
         indexChecked = true;
     }
 
-    boolean isSealed() {
-        return sealed;
+    /** The partition directory the segment's files are in. */
+    Path directory() {
+        return store.path().getParent();
     }
 
-    /** Forgets cached file handles (before the files are deleted or replaced). */
-    void forgetFiles() {
-        store.forget();
-        index.forget();
+    /** Deletes the segment's files (the caller forces the directory). */
+    void deleteFiles() throws IOException {
+        store.delete();
+        index.delete();
     }
 
     @Override

@@ -3,15 +3,18 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import storelog.api.PartitionKey;
 
-/** Finds a partition directory's segments: pairs of {@code segment_<base>.store|.index} files. */
+/**
+ * A partition directory's segment files, pairs of {@code segment_<base>.store|.index}: finding them,
+ * opening them, creating a new pair.
+ */
 final class SegmentFiles {
 
     private static final Logger LOG = System.getLogger(SegmentFiles.class.getName());
@@ -20,21 +23,19 @@ final class SegmentFiles {
     }
 
     /** The base offsets of the segment store files in {@code dir}, ascending; orphan and temporary files reported in {@code strays}. */
-    static List<Long> bases(Path dir, List<Path> strays) throws IOException {
+    static List<Long> bases(Path dir, List<Path> strays, Disk disk) throws IOException {
         TreeMap<Long, Boolean> stores = new TreeMap<>();
         List<Path> indexes = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                var name = SegmentName.parse(file.getFileName().toString());
-                if (name.isEmpty()) {
-                    if (!Files.isDirectory(file)) {
-                        strays.add(file);
-                    }
-                } else if (name.get().kind() == FileHeader.STORE) {
-                    stores.put(name.get().baseOffset(), true);
-                } else {
-                    indexes.add(file);
+        for (Path file : disk.list(dir)) {
+            var name = SegmentName.parse(file.getFileName().toString());
+            if (name.isEmpty()) {
+                if (!disk.isDirectory(file)) {
+                    strays.add(file);
                 }
+            } else if (name.get().kind() == FileHeader.STORE) {
+                stores.put(name.get().baseOffset(), true);
+            } else {
+                indexes.add(file);
             }
         }
         for (Path index : indexes) {
@@ -51,17 +52,19 @@ final class SegmentFiles {
      * whose store is gone (the index is derived data).
      */
     static List<Segment> load(PartitionKey key, Path dir, StoreContext context) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        Disk disk = context.disk();
+        if (!disk.isDirectory(dir)) {
             return List.of();
         }
         List<Path> strays = new ArrayList<>();
-        List<Long> bases = bases(dir, strays);
-        for (Path stray : strays) {
-            String name = stray.getFileName().toString();
-            if (name.endsWith(".index.tmp") || SegmentName.parse(name).isPresent()) {
-                LOG.log(Level.WARNING, "{0}: removing leftover {1}", key, stray);
-                Files.delete(stray);
-            }
+        List<Long> bases = bases(dir, strays, disk);
+        List<Path> leftovers = strays.stream().filter(SegmentFiles::isLeftover).toList();
+        for (Path leftover : leftovers) {
+            LOG.log(Level.WARNING, "{0}: removing leftover {1}", key, leftover);
+            disk.deleteIfExists(leftover);
+        }
+        if (!leftovers.isEmpty()) {
+            Directories.force(disk, dir);
         }
         List<Segment> segments = new ArrayList<>(bases.size());
         for (int i = 0; i < bases.size(); i++) {
@@ -73,12 +76,69 @@ final class SegmentFiles {
         return segments;
     }
 
+    /**
+     * Creates the files of a new, empty segment at {@code base}: headers written, and forced when
+     * {@code sync}. All or nothing: when it fails, neither file is left behind (a leftover would make
+     * the next creation at this base fail). A file already at one of the names is a leftover of a
+     * failed creation or deletion (every segment of the partition has another name) and is replaced.
+     */
+    static Segment create(PartitionKey key, Path dir, long base, OpenFiles files, boolean sync) throws IOException {
+        Disk disk = files.disk();
+        Path store = SegmentName.storeFile(dir, base);
+        Path index = SegmentName.indexFile(dir, base);
+        Uninterruptible.run(() -> {
+            for (Path leftover : List.of(store, index)) {
+                if (disk.exists(leftover)) {
+                    LOG.log(Level.WARNING, "{0}: replacing leftover {1}", key, leftover);
+                    disk.deleteIfExists(leftover);
+                }
+            }
+            try {
+                writeNewFile(disk, store, FileHeader.STORE.encode(base), sync);
+                writeNewFile(disk, index, FileHeader.INDEX.encode(base), sync);
+            } catch (IOException | RuntimeException e) {
+                for (Path created : List.of(store, index)) {
+                    try {
+                        disk.deleteIfExists(created);
+                    } catch (IOException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
+                throw e;
+            }
+        });
+        return new Segment(key, base, new BufferedFile(files, store, FileHeader.SIZE),
+                new BufferedFile(files, index, FileHeader.SIZE), 0, false);
+    }
+
+    private static void writeNewFile(Disk disk, Path path, ByteBuffer header, boolean sync) throws IOException {
+        try (FileChannel channel = disk.createNew(path)) {
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+            if (sync) {
+                try {
+                    channel.force(true);
+                } catch (IOException e) {
+                    throw UnrecoverableWriteException.fsyncFailed(path, e);
+                }
+            }
+        }
+    }
+
+    /** A file the engine left behind: the temporary file of an interrupted index rebuild, or an index without its store. */
+    static boolean isLeftover(Path stray) {
+        String name = stray.getFileName().toString();
+        return name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || SegmentName.parse(name).isPresent();
+    }
+
     /** One existing segment, its files not opened yet. */
     static Segment open(PartitionKey key, Path dir, long base, long count, boolean sealed, OpenFiles files) throws IOException {
         Path store = SegmentName.storeFile(dir, base);
         Path index = SegmentName.indexFile(dir, base);
-        long indexSize = Files.exists(index) ? Files.size(index) : 0;
-        return new Segment(key, base, new BufferedFile(files, store, Files.size(store)),
+        Disk disk = files.disk();
+        long indexSize = disk.exists(index) ? disk.size(index) : 0;
+        return new Segment(key, base, new BufferedFile(files, store, disk.size(store)),
                 new BufferedFile(files, index, indexSize), count, sealed);
     }
 }

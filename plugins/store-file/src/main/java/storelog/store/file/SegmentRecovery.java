@@ -4,19 +4,14 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
 
 /**
- * Bringing a segment's files back to agreement: the cheap check of a cleanly closed active segment,
- * the full recovery of the active segment after a crash (truncate a torn tail, rebuild the index from
- * the store), and index rebuilds of closed segments. The store is the truth; the index is derived.
+ * Bringing a segment's files back to agreement at start-up: the cheap check of a cleanly closed
+ * active segment, the full recovery of the active segment (cut a torn tail, keep damaged records in
+ * place, rebuild the index from the store), and the check of a sealed segment for a lost tail. The
+ * store is the truth; the index is derived, and its intact entries help find records past damage.
  *
- * <p>Runs under the partition's lock, or before the partition is visible to anyone.
+ * <p>Runs under the partition's lock, before the partition is visible to anyone.
  */
 final class SegmentRecovery {
 
@@ -26,42 +21,38 @@ final class SegmentRecovery {
     }
 
     /**
-     * Makes the active (last) segment consistent and sets its record count. After a clean shutdown
-     * a cheap check of its last record suffices; otherwise, or when that check fails, the whole
-     * segment is scanned.
+     * Makes the active (last) segment consistent and sets its record count. After a clean shutdown a
+     * cheap check suffices; when it fails the segment is scanned, and the records its index lists
+     * (forced before the marker was written) are kept even where damaged. After a crash the segment is
+     * scanned and a damaged tail that no intact record follows is cut: a write the crash cut short.
      */
     static void recoverActive(Segment segment, boolean cleanShutdown) throws IOException {
+        long known = 0;
         if (cleanShutdown) {
             long count = cheapCount(segment);
             if (count >= 0) {
                 segment.resetCount(count);
                 return;
             }
+            known = SegmentIndex.listedCount(segment.index());
             LOG.log(Level.WARNING, "{0}: the store and index of a cleanly closed segment disagree; scanning it", segment);
         }
         BufferedFile store = segment.store();
-        String headerProblem = headerProblem(store, FileHeader.STORE, segment.base());
-        SegmentScan scan = SegmentScan.of(store, segment.base(), -1);
-        if (headerProblem != null) {
-            repairStoreHeader(segment, headerProblem, scan);
-            scan = SegmentScan.of(store, segment.base(), -1);
+        String header = FileHeader.STORE.problemIn(store, segment.base());
+        if (header != null) {
+            LOG.log(Level.WARNING, "{0}: rewriting a damaged store header ({1}); the frames after it are kept", segment, header);
+            rewriteStoreHeader(segment);
         }
+        SegmentScan scan = SegmentScanner.scan(store, segment.index(), segment.base(), known, Long.MAX_VALUE);
         if (scan.hasTornTail()) {
-            LOG.log(Level.WARNING, "{0}: truncating a torn tail of {1} bytes at byte {2} ({3}); it held no complete record from offset {4} on",
-                    segment, store.flushedSize() - scan.validEnd(), scan.validEnd(), scan.tailProblem(),
-                    segment.base() + scan.entries().size());
+            LOG.log(Level.WARNING, "{0}: truncating a torn tail of {1} bytes at byte {2} ({3}); no intact record follows it, "
+                    + "so it held none from offset {4} on", segment, store.flushedSize() - scan.validEnd(), scan.validEnd(),
+                    scan.tailProblem(), segment.base() + scan.entries().size());
             store.truncate(scan.validEnd());
         }
-        for (SegmentScan.Corruption c : scan.corrupt()) {
-            LOG.log(Level.ERROR, "{0}: record {1} at byte {2} is corrupt ({3}); it is kept in place and reads of it fail; run verify",
-                    segment, c.offset(), c.position(), c.problem());
-        }
-        String indexProblem = indexMismatch(segment.index(), segment.base(), scan.entries());
-        if (indexProblem != null) {
-            writeIndex(segment, scan.entries(), indexProblem);
-        }
+        logDamage(segment, scan);
+        writeIndexIfDifferent(segment, scan);
         segment.resetCount(scan.entries().size());
-        store.force();
     }
 
     /**
@@ -74,8 +65,8 @@ final class SegmentRecovery {
         BufferedFile index = segment.index();
         long indexSize = index.flushedSize();
         if (indexSize < FileHeader.SIZE || (indexSize - FileHeader.SIZE) % IndexEntry.SIZE != 0
-                || headerProblem(index, FileHeader.INDEX, segment.base()) != null
-                || headerProblem(store, FileHeader.STORE, segment.base()) != null) {
+                || FileHeader.INDEX.problemIn(index, segment.base()) != null
+                || FileHeader.STORE.problemIn(store, segment.base()) != null) {
             return -1;
         }
         long count = (indexSize - FileHeader.SIZE) / IndexEntry.SIZE;
@@ -103,132 +94,46 @@ final class SegmentRecovery {
     }
 
     /**
-     * Whether a sealed segment holds all its records ({@code count}), each present (a corrupt frame
-     * in the middle still counts as present); its index is rebuilt when it disagrees.
+     * Whether a recent sealed segment still holds all its records after a crash: true when each one is
+     * there (damaged ones included: they keep their offsets), false when records at its end are
+     * missing with nothing intact after them — a tail lost with an fsync that had not run yet. Its
+     * index is rebuilt when it disagrees.
      */
     static boolean isComplete(Segment sealed) throws IOException {
         if (cheapCount(sealed) == sealed.count()) {
             return true;
         }
-        SegmentScan scan = SegmentScan.of(sealed.store(), sealed.base(), sealed.count());
-        if (scan.entries().size() != sealed.count() || scan.hasTornTail()) {
+        SegmentScan scan = SegmentScanner.scanClosed(sealed.store(), sealed.index(), sealed.base(), sealed.count());
+        if (scan.missingFrom() >= 0) {
             return false;
         }
-        String mismatch = indexMismatch(sealed.index(), sealed.base(), scan.entries());
-        if (mismatch != null) {
-            writeIndex(sealed, scan.entries(), mismatch);
-        }
+        logDamage(sealed, scan);
+        writeIndexIfDifferent(sealed, scan);
         return true;
     }
 
-    /** Null when a closed segment's index has a good header and exactly {@code count} entries, else what is wrong. */
-    static String indexProblem(Segment segment, long count) throws IOException {
-        BufferedFile index = segment.index();
-        if (!Files.exists(index.path())) {
-            return "the index file is missing";
+    private static void logDamage(Segment segment, SegmentScan scan) {
+        if (!scan.corrupt().isEmpty()) {
+            LOG.log(Level.ERROR, "{0}: {1} are kept in place, reads of them fail; run verify", segment, scan.describeCorrupt());
         }
-        String header = headerProblem(index, FileHeader.INDEX, segment.base());
-        if (header != null) {
-            return "index header: " + header;
-        }
-        long expected = IndexEntry.positionOf(count);
-        return index.flushedSize() == expected ? null
-                : "the index is " + index.flushedSize() + " bytes long, " + expected + " expected for " + count + " records";
     }
 
-    /** Rebuilds a closed segment's index from its store. */
-    static void rebuildIndex(Segment segment, long count, String reason) throws IOException {
-        SegmentScan scan = SegmentScan.of(segment.store(), segment.base(), count);
-        writeIndex(segment, scan.entries(), reason);
-        if (scan.entries().size() < count) {
-            LOG.log(Level.ERROR, "{0}: the store holds only {1} of its {2} records; reads of the rest fail; run verify",
-                    segment, scan.entries().size(), count);
+    private static void writeIndexIfDifferent(Segment segment, SegmentScan scan) throws IOException {
+        String mismatch = SegmentIndex.mismatch(segment.index(), segment.base(), scan.entries());
+        if (mismatch != null) {
+            SegmentIndex.write(segment.index(), segment.base(), scan.entries(), mismatch);
         }
     }
 
     /**
-     * Null when {@code index} holds a good header and exactly the {@code expected} entries, else the
-     * first difference.
+     * Writes a good store header over a damaged one, in place: the frames after it carry their own
+     * offsets and checksums and stay. Only a file shorter than a header is rewritten whole.
      */
-    static String indexMismatch(BufferedFile index, long base, List<IndexEntry> expected) throws IOException {
-        if (!Files.exists(index.path())) {
-            return "the index file is missing";
-        }
-        String header = headerProblem(index, FileHeader.INDEX, base);
-        if (header != null) {
-            return "index header: " + header;
-        }
-        long size = index.flushedSize();
-        long entriesOnDisk = Math.min(expected.size(), (size - FileHeader.SIZE) / IndexEntry.SIZE);
-        ByteBuffer all = ByteBuffer.allocate((int) (entriesOnDisk * IndexEntry.SIZE));
-        index.read(FileHeader.SIZE, all);
-        all.flip();
-        for (int i = 0; i < entriesOnDisk; i++) {
-            IndexEntry entry = IndexEntry.decode(all, i * IndexEntry.SIZE, i);
-            if (!expected.get(i).equals(entry)) {
-                return "index entry of record " + (base + i) + (entry == null ? " fails its checksum"
-                        : " points at byte " + entry.position() + ", the frame is at " + expected.get(i).position());
-            }
-        }
-        long expectedSize = IndexEntry.positionOf(expected.size());
-        return size == expectedSize ? null : "the index is " + size + " bytes long, " + expectedSize
-                + " expected for " + expected.size() + " records";
-    }
-
-    /** Replaces a segment's index with {@code entries}: a new file, forced, renamed over the old one. */
-    static void writeIndex(Segment segment, List<IndexEntry> entries, String reason) throws IOException {
-        Path target = segment.index().path();
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        byte[] bytes = new byte[(int) IndexEntry.positionOf(entries.size())];
-        FileHeader.INDEX.encode(segment.base()).get(bytes, 0, FileHeader.SIZE);
-        ByteBuffer out = ByteBuffer.wrap(bytes);
-        for (int i = 0; i < entries.size(); i++) {
-            entries.get(i).encode(out, (int) IndexEntry.positionOf(i), i);
-        }
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer src = ByteBuffer.wrap(bytes);
-            while (src.hasRemaining()) {
-                channel.write(src);
-            }
-            channel.force(true);
-        }
-        segment.index().forget();
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Directories.force(target.getParent());
-        segment.index().replaced(bytes.length);
-        LOG.log(Level.WARNING, "{0}: rebuilt the index ({1} records) from the store: {2}", segment, entries.size(), reason);
-    }
-
-    /** Null when the file starts with this kind's header for {@code base}, else what is wrong. */
-    static String headerProblem(BufferedFile file, FileHeader kind, long base) throws IOException {
-        if (file.flushedSize() < FileHeader.SIZE) {
-            return "the file is shorter than its header";
-        }
-        ByteBuffer header = ByteBuffer.allocate(FileHeader.SIZE);
-        file.read(0, header);
-        return kind.problem(header.flip(), base);
-    }
-
-    /**
-     * A damaged store header of the active segment: rewritten when intact frames of the right offsets
-     * follow it (they carry their own offsets and checksums) or when the file holds nothing else.
-     */
-    private static void repairStoreHeader(Segment segment, String problem, SegmentScan scan) throws IOException {
-        rewriteStoreHeader(segment, !scan.entries().isEmpty());
-        LOG.log(Level.WARNING, "{0}: rewrote a damaged store header ({1}); {2} intact records follow it",
-                segment, problem, scan.entries().size());
-    }
-
-    /** Writes a good store header; without {@code keepFrames} the file is emptied first. */
-    static void rewriteStoreHeader(Segment segment, boolean keepFrames) throws IOException {
+    static void rewriteStoreHeader(Segment segment) throws IOException {
         BufferedFile store = segment.store();
-        if (!keepFrames) {
+        if (store.flushedSize() < FileHeader.SIZE) {
             store.truncate(0);
         }
         store.overwrite(0, FileHeader.STORE.encode(segment.base()));
-        if (!keepFrames) {
-            store.replaced(FileHeader.SIZE);
-        }
     }
 }

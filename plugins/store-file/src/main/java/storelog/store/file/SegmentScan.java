@@ -1,122 +1,60 @@
 package storelog.store.file;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A full read of a {@code .store} file, frame by frame, checking every frame: the truth from which
- * recovery, index rebuilds and {@code verify} work.
+ * What a full read of a {@code .store} file found, frame by frame: the truth from which recovery,
+ * index rebuilds and {@code verify} work. Made by {@link SegmentScanner}, which says how damage
+ * is told apart from a torn tail.
  *
- * <p>A frame that fails its checks is told apart from a torn tail by what follows it: when its
- * length field leads to an intact frame of the next offset, the bad frame is a <em>corrupt record</em>
- * (kept in place, reads of it fail, {@code verify} names it; never silently skipped) and the scan
- * goes on; otherwise the store ends there: a <em>torn tail</em>, from a write cut short by a crash.
- *
- * @param entries      one entry per frame found, corrupt ones included, in offset order
- * @param corrupt      the corrupt frames (offset, position, problem)
- * @param validEnd     where the last frame found ends
- * @param tailProblem  why the bytes after {@code validEnd} are not a frame, or null when there are none
+ * @param entries     one entry per record, in offset order: intact frames, and for a damaged record
+ *                    where its frame was (from the index or the resync) or a placeholder of length 0
+ *                    at the start of the damaged bytes when its exact place is unknown
+ * @param corrupt     the damaged records (offset, position, problem); reads of them fail, never skip
+ * @param validEnd    where the last record found ends
+ * @param tailProblem why the bytes after {@code validEnd} hold no record (a torn tail, or bytes after
+ *                    a closed segment's last record), or null when there are none
+ * @param missingFrom the first of the records the segment must hold that had to be given placeholders
+ *                    at its end (nothing intact followed them), or -1
  */
-record SegmentScan(List<IndexEntry> entries, List<Corruption> corrupt, long validEnd, String tailProblem) {
+record SegmentScan(List<IndexEntry> entries, List<Corruption> corrupt, long validEnd, String tailProblem, long missingFrom) {
 
-    private static final int WINDOW = 1 << 20;
-
-    /** A frame in the middle of a store that fails its checks. */
+    /** A damaged record: it keeps its offset, reads of it fail, {@code verify} names it. */
     record Corruption(long offset, long position, String problem) {
     }
 
-    /** Whether bytes follow the last frame. */
+    /** Whether bytes that hold no record follow the last record. */
     boolean hasTornTail() {
         return tailProblem != null;
     }
 
-    /**
-     * Scans the flushed part of a store file.
-     *
-     * @param expectedCount the number of records a closed segment must hold, or -1 for the active one
-     */
-    static SegmentScan of(BufferedFile store, long baseOffset, long expectedCount) throws IOException {
-        return new Scanner(store, store.flushedSize()).scan(baseOffset, expectedCount);
+    /** Short description of the damaged records, for one log line. */
+    String describeCorrupt() {
+        StringBuilder s = new StringBuilder().append(corrupt.size()).append(corrupt.size() == 1 ? " damaged record" : " damaged records");
+        long runStart = -1;
+        long previous = -2;
+        s.append(" (offsets ");
+        for (Corruption c : corrupt) {
+            if (c.offset() != previous + 1) {
+                appendRun(s, runStart, previous);
+                runStart = c.offset();
+            }
+            previous = c.offset();
+        }
+        appendRun(s, runStart, previous);
+        return s.append(')').toString();
     }
 
-    private static final class Scanner {
-        private final BufferedFile store;
-        private final long size;
-        private final ByteBuffer window = ByteBuffer.allocate(WINDOW);
-        private long windowStart = -1;
-
-        Scanner(BufferedFile store, long size) {
-            this.store = store;
-            this.size = size;
+    private static void appendRun(StringBuilder s, long from, long to) {
+        if (from < 0) {
+            return;
         }
-
-        SegmentScan scan(long base, long expectedCount) throws IOException {
-            List<IndexEntry> entries = new ArrayList<>();
-            List<Corruption> corrupt = new ArrayList<>();
-            long position = FileHeader.SIZE;
-            while (position < size) {
-                long offset = base + entries.size();
-                int length = lengthAt(position);
-                String problem = length < 0 ? "torn frame header" : check(position, length, offset);
-                if (problem == null) {
-                    entries.add(new IndexEntry(position, length));
-                    position += length;
-                    continue;
-                }
-                boolean whole = length >= Frame.HEADER_SIZE && position + length <= size;
-                boolean followedByFrame = whole && position + length < size && isFrame(position + length, offset + 1);
-                boolean lastOfClosed = whole && position + length == size && entries.size() + 1 == expectedCount;
-                if (!followedByFrame && !lastOfClosed) {
-                    return new SegmentScan(entries, corrupt, position, problem + " at byte " + position);
-                }
-                corrupt.add(new Corruption(offset, position, problem));
-                entries.add(new IndexEntry(position, length));
-                position += length;
-            }
-            return new SegmentScan(entries, corrupt, position, null);
+        if (s.charAt(s.length() - 1) != ' ') {
+            s.append(", ");
         }
-
-        private boolean isFrame(long position, long offset) throws IOException {
-            int length = lengthAt(position);
-            return length >= 0 && check(position, length, offset) == null;
-        }
-
-        /** The length field at {@code position}, or -1 when the file ends inside the frame header. */
-        private int lengthAt(long position) throws IOException {
-            if (size - position < Frame.HEADER_SIZE) {
-                return -1;
-            }
-            ByteBuffer buf = bytes(position, 4);
-            return Frame.lengthAt(buf, buf.position());
-        }
-
-        private String check(long position, int length, long offset) throws IOException {
-            if (length < Frame.HEADER_SIZE || length - Frame.HEADER_SIZE > Frame.MAX_PAYLOAD) {
-                return "impossible frame length " + length;
-            }
-            if (position + length > size) {
-                return "frame of " + length + " bytes passes the end of the file";
-            }
-            ByteBuffer buf = bytes(position, length);
-            return Frame.problem(buf, buf.position(), length, offset);
-        }
-
-        /** A heap buffer positioned at the {@code length} bytes at {@code position}. */
-        private ByteBuffer bytes(long position, int length) throws IOException {
-            if (length > WINDOW) {
-                ByteBuffer big = ByteBuffer.allocate(length);
-                store.read(position, big);
-                return big.flip();
-            }
-            if (windowStart < 0 || position < windowStart || position + length > windowStart + window.limit()) {
-                window.clear().limit((int) Math.min(WINDOW, size - position));
-                store.read(position, window);
-                window.flip();
-                windowStart = position;
-            }
-            return window.duplicate().position((int) (position - windowStart));
+        s.append(from);
+        if (to > from) {
+            s.append('-').append(to);
         }
     }
 }

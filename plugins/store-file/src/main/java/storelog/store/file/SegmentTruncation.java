@@ -3,13 +3,13 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Cutting a partition back to an offset, for a follower whose log diverged from a new leader's:
- * later segments are deleted, the segment holding the offset is cut at that record's frame and
- * becomes the active one again. Runs under the partition's lock.
+ * Cutting a partition's segments back to an offset, for a follower whose log diverged from a new
+ * leader's: later segments are deleted, the segment holding the offset is cut at that record's frame
+ * and becomes the active one again; everything that remains is forced. Runs under the partition's lock.
  */
 final class SegmentTruncation {
 
@@ -18,10 +18,10 @@ final class SegmentTruncation {
     private SegmentTruncation() {
     }
 
-    static void truncate(PartitionLog log, long from) throws IOException {
-        Segment[] all = log.segments();
+    /** Cuts {@code all} (of the partition in {@code dir}) so {@code from} is the next offset; returns the segments that remain. */
+    static Segment[] truncate(Segment[] all, long from, Disk disk, Path dir) throws IOException {
         if (all.length == 0) {
-            return;
+            return all;
         }
         all[all.length - 1].flush();
         int holder = all.length - 1;
@@ -30,9 +30,7 @@ final class SegmentTruncation {
         }
         int keep = from == all[holder].base() && holder > 0 ? holder : holder + 1;
         for (int i = all.length - 1; i >= keep; i--) {
-            all[i].forgetFiles();
-            Files.deleteIfExists(all[i].store().path());
-            Files.deleteIfExists(all[i].index().path());
+            all[i].deleteFiles();
         }
         Segment last = all[keep - 1];
         if (from < last.end()) {
@@ -42,10 +40,9 @@ final class SegmentTruncation {
             last.resetCount(from - last.base());
         }
         last.unseal();
-        last.store().force();
-        last.index().force();
-        Directories.force(log.dir());
-        LOG.log(Level.WARNING, "partition {0}: truncated to offset {1} ({2} segments removed)", log.key(), from, all.length - keep);
-        log.truncated(Arrays.copyOf(all, keep), from);
+        last.force();
+        Directories.force(disk, dir);
+        LOG.log(Level.WARNING, "{0}: truncated to offset {1} ({2} segments removed)", dir, from, all.length - keep);
+        return Arrays.copyOf(all, keep);
     }
 }

@@ -1,7 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +32,17 @@ final class Verifier {
     }
 
     static VerificationReport verify(Path dataDir, boolean repair) {
+        return verify(dataDir, repair, Disk.LOCAL);
+    }
+
+    static VerificationReport verify(Path dataDir, boolean repair, Disk disk) {
         Verifier verifier = new Verifier(repair);
         List<PartitionKey> keys;
-        try (DataDirectory directory = DataDirectory.open(dataDir, false);
-             OpenFiles files = new OpenFiles(ChannelOpener.DEFAULT, 16)) {
+        try (DataDirectory directory = DataDirectory.open(dataDir, false, disk);
+             OpenFiles files = new OpenFiles(disk, 16)) {
             keys = directory.partitionKeys();
             for (PartitionKey key : keys) {
-                verifier.partition(key, key.directoryIn(dataDir), files);
+                verifier.partition(key, key.directoryIn(dataDir), files, directory.wasClean());
             }
         } catch (IOException e) {
             throw new StorageFailedException("verifying " + dataDir + " failed: " + e, e);
@@ -47,61 +50,57 @@ final class Verifier {
         return new VerificationReport(keys.size(), verifier.records, verifier.problems, verifier.repairs);
     }
 
-    private void partition(PartitionKey key, Path dir, OpenFiles files) throws IOException {
+    /** @param cleanlyClosed whether the engine closed cleanly: then an active segment's index lists records it must hold */
+    private void partition(PartitionKey key, Path dir, OpenFiles files, boolean cleanlyClosed) throws IOException {
         List<Path> strays = new ArrayList<>();
-        List<Long> bases = SegmentFiles.bases(dir, strays);
+        List<Long> bases = SegmentFiles.bases(dir, strays, files.disk());
         for (Path stray : strays) {
-            String name = stray.getFileName().toString();
-            if (name.endsWith(".index.tmp") || SegmentName.parse(name).isPresent()) {
-                found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)",
-                        () -> Files.delete(stray), "removed " + stray);
+            if (SegmentFiles.isLeftover(stray)) {
+                found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)", () -> {
+                    files.disk().deleteIfExists(stray);
+                    Directories.force(files.disk(), dir);
+                }, "removed " + stray);
             }
         }
         for (int i = 0; i < bases.size(); i++) {
             boolean active = i == bases.size() - 1;
-            long expected = active ? -1 : bases.get(i + 1) - bases.get(i);
-            segment(SegmentFiles.open(key, dir, bases.get(i), Math.max(expected, 0), !active, files), expected);
+            long count = active ? 0 : bases.get(i + 1) - bases.get(i);
+            Segment segment = SegmentFiles.open(key, dir, bases.get(i), count, !active, files);
+            long known = !active ? count : cleanlyClosed ? SegmentIndex.listedCount(segment.index()) : 0;
+            segment(segment, known, active ? Long.MAX_VALUE : count, active);
         }
     }
 
-    private void segment(Segment segment, long expected) throws IOException {
+    private void segment(Segment segment, long known, long limit, boolean active) throws IOException {
         BufferedFile store = segment.store();
         Path storePath = store.path();
-        String header = SegmentRecovery.headerProblem(store, FileHeader.STORE, segment.base());
-        SegmentScan scan = SegmentScan.of(store, segment.base(), expected);
+        String header = FileHeader.STORE.problemIn(store, segment.base());
         if (header != null) {
-            boolean framesFollow = !scan.entries().isEmpty();
-            boolean emptyActive = expected < 0 && !framesFollow;
-            found(storePath, 0, -1, "store header: " + header,
-                    framesFollow || emptyActive ? () -> SegmentRecovery.rewriteStoreHeader(segment, framesFollow) : null,
-                    "rewrote the store header of " + storePath + " (" + scan.entries().size() + " intact records follow it)");
+            found(storePath, 0, -1, "store header: " + header, () -> SegmentRecovery.rewriteStoreHeader(segment),
+                    "rewrote the store header of " + storePath + " (the frames after it are kept)");
         }
+        SegmentScan scan = SegmentScanner.scan(store, segment.index(), segment.base(), known, limit);
         for (SegmentScan.Corruption c : scan.corrupt()) {
-            found(storePath, c.position(), c.offset(), "record " + c.offset() + " is corrupt: " + c.problem(), null, null);
+            boolean atEnd = scan.missingFrom() >= 0 && c.offset() >= scan.missingFrom();
+            found(storePath, c.position(), c.offset(), "record " + c.offset() + (atEnd ? " is missing: " : " is corrupt: ")
+                    + c.problem(), null, null);
         }
         long found = scan.entries().size();
-        long next = segment.base() + found;
-        if (expected >= 0 && found < expected) {
-            found(storePath, scan.validEnd(), next, "records " + next + " to " + (segment.base() + expected - 1)
-                    + " are missing: the segment ends early" + (scan.hasTornTail() ? " (" + scan.tailProblem() + ")" : ""), null, null);
-        } else if (expected >= 0 && found > expected) {
-            found(storePath, -1, segment.base() + expected, "holds " + found + " records but the next segment starts after "
-                    + expected, null, null);
-        } else if (scan.hasTornTail()) {
+        if (scan.hasTornTail()) {
             long tail = store.flushedSize() - scan.validEnd();
-            found(storePath, scan.validEnd(), next, (expected < 0 ? "torn tail: " : "bytes after the last record: ") + tail
-                    + " bytes that are no complete record (" + scan.tailProblem() + ")",
+            found(storePath, scan.validEnd(), segment.base() + found, (active ? "torn tail: " : "bytes after the last record: ")
+                    + tail + " bytes that are no complete record (" + scan.tailProblem() + ")",
                     () -> store.truncate(scan.validEnd()), "truncated " + storePath + " to " + scan.validEnd()
                             + " bytes, removing " + tail + " bytes that held no complete record");
         }
-        String index = SegmentRecovery.indexMismatch(segment.index(), segment.base(), scan.entries());
+        String index = SegmentIndex.mismatch(segment.index(), segment.base(), scan.entries());
         if (index != null) {
             found(segment.index().path(), -1, -1, index,
-                    () -> SegmentRecovery.writeIndex(segment, scan.entries(), index),
+                    () -> SegmentIndex.write(segment.index(), segment.base(), scan.entries(), index),
                     "rebuilt " + segment.index().path() + " from its store (" + found + " entries)");
         }
         if (repair) {
-            store.force();
+            segment.force();
         }
         records += found;
     }

@@ -24,7 +24,7 @@ public final class CrashLoopChild {
         String round = args[1];
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         FileStorageEngine engine = FileStorageEngine.open(
-                new StoreConfig(dir, MAX_FILE_SIZE, FsyncPolicy.ALWAYS, 64), ChannelOpener.DEFAULT);
+                new StoreConfig(dir, MAX_FILE_SIZE, FsyncPolicy.ALWAYS, 64), Disk.LOCAL);
         out.println("READY");
         Thread[] threads = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {

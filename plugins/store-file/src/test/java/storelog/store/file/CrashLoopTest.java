@@ -47,7 +47,7 @@ class CrashLoopTest {
             }
             totalKilled++;
             try (StorageEngine engine = FileStorageEngine.open(
-                    new StoreConfig(dir, CrashLoopChild.MAX_FILE_SIZE, FsyncPolicy.ALWAYS, 64), ChannelOpener.DEFAULT)) {
+                    new StoreConfig(dir, CrashLoopChild.MAX_FILE_SIZE, FsyncPolicy.ALWAYS, 64), Disk.LOCAL)) {
                 long next = engine.info(Engines.KEY).orElseThrow().nextOffset();
                 long maxAcked = acknowledged.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
                 assertThat(next).as("round %d: every acknowledged offset is below the end", round).isGreaterThan(maxAcked);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.CorruptRecordException;
 import storelog.api.Record;
 import storelog.testkit.TestData;
@@ -48,27 +49,36 @@ class CrashShapesTest {
         return data;
     }
 
-    @Test
-    void aStoreCutAtEveryBytePositionInsideTheLastFrameKeepsExactlyThePrecedingRecords() throws IOException {
+    /**
+     * The store cut at every byte inside its last frame. After a crash that frame was a write cut short:
+     * the log ends before it. After a clean stop the forced index lists it: the record was acknowledged
+     * and durable, so it keeps its offset and reads of it report the damage.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStoreCutInsideItsLastFrame(boolean crashed) throws IOException {
         Path good = goodData("good", 5, 1 << 20);
-        Path store = Engines.store(good, 0);
-        long end = Files.size(store);
+        long end = Files.size(Engines.store(good, 0));
         long lastFrame = end - (Frame.HEADER_SIZE + "r4".length());
-        for (boolean crashed : new boolean[] {true, false}) {
-            for (long cut = lastFrame; cut < end; cut++) {
-                Path copy = copy(good, dir.resolve("cut"));
-                if (crashed) {
-                    Files.delete(copy.resolve(DataDirectory.CLEAN_MARKER));
+        long next = crashed ? 4 : 5;
+        for (long cut = lastFrame; cut < end; cut++) {
+            Path copy = copy(good, dir.resolve("cut"));
+            if (crashed) {
+                Files.delete(copy.resolve(DataDirectory.CLEAN_MARKER));
+            }
+            truncate(Engines.store(copy, 0), cut);
+            try (FileStorageEngine engine = Engines.open(copy)) {
+                String at = "cut at " + cut + (crashed ? " after a crash" : " after a clean stop");
+                assertThat(engine.info(KEY).orElseThrow().nextOffset()).as(at).isEqualTo(next);
+                assertThat(engine.read(KEY, 0, 4, Long.MAX_VALUE)).as(at).extracting(Record::text)
+                        .containsExactly("r0", "r1", "r2", "r3");
+                if (!crashed) {
+                    assertThatThrownBy(() -> engine.read(KEY, 4)).as(at).isInstanceOf(CorruptRecordException.class);
                 }
-                truncate(Engines.store(copy, 0), cut);
-                try (FileStorageEngine engine = Engines.open(copy)) {
-                    String at = "cut at " + cut + (crashed ? " after a crash" : " after a clean stop");
-                    assertThat(engine.info(KEY).orElseThrow().nextOffset()).as(at).isEqualTo(4);
-                    assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).as(at).extracting(Record::text)
-                            .containsExactly("r0", "r1", "r2", "r3");
-                    assertThat(engine.append(KEY, List.of(text("next")))).as(at).isEqualTo(4);
-                    assertThat(engine.read(KEY, 4).text()).isEqualTo("next");
-                }
+                assertThat(engine.append(KEY, List.of(text("next")))).as(at).isEqualTo(next);
+                assertThat(engine.read(KEY, next).text()).isEqualTo("next");
+            }
+            if (crashed) {
                 assertThat(Files.size(Engines.store(copy, 0))).isEqualTo(lastFrame + Frame.HEADER_SIZE + 4);
             }
         }
@@ -202,6 +212,25 @@ class CrashShapesTest {
     }
 
     @Test
+    void aClosedSegmentCutShorterThanItsHeaderKeepsItsRecordsOffsetsAsDamage() throws IOException {
+        Path data = goodData("data", 30, 400);
+        List<Path> stores = Engines.storeFiles(data, KEY);
+        Path closed = stores.get(1);
+        long base = Engines.base(closed);
+        long end = Engines.base(stores.get(2));
+        truncate(closed, 7);
+        try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(30);
+            for (long offset = base; offset < end; offset++) {
+                long o = offset;
+                assertThatThrownBy(() -> engine.read(KEY, o)).isInstanceOf(CorruptRecordException.class);
+            }
+            assertThat(engine.read(KEY, end).text()).isEqualTo("r" + end);
+        }
+        assertThat(Verifier.verify(data, true).problems()).extracting(p -> p.offset()).contains(base, end - 1);
+    }
+
+    @Test
     void aLastSealedSegmentThatLostItsTailAfterACrashCutsTheLogThere() throws IOException {
         Path data = goodData("data", 30, 400);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
@@ -227,8 +256,8 @@ class CrashShapesTest {
         Path data = goodData("data", 40, 200);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
         List<Path> stores = Engines.storeFiles(data, KEY);
-        assertThat(stores).hasSizeGreaterThan(SegmentRoller.MAX_PENDING + 1);
-        Path damaged = stores.get(stores.size() - 1 - SegmentRoller.MAX_PENDING); // the oldest that may be unsynced
+        assertThat(stores).hasSizeGreaterThan(BackgroundFlush.MAX_PENDING + 1);
+        Path damaged = stores.get(stores.size() - 1 - BackgroundFlush.MAX_PENDING); // the oldest that may be unsynced
         long base = Engines.base(damaged);
         truncate(damaged, framePosition(data, base, base + 1) + 2);
 
@@ -236,7 +265,7 @@ class CrashShapesTest {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(base + 1);
             assertThat(engine.append(KEY, List.of(text("next")))).isEqualTo(base + 1);
         }
-        assertThat(Engines.storeFiles(data, KEY)).hasSize(stores.size() - SegmentRoller.MAX_PENDING);
+        assertThat(Engines.storeFiles(data, KEY)).hasSize(stores.size() - BackgroundFlush.MAX_PENDING);
         assertThat(Verifier.verify(data, false).isClean()).isTrue();
     }
 

@@ -24,7 +24,12 @@ final class Engines {
     }
 
     static FileStorageEngine open(Path dir, long maxFileSize, FsyncPolicy fsync) {
-        return FileStorageEngine.open(config(dir, maxFileSize, fsync), ChannelOpener.DEFAULT);
+        return open(dir, maxFileSize, fsync, Disk.LOCAL);
+    }
+
+    /** An engine on {@code disk} (a {@link Faults} disk in failure tests). */
+    static FileStorageEngine open(Path dir, long maxFileSize, FsyncPolicy fsync, Disk disk) {
+        return FileStorageEngine.open(config(dir, maxFileSize, fsync), disk);
     }
 
     static FileStorageEngine open(Path dir) {

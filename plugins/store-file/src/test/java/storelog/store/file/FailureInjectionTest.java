@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -33,7 +35,7 @@ class FailureInjectionTest {
     }
 
     private FileStorageEngine open(FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(dir, 1 << 20, fsync), faults);
+        return Engines.open(dir, 1 << 20, fsync, faults);
     }
 
     @Test
@@ -135,7 +137,7 @@ class FailureInjectionTest {
     void anInterruptedCallerNeitherFailsNorBreaksTheFilesForOthers() {
         for (FsyncPolicy fsync : List.of(FsyncPolicy.ALWAYS, FsyncPolicy.NEVER)) {
             try (FileStorageEngine engine = FileStorageEngine.open(
-                    Engines.config(dir.resolve(fsync.toString()), 1 << 20, fsync), ChannelOpener.DEFAULT)) {
+                    Engines.config(dir.resolve(fsync.toString()), 1 << 20, fsync), Disk.LOCAL)) {
                 Engines.appendTexts(engine, KEY, 0, 3);
                 Thread.currentThread().interrupt(); // a FileChannel closes itself when used by an interrupted thread
                 assertThat(engine.append(KEY, List.of(text("r3")))).isEqualTo(3);
@@ -145,6 +147,111 @@ class FailureInjectionTest {
                 assertThat(engine.append(KEY, List.of(text("r4")))).isEqualTo(4);
                 assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE)).extracting(Record::text)
                         .containsExactly("r0", "r1", "r2", "r3", "r4");
+            }
+        }
+    }
+
+    @Test
+    void aFailedFsyncDuringARollFailsThePartitionClosedEvenWhenItSaysTheDiskIsFull() {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 6); // segment 0 is full: the next append rolls, forcing it
+            faults.forceError = "No space left on device";
+            faults.failForce = true;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).isInstanceOf(StorageFailedException.class);
+            faults.failForce = false;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).as("never retried into success")
+                    .isInstanceOf(StorageFailedException.class).hasMessageContaining("refuses writes");
+            assertThat(engine.read(KEY, 5).text()).isEqualTo("r5");
+        }
+    }
+
+    @Test
+    void appendersStillWaitingWhenTheCloseFailsToFsyncAreToldSoInsteadOfWaitingForever() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        FileStorageEngine engine = open(FsyncPolicy.ALWAYS);
+        try {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            faults.storeForceGate.arm();
+            Future<Long> first = pool.submit(() -> engine.append(KEY, List.of(text("first"))));
+            faults.storeForceGate.awaitBlocked(); // its group commit is inside the fsync
+            Future<Long> second = pool.submit(() -> engine.append(KEY, List.of(text("second"))));
+            awaitAppends(engine, 3); // the second one's bytes wait in the buffer for the next sync
+            faults.storeWritten = new CountDownLatch(1);
+            Future<?> closing = pool.submit(engine::close);
+            assertThat(faults.storeWritten.await(30, TimeUnit.SECONDS)).as("the close flushed, holding the partition lock").isTrue();
+            faults.failIndexForce = true; // the close's fsync of the index fails
+            faults.storeForceGate.release();
+            closing.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageFailedException.class);
+            assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageFailedException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).doesNotExist();
+    }
+
+    /** Waits (with a deadline) until the engine has taken {@code n} appends into its buffers. */
+    private static void awaitAppends(FileStorageEngine engine, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (engine.metrics().get("appends_total") < n) {
+            assertThat(System.nanoTime()).as("%d appends within 30 s", n).isLessThan(deadline);
+            Thread.sleep(1); // polling a condition with a deadline, not a timing assumption
+        }
+    }
+
+    @Test
+    void aDescriptorShortageWhileCreatingASegmentFailsTheAppendButNotThePartition() {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+            faults.descriptorShortages.set(1000);
+            assertThatThrownBy(() -> Engines.appendTexts(engine, KEY, 6, 10)).isInstanceOf(StorageFailedException.class)
+                    .hasMessageContaining("open files").hasMessageNotContaining("refuses writes");
+            faults.descriptorShortages.set(0);
+            long next = engine.info(KEY).orElseThrow().nextOffset();
+            assertThat(engine.append(KEY, List.of(text("r" + next)))).isEqualTo(next);
+            assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).extracting(Record::text)
+                    .containsExactlyElementsOf(FileStorageEngineTest.expectedTexts(0, (int) next + 1));
+        }
+    }
+
+    @Test
+    void aDescriptorShortageClosesTheEnginesIdleFilesAndTriesOnceMore() {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
+            for (int p = 0; p < 5; p++) {
+                Engines.appendTexts(engine, storelog.api.PartitionKey.of("idle" + p), 0, 1);
+            }
+            Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+            int open = engine.openFiles();
+            faults.descriptorShortages.set(1);
+            assertThat(engine.append(KEY, List.of(text("r6")))).isEqualTo(6);
+            assertThat(engine.openFiles()).as("idle files were closed to make room").isLessThan(open);
+        }
+    }
+
+    @Test
+    void aSegmentCreationThatFailsLeavesNoFileBehindAndTheNextRollWorks() throws Exception {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+            faults.failCreating = ".index"; // the new segment's store is created, its index is not
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("r6")))).isInstanceOf(StorageFullException.class);
+            faults.failCreating = null;
+            assertThat(Engines.storeFiles(dir, KEY)).hasSize(1);
+            assertThat(engine.append(KEY, List.of(text("r6")))).isEqualTo(6);
+            assertThat(engine.info(KEY).orElseThrow().segments()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anInterruptedCallerWhoseAppendRollsASegmentNeitherFailsNorBreaksThePartition() {
+        for (FsyncPolicy fsync : List.of(FsyncPolicy.ALWAYS, FsyncPolicy.NEVER)) {
+            try (FileStorageEngine engine = FileStorageEngine.open(
+                    Engines.config(dir.resolve(fsync.toString()), 200, fsync), Disk.LOCAL)) {
+                Engines.appendTexts(engine, KEY, 0, 6); // the next append rolls
+                Thread.currentThread().interrupt();
+                assertThat(engine.append(KEY, List.of(text("r6")))).isEqualTo(6);
+                assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+                assertThat(engine.info(KEY).orElseThrow().segments()).isEqualTo(2);
+                assertThat(engine.append(KEY, List.of(text("r7")))).isEqualTo(7);
             }
         }
     }

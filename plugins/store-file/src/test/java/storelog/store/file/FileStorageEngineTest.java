@@ -260,6 +260,22 @@ class FileStorageEngineTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"always", "interval:5", "never"})
+    void theStartUpLineSaysWhatACrashCanLoseAndWhetherOffsetsAreReused(String fsync) {
+        String line;
+        try (LogCapture log = new LogCapture(FileStorageEngine.class);
+             FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.parse(fsync))) {
+            line = log.text();
+        }
+        assertThat(line).contains("FSYNC=" + fsync);
+        if (fsync.equals("always")) {
+            assertThat(line).contains("survive a process crash and a power loss").contains("never given to other data");
+        } else {
+            assertThat(line).contains("a crash can lose").contains("offsets are then given to new, different records");
+        }
+    }
+
     static List<String> expectedTexts(int from, int to) {
         List<String> texts = new ArrayList<>();
         for (int i = from; i < to; i++) {

@@ -23,7 +23,7 @@ class ManyPartitionsTest {
         Path dir = TestData.directory(test);
         long before = openDescriptors();
         try (FileStorageEngine engine = FileStorageEngine.open(new StoreConfig(dir, 1 << 20, FsyncPolicy.NEVER, MAX_OPEN),
-                ChannelOpener.DEFAULT)) {
+                Disk.LOCAL)) {
             long peak = 0;
             for (int i = 0; i < PARTITIONS; i++) {
                 PartitionKey key = PartitionKey.of("p" + i);

@@ -1,0 +1,180 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReentrantLock;
+import storelog.api.PartitionKey;
+import storelog.api.StorageFailedException;
+import storelog.api.StoreLogException;
+
+/**
+ * {@code FSYNC=interval|never}: an append is acknowledged and visible at once; the engine's
+ * {@link Flusher} writes the buffered bytes {@link FsyncPolicy#flushDelayNanos()} later (forcing them
+ * for {@code interval}) and forces segments sealed by a roll in the background, with at most
+ * {@value #MAX_PENDING} sealed segments per partition waiting (a roll that finds that many forces the
+ * oldest itself). A full disk or a shortage of file descriptors keeps the acknowledged bytes
+ * buffered and the flush is retried. So after a crash only the active segment and the last {@value #MAX_PENDING} sealed
+ * ones can miss bytes, and recovery checks exactly those ({@link PartitionRecovery}).
+ * Thread-safe.
+ */
+final class BackgroundFlush implements Durability, Flusher.Task {
+
+    /** Sealed segments whose fsync may still be outstanding, at most: recovery checks this many. */
+    static final int MAX_PENDING = 4;
+
+    private static final Logger LOG = System.getLogger(BackgroundFlush.class.getName());
+
+    private final PartitionKey key;
+    private final Durability.Log log;
+    private final Flusher flusher;
+    /** {@code interval} (each flush is forced, and so are new segments' names), else {@code never}. */
+    private final boolean interval;
+    private final ConcurrentLinkedDeque<Segment> sealPending = new ConcurrentLinkedDeque<>();
+    /** Whether a flush is scheduled (lock held). */
+    private boolean dirty;
+
+    BackgroundFlush(PartitionKey key, Durability.Log log, Flusher flusher, boolean interval) {
+        this.key = key;
+        this.log = log;
+        this.flusher = flusher;
+        this.interval = interval;
+    }
+
+    @Override
+    public GroupCommitter.Waiter appended(long end) {
+        log.publish(end);
+        if (!dirty) {
+            dirty = true;
+            flusher.schedule(this);
+        }
+        return null;
+    }
+
+    @Override
+    public void acknowledge(GroupCommitter.Waiter waiter) {
+        // acknowledged at once
+    }
+
+    @Override
+    public GroupCommitter.Waiter inFlight(long end) {
+        return null; // appends are visible when they return
+    }
+
+    @Override
+    public void settle(GroupCommitter.Waiter waiter) {
+        // nothing is ever in flight
+    }
+
+    @Override
+    public void sealed(Segment full) throws IOException {
+        while (sealPending.size() >= MAX_PENDING) {
+            Segment oldest = sealPending.peekFirst();
+            oldest.force();
+            sealPending.remove(oldest);
+        }
+        sealPending.addLast(full);
+        flusher.scheduleSealSync(this);
+    }
+
+    @Override
+    public boolean forcesNewNames() {
+        return interval;
+    }
+
+    @Override
+    public int sealedMaybeUnsynced() {
+        return MAX_PENDING;
+    }
+
+    @Override
+    public void forceSealed() throws IOException {
+        forceSealedSegments();
+    }
+
+    @Override
+    public void durable(long end) {
+        // nobody waits
+    }
+
+    @Override
+    public void cut(long end, StoreLogException cause) {
+        // nobody waits
+    }
+
+    @Override
+    public void failed(StorageFailedException cause) {
+        // nobody waits
+    }
+
+    @Override
+    public String name() {
+        return "partition " + key;
+    }
+
+    /**
+     * Hands buffered bytes to the OS and, for interval, forces them. A full disk keeps the
+     * (acknowledged) bytes buffered and asks to be retried.
+     */
+    @Override
+    public boolean flushDue() {
+        ReentrantLock lock = log.lock();
+        Segment active;
+        lock.lock();
+        try {
+            active = log.active();
+            if (!dirty || !log.writable() || active == null) {
+                return false;
+            }
+            active.flush();
+            active.releaseBuffers();
+            dirty = false;
+        } catch (IOException e) {
+            if (IoErrors.isDiskFull(e) || IoErrors.isDescriptorShortage(e)) {
+                LOG.log(Level.WARNING, "partition {0}: acknowledged records wait in memory until they can be written: {1}", key,
+                        e.getMessage());
+                return true;
+            }
+            log.syncFailed(e);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        if (interval) {
+            try {
+                active.store().force();
+            } catch (IOException e) {
+                failClosed(e);
+            }
+        }
+        return false;
+    }
+
+    /** Forces the sealed segments still waiting, oldest first. */
+    @Override
+    public void syncSealed() {
+        try {
+            forceSealedSegments();
+        } catch (IOException e) {
+            failClosed(e);
+        }
+    }
+
+    private void forceSealedSegments() throws IOException {
+        for (Segment sealed = sealPending.peekFirst(); sealed != null; sealed = sealPending.peekFirst()) {
+            sealed.force();
+            sealPending.remove(sealed);
+        }
+    }
+
+    private void failClosed(IOException e) {
+        ReentrantLock lock = log.lock();
+        lock.lock();
+        try {
+            log.syncFailed(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package storelog.store.file;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import storelog.api.StorageFailedException;
+import storelog.api.StoreLogException;
+
+/**
+ * {@code FSYNC=always}: an append is acknowledged, and its records are visible, only once an fsync
+ * covered them; concurrent appends share fsyncs ({@link GroupCommitter}). A roll forces the segment
+ * it seals before the next one starts. Thread-safe.
+ */
+final class GroupCommit implements Durability {
+
+    private final Durability.Log log;
+    private final GroupCommitter committer;
+
+    GroupCommit(Durability.Log log, Executor syncThreads) {
+        this.log = log;
+        this.committer = new GroupCommitter(this::sync, syncThreads);
+    }
+
+    @Override
+    public GroupCommitter.Waiter appended(long end) {
+        return committer.register(end);
+    }
+
+    @Override
+    public void acknowledge(GroupCommitter.Waiter waiter) {
+        committer.await(waiter);
+    }
+
+    @Override
+    public GroupCommitter.Waiter inFlight(long end) {
+        return committer.register(end);
+    }
+
+    @Override
+    public void settle(GroupCommitter.Waiter waiter) {
+        try {
+            committer.await(waiter);
+        } catch (StoreLogException outcomeDecided) {
+            // cut or failed: either way the appends are settled
+        }
+    }
+
+    @Override
+    public void sealed(Segment full) throws IOException {
+        full.force();
+    }
+
+    @Override
+    public boolean forcesNewNames() {
+        return true;
+    }
+
+    @Override
+    public int sealedMaybeUnsynced() {
+        return 0; // each was forced when it was sealed
+    }
+
+    @Override
+    public void forceSealed() {
+        // every sealed segment was forced when it was sealed
+    }
+
+    @Override
+    public void durable(long end) {
+        committer.advance(end);
+    }
+
+    @Override
+    public void cut(long end, StoreLogException cause) {
+        committer.rolledBack(cause, end);
+    }
+
+    @Override
+    public void failed(StorageFailedException cause) {
+        committer.fail(cause);
+    }
+
+    /**
+     * One sync: flush under the partition lock, fsync outside it (appends go on meanwhile), then,
+     * unless a truncation passed the synced point meanwhile, make that point durable and visible.
+     */
+    private void sync() {
+        ReentrantLock lock = log.lock();
+        LogMark point;
+        Segment active;
+        long truncations;
+        lock.lock();
+        try {
+            active = log.active();
+            if (!log.writable() || active == null) {
+                return;
+            }
+            point = log.mark();
+            truncations = log.truncations();
+            active.flush();
+        } catch (IOException e) {
+            log.flushFailed(e);
+            return;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            active.store().force();
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                log.syncFailed(e);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            if (log.writable() && log.truncations() == truncations) {
+                log.markDurable(point);
+                committer.advance(point.nextOffset());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
