@@ -93,7 +93,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (membership != null) {
             throw new IllegalStateException("already started");
         }
-        Map<String, String> attributes = settings.electors().contains("raft") ? Map.of(Member.RAFT, settings.raftAddress()) : Map.of();
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of(Member.GOSSIP, settings.advertise().toString()));
+        if (settings.electors().contains("raft")) {
+            attributes.put(Member.RAFT, settings.raftAddress());
+        }
         Member self = new Member(settings.nodeId(), http, attributes);
         Membership members = new Membership(self, settings.seeds(), discovery, list -> { });
         members.start();

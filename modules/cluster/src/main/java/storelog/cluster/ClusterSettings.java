@@ -19,12 +19,13 @@ import storelog.api.Settings;
  * @param seeds       {@code SEEDS}: gossip addresses of peers
  * @param electors    {@code ELECTOR}: elector plugins in order of preference
  * @param discovery   {@code DISCOVERY}: discovery plugins ({@code gossip}, and {@code dns} when a DNS name is configured)
- * @param advertise   the host other nodes reach this one by ({@code ADVERTISE_ADDR}'s host)
+ * @param advertise   {@code ADVERTISE_ADDR}: the gossip address other nodes reach this one by; its host is also the
+ *                    host of this node's HTTP and Raft addresses
  * @param raftPort    {@code RAFT_PORT}: the Raft address this node advertises is {@code advertise:raftPort}
  * @param stateDir    {@code DATA_DIR/.cluster}: the epoch checkpoint and the electors' state
  */
 public record ClusterSettings(String nodeId, String serviceName, List<HostPort> seeds, List<String> electors,
-                              List<String> discovery, String advertise, int raftPort, Path stateDir) {
+                              List<String> discovery, HostPort advertise, int raftPort, Path stateDir) {
 
     /** The variables whose presence puts a node into a cluster (docs/cluster.md). */
     static final List<String> CLUSTER_VARIABLES = List.of("SEEDS", "SERVICE_NAME", "DNS_SERVER", "ELECTOR");
@@ -84,12 +85,12 @@ public record ClusterSettings(String nodeId, String serviceName, List<HostPort> 
         } catch (InvalidPathException e) {
             throw new InvalidSettingException("DATA_DIR", dataDir, "not a valid path: " + e.getReason());
         }
-        return new ClusterSettings(nodeId, serviceName, seeds, electors, discovery, advertise.host(), raftPort, stateDir);
+        return new ClusterSettings(nodeId, serviceName, seeds, electors, discovery, advertise, raftPort, stateDir);
     }
 
     /** The Raft address this node advertises. */
     String raftAddress() {
-        return new HostPort(advertise, raftPort).toString();
+        return new HostPort(advertise.host(), raftPort).toString();
     }
 
     private static List<String> names(Settings s, String variable, String fallback) {

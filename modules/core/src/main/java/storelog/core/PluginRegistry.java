@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -154,8 +155,8 @@ public final class PluginRegistry {
      * libraries load classes through it), restoring the caller's afterwards.
      */
     public <T> T withLoaderOf(PluginProvider provider, Supplier<T> call) {
-        return found.stream().filter(f -> f.provider() == provider).findFirst()
-                .map(f -> withLoader(f.source(), call)).orElseGet(call);
+        Optional<Found> source = found.stream().filter(f -> f.provider() == provider).findFirst();
+        return source.isPresent() ? withLoader(source.get().source(), call) : call.get(); // a call that returns null runs once
     }
 
     private static <T> T withLoader(PluginSource source, Supplier<T> call) {

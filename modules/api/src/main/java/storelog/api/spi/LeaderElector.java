@@ -22,8 +22,9 @@ package storelog.api.spi;
  *   <li><b>Backend outages.</b> {@link #start} does not fail because the backend (Redis, the Raft
  *       peers) is unreachable: the elector keeps trying in the background, reports
  *       {@link #usable()} {@code false}, and a leader steps down as the lease rule says. It throws
- *       {@link storelog.api.InvalidSettingException} for unusable settings and
- *       {@link ElectorUnavailableException} when it cannot run at all (e.g. its port is taken).</li>
+ *       {@link storelog.api.InvalidSettingException} for unusable settings, a port that is taken
+ *       included (naming the variable, e.g. {@code RAFT_PORT}), and
+ *       {@link ElectorUnavailableException} when it cannot run at all for another reason.</li>
  *   <li><b>Events.</b> Changes (role, leader, epoch, usability, take-over) go to the
  *       {@link ElectionListener} in order, one at a time, on the elector's own thread; the listener
  *       reads the new state from the elector's methods.</li>

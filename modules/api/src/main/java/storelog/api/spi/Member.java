@@ -16,6 +16,8 @@ public record Member(String nodeId, String http, Map<String, String> attributes)
 
     /** The attribute holding a member's Raft address, {@code host:port}. */
     public static final String RAFT = "raft";
+    /** The attribute holding a member's gossip address, {@code host:port} as in {@code SEEDS}. */
+    public static final String GOSSIP = "gossip";
 
     public Member {
         Objects.requireNonNull(nodeId, "nodeId");
