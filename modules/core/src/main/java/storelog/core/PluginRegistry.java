@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -155,8 +154,13 @@ public final class PluginRegistry {
      * libraries load classes through it), restoring the caller's afterwards.
      */
     public <T> T withLoaderOf(PluginProvider provider, Supplier<T> call) {
-        Optional<Found> source = found.stream().filter(f -> f.provider() == provider).findFirst();
-        return source.isPresent() ? withLoader(source.get().source(), call) : call.get(); // a call that returns null runs once
+        // not Optional.map(...).orElseGet(call): a call that returns null would run a second time
+        for (Found f : found) {
+            if (f.provider() == provider) {
+                return withLoader(f.source(), call);
+            }
+        }
+        return call.get();
     }
 
     private static <T> T withLoader(PluginSource source, Supplier<T> call) {

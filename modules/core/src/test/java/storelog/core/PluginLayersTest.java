@@ -56,12 +56,17 @@ class PluginLayersTest {
                 Map.of("module-info.java", module, "demo/" + id + "/Provider.java", provider), Map.of(), "1.0");
     }
 
-    @Test
-    void aPluginFolderDroppedInIsFoundAsItsOwnLayer() throws Exception {
+    /** The plugin folder {@code a-connector}: connector {@code a-1} with its library beside it. */
+    private void aConnectorFolder() throws Exception {
         Path lib = library("1");
         Path folder = plugins.resolve("a-connector");
         connectorPlugin(folder, "a", lib, "", List.of(api));
         Files.copy(lib, folder.resolve(lib.getFileName()));
+    }
+
+    @Test
+    void aPluginFolderDroppedInIsFoundAsItsOwnLayer() throws Exception {
+        aConnectorFolder();
 
         PluginRegistry registry = PluginRegistry.withPluginsDir(plugins);
 
@@ -74,6 +79,22 @@ class PluginLayersTest {
         });
         ConnectorProvider provider = registry.connector("a-1");
         assertThat(provider.getClass().getModule().getLayer()).isNotEqualTo(ModuleLayer.boot());
+    }
+
+    @Test
+    void withLoaderOfRunsTheCallOnceWithThePluginsLoaderAlsoWhenItReturnsNull() throws Exception {
+        aConnectorFolder();
+        PluginRegistry registry = PluginRegistry.withPluginsDir(plugins);
+        ConnectorProvider provider = registry.connector("a-1");
+        List<ClassLoader> loaders = new java.util.ArrayList<>();
+
+        Object result = registry.withLoaderOf(provider, () -> {
+            loaders.add(Thread.currentThread().getContextClassLoader());
+            return null;
+        });
+
+        assertThat(result).isNull();
+        assertThat(loaders).containsExactly(provider.getClass().getClassLoader());
     }
 
     @Test

@@ -1,0 +1,142 @@
+package storelog.elector.redis;
+
+import java.util.List;
+import java.util.Optional;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The lease's commands on Redis ({@link LeaseScripts}) over one connection, and which lease value this
+ * node holds there ({@link #held()}), so that whatever was won is what {@link #releaseHeld()} gives back.
+ *
+ * <p>Not thread-safe: the elector calls it from its one I/O thread only. A command that fails throws
+ * {@link JedisException}; after a connection failure (refused, timed out) the connection is dropped and
+ * the next command opens a new one — a timed-out connection may still deliver the late answer, which
+ * must never be read as the answer to the next command.
+ */
+final class LeaseStore implements AutoCloseable {
+
+    private final RedisSettings settings;
+    private final HostAndPort address;
+    private final JedisClientConfig config;
+    private final List<String> leaderKey;
+    private final List<String> epochKey;
+    private Jedis connection;
+    private String held;
+
+    /** What the win script answered. */
+    sealed interface WinOutcome {
+    }
+
+    /** This node won: {@code text} is the value set, {@code freshRedis} whether the epoch key was absent. */
+    record Won(String text, LeaseValue value, boolean freshRedis) implements WinOutcome {
+    }
+
+    /** Someone holds the lease: its value as stored, and how long it still lives (ms). */
+    record Taken(String text, long remainingMillis) implements WinOutcome {
+    }
+
+    LeaseStore(RedisSettings settings, String clientName) {
+        this.settings = settings;
+        this.address = new HostAndPort(settings.host(), settings.port());
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(settings.timeoutMillis()).socketTimeoutMillis(settings.timeoutMillis())
+                .clientName(clientName).serverDefaultProtocol(); // RESP2: no HELLO round trip, any Redis version
+        settings.password().ifPresent(builder::password);
+        this.config = builder.build();
+        this.leaderKey = List.of(settings.leaderKey());
+        this.epochKey = List.of(settings.epochKey());
+    }
+
+    /**
+     * Runs the win script for this node above {@code floor} in residue class {@code slot} of {@code slots}.
+     *
+     * @throws JedisDataException when Redis refuses (epoch key not a number, epoch above {@link LeaseScripts#MAX_EPOCH})
+     */
+    WinOutcome win(String nodeId, String http, long floor, int slot, int slots) {
+        List<?> reply = (List<?>) call(c -> c.eval(LeaseScripts.WIN, List.of(settings.leaderKey(), settings.epochKey()),
+                List.of(nodeId, http, Long.toString(floor), Integer.toString(slot), Integer.toString(slots),
+                        Long.toString(settings.ttlMillis()), Long.toString(LeaseScripts.MAX_EPOCH))));
+        String text = (String) reply.get(1);
+        if ((Long) reply.get(0) == 0) {
+            return new Taken(text, (Long) reply.get(2));
+        }
+        held = text;
+        LeaseValue value = LeaseValue.parse(text).orElseThrow(() -> new IllegalStateException("the win script wrote " + text));
+        return new Won(text, value, (Long) reply.get(2) == 1);
+    }
+
+    /** Extends the lease if it still holds {@code text}; false when it does not (expired, or someone else's). */
+    boolean renew(String text) {
+        boolean renewed = (Long) call(c -> c.eval(LeaseScripts.RENEW, leaderKey, List.of(text,
+                Long.toString(settings.ttlMillis())))) == 1;
+        if (!renewed && text.equals(held)) {
+            held = null;
+        }
+        return renewed;
+    }
+
+    /** Deletes the lease this node holds, if it still holds it; does nothing when it holds none. */
+    void releaseHeld() {
+        if (held != null) {
+            String text = held;
+            held = null; // not retried: if this fails, the lease expires by itself within a TTL
+            call(c -> c.eval(LeaseScripts.RELEASE, leaderKey, List.of(text)));
+        }
+    }
+
+    /** The value this node last won and has not lost or released, if any. */
+    Optional<String> held() {
+        return Optional.ofNullable(held);
+    }
+
+    /** The lease's value as stored, empty when nobody holds it. */
+    Optional<String> read() {
+        return Optional.ofNullable(call(c -> c.get(settings.leaderKey())));
+    }
+
+    /** Raises the epoch key to at least {@code epoch} when it exists (never lowers it). */
+    void raiseEpoch(long epoch) {
+        call(c -> c.eval(LeaseScripts.RAISE_EPOCH, epochKey, List.of(Long.toString(epoch))));
+    }
+
+    /** Closes the connection; a lease still held stays in Redis until it expires. */
+    @Override
+    public void close() {
+        disconnect();
+    }
+
+    private <T> T call(Command<T> command) {
+        try {
+            if (connection == null) {
+                connection = new Jedis(address, config);
+            }
+            return command.run(connection);
+        } catch (JedisDataException e) {
+            throw e; // Redis answered (an error reply): the connection is fine
+        } catch (JedisException e) {
+            disconnect();
+            throw e;
+        }
+    }
+
+    private void disconnect() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (JedisException e) {
+                // already broken: nothing to give back
+            }
+            connection = null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Command<T> {
+        T run(Jedis connection);
+    }
+}
