@@ -5,7 +5,8 @@ package storelog.api;
  *
  * <p>It is iterative (an explicit stack of open containers), so nesting depth costs memory, never
  * the Java stack: a 10,000-deep array is checked like a flat one. It accepts exactly one value with
- * optional surrounding whitespace.
+ * optional surrounding whitespace. Strings must be text: well-formed UTF-8, and a {@code \\u} escape
+ * of a surrogate only as half of a high-low pair (RFC 8259 §8.2: a lone one is not a character).
  */
 final class JsonSyntax {
 
@@ -167,18 +168,43 @@ final class JsonSyntax {
         switch (e) {
             case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> pos += 2;
             case 'u' -> {
-                if (pos + 6 > text.length) {
-                    throw error("short \\u escape");
-                }
-                for (int k = pos + 2; k < pos + 6; k++) {
-                    if (Character.digit(text[k], 16) < 0) {
-                        throw error("bad \\u escape");
-                    }
+                char unit = unicodeEscape();
+                if (Character.isLowSurrogate(unit)) {
+                    throw error("lone surrogate " + escaped(unit));
                 }
                 pos += 6;
+                if (Character.isHighSurrogate(unit)) {
+                    // a character beyond U+FFFF is escaped as a pair; half of one is not text
+                    if (pos + 1 >= text.length || text[pos] != '\\' || text[pos + 1] != 'u'
+                            || !Character.isLowSurrogate(unicodeEscape())) {
+                        pos -= 6;
+                        throw error("lone surrogate " + escaped(unit));
+                    }
+                    pos += 6;
+                }
             }
             default -> throw error("bad escape '\\" + printable(e) + "'");
         }
+    }
+
+    /** The UTF-16 code unit of the {@code \\uXXXX} escape at {@code pos}. */
+    private char unicodeEscape() {
+        if (pos + 6 > text.length) {
+            throw error("short \\u escape");
+        }
+        int unit = 0;
+        for (int k = pos + 2; k < pos + 6; k++) {
+            int digit = Character.digit(text[k], 16);
+            if (digit < 0) {
+                throw error("bad \\u escape");
+            }
+            unit = unit << 4 | digit;
+        }
+        return (char) unit;
+    }
+
+    private static String escaped(char unit) {
+        return String.format("\\u%04X", (int) unit);
     }
 
     private void number() {

@@ -44,6 +44,18 @@ class DataTypeTest {
                 .hasMessageContaining("data_type 0");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\\ud800\"", "\"a\\udc00b\"", "[\"\\ude00\\ud83d\"]", "{\"k\":\"\\ud83dx\"}",
+            "{\"\\udbff\":1}", "\"\\ud800\\u0041\"", "\"\\ud800\\"})
+    void anEscapedLoneSurrogateIsNotText(String json) {
+        assertThatThrownBy(() -> DataType.JSON.checkPayload(utf8(json))).isInstanceOf(InvalidRecordException.class);
+    }
+
+    @Test
+    void anEscapedSurrogatePairIsOneCharacter() {
+        assertThatCode(() -> DataType.JSON.checkPayload(utf8("[\"\\ud83d\\ude00\", \"\\uD83D\\uDE00\"]"))).doesNotThrowAnyException();
+    }
+
     @Test
     void deeplyNestedJsonIsCheckedWithoutStackOverflow() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);

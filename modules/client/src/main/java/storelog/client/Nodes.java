@@ -78,17 +78,20 @@ final class Nodes {
     }
 
     /**
-     * The leader a 503 points to: {@code leader_http} is {@code host:port} (or a URL), a
-     * {@code Location} header a URL; only its scheme and authority are kept. Empty when unusable.
+     * The leader a 503 from {@code answeredBy} points to: {@code leader_http} is {@code host:port} (or
+     * a URL), a {@code Location} header a URL; only its scheme and authority are kept. A hint without
+     * a scheme takes the scheme of {@code answeredBy}. Empty when unusable, and when it would go from
+     * {@code https} to plain {@code http}: a node cannot talk the client out of TLS.
      */
-    static Optional<URI> leader(String hint) {
+    static Optional<URI> leader(String hint, URI answeredBy) {
         if (hint == null || hint.isBlank()) {
             return Optional.empty();
         }
         String text = hint.strip();
+        String scheme = answeredBy.getScheme().toLowerCase(Locale.ROOT);
         try {
-            URI uri = new URI(text.contains("://") ? text : "http://" + text);
-            if (uri.getHost() == null) {
+            URI uri = new URI(text.contains("://") ? text : scheme + "://" + text);
+            if (uri.getHost() == null || scheme.equals("https") && !"https".equalsIgnoreCase(uri.getScheme())) {
                 return Optional.empty();
             }
             return Optional.of(parse(uri.getScheme() + "://" + uri.getRawAuthority()));

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +34,14 @@ import storelog.api.PartitionInfo;
  * A publish is not resent to another node once it may have reached one; a read is.
  *
  * <p><b>Leader following.</b> A 503 naming the leader ({@code leader_http} in its body, or a
- * {@code Location} header) is retried once at {@code http://<leader_http>}, which becomes the
- * preferred node; a 503 without a hint is a {@link StoreLogClientException} with status 503.
+ * {@code Location} header) is retried once at the leader, with the scheme of the node that named it
+ * ({@code https} stays {@code https}: a hint to plain {@code http} from an {@code https} node is not
+ * followed), and the leader becomes the preferred node; a 503 without a usable hint is a
+ * {@link StoreLogClientException} with status 503. A read that a node refuses because it is shutting
+ * down ({@code shutting_down}) moves on to the next node.
+ *
+ * <p><b>No cluster secret.</b> {@code CLUSTER_SECRET} is for node-to-node requests only; the client
+ * never sends it.
  *
  * <p><b>Errors.</b> Every refusal and transport failure is one unchecked
  * {@link StoreLogClientException} carrying the status and the server's {@code code}. Arguments that
@@ -70,8 +75,8 @@ public final class StoreLogClient implements AutoCloseable {
                 ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build()
                 : null;
         this.tailWait = b.tailWait;
-        this.transport = new Transport(b.httpClient == null ? ownHttp : b.httpClient, new Nodes(nodes),
-                Optional.ofNullable(b.clusterSecret).filter(s -> !s.isEmpty()), b.requestTimeout, new ObjectMapper());
+        this.transport = new Transport(b.httpClient == null ? ownHttp : b.httpClient, new Nodes(nodes), b.requestTimeout,
+                new ObjectMapper());
     }
 
     /** A client of the node at {@code baseUrl} (such as {@code http://localhost:8080}) with default settings. */
@@ -210,7 +215,6 @@ public final class StoreLogClient implements AutoCloseable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration tailWait = DEFAULT_TAIL_WAIT;
-        private String clusterSecret;
         private HttpClient httpClient;
         private ObjectMapper objectMapper;
 
@@ -247,12 +251,6 @@ public final class StoreLogClient implements AutoCloseable {
                 throw new IllegalArgumentException("tailWait must be from 1 ms to " + MAX_TAIL_WAIT + ", not " + wait);
             }
             this.tailWait = wait;
-            return this;
-        }
-
-        /** The cluster secret, sent as {@code X-Cluster-Secret} with every request (ignored by client endpoints). */
-        public Builder clusterSecret(String secret) {
-            this.clusterSecret = secret;
             return this;
         }
 

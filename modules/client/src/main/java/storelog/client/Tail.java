@@ -31,8 +31,10 @@ import java.util.stream.StreamSupport;
  *       request in flight is abandoned, a blocked {@link #hasNext()} returns {@code false} promptly,
  *       and so does every later one, also for records already fetched;</li>
  *   <li>a request fails ({@link StoreLogClientException}: no node reachable, an offset past the end,
- *       a partition that does not exist when tailed from past 0): {@link #hasNext()} throws it once
- *       and the tail is closed. {@link #position()} says where to start a new tail to resume.</li>
+ *       a partition that does not exist when tailed from past 0, the node shutting down with no other
+ *       node to ask — 503 {@code shutting_down}, instead of empty answers to ask again at once):
+ *       {@link #hasNext()} throws it once and the tail is closed. {@link #position()} says where to
+ *       start a new tail to resume.</li>
  * </ul>
  * {@link #poll(Duration)} waits for at most a given time instead of blocking.
  *

@@ -29,25 +29,27 @@ import java.util.concurrent.ExecutionException;
  *       have been stored;</li>
  *   <li><b>leader following</b>: a 503 naming the leader ({@code leader_http} in the body, else a
  *       {@code Location} header) is retried once at the leader, which becomes the preferred node when
- *       it answers; a 503 without a hint, or a second 503, is an error;</li>
- *   <li>the cluster secret goes with every request in {@value #SECRET_HEADER}.</li>
+ *       it answers; a 503 without a hint, or a second 503, is an error. A hint never downgrades
+ *       {@code https} to {@code http} ({@link Nodes#leader(String, URI)});</li>
+ *   <li><b>shutdown</b>: a 503 {@value #SHUTTING_DOWN} (a node going away) moves an idempotent read on
+ *       to the next node, like a node that cannot be reached; with no other node it is the error.</li>
  * </ul>
+ * It sends no cluster secret: that is for node-to-node requests only.
  * Thread-safe.
  */
 final class Transport {
 
-    static final String SECRET_HEADER = "X-Cluster-Secret";
+    /** The code of a 503 from a node that is shutting down. */
+    static final String SHUTTING_DOWN = "shutting_down";
 
     private final HttpClient http;
     private final Nodes nodes;
-    private final Optional<String> secret;
     private final Duration requestTimeout;
     private final ObjectMapper json;
 
-    Transport(HttpClient http, Nodes nodes, Optional<String> secret, Duration requestTimeout, ObjectMapper json) {
+    Transport(HttpClient http, Nodes nodes, Duration requestTimeout, ObjectMapper json) {
         this.http = http;
         this.nodes = nodes;
-        this.secret = secret;
         this.requestTimeout = requestTimeout;
         this.json = json;
     }
@@ -74,6 +76,12 @@ final class Transport {
                 if (!e.connectFailed && !call.idempotent()) {
                     throw e.failure;
                 }
+            } catch (StoreLogClientException e) {
+                if (!call.idempotent() || e.status() != 503 || !e.code().equals(SHUTTING_DOWN)) {
+                    throw e;
+                }
+                last = e;
+                failures.add(node + ": " + e.serverMessage());
             }
         }
         if (failures.size() == 1) {
@@ -84,7 +92,7 @@ final class Transport {
 
     private JsonNode answer(URI node, Call call, HttpResponse<byte[]> response) {
         if (response.statusCode() == 503) {
-            Optional<URI> leader = leaderHint(response).filter(l -> !l.equals(node));
+            Optional<URI> leader = leaderHint(node, response).filter(l -> !l.equals(node));
             if (leader.isPresent()) {
                 HttpResponse<byte[]> retried;
                 try {
@@ -114,11 +122,11 @@ final class Transport {
         }
     }
 
-    private Optional<URI> leaderHint(HttpResponse<byte[]> response) {
+    private Optional<URI> leaderHint(URI node, HttpResponse<byte[]> response) {
         JsonNode body = parseQuietly(response.body());
         Optional<URI> fromBody = body != null && body.path("leader_http").isTextual()
-                ? Nodes.leader(body.get("leader_http").asText()) : Optional.empty();
-        return fromBody.or(() -> response.headers().firstValue("Location").flatMap(Nodes::leader));
+                ? Nodes.leader(body.get("leader_http").asText(), node) : Optional.empty();
+        return fromBody.or(() -> response.headers().firstValue("Location").flatMap(hint -> Nodes.leader(hint, node)));
     }
 
     private StoreLogClientException error(URI node, HttpResponse<byte[]> response) {
@@ -139,7 +147,6 @@ final class Transport {
         HttpRequest.Builder request = HttpRequest.newBuilder(Nodes.resolve(node, call.pathAndQuery()))
                 .timeout(call.timeout() == null ? requestTimeout : call.timeout())
                 .header("Accept", "application/json");
-        secret.ifPresent(s -> request.header(SECRET_HEADER, s));
         if (call.body() != null) {
             request.header("Content-Type", "application/json")
                     .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(call.body()));

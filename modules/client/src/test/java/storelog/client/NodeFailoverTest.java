@@ -56,6 +56,34 @@ class NodeFailoverTest {
     }
 
     @Test
+    void aTailMovesOnFromANodeThatIsShuttingDown() {
+        node.client().publish("x", DataType.STRING, "p");
+        try (StubNode leaving = new StubNode(503, "{\"error\":\"the node is shutting down\",\"code\":\"shutting_down\"}",
+                java.util.Map.of("Retry-After", "1"));
+             StoreLogClient client = TestNode.clientOf(leaving.url(), node.url());
+             Tail tail = client.tail("p", 0)) {
+
+            assertThat(tail.next().asString()).isEqualTo("x");
+            assertThat(client.read("p", 0).asString()).isEqualTo("x");
+            assertThat(leaving.hits()).as("asked once, then the node that answered is preferred").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTailOfTheOnlyNodeEndsWhenItShutsDown() throws Exception {
+        try (StoreLogClient client = node.client(); Tail tail = client.tail("p", 0)) {
+            java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture.supplyAsync(tail::hasNext);
+            node.close();
+
+            java.util.concurrent.ExecutionException ended = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    java.util.concurrent.ExecutionException.class, () -> waiting.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(ended.getCause()).isInstanceOfSatisfying(StoreLogClientException.class,
+                    e -> assertThat(e.code()).isIn("shutting_down", "connection_failed"));
+            assertThat(tail.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void whenTheFirstNodeIsDownTheClientUsesTheNext() {
         try (StoreLogClient client = TestNode.clientOf(down, node.url())) {
             long offset = client.publish("x", DataType.STRING, "p");

@@ -1,6 +1,8 @@
 package storelog.client;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,10 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 
 /**
- * A stand-in node (JDK {@code HttpServer} on 127.0.0.1 and a free port) that answers every request
- * with one fixed status, JSON body and headers, and counts the requests it got.
+ * A stand-in node (JDK {@code HttpServer}, or {@code HttpsServer}, on 127.0.0.1 and a free port) that
+ * answers every request with one fixed status, JSON body and headers, and counts the requests it got
+ * and remembers the last {@code X-Cluster-Secret} header sent to it.
  */
 final class StubNode implements AutoCloseable {
 
@@ -24,11 +28,11 @@ final class StubNode implements AutoCloseable {
     private final AtomicReference<String> lastSecret = new AtomicReference<>();
 
     StubNode(int status, String json, Map<String, String> headers) {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(plain(), status, json, headers);
+    }
+
+    private StubNode(HttpServer server, int status, String json, Map<String, String> headers) {
+        this.server = server;
         server.createContext("/", exchange -> {
             hits.incrementAndGet();
             lastSecret.set(exchange.getRequestHeaders().getFirst("X-Cluster-Secret"));
@@ -46,6 +50,25 @@ final class StubNode implements AutoCloseable {
         server.start();
     }
 
+    private static HttpServer plain() {
+        try {
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A stub that speaks HTTPS with the key of {@code tls}. */
+    static StubNode tls(SSLContext tls, int status, String json) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            return new StubNode(server, status, json, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A stub that says it is not the leader and names {@code leaderPort} on 127.0.0.1 as the leader. */
     static StubNode notLeader(int leaderPort) {
         return new StubNode(503, "{\"error\":\"not the leader\",\"code\":\"not_leader\",\"leader_http\":\"127.0.0.1:"
@@ -53,7 +76,11 @@ final class StubNode implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     int hits() {

@@ -11,6 +11,12 @@ import storelog.api.spi.Member;
  */
 public interface ClusterView {
 
+    /**
+     * Whether this node runs in a cluster ({@link ClusterMode}); a standalone node refuses
+     * node-to-node requests.
+     */
+    boolean clustered();
+
     /** This node's id ({@code NODE_ID}). */
     String nodeId();
 

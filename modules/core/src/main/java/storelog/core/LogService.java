@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import storelog.api.InvalidPartitionKeyException;
 import storelog.api.InvalidRecordException;
@@ -31,15 +29,28 @@ public final class LogService {
     public static final long MAX_READ_BYTES = 4L << 20;
     /** Most records one range read returns. */
     public static final int MAX_READ_RECORDS = 10_000;
+    /** Default of the most readers that may wait in {@link #awaitRecords} at once ({@code MAX_LONG_POLLS}). */
+    public static final int DEFAULT_MAX_LONG_POLLS = 512;
 
     private final StorageEngine engine;
     private final Clock clock;
-    private final AppendSignal appends = new AppendSignal();
+    private final AppendSignal appends;
+    private final EpochCheck epochs;
     private final AtomicLong highestEpoch = new AtomicLong();
 
     public LogService(StorageEngine engine, Clock clock) {
+        this(engine, clock, DEFAULT_MAX_LONG_POLLS, EpochCheck.BOUNDS);
+    }
+
+    /**
+     * @param maxLongPolls most readers that may wait in {@link #awaitRecords} at once
+     * @param epochs       what a replication epoch must pass before it is believed
+     */
+    public LogService(StorageEngine engine, Clock clock, int maxLongPolls, EpochCheck epochs) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.appends = new AppendSignal(maxLongPolls);
+        this.epochs = Objects.requireNonNull(epochs, "epochs");
     }
 
     /**
@@ -62,7 +73,7 @@ public final class LogService {
      *                                its type (then nothing is stored)
      */
     public long publishBatch(PartitionKey partition, List<Payload> payloads) {
-        requireClientWritable(partition);
+        requireWritableByRequest(partition);
         if (payloads.isEmpty()) {
             throw new InvalidRecordException("a batch needs at least one record");
         }
@@ -86,25 +97,32 @@ public final class LogService {
     }
 
     /**
-     * Appends one record as a replica in GoStoreLog's form: at the partition's next offset, internal
-     * partitions included (the leader replicates them too).
+     * Appends one record as a replica in GoStoreLog's form: at the partition's next offset. Never to
+     * an internal partition ({@code __}): what a node keeps there is its own, never a request's say-so.
      *
      * @return its offset
+     * @throws InvalidPartitionKeyException when the key is reserved
      */
     public long appendReplica(PartitionKey partition, Payload payload) {
+        requireWritableByRequest(partition);
         long base = engine.append(partition, List.of(new NewRecord(payload.type(), payload.bytes(), clock.millis())));
         appends.appended(partition);
         return base;
     }
 
     /**
-     * Appends records replicated from the leader at exactly the leader's offsets.
+     * Appends records replicated from the leader at exactly the leader's offsets. The epoch must
+     * pass this node's {@link EpochCheck} before it is remembered; no internal partition ({@code __}).
      *
      * @return the partition's next offset afterwards
      * @throws StaleEpochException              when {@code epoch} is below the highest epoch seen (a deposed leader)
      * @throws storelog.api.OffsetMismatchException carrying this node's next offset, when {@code offset} is not it
+     * @throws BadRequestException              {@code invalid_epoch}, when the epoch cannot be believed
+     * @throws InvalidPartitionKeyException     when the key is reserved
      */
     public long appendReplicas(PartitionKey partition, long offset, long epoch, List<NewRecord> records) {
+        requireWritableByRequest(partition);
+        epochs.admit(epoch, highestEpoch.get());
         long highest = highestEpoch.accumulateAndGet(epoch, Math::max);
         if (epoch < highest) {
             throw new StaleEpochException(epoch, highest);
@@ -140,39 +158,52 @@ public final class LogService {
      * Like {@link #records}, but when {@code from} is the partition's end, waits up to {@code wait}
      * for the first new record instead of returning empty at once. A partition that does not exist
      * yet is tailed from offset 0. Wakes on append, never by polling.
+     *
+     * @throws TooManyLongPollsException when it would wait while the most readers allowed wait already
+     * @throws ShuttingDownException     when it would wait after {@link #stopWaiting()}
      */
     public List<Record> awaitRecords(PartitionKey partition, long from, int max, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            var appended = appends.next(partition);
-            long end = nextOffset(partition);
-            if (from != end) {
+            if (from != nextOffset(partition)) {
                 return records(partition, from, max);
             }
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || appends.isClosed()) {
+            if (remaining <= 0) {
                 return List.of();
             }
-            try {
-                appended.get(remaining, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return List.of();
+            if (appends.isClosed()) {
+                throw new ShuttingDownException();
+            }
+            try (AppendSignal.Waiter waiter = appends.join(partition)) {
+                // joined before this second look, so an append in between still wakes it
+                if (from == nextOffset(partition) && !waiter.await(remaining)) {
+                    return List.of();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("append signal failed", e);
             }
         }
     }
 
     /**
-     * Releases every reader waiting in {@link #awaitRecords} (they return what there is, usually
-     * nothing) and makes later ones return at once: a server that shuts down finishes its long
-     * polls instead of waiting for their deadlines.
+     * Releases every reader waiting in {@link #awaitRecords}: each returns the records that came, or
+     * when none did throws {@link ShuttingDownException}, as do later readers that would wait. A
+     * server that shuts down ends its long polls at once instead of at their deadlines, and tells
+     * its tailing clients to go elsewhere instead of having them ask again and again.
      */
     public void stopWaiting() {
         appends.close();
+    }
+
+    /**
+     * Gauges and counters of readers waiting in {@link #awaitRecords}: {@code waiting} (readers now),
+     * {@code partitions} (partitions waited on now), {@code refused_total} (readers refused at the bound).
+     */
+    public Map<String, Long> longPollMetrics() {
+        return Map.of("waiting", (long) appends.waiting(), "partitions", (long) appends.partitions(),
+                "refused_total", appends.refused());
     }
 
     /** Every partition, in key order, internal ones included. */
@@ -191,7 +222,8 @@ public final class LogService {
         return Math.min(max, MAX_READ_RECORDS);
     }
 
-    private static void requireClientWritable(PartitionKey partition) {
+    /** Internal partitions ({@code __}) hold what this node writes itself, never what a request says. */
+    private static void requireWritableByRequest(PartitionKey partition) {
         if (partition.isReserved()) {
             throw new InvalidPartitionKeyException("partition key " + partition + " is reserved: keys beginning with "
                     + PartitionKey.RESERVED_PREFIX + " are for internal partitions");

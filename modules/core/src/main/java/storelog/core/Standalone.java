@@ -26,6 +26,11 @@ public final class Standalone implements ClusterView {
     }
 
     @Override
+    public boolean clustered() {
+        return false;
+    }
+
+    @Override
     public String nodeId() {
         return nodeId;
     }

@@ -39,10 +39,27 @@ record WireData(String text, byte[] json) {
     /** The stored bytes for {@code type}. */
     Payload toPayload(DataType type) {
         return new Payload(type, switch (type) {
-            case JSON -> text != null ? quoted(text) : json;
+            case JSON -> text != null ? quoted(requireUnicode(text)) : json; // strings inside json: DataType's check
             case BYTES -> base64(requireText(type));
-            case STRING -> requireText(type).getBytes(StandardCharsets.UTF_8);
+            case STRING -> requireUnicode(requireText(type)).getBytes(StandardCharsets.UTF_8);
         });
+    }
+
+    /**
+     * {@code text} when it is valid Unicode. A JSON string may escape half of a surrogate pair alone
+     * ({@code "\\ud800"}); UTF-8 cannot encode that, and Java would store {@code ?} in its place.
+     */
+    private static String requireUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRecordException(String.format("data holds a lone surrogate \\u%04X at character %d; "
+                        + "a string must be valid Unicode", (int) c, i));
+            }
+        }
+        return text;
     }
 
     private String requireText(DataType type) {

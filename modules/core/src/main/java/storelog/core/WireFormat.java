@@ -34,13 +34,14 @@ public final class WireFormat {
     public static final int DEFAULT_MAX_DEPTH = 64;
 
     private final JsonFactory factory;
-    private final int maxDepth;
 
     public WireFormat(int maxDepth) {
-        this.maxDepth = maxDepth;
-        this.factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
-                .build();
+        this(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
+    }
+
+    /** A wire format held to {@code constraints} (tests use small ones). */
+    WireFormat(StreamReadConstraints constraints) {
+        this.factory = JsonFactory.builder().streamReadConstraints(constraints).build();
     }
 
     /** A parsed publish message. */
@@ -107,7 +108,7 @@ public final class WireFormat {
             }
             return result;
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException("json_too_deep", "the JSON nests deeper than " + maxDepth + " levels");
+            throw JsonLimits.exceeded(e, factory.streamReadConstraints());
         } catch (IOException e) {
             throw new BadRequestException("invalid_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -138,9 +139,13 @@ public final class WireFormat {
         return f;
     }
 
+    /** The records of a batch, parsed no further than {@link LogService#MAX_BATCH_RECORDS}: one more ends the parse. */
     private void readRecords(JsonParser parser, Fields f, boolean replica) throws IOException {
         f.records = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (f.records.size() == LogService.MAX_BATCH_RECORDS) {
+                throw new InvalidRecordException("a batch holds at most " + LogService.MAX_BATCH_RECORDS + " records, this one more");
+            }
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 throw wrongType("records[" + f.records.size() + "]", "an object");
             }

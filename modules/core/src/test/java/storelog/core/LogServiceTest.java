@@ -13,15 +13,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.DataType;
 import storelog.api.InvalidPartitionKeyException;
 import storelog.api.InvalidRecordException;
 import storelog.api.InvalidSettingException;
+import storelog.api.NewRecord;
 import storelog.api.OffsetOutOfRangeException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -94,6 +100,41 @@ class LogServiceTest {
     }
 
     @Test
+    void replicasAreNeverWrittenToReservedPartitions() {
+        assertThatThrownBy(() -> log.appendReplicas(PartitionKey.of("__gaps"), 0, 1, List.of(NewRecord.json("{}", 1))))
+                .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> log.appendReplica(PartitionKey.of("__gaps"), json("{}")))
+                .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
+        assertThat(log.partitions()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {Long.MAX_VALUE, EpochCheck.MAX_EPOCH + 1, -1, Long.MIN_VALUE})
+    void anAbsurdEpochIsRefusedAndFencesNobody(long epoch) {
+        assertThatThrownBy(() -> log.appendReplicas(KEY, 0, epoch, List.of(NewRecord.json("1", 1))))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_epoch"));
+        assertThat(log.highestEpoch()).isZero();
+        assertThat(log.appendReplicas(KEY, 0, 3, List.of(NewRecord.json("1", 1)))).as("the real leader still replicates").isEqualTo(1);
+        assertThat(log.highestEpoch()).isEqualTo(3);
+    }
+
+    @Test
+    void theEpochCheckIsAskedWithTheHighestEpochSeenBeforeTheEpochIsRemembered() {
+        List<long[]> asked = new ArrayList<>();
+        LogService checked = new LogService(engine, Clock.systemUTC(), 2, (epoch, highest) -> {
+            asked.add(new long[] {epoch, highest});
+            if (epoch > 10) {
+                throw new BadRequestException("invalid_epoch", "not known to the elector");
+            }
+        });
+        checked.appendReplicas(KEY, 0, 7, List.of(NewRecord.json("1", 1)));
+        assertThatThrownBy(() -> checked.appendReplicas(KEY, 1, 11, List.of(NewRecord.json("2", 1))))
+                .hasMessageContaining("elector");
+        assertThat(asked).containsExactly(new long[] {7, 0}, new long[] {11, 7});
+        assertThat(checked.highestEpoch()).isEqualTo(7);
+    }
+
+    @Test
     void rangeReadsAndTheirErrors() {
         for (int i = 0; i < 10; i++) {
             log.publish(KEY, json(String.valueOf(i)));
@@ -136,16 +177,65 @@ class LogServiceTest {
     }
 
     @Test
-    void stoppingReleasesWaitingReadersAtOnce() throws Exception {
+    void stoppingReleasesWaitingReadersAtOnceTellingThemTheNodeShutsDown() throws Exception {
         log.publish(KEY, json("0"));
         CompletableFuture<List<Record>> tail = CompletableFuture.supplyAsync(
                 () -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(10)));
+        awaitWaiting(log, 1);
         long start = System.nanoTime();
         log.stopWaiting();
 
-        assertThat(tail.get(20, TimeUnit.SECONDS)).isEmpty();
-        assertThat(log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(10))).isEmpty();
+        assertThatThrownBy(() -> tail.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(ShuttingDownException.class);
+        assertThatThrownBy(() -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(10)))
+                .isInstanceOfSatisfying(ShuttingDownException.class, e -> assertThat(e.code()).isEqualTo("shutting_down"));
+        assertThat(log.awaitRecords(KEY, 0, 10, Duration.ofMinutes(10))).as("records that are there are still served").hasSize(1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void readersThatWaitedOnAHundredThousandUniquePartitionsLeaveNothingBehind() throws Exception {
+        LogService log = new LogService(engine, Clock.systemUTC(), 100_000, EpochCheck.BOUNDS);
+        List<Future<List<Record>>> waits = new ArrayList<>();
+        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 100_000; i++) {
+                PartitionKey unique = PartitionKey.of("unique-" + i);
+                waits.add(readers.submit(() -> log.awaitRecords(unique, 0, 1, Duration.ofMillis(1))));
+            }
+        }
+        for (Future<List<Record>> wait : waits) {
+            assertThat(wait.get()).isEmpty();
+        }
+        assertThat(log.longPollMetrics()).containsEntry("partitions", 0L).containsEntry("waiting", 0L);
+    }
+
+    @Test
+    void readersBeyondTheLongPollBoundAreRefusedWhileOthersStillRead() throws Exception {
+        LogService log = new LogService(engine, Clock.systemUTC(), 2, EpochCheck.BOUNDS);
+        log.publish(KEY, json("0"));
+        ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+        Future<List<Record>> first = readers.submit(() -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(1)));
+        Future<List<Record>> second = readers.submit(() -> log.awaitRecords(PartitionKey.of("other"), 0, 10, Duration.ofMinutes(1)));
+        awaitWaiting(log, 2);
+
+        assertThatThrownBy(() -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(1)))
+                .isInstanceOf(TooManyLongPollsException.class).hasMessageContaining("MAX_LONG_POLLS");
+        assertThat(log.awaitRecords(KEY, 0, 10, Duration.ofMinutes(1))).as("a reader with records to read does not wait").hasSize(1);
+        assertThat(log.longPollMetrics()).containsEntry("refused_total", 1L);
+
+        log.publish(KEY, json("1"));
+        log.publish(PartitionKey.of("other"), json("2"));
+        assertThat(first.get(20, TimeUnit.SECONDS)).hasSize(1);
+        assertThat(second.get(20, TimeUnit.SECONDS)).hasSize(1);
+        readers.close();
+        assertThat(log.longPollMetrics()).containsEntry("waiting", 0L).containsEntry("partitions", 0L);
+    }
+
+    private static void awaitWaiting(LogService log, long readers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (log.longPollMetrics().get("waiting") < readers) {
+            assertThat(System.nanoTime()).as("%d readers waiting within 20 s", readers).isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test

@@ -9,8 +9,9 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * {@code CLUSTER_SECRET}: when set, node-to-node endpoints require it in {@code X-Cluster-Secret}
- * (missing: 401, wrong: 403), compared in constant time.
+ * {@code CLUSTER_SECRET}: node-to-node endpoints require it in {@code X-Cluster-Secret} (missing: 401,
+ * wrong: 403), compared in constant time. A node without one refuses them all (403): a clustered
+ * node cannot start without a secret, so only a misconfigured embedding gets there, and it fails closed.
  */
 final class ClusterSecret {
 
@@ -24,7 +25,8 @@ final class ClusterSecret {
 
     void check(ServerRequest req) {
         if (secret.isEmpty()) {
-            return;
+            throw new HttpException("this node has no CLUSTER_SECRET, so it accepts no node-to-node requests",
+                    Status.FORBIDDEN_403, true);
         }
         Optional<String> given = req.headers().first(HeaderNames.create(HEADER));
         if (given.isEmpty()) {

@@ -1,6 +1,7 @@
 package storelog.http;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ErrorHandler;
@@ -18,6 +19,8 @@ import storelog.api.StorageFullException;
 import storelog.api.StoreLogException;
 import storelog.api.UnknownPartitionException;
 import storelog.core.BadRequestException;
+import storelog.core.ShuttingDownException;
+import storelog.core.TooManyLongPollsException;
 import storelog.core.StaleEpochException;
 
 /**
@@ -28,11 +31,18 @@ import storelog.core.StaleEpochException;
 final class ErrorMapper implements ErrorHandler<Throwable> {
 
     private static final Logger LOG = System.getLogger(ErrorMapper.class.getName());
+    /** {@code Retry-After} of a 503 that a retry shortly may not get (a limit reached, a node going away). */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, Throwable error) {
+        if (error instanceof UploadAbortedException aborted) {
+            LOG.log(Level.WARNING, aborted.getMessage());
+            answerGone(res, aborted);
+            return;
+        }
         if (res.isSent()) {
-            LOG.log(Level.WARNING, "failure after the response to " + req.prologue() + " was sent", error);
+            LOG.log(Level.WARNING, "failure after the response to " + request(req) + " was sent", error);
             return;
         }
         res.status(status(error));
@@ -42,15 +52,21 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             return;
         }
         if (!(error instanceof StoreLogException known)) {
-            LOG.log(Level.ERROR, "unexpected failure handling " + req.prologue(), error);
+            LOG.log(Level.ERROR, "unexpected failure handling " + request(req), error);
             Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
                     json -> write(json, "internal error: " + error.getClass().getSimpleName(), "internal_error", null));
             return;
         }
+        String message = ClientMessage.of(known.getMessage());
         if (known instanceof CorruptRecordException) {
-            LOG.log(Level.ERROR, known.getMessage());
+            LOG.log(Level.ERROR, request(req) + ": " + known.getMessage());
+        } else if (!message.equals(known.getMessage())) {
+            LOG.log(Level.WARNING, request(req) + ": " + known.getMessage()); // what the client is not shown
         }
-        Json.send(res, status(error), json -> write(json, known.getMessage(), known.code(), extra -> {
+        if (known instanceof TooManyLongPollsException || known instanceof ShuttingDownException) {
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        Json.send(res, status(error), json -> write(json, message, known.code(), extra -> {
             if (known instanceof OffsetMismatchException m) {
                 extra.writeNumberField("next_offset", m.nextOffset());
             } else if (known instanceof OffsetOutOfRangeException o) {
@@ -59,6 +75,19 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
                 extra.writeNumberField("epoch", s.highest());
             }
         }));
+    }
+
+    /**
+     * Answers a client that has most likely gone: the response counts as handled (else Helidon logs
+     * the failure again, with its stack), and failing to write it is expected.
+     */
+    private static void answerGone(ServerResponse res, UploadAbortedException aborted) {
+        try {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            Json.send(res, Status.BAD_REQUEST_400, json -> write(json, aborted.getMessage(), "upload_aborted", null));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "the client of an aborted upload is gone: " + e);
+        }
     }
 
     private static void write(com.fasterxml.jackson.core.JsonGenerator json, String message, String code, Json.Body extra)
@@ -70,6 +99,10 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             extra.write(json);
         }
         json.writeEndObject();
+    }
+
+    private static String request(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.path().path();
     }
 
     /** The status of a failure (API.md §3). */
@@ -87,10 +120,14 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         if (error instanceof OffsetMismatchException || error instanceof StaleEpochException) {
             return Status.CONFLICT_409;
         }
+        if (error instanceof NotAFollowerException) {
+            return Status.FORBIDDEN_403;
+        }
         if (error instanceof StorageFullException) {
             return Status.INSUFFICIENT_STORAGE_507;
         }
-        if (error instanceof StorageFailedException) {
+        if (error instanceof StorageFailedException || error instanceof TooManyLongPollsException
+                || error instanceof ShuttingDownException) {
             return Status.SERVICE_UNAVAILABLE_503;
         }
         return Status.INTERNAL_SERVER_ERROR_500;
@@ -106,6 +143,7 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             case 405 -> "method_not_allowed";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 503 -> "too_many_requests"; // Helidon answers 503 itself only at MAX_CONCURRENT_REQUESTS
             case 505 -> "http_version_not_supported";
             default -> status.code() >= 500 ? "internal_error" : "http_" + status.code();
         };

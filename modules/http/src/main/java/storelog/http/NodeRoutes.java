@@ -114,8 +114,21 @@ final class NodeRoutes {
         });
     }
 
+    /**
+     * Only a follower stores what a leader sends, and only a member may send it: a standalone node
+     * refuses outright, a clustered one checks the secret, then its role. Epochs and reserved
+     * partitions are the log's rules ({@link LogService#appendReplicas}).
+     */
     private void replicate(ServerRequest req, ServerResponse res) {
+        if (!cluster.clustered()) {
+            throw new NotAFollowerException("this node runs without a cluster; /replicate is for the followers of one");
+        }
         secret.check(req);
+        Leadership.Role role = cluster.leadership().role();
+        if (role != Leadership.Role.FOLLOWER) {
+            throw new NotAFollowerException("this node is a " + role.name().toLowerCase(Locale.ROOT)
+                    + ", not a follower; only followers accept /replicate");
+        }
         Object parsed = wire.replicate(Requests.jsonBody(req, limits));
         if (parsed instanceof WireFormat.ReplicaBatch batch) {
             long next = log.appendReplicas(batch.partition(), batch.offset(), batch.epoch(), batch.records());

@@ -35,8 +35,9 @@ final class ObserveRoutes {
         rules.get("/health/ready", (req, res) -> health(res, ready.getAsBoolean()));
         rules.get("/health/live", (req, res) -> health(res, true));
         rules.get("/metrics", this::metrics);
-        MethodNotAllowed.register(rules, "/health", "GET");
-        MethodNotAllowed.register(rules, "/metrics", "GET");
+        for (String path : new String[] {"/health", "/health/ready", "/health/live", "/metrics"}) {
+            MethodNotAllowed.register(rules, path, "GET");
+        }
     }
 
     private static void health(ServerResponse res, boolean up) {

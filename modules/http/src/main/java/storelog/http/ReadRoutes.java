@@ -48,7 +48,8 @@ final class ReadRoutes {
         PartitionKey partition = Requests.partition(req);
         long from = Requests.number(req, "offset", 0, 0, Long.MAX_VALUE);
         int max = (int) Requests.number(req, "max", DEFAULT_MAX, 1, LogService.MAX_READ_RECORDS);
-        long waitMillis = Requests.number(req, "wait_ms", 0, 0, limits.maxWaitMillis());
+        // capped, not refused: a client cannot know this server's MAX_WAIT_MS
+        long waitMillis = Math.min(Requests.number(req, "wait_ms", 0, 0, Long.MAX_VALUE), limits.maxWaitMillis());
         List<Record> records = waitMillis > 0
                 ? log.awaitRecords(partition, from, max, Duration.ofMillis(waitMillis))
                 : log.records(partition, from, max);

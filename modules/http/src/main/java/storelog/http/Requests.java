@@ -1,5 +1,6 @@
 package storelog.http;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -21,7 +22,8 @@ final class Requests {
     /**
      * The request body: JSON (or no content type), at most {@code limits.maxBodyBytes()}.
      *
-     * @throws HttpException 415 for another content type, 413 for a larger body
+     * @throws HttpException          415 for another content type, 413 for a larger body
+     * @throws UploadAbortedException when the client closes the connection before the body is complete
      */
     static byte[] jsonBody(ServerRequest req, HttpLimits limits) {
         Optional<HttpMediaType> type = req.headers().contentType();
@@ -43,8 +45,8 @@ final class Requests {
                 throw new BadRequestException("invalid_json", "the request has no body");
             }
             return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (DataReader.InsufficientDataAvailableException | IOException | UncheckedIOException e) {
+            throw new UploadAbortedException(req.prologue().method().text() + " " + req.path().path(), e);
         }
     }
 

@@ -1,16 +1,22 @@
 package storelog.http;
 
+import io.helidon.common.config.Config;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import storelog.api.InvalidSettingException;
 import storelog.core.ClusterView;
 import storelog.core.LogService;
 import storelog.core.PluginsInUse;
@@ -23,6 +29,14 @@ import storelog.core.WireFormat;
  * body. Thread-safe once built.
  */
 public final class StoreLogHttp {
+
+    /** Keys of the configuration's {@code server} section that StoreLog sets itself, and why they may not be set there. */
+    private static final Map<String, String> OWN_KEYS = Map.of("host", "set HTTP_HOST instead",
+            "address", "set HTTP_HOST instead", "bind-address", "set HTTP_HOST instead", "port", "set HTTP_PORT instead",
+            "max-payload-size", "set MAX_BODY_BYTES instead", "max-tcp-connections", "set MAX_CONNECTIONS instead",
+            "max-concurrent-requests", "set MAX_CONCURRENT_REQUESTS instead",
+            "concurrency-limit", "set MAX_CONCURRENT_REQUESTS instead",
+            "shutdown-grace-period", "StoreLog sets it (in-flight requests get their time within its shutdown deadline)");
 
     private final LogService log;
     private final ClusterView cluster;
@@ -54,10 +68,49 @@ public final class StoreLogHttp {
         new PublishRoutes(log, wire, limits, metrics).register(routing);
         new ReadRoutes(log, limits, metrics).register(routing);
         new NodeRoutes(log, cluster, plugins, wire, limits, secret).register(routing);
-        new ObserveRoutes(metrics, metricSources, ready).register(routing);
+        Map<String, Supplier<Map<String, Long>>> sources = new LinkedHashMap<>(metricSources);
+        sources.put("storelog_long_polls_", log::longPollMetrics);
+        new ObserveRoutes(metrics, sources, ready).register(routing);
         routing.any((req, res) -> Json.sendError(res, Status.NOT_FOUND_404,
                 "no endpoint " + req.prologue().method().text() + " " + req.path().path(), "not_found"));
         routing.error(Throwable.class, new ErrorMapper());
+    }
+
+    /**
+     * A web server for this API: the {@code server} section of the configuration file first (TLS,
+     * timeouts, socket options: anything Helidon's web server reads), then StoreLog's own settings —
+     * address, body limit, connection and request limits — which that section may not set.
+     *
+     * @param serverSection the file's {@code server} node, when it has one
+     * @throws InvalidSettingException when the section sets what a StoreLog setting owns, or is unusable
+     */
+    public WebServerConfig.Builder webServer(String host, int port, Duration shutdownGrace, Optional<? extends Config> serverSection) {
+        WebServerConfig.Builder builder = WebServer.builder();
+        serverSection.ifPresent(section -> configure(builder, section));
+        return builder.host(host)
+                .port(port)
+                .maxPayloadSize(limits.listenerPayloadLimit())
+                .maxTcpConnections(limits.maxConnections())
+                .maxConcurrentRequests(limits.maxConcurrentRequests())
+                .directHandlers(directHandlers())
+                .shutdownGracePeriod(shutdownGrace)
+                .shutdownHook(false)
+                .routing(this::route);
+    }
+
+    private static void configure(WebServerConfig.Builder builder, Config section) {
+        OWN_KEYS.forEach((key, reason) -> {
+            Config value = section.get(key);
+            if (value.exists()) {
+                throw new InvalidSettingException("server." + key, value.asString().orElse("(a section)"), reason);
+            }
+        });
+        try {
+            builder.config(section);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new InvalidSettingException("server", section.key().toString(), "unusable web server configuration: " + message);
+        }
     }
 
     /** Handlers for errors Helidon answers before routing: the same JSON error body. */
@@ -68,13 +121,16 @@ public final class StoreLogHttp {
                 String text = status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
                         ? "the request body is larger than " + limits.maxBodyBytes() + " bytes (MAX_BODY_BYTES)"
                         : message == null || message.isBlank() ? status.reasonPhrase() : message;
-                return DirectHandler.TransportResponse.builder()
+                DirectHandler.TransportResponse.Builder response = DirectHandler.TransportResponse.builder()
                         .status(status)
                         .headers(headers)
                         .header(HeaderValues.CONTENT_TYPE_JSON)
                         .keepAlive(eventType.keepAlive())
-                        .entity(Json.error(text, ErrorMapper.codeOf(status), null))
-                        .build();
+                        .entity(Json.error(text, ErrorMapper.codeOf(status), null));
+                if (status.code() == Status.SERVICE_UNAVAILABLE_503.code()) {
+                    response.header(HeaderNames.RETRY_AFTER, ErrorMapper.RETRY_AFTER_SECONDS);
+                }
+                return response.build();
             });
         }
         return handlers.build();
@@ -113,7 +169,7 @@ public final class StoreLogHttp {
             return this;
         }
 
-        /** {@code CLUSTER_SECRET}; empty means node-to-node endpoints are open. */
+        /** {@code CLUSTER_SECRET}; without one, node-to-node endpoints refuse every request. */
         public Builder clusterSecret(Optional<String> secret) {
             this.secret = secret;
             return this;

@@ -5,20 +5,22 @@ import static storelog.http.TestServer.json;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.testkit.TestData;
 
+/** A follower's {@code /replicate} requires {@code CLUSTER_SECRET} in {@code X-Cluster-Secret}; client endpoints do not. */
 class ClusterSecretTest {
 
+    private TestInfo test;
     private TestServer server;
 
     @BeforeEach
     void start(TestInfo test) {
-        server = new TestServer(TestData.directory(test), HttpLimits.defaults(), Optional.of("s3cret"));
+        this.test = test;
+        server = TestServer.builder(TestData.directory(test)).cluster(FollowerView::new).secret("s3cret").start();
     }
 
     @AfterEach
@@ -26,7 +28,7 @@ class ClusterSecretTest {
         server.close();
     }
 
-    private HttpResponse<String> replicate(String secret) {
+    private static HttpResponse<String> replicate(TestServer server, String secret) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/replicate")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"data\":1,\"partition_key\":\"p\"}"));
         if (secret != null) {
@@ -37,7 +39,7 @@ class ClusterSecretTest {
 
     @Test
     void aMissingSecretIs401() {
-        HttpResponse<String> response = replicate(null);
+        HttpResponse<String> response = replicate(server, null);
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(json(response).get("code").asText()).isEqualTo("unauthorized");
         assertThat(server.engine.partitions()).isEmpty();
@@ -45,7 +47,7 @@ class ClusterSecretTest {
 
     @Test
     void aWrongSecretIs403() {
-        HttpResponse<String> response = replicate("guess");
+        HttpResponse<String> response = replicate(server, "guess");
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(json(response).get("code").asText()).isEqualTo("forbidden");
         assertThat(server.engine.partitions()).isEmpty();
@@ -53,7 +55,19 @@ class ClusterSecretTest {
 
     @Test
     void theRightSecretReplicates() {
-        assertThat(replicate("s3cret").statusCode()).isEqualTo(200);
+        assertThat(replicate(server, "s3cret").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFollowerWithoutASecretRefusesEveryReplication() {
+        server.close();
+        server = TestServer.builder(TestData.directory(test)).cluster(FollowerView::new).start();
+        for (String secret : new String[] {null, "anything"}) {
+            HttpResponse<String> response = replicate(server, secret);
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(json(response).get("error").asText()).contains("no CLUSTER_SECRET");
+        }
+        assertThat(server.engine.partitions()).isEmpty();
     }
 
     @Test

@@ -8,11 +8,14 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import storelog.testkit.TestData;
 
 /** Failures below the HTTP layer become typed JSON errors, and the server keeps serving. */
@@ -22,7 +25,7 @@ class ErrorMappingTest {
 
     @BeforeEach
     void start(TestInfo test) {
-        server = new TestServer(TestData.directory(test), new HttpLimits(64 * 1024, 64, 60_000), Optional.empty());
+        server = TestServer.builder(TestData.directory(test)).limits(HttpLimits.defaults().withMaxBodyBytes(64 * 1024)).start();
     }
 
     @AfterEach
@@ -54,11 +57,36 @@ class ErrorMappingTest {
     }
 
     @Test
-    void aCorruptRecordIs500NamingTheDamage() {
-        HttpResponse<String> response = server.get("/read?partition=corrupt&offset=0");
-        assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(json(response).get("code").asText()).isEqualTo("corrupt_record");
-        assertThat(json(response).get("error").asText()).contains("CRC-32C").contains("segment_0.store");
+    void aCorruptRecordIs500NamingTheDamageWhileOnlyTheLogNamesThePath() {
+        try (LogCapture log = new LogCapture()) {
+            HttpResponse<String> response = server.get("/read?partition=corrupt&offset=0");
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(json(response).get("code").asText()).isEqualTo("corrupt_record");
+            assertThat(json(response).get("error").asText()).contains("CRC-32C").contains("segment_0.store").doesNotContain("/data");
+            assertThat(log.records()).anySatisfy(r -> assertThat(r.getMessage()).contains("/data/corrupt/segment_0.store"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "full|507|storage_full|the disk under .../full is full: the append to partition \"full\" was not stored",
+            "failed|503|storage_failed|(java.nio.file.AccessDeniedException: .../segment_0.index); it recovers"})
+    void storageFailuresTellTheClientWhatHappenedButNotWhereOnDisk(String partition, int status, String code, String message) {
+        try (LogCapture log = new LogCapture()) {
+            HttpResponse<String> response = server.post("/publish", "{\"data\":1,\"partition_key\":\"" + partition + "\"}");
+            assertThat(response.statusCode()).isEqualTo(status);
+            assertThat(json(response).get("code").asText()).isEqualTo(code);
+            assertThat(json(response).get("error").asText()).contains(message).doesNotContain("/data");
+            assertThat(log.records()).anySatisfy(r -> assertThat(r.getMessage()).contains("/data/" + partition)
+                    .contains("POST /publish"));
+        }
+    }
+
+    @Test
+    void aPartitionKeyThatLooksLikeAPathIsQuotedAsItIs() {
+        HttpResponse<String> response = server.get("/read?partition=%2Fetc%2Fpasswd&offset=0");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response).get("error").asText()).contains("\"/etc/passwd\"");
     }
 
     @Test
@@ -73,6 +101,33 @@ class ErrorMappingTest {
         String response = raw("NOT A REQUEST\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 400");
         assertThat(response).contains("\"code\":\"bad_request\"");
+    }
+
+    @Test
+    void anAbortedUploadIsOneWarningLineNotAnErrorWithAStack() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            try (Socket socket = new Socket("127.0.0.1", server.web.port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+                        + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                socket.setSoTimeout(10_000);
+                assertThat(new String(socket.getInputStream().readNBytes(25), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100");
+                out.write("{\"data\":\"only the begi".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.records().stream().noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue())) {
+                assertThat(System.nanoTime()).as("a warning within 10 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(server.post("/publish", "{\"data\":1,\"partition_key\":\"after\"}").statusCode()).isEqualTo(200);
+            assertThat(log.records()).filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(r.getThrown()).isNull();
+                assertThat(r.getMessage()).contains("POST /publish").contains("closed").doesNotContain("\n");
+            });
+        }
     }
 
     private String raw(String request) throws Exception {

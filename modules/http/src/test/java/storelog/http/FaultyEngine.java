@@ -25,8 +25,10 @@ final class FaultyEngine extends ForwardingStorageEngine {
     private static void fail(PartitionKey key) {
         switch (key.value()) {
             case "boom" -> throw new IllegalStateException("a bug");
-            case "full" -> throw new StorageFullException("the disk under /data is full", null);
-            case "failed" -> throw new StorageFailedException("partition \"failed\" refuses writes after a storage failure");
+            case "full" -> throw new StorageFullException("the disk under /data/full is full: the append to partition \"full\""
+                    + " was not stored (No space left on device)", null);
+            case "failed" -> throw new StorageFailedException("partition \"failed\" refuses writes after a storage failure "
+                    + "(java.nio.file.AccessDeniedException: /data/failed/segment_0.index); it recovers when StoreLog restarts");
             case "corrupt" -> throw new CorruptRecordException("record 0 of partition \"corrupt\" is damaged: CRC-32C mismatch",
                     Path.of("/data/corrupt/segment_0.store"), 16);
             default -> { }

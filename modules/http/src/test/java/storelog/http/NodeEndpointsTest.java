@@ -6,12 +6,12 @@ import static storelog.http.TestServer.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Base64;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import storelog.testkit.TestData;
 
 class NodeEndpointsTest {
@@ -59,43 +59,21 @@ class NodeEndpointsTest {
     }
 
     @Test
-    void replicateInGoStoreLogsFormAppendsAtTheNextOffset() {
-        server.post("/publish", "{\"data\":1,\"partition_key\":\"rep\"}");
-        HttpResponse<String> response = server.post("/replicate", "{\"data\":{\"x\":2},\"data_type\":0,\"partition_key\":\"rep\"}");
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(json(response).get("offset").asLong()).isEqualTo(1);
-        assertThat(json(server.get("/read?partition=rep&offset=1")).get("value").get("x").asInt()).isEqualTo(2);
-    }
-
-    @Test
-    void replicateWithOffsetsAppendsExactlyThereOrSaysWhereItIs() {
-        String first = replica("rep", 0, 3, "{\"a\":1}", 1234);
-        HttpResponse<String> ok = server.post("/replicate", first);
-        assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(json(ok).get("next_offset").asLong()).isEqualTo(1);
-        JsonNode stored = json(server.get("/read?partition=rep&offset=0"));
-        assertThat(stored.get("timestamp").asLong()).as("the leader's timestamp is kept").isEqualTo(1234);
-        assertThat(stored.get("value").get("a").asInt()).isEqualTo(1);
-
-        HttpResponse<String> ahead = server.post("/replicate", replica("rep", 5, 3, "2", 1));
-        assertThat(ahead.statusCode()).isEqualTo(409);
-        assertThat(json(ahead).get("code").asText()).isEqualTo("offset_mismatch");
-        assertThat(json(ahead).get("next_offset").asLong()).isEqualTo(1);
-    }
-
-    @Test
-    void replicationFromAnOlderEpochIsFenced() {
-        assertThat(server.post("/replicate", replica("rep", 0, 7, "1", 1)).statusCode()).isEqualTo(200);
-        HttpResponse<String> stale = server.post("/replicate", replica("rep", 1, 6, "2", 1));
-        assertThat(stale.statusCode()).isEqualTo(409);
-        assertThat(json(stale).get("code").asText()).isEqualTo("stale_epoch");
-        assertThat(json(stale).get("epoch").asLong()).isEqualTo(7);
-    }
-
-    @Test
-    void internalPartitionsCanBeReplicatedButNotPublished() {
-        assertThat(server.post("/replicate", replica("__gaps", 0, 1, "{}", 1)).statusCode()).isEqualTo(200);
-        assertThat(json(server.get("/read?partition=__gaps&offset=0")).get("value").isObject()).isTrue();
+    void aStandaloneNodeRefusesReplicationWhateverItCarries() {
+        for (String body : new String[] {"{\"data\":{\"x\":2},\"data_type\":0,\"partition_key\":\"rep\"}",
+                ReplicateEndpointTest.replica("rep", 0, 3, "{\"a\":1}", 1234)}) {
+            for (String secret : new String[] {null, "s3cret"}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/replicate")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                if (secret != null) {
+                    request.header("X-Cluster-Secret", secret);
+                }
+                HttpResponse<String> response = server.send(request.build());
+                assertThat(response.statusCode()).isEqualTo(403);
+                assertThat(json(response).get("code").asText()).isEqualTo("not_a_follower");
+            }
+        }
+        assertThat(server.engine.partitions()).isEmpty();
     }
 
     @Test
@@ -105,6 +83,15 @@ class NodeEndpointsTest {
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(json(response).get("status").asText()).isEqualTo("UP");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/health", "/health/live", "/health/ready", "/metrics"})
+    void observeEndpointsAreGetOnly(String path) {
+        HttpResponse<String> response = server.post(path, "{}");
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(json(response).get("code").asText()).isEqualTo("method_not_allowed");
     }
 
     @Test
@@ -125,11 +112,5 @@ class NodeEndpointsTest {
                 .contains("storelog_http_request_duration_seconds_count{endpoint=\"/publish\"} 2")
                 .contains("# TYPE storelog_storage_fsyncs_total counter")
                 .containsPattern("storelog_storage_fsyncs_total [1-9]");
-    }
-
-    static String replica(String key, long offset, long epoch, String json, long timestamp) {
-        String data = Base64.getEncoder().encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return "{\"partition_key\":\"" + key + "\",\"offset\":" + offset + ",\"epoch\":" + epoch
-                + ",\"records\":[{\"data\":\"" + data + "\",\"data_type\":0,\"timestamp\":" + timestamp + "}]}";
     }
 }

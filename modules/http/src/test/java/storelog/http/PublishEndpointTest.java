@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class PublishEndpointTest {
 
     @BeforeEach
     void start(TestInfo test) {
-        server = new TestServer(TestData.directory(test), new HttpLimits(64 * 1024, 64, 60_000), Optional.empty());
+        server = TestServer.builder(TestData.directory(test)).limits(HttpLimits.defaults().withMaxBodyBytes(64 * 1024)).start();
     }
 
     @AfterEach
@@ -99,7 +98,14 @@ class PublishEndpointTest {
             "bytes not a string|{\"data\":[1,2],\"data_type\":1,\"partition_key\":\"p\"}|invalid_record",
             "string not a string|{\"data\":{\"a\":1},\"data_type\":2,\"partition_key\":\"p\"}|invalid_record",
             "empty key|{\"data\":1,\"data_type\":0,\"partition_key\":\"\"}|invalid_partition_key",
-            "reserved key|{\"data\":1,\"data_type\":0,\"partition_key\":\"__gaps\"}|invalid_partition_key"})
+            "reserved key|{\"data\":1,\"data_type\":0,\"partition_key\":\"__gaps\"}|invalid_partition_key",
+            "lone high surrogate in a string|{\"data\":\"a\\ud800b\",\"data_type\":2,\"partition_key\":\"p\"}|invalid_record",
+            "lone low surrogate in a string|{\"data\":\"\\udc00\",\"data_type\":2,\"partition_key\":\"p\"}|invalid_record",
+            "lone surrogate as a JSON string|{\"data\":\"x\\ud800\",\"data_type\":0,\"partition_key\":\"p\"}|invalid_record",
+            "lone surrogate inside JSON|{\"data\":{\"k\":[\"\\udbff\"]},\"data_type\":0,\"partition_key\":\"p\"}|invalid_record",
+            "swapped surrogates inside JSON|{\"data\":[\"\\ude00\\ud83d\"],\"partition_key\":\"p\"}|invalid_record",
+            "lone surrogate in a JSON name|{\"data\":{\"\\ud800\":1},\"partition_key\":\"p\"}|invalid_json",
+            "lone surrogate in the key|{\"data\":1,\"partition_key\":\"\\ud800\"}|invalid_partition_key"})
     void badInputIs400WithItsCode(String what, String body, String code) {
         HttpResponse<String> response = server.post("/publish", body);
         assertThat(response.statusCode()).as(what).isEqualTo(400);
@@ -107,6 +113,23 @@ class PublishEndpointTest {
         assertThat(json(response).get("error").asText()).isNotBlank();
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(server.engine.partitions()).isEmpty();
+    }
+
+    @Test
+    void anEscapedSurrogatePairIsOneCharacter() {
+        assertThat(server.post("/publish", "{\"data\":\"\\ud83d\\ude00\",\"data_type\":2,\"partition_key\":\"p\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(server.post("/publish", "{\"data\":{\"e\":\"\\ud83d\\ude00\"},\"partition_key\":\"p\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(json(server.get("/read?partition=p&offset=0")).get("value").asText()).isEqualTo("\uD83D\uDE00");
+        assertThat(json(server.get("/read?partition=p&offset=1")).get("value").get("e").asText()).isEqualTo("\uD83D\uDE00");
+    }
+
+    @Test
+    void aNumberLongerThanTheParserAllowsIs400NumberTooLong() {
+        HttpResponse<String> response = server.post("/publish", "{\"data\":1" + "0".repeat(1000) + ",\"partition_key\":\"p\"}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("code").asText()).isEqualTo("number_too_long");
     }
 
     @Test

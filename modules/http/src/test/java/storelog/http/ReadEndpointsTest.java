@@ -99,7 +99,7 @@ class ReadEndpointsTest {
             "/records?partition=r&max=0|400|invalid_parameter",
             "/records?partition=r&max=10001|400|invalid_parameter",
             "/records?partition=r&offset=11|404|offset_out_of_range",
-            "/records?partition=r&wait_ms=600001|400|invalid_parameter",
+            "/records?partition=r&wait_ms=-1|400|invalid_parameter",
             "/records?partition=nothing|404|unknown_partition",
             "/nowhere|404|not_found"})
     void badReadsAreTypedErrors(String request, int status, String code) {

@@ -15,8 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
+import storelog.core.ClusterView;
+import storelog.core.EpochCheck;
 import storelog.core.LogService;
 import storelog.core.PluginsInUse;
 import storelog.core.Standalone;
@@ -28,30 +32,67 @@ final class TestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final StorageEngine engine;
+    final LogService log;
     final WebServer web;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    TestServer(Path dataDir, HttpLimits limits, Optional<String> secret) {
+    private TestServer(Builder b) {
         StorageEngine file = PluginRegistry.bootLayer().storageEngine("file")
-                .open(Settings.of(Map.of("DATA_DIR", dataDir.toString())));
+                .open(Settings.of(Map.of("DATA_DIR", b.dataDir.toString())));
         this.engine = new FaultyEngine(file);
-        LogService log = new LogService(engine, Clock.systemUTC());
+        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), EpochCheck.BOUNDS);
         int[] port = new int[1];
         StoreLogHttp http = StoreLogHttp.builder()
                 .log(log)
-                .cluster(new Standalone("node-t", () -> "127.0.0.1:" + port[0]))
+                .cluster(b.cluster.apply(() -> "127.0.0.1:" + port[0]))
                 .plugins(new PluginsInUse("file", "channel", "none", List.of()))
-                .limits(limits)
-                .clusterSecret(secret)
+                .limits(b.limits)
+                .clusterSecret(b.secret)
                 .metrics("storelog_storage_", engine::metrics)
                 .build();
-        this.web = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(limits.listenerPayloadLimit())
-                .directHandlers(http.directHandlers()).shutdownHook(false).routing(http::route).build().start();
+        this.web = http.webServer("127.0.0.1", 0, Duration.ofSeconds(5), Optional.empty()).build().start();
         port[0] = web.port();
     }
 
+    /** A standalone node with the default limits. */
     TestServer(Path dataDir) {
-        this(dataDir, HttpLimits.defaults(), Optional.empty());
+        this(builder(dataDir));
+    }
+
+    static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** What a test server differs in. */
+    static final class Builder {
+        private final Path dataDir;
+        private HttpLimits limits = HttpLimits.defaults();
+        private Optional<String> secret = Optional.empty();
+        private Function<Supplier<String>, ClusterView> cluster = http -> new Standalone("node-t", http);
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        Builder limits(HttpLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        Builder secret(String secret) {
+            this.secret = Optional.of(secret);
+            return this;
+        }
+
+        /** The cluster view, given this node's HTTP address ({@code 127.0.0.1:<port>}, known once started). */
+        Builder cluster(Function<Supplier<String>, ClusterView> cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        TestServer start() {
+            return new TestServer(this);
+        }
     }
 
     URI uri(String pathAndQuery) {

@@ -5,6 +5,7 @@ import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
 
 /**
@@ -37,10 +38,41 @@ final class ConfigSettings {
         };
     }
 
+    /**
+     * The {@code server} section of the configuration file, for Helidon's web server (TLS, timeouts,
+     * socket options ...). Read from the file only: environment variables such as {@code SERVER_PORT}
+     * that a platform sets for other purposes must not reconfigure the listener.
+     */
+    static Optional<Config> webServerSection() {
+        Path file = configFile();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Config server = Config.just(ConfigSources.file(file)).get("server");
+        return server.exists() ? Optional.of(server) : Optional.empty();
+    }
+
+    /**
+     * The configuration file: one named by {@code -Dstorelog.config} or {@code STORELOG_CONFIG} must
+     * exist; the image's default {@code conf/storelog.yaml} may be absent.
+     *
+     * @throws InvalidSettingException when a named file does not exist
+     */
     static Path configFile() {
-        String explicit = System.getProperty("storelog.config", System.getenv("STORELOG_CONFIG"));
+        String property = System.getProperty("storelog.config");
+        String name = property != null ? "storelog.config" : "STORELOG_CONFIG";
+        String explicit = property != null ? property : System.getenv("STORELOG_CONFIG");
         if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
+            Path file;
+            try {
+                file = Path.of(explicit);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InvalidSettingException(name, explicit, "not a valid path: " + e.getReason());
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidSettingException(name, explicit, "no such file");
+            }
+            return file;
         }
         String home = System.getProperty("storelog.home");
         return home != null ? Path.of(home, "conf", "storelog.yaml") : Path.of("conf", "storelog.yaml");

@@ -1,6 +1,7 @@
 package storelog.server;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +23,9 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("dump: " + file + (Files.exists(file) ? ": not a file" : ": no such file"));
+        }
         var settings = ConfigSettings.load();
         PrintWriter out = spec.commandLine().getOut();
         NodeSettings.plugins(settings).storageEngine(settings.string(PluginRegistry.STORAGE, "file")).dump(file, out);

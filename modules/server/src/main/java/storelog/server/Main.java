@@ -8,7 +8,7 @@ import storelog.api.InvalidSettingException;
 import storelog.api.StoreLogException;
 
 /**
- * {@code storelog [serve|dump|verify|plugins|import-gostorelog]} (API.md §1). Exit codes: 0 done,
+ * {@code storelog [serve|dump|verify|plugins|import-gostorelog]}. Exit codes: 0 done,
  * 1 failed (or damage found by {@code verify}), 2 bad configuration or usage — one line naming what
  * is wrong.
  */
@@ -48,7 +48,7 @@ public final class Main implements Callable<Integer> {
 
     private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof InvalidSettingException) {
+        if (e instanceof InvalidSettingException || e instanceof UsageException) {
             err.println("storelog: " + e.getMessage());
             return BAD_CONFIGURATION;
         }

@@ -6,14 +6,18 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorProvider;
 import storelog.api.spi.StorageEngine;
 import storelog.api.spi.StorageEngineProvider;
 import storelog.core.ConnectorIngest;
+import storelog.core.EpochCheck;
 import storelog.core.LogService;
 import storelog.core.PluginRegistry;
 import storelog.core.PluginsInUse;
@@ -39,7 +43,9 @@ public final class StoreLogServer implements AutoCloseable {
     private final ConnectorIngest ingest;
     private final WebServer web;
     private final AtomicBoolean serving;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile ShutdownStep step = ShutdownStep.STOP_HTTP;
 
     private StoreLogServer(StorageEngine engine, LogService log, Connector connector, ConnectorIngest ingest, WebServer web,
                            AtomicBoolean serving) {
@@ -57,7 +63,16 @@ public final class StoreLogServer implements AutoCloseable {
      * @throws storelog.api.InvalidSettingException when a setting is unusable (nothing is left open)
      */
     public static StoreLogServer start(Settings settings) {
+        return start(settings, Optional.empty());
+    }
+
+    /**
+     * Starts a node whose web server is also configured by the configuration file's {@code server}
+     * section (TLS, timeouts, socket options ...), under StoreLog's own settings.
+     */
+    static StoreLogServer start(Settings settings, Optional<io.helidon.config.Config> webServerSection) {
         NodeSettings node = NodeSettings.from(settings);
+        HttpListenAddress.checkPort(HttpListenAddress.host(node.httpHost()), node.httpPort());
         PluginRegistry registry = PluginRegistry.withPluginsDir(node.pluginsDir());
         StorageEngineProvider storage = registry.storageEngine(node.storage());
         ConnectorProvider connectors = registry.connector(node.connector());
@@ -66,7 +81,7 @@ public final class StoreLogServer implements AutoCloseable {
         Connector connector = null;
         ConnectorIngest ingest = null;
         try {
-            LogService log = new LogService(engine, Clock.systemUTC());
+            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls(), EpochCheck.BOUNDS);
             connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
             ingest = ConnectorIngest.start(connector, node.topic(), log, new WireFormat(node.limits().maxJsonDepth()));
             AtomicInteger port = new AtomicInteger();
@@ -76,23 +91,22 @@ public final class StoreLogServer implements AutoCloseable {
                     .cluster(new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get()))
                     .plugins(new PluginsInUse(storage.name(), connectors.name(), "none", List.of()))
                     .limits(node.limits())
-                    .clusterSecret(node.secret())
+                    .clusterSecret(node.cluster().secret())
                     .metrics("storelog_storage_", engine::metrics)
                     .metrics("storelog_connector_", connector::metrics)
                     .metrics("storelog_", ingest::metrics)
                     .ready(serving::get)
                     .build();
-            WebServer web = WebServer.builder()
-                    .host(node.httpHost())
-                    .port(node.httpPort())
-                    .maxPayloadSize(node.limits().listenerPayloadLimit())
-                    .directHandlers(http.directHandlers())
-                    .shutdownGracePeriod(GRACE)
-                    .shutdownHook(false)
-                    .routing(http::route)
-                    .build()
-                    .start();
+            WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
+            if (!web.isRunning()) { // bound by someone else since the check: Helidon logged why
+                throw new InvalidSettingException("HTTP_PORT", Integer.toString(node.httpPort()), "cannot listen on "
+                        + node.httpHost() + ":" + node.httpPort() + " (see the log above)");
+            }
             port.set(web.port());
+            if (node.cluster().clustered()) {
+                LOG.log(Level.WARNING, "{0} is set, but this build has no cluster module yet: the node runs as a standalone "
+                        + "leader and refuses /replicate", node.cluster().setBy().get(0));
+            }
             StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving);
             serving.set(true);
             LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",
@@ -114,23 +128,56 @@ public final class StoreLogServer implements AutoCloseable {
         return connector;
     }
 
-    /** Whether this node has been closed. */
+    /** Whether this node's shutdown has begun. */
     public boolean isClosed() {
-        return closed.get();
+        return closing.get();
     }
 
-    /** Stops accepting, finishes in-flight requests, closes the connector and, last, the engine. Idempotent. */
+    /**
+     * Stops accepting, finishes in-flight requests, closes the connector and, last, the engine.
+     * Idempotent; a call while another is closing waits until that one is done, so that no caller
+     * goes on (to exit the process, say) while the engine is still writing its buffers.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
             return;
         }
         long start = System.nanoTime();
-        serving.set(false);
-        log.stopWaiting(); // long polls answer now instead of at their deadline
-        web.stop();
-        closeQuietly(ingest, connector, engine);
-        LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
+        try {
+            serving.set(false);
+            log.stopWaiting(); // long polls answer now instead of at their deadline
+            web.stop();
+            step = ShutdownStep.CLOSE_CONNECTOR;
+            closeQuietly(ingest, connector);
+            step = ShutdownStep.CLOSE_ENGINE;
+            closeQuietly(engine);
+            step = ShutdownStep.DONE;
+            LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** What the shutdown in progress has not done yet (the step it is in and the later ones). */
+    ShutdownStep step() {
+        return step;
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(AutoCloseable... parts) {

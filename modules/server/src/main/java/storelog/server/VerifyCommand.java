@@ -34,7 +34,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(dataDir)) {
-            throw new IllegalArgumentException(dataDir + " is not a directory");
+            throw new UsageException("verify: " + dataDir + (Files.exists(dataDir) ? ": not a directory" : ": no such directory"));
         }
         Settings config = ConfigSettings.load();
         Settings settings = name -> name.equals("DATA_DIR") ? java.util.Optional.of(dataDir.toString()) : config.get(name);

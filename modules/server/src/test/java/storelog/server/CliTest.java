@@ -122,9 +122,16 @@ class CliTest {
     }
 
     @Test
-    void verifyOfAMissingDirectoryIsAnError() {
-        assertThat(storelog("verify", dir.resolve("nothing").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("is not a directory");
+    void verifyOfAMissingDirectoryIsAUsageErrorWithOneClearLine() {
+        Path missing = dir.resolve("nothing");
+        assertThat(storelog("verify", missing.toString())).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly("storelog: verify: " + missing + ": no such directory");
+    }
+
+    @Test
+    void dumpOfAMissingFileIsAUsageErrorWithOneClearLine() {
+        assertThat(storelog("dump", "missing")).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly("storelog: dump: missing: no such file");
     }
 
     @Test

@@ -83,6 +83,28 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends a signal by name ({@code TERM}, {@code INT} ...) with {@code kill}. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -s %s: %s", name, new String(kill.getInputStream().readAllBytes())).isZero();
+    }
+
+    /** Waits until the server's stderr contains {@code text}. */
+    void awaitStderr(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (!stderr().contains(text)) {
+            if (!process.isAlive() && !stderr().contains(text)) {
+                throw new AssertionError("the server exited with " + process.exitValue() + " before logging \"" + text + "\": "
+                        + stderr());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no \"" + text + "\" within " + DEADLINE_SECONDS + " s in: " + stderr());
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+    }
+
     Process process() {
         return process;
     }

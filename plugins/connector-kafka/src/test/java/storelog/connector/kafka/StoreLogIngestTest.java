@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,7 +98,13 @@ class StoreLogIngestTest {
     private static Settings settings(Path data, String topic, String group) {
         Map<String, String> values = new HashMap<>(Map.of("DATA_DIR", data.toString(), "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1",
                 "CONNECTOR", "kafka", "CONNECTOR_TOPIC", topic, "KAFKA_BOOTSTRAP", broker.bootstrap(), "KAFKA_GROUP", group));
-        values.put("PLUGINS_DIR", data.resolve("no-plugins").toString());
+        Path noPlugins = data.resolve("no-plugins"); // a PLUGINS_DIR that is set must exist
+        try {
+            Files.createDirectories(noPlugins);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        values.put("PLUGINS_DIR", noPlugins.toString());
         return Settings.of(values);
     }
 

@@ -1,0 +1,17 @@
+package storelog.http;
+
+import storelog.api.StoreLogException;
+
+/** A node-to-node request only a follower accepts reached a leader, a candidate or a standalone node (403). */
+final class NotAFollowerException extends StoreLogException {
+    private static final long serialVersionUID = 1L;
+
+    NotAFollowerException(String message) {
+        super(message);
+    }
+
+    @Override
+    public String code() {
+        return "not_a_follower";
+    }
+}
