@@ -41,6 +41,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final List<Plugin<Discovery>> discovery;
     private volatile Membership membership;
     private volatile ElectorChain chain;
+    private final java.util.List<java.util.function.Consumer<Leadership>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ClusterNode(ClusterSettings settings, Settings all, PluginRegistry registry, EpochCheckpoint checkpoint,
                         List<Plugin<Discovery>> discovery) {
@@ -114,7 +115,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                         () -> holder[0] != null && holder[0].earlierUsable(slot));
                 electors.add(new Plugin<>(name, provider, registry.withLoaderOf(provider, () -> provider.open(context)), registry));
             }
-            ElectorChain electorChain = new ElectorChain(electors, checkpoint, leadership -> { });
+            ElectorChain electorChain = new ElectorChain(electors, checkpoint, this::leadershipChanged);
             holder[0] = electorChain;
             electorChain.start();
             chain = electorChain;
@@ -134,6 +135,29 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new storelog.api.StorageFailedException("cannot create " + dir + ": " + e, e);
         }
+    }
+
+    /**
+     * Calls {@code listener} with every change of this node's leadership, in order, on an elector's
+     * thread (it must not block). Register before {@link #start}.
+     */
+    public void onLeadershipChange(java.util.function.Consumer<Leadership> listener) {
+        listeners.add(listener);
+    }
+
+    private void leadershipChanged(Leadership leadership) {
+        for (var listener : listeners) {
+            try {
+                listener.accept(leadership);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "a leadership listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean clustered() {
+        return true;
     }
 
     @Override

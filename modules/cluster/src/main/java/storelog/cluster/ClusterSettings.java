@@ -27,27 +27,12 @@ import storelog.api.Settings;
 public record ClusterSettings(String nodeId, String serviceName, List<HostPort> seeds, List<String> electors,
                               List<String> discovery, HostPort advertise, int raftPort, Path stateDir) {
 
-    /** The variables whose presence puts a node into a cluster (docs/cluster.md). */
-    static final List<String> CLUSTER_VARIABLES = List.of("SEEDS", "SERVICE_NAME", "DNS_SERVER", "ELECTOR");
     static final String DEFAULT_ELECTORS = "redis,raft";
 
     public ClusterSettings {
         seeds = List.copyOf(seeds);
         electors = List.copyOf(electors);
         discovery = List.copyOf(discovery);
-    }
-
-    /**
-     * Whether these settings put the node into a cluster: one of {@code SEEDS}, {@code SERVICE_NAME},
-     * {@code DNS_SERVER} or {@code ELECTOR} is set. Otherwise the node is standalone.
-     */
-    public static boolean clustered(Settings settings) {
-        return CLUSTER_VARIABLES.stream().anyMatch(name -> isSet(settings, name));
-    }
-
-    /** Why a node is standalone, for its start-up log line. */
-    public static String whyStandalone() {
-        return "none of " + String.join(", ", CLUSTER_VARIABLES) + " is set";
     }
 
     /**

@@ -14,16 +14,6 @@ import storelog.core.PluginRegistry;
 class ClusterSettingsTest {
 
     @Test
-    void aNodeIsStandaloneUnlessACLusterVariableIsSet() {
-        assertThat(ClusterSettings.clustered(Settings.of(Map.of()))).isFalse();
-        assertThat(ClusterSettings.clustered(Settings.of(Map.of("SEEDS", " ")))).isFalse();
-        assertThat(ClusterSettings.clustered(Settings.of(Map.of("SEEDS", "127.0.0.1:7946")))).isTrue();
-        assertThat(ClusterSettings.clustered(Settings.of(Map.of("SERVICE_NAME", "logs")))).isTrue();
-        assertThat(ClusterSettings.clustered(Settings.of(Map.of("DNS_SERVER", "127.0.0.1:53")))).isTrue();
-        assertThat(ClusterSettings.clustered(Settings.of(Map.of("ELECTOR", "raft")))).isTrue();
-    }
-
-    @Test
     void defaultsFollowTheContract() {
         ClusterSettings s = ClusterSettings.from(Settings.of(Map.of("SEEDS", "a:1,[::1]:2", "DATA_DIR", "/tmp/d")));
 
