@@ -39,11 +39,11 @@ final class TestCluster implements AutoCloseable {
         int[] gossip = freePorts(size);
         int[] raft = freePorts(size);
         String seeds = java.util.Arrays.stream(gossip).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        String name = "it-" + Integer.toHexString(dir.toString().hashCode()); // one cluster name per test
         List<ImageNode> nodes = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             Map<String, String> env = new HashMap<>();
-            env.put("SERVICE_NAME", "it-" + dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
-                    .replaceAll("[^a-z0-9]", "-").replaceAll("-+$", ""));
+            env.put("SERVICE_NAME", name);
             env.put("CLUSTER_SECRET", SECRET);
             env.put("SEEDS", seeds);
             env.put("BIND_ADDR", "127.0.0.1:" + gossip[i]);
