@@ -9,6 +9,7 @@ module storelog.server {
     requires transitive storelog.api; // StoreLogServer.start(Settings) is public
     requires storelog.http;
     requires storelog.gostorelog;
+    requires storelog.cluster;
     requires io.helidon.config;
     requires io.helidon.config.yaml;
     requires info.picocli;

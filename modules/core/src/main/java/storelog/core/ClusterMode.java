@@ -25,6 +25,8 @@ public record ClusterMode(List<String> setBy, Optional<String> secret) {
     public static final String DNS_SERVER = "DNS_SERVER";
     public static final String ELECTOR = "ELECTOR";
     public static final String CLUSTER_SECRET = "CLUSTER_SECRET";
+    /** The variables that put a node into a cluster, in the order above. */
+    public static final List<String> VARIABLES = List.of(SEEDS, SERVICE_NAME, DNS_SERVER, ELECTOR);
 
     public ClusterMode {
         setBy = List.copyOf(setBy);
@@ -36,7 +38,7 @@ public record ClusterMode(List<String> setBy, Optional<String> secret) {
      * @throws InvalidSettingException when the node is clustered and {@code CLUSTER_SECRET} is unset
      */
     public static ClusterMode of(Settings settings) {
-        List<String> setBy = List.of(SEEDS, SERVICE_NAME, DNS_SERVER, ELECTOR).stream()
+        List<String> setBy = VARIABLES.stream()
                 .filter(name -> !settings.string(name, "").isEmpty()).toList();
         Optional<String> secret = settings.get(CLUSTER_SECRET).filter(s -> !s.isBlank());
         if (!setBy.isEmpty() && secret.isEmpty()) {

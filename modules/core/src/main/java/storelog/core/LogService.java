@@ -36,21 +36,25 @@ public final class LogService {
     private final Clock clock;
     private final AppendSignal appends;
     private final EpochCheck epochs;
+    private final LeaderCheck leader;
     private final AtomicLong highestEpoch = new AtomicLong();
 
+    /** The use cases of a standalone node (its own leader). */
     public LogService(StorageEngine engine, Clock clock) {
-        this(engine, clock, DEFAULT_MAX_LONG_POLLS, EpochCheck.BOUNDS);
+        this(engine, clock, DEFAULT_MAX_LONG_POLLS, EpochCheck.BOUNDS, LeaderCheck.STANDALONE);
     }
 
     /**
      * @param maxLongPolls most readers that may wait in {@link #awaitRecords} at once
      * @param epochs       what a replication epoch must pass before it is believed
+     * @param leader       whether this node may accept client writes, asked on every publish
      */
-    public LogService(StorageEngine engine, Clock clock, int maxLongPolls, EpochCheck epochs) {
+    public LogService(StorageEngine engine, Clock clock, int maxLongPolls, EpochCheck epochs, LeaderCheck leader) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appends = new AppendSignal(maxLongPolls);
         this.epochs = Objects.requireNonNull(epochs, "epochs");
+        this.leader = Objects.requireNonNull(leader, "leader");
     }
 
     /**
@@ -59,6 +63,7 @@ public final class LogService {
      * @return its offset
      * @throws InvalidPartitionKeyException when the key is reserved ({@code __})
      * @throws InvalidRecordException       when the payload does not fit its type
+     * @throws NotLeaderException           when this node does not lead
      */
     public long publish(PartitionKey partition, Payload payload) {
         return publishBatch(partition, List.of(payload));
@@ -71,9 +76,11 @@ public final class LogService {
      * @return the offset of the first record
      * @throws InvalidRecordException when the batch is empty, too large, or any payload does not fit
      *                                its type (then nothing is stored)
+     * @throws NotLeaderException     when this node does not lead (then nothing is stored)
      */
     public long publishBatch(PartitionKey partition, List<Payload> payloads) {
         requireWritableByRequest(partition);
+        leader.requireLeader();
         if (payloads.isEmpty()) {
             throw new InvalidRecordException("a batch needs at least one record");
         }

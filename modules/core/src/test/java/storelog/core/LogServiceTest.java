@@ -126,7 +126,7 @@ class LogServiceTest {
             if (epoch > 10) {
                 throw new BadRequestException("invalid_epoch", "not known to the elector");
             }
-        });
+        }, LeaderCheck.STANDALONE);
         checked.appendReplicas(KEY, 0, 7, List.of(NewRecord.json("1", 1)));
         assertThatThrownBy(() -> checked.appendReplicas(KEY, 1, 11, List.of(NewRecord.json("2", 1))))
                 .hasMessageContaining("elector");
@@ -194,7 +194,7 @@ class LogServiceTest {
 
     @Test
     void readersThatWaitedOnAHundredThousandUniquePartitionsLeaveNothingBehind() throws Exception {
-        LogService log = new LogService(engine, Clock.systemUTC(), 100_000, EpochCheck.BOUNDS);
+        LogService log = new LogService(engine, Clock.systemUTC(), 100_000, EpochCheck.BOUNDS, LeaderCheck.STANDALONE);
         List<Future<List<Record>>> waits = new ArrayList<>();
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 100_000; i++) {
@@ -210,7 +210,7 @@ class LogServiceTest {
 
     @Test
     void readersBeyondTheLongPollBoundAreRefusedWhileOthersStillRead() throws Exception {
-        LogService log = new LogService(engine, Clock.systemUTC(), 2, EpochCheck.BOUNDS);
+        LogService log = new LogService(engine, Clock.systemUTC(), 2, EpochCheck.BOUNDS, LeaderCheck.STANDALONE);
         log.publish(KEY, json("0"));
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         Future<List<Record>> first = readers.submit(() -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(1)));

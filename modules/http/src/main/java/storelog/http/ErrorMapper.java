@@ -21,6 +21,7 @@ import storelog.api.UnknownPartitionException;
 import storelog.core.BadRequestException;
 import storelog.core.ShuttingDownException;
 import storelog.core.TooManyLongPollsException;
+import storelog.core.NotLeaderException;
 import storelog.core.StaleEpochException;
 
 /**
@@ -66,6 +67,12 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         if (known instanceof TooManyLongPollsException || known instanceof ShuttingDownException) {
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
+        if (known instanceof NotLeaderException notLeader) {
+            notLeader.leaderHttp().ifPresentOrElse(
+                    leader -> res.header(HeaderNames.LOCATION, "http://" + leader + req.path().rawPath()
+                            + (req.query().isEmpty() ? "" : "?" + req.query().rawValue())),
+                    () -> res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
         Json.send(res, status(error), json -> write(json, message, known.code(), extra -> {
             if (known instanceof OffsetMismatchException m) {
                 extra.writeNumberField("next_offset", m.nextOffset());
@@ -73,6 +80,8 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
                 extra.writeNumberField("next_offset", o.nextOffset());
             } else if (known instanceof StaleEpochException s) {
                 extra.writeNumberField("epoch", s.highest());
+            } else if (known instanceof NotLeaderException n && n.leaderHttp().isPresent()) {
+                extra.writeStringField("leader_http", n.leaderHttp().get());
             }
         }));
     }
@@ -127,7 +136,7 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             return Status.INSUFFICIENT_STORAGE_507;
         }
         if (error instanceof StorageFailedException || error instanceof TooManyLongPollsException
-                || error instanceof ShuttingDownException) {
+                || error instanceof ShuttingDownException || error instanceof NotLeaderException) {
             return Status.SERVICE_UNAVAILABLE_503;
         }
         return Status.INTERNAL_SERVER_ERROR_500;

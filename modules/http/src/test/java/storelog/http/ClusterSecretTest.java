@@ -72,6 +72,10 @@ class ClusterSecretTest {
 
     @Test
     void clientEndpointsNeedNoSecret() {
-        assertThat(server.post("/publish", "{\"data\":1,\"partition_key\":\"p\"}").statusCode()).isEqualTo(200);
+        // this node follows: a publish is sent on to the leader, never refused for want of a secret
+        assertThat(json(server.post("/publish", "{\"data\":1,\"partition_key\":\"p\"}")).get("code").asText())
+                .isEqualTo("not_leader");
+        assertThat(server.get("/partitions").statusCode()).isEqualTo(200);
+        assertThat(server.get("/status").statusCode()).isEqualTo(200);
     }
 }

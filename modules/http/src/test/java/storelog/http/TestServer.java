@@ -21,6 +21,7 @@ import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
 import storelog.core.ClusterView;
 import storelog.core.EpochCheck;
+import storelog.core.LeaderCheck;
 import storelog.core.LogService;
 import storelog.core.PluginsInUse;
 import storelog.core.Standalone;
@@ -40,11 +41,12 @@ final class TestServer implements AutoCloseable {
         StorageEngine file = PluginRegistry.bootLayer().storageEngine("file")
                 .open(Settings.of(Map.of("DATA_DIR", b.dataDir.toString())));
         this.engine = new FaultyEngine(file);
-        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), EpochCheck.BOUNDS);
         int[] port = new int[1];
+        ClusterView cluster = b.cluster.apply(() -> "127.0.0.1:" + port[0]);
+        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), EpochCheck.BOUNDS, LeaderCheck.of(cluster));
         StoreLogHttp http = StoreLogHttp.builder()
                 .log(log)
-                .cluster(b.cluster.apply(() -> "127.0.0.1:" + port[0]))
+                .cluster(cluster)
                 .plugins(new PluginsInUse("file", "channel", "none", List.of()))
                 .limits(b.limits)
                 .clusterSecret(b.secret)

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 /** The steps of a node's orderly shutdown, in order (DESIGN.md §2: the storage engine's close is last). */
 enum ShutdownStep {
+    LEAVE_CLUSTER("leaving the cluster (a leader releases its lease)"),
     STOP_HTTP("stopping HTTP (in-flight requests finish)"),
     CLOSE_CONNECTOR("closing the connector"),
     CLOSE_ENGINE("closing the storage engine (writing buffered records, fsync, the clean-shutdown marker)"),

@@ -6,6 +6,8 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +18,11 @@ import storelog.api.spi.Connector;
 import storelog.api.spi.ConnectorProvider;
 import storelog.api.spi.StorageEngine;
 import storelog.api.spi.StorageEngineProvider;
+import storelog.cluster.ClusterNode;
+import storelog.core.ClusterMode;
+import storelog.core.ClusterView;
 import storelog.core.ConnectorIngest;
+import storelog.core.LeaderCheck;
 import storelog.core.EpochCheck;
 import storelog.core.LogService;
 import storelog.core.PluginRegistry;
@@ -40,15 +46,17 @@ public final class StoreLogServer implements AutoCloseable {
     private final StorageEngine engine;
     private final LogService log;
     private final Connector connector;
-    private final ConnectorIngest ingest;
+    private final AutoCloseable ingest;
     private final WebServer web;
+    private final ClusterNode cluster;
     private final AtomicBoolean serving;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
-    private volatile ShutdownStep step = ShutdownStep.STOP_HTTP;
+    private volatile ShutdownStep step = ShutdownStep.LEAVE_CLUSTER;
 
-    private StoreLogServer(StorageEngine engine, LogService log, Connector connector, ConnectorIngest ingest, WebServer web,
-                           AtomicBoolean serving) {
+    private StoreLogServer(StorageEngine engine, LogService log, Connector connector, AutoCloseable ingest, WebServer web,
+                           AtomicBoolean serving, ClusterNode cluster) {
+        this.cluster = cluster;
         this.engine = engine;
         this.log = log;
         this.connector = connector;
@@ -77,24 +85,48 @@ public final class StoreLogServer implements AutoCloseable {
         StorageEngineProvider storage = registry.storageEngine(node.storage());
         ConnectorProvider connectors = registry.connector(node.connector());
 
-        StorageEngine engine = registry.withLoaderOf(storage, () -> storage.open(settings));
-        Connector connector = null;
-        ConnectorIngest ingest = null;
+        ClusterNode cluster = node.cluster().clustered() ? ClusterNode.open(settings, registry) : null;
+        StorageEngine engine;
         try {
-            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls(), EpochCheck.BOUNDS);
-            connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
-            ingest = ConnectorIngest.start(connector, node.topic(), log, new WireFormat(node.limits().maxJsonDepth()));
+            engine = registry.withLoaderOf(storage, () -> storage.open(settings));
+        } catch (RuntimeException e) {
+            closeQuietly(cluster);
+            throw e;
+        }
+        Connector connector = null;
+        AutoCloseable ingest = null;
+        try {
             AtomicInteger port = new AtomicInteger();
+            ClusterView view = cluster != null ? cluster : new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get());
+            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls(), EpochCheck.BOUNDS,
+                    LeaderCheck.of(view));
+            connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
+            Connector opened = connector;
+            Supplier<ConnectorIngest> subscribe = () -> ConnectorIngest.start(opened, node.topic(), log,
+                    new WireFormat(node.limits().maxJsonDepth()));
+            Supplier<Map<String, Long>> ingestMetrics;
+            if (cluster != null) {
+                LeaderOnlyIngest leaderOnly = new LeaderOnlyIngest(subscribe);
+                cluster.onLeadershipChange(leaderOnly::leadershipChanged);
+                ingest = leaderOnly;
+                ingestMetrics = leaderOnly::metrics;
+            } else {
+                ConnectorIngest always = subscribe.get();
+                ingest = always;
+                ingestMetrics = always::metrics;
+            }
             AtomicBoolean serving = new AtomicBoolean();
             StoreLogHttp http = StoreLogHttp.builder()
                     .log(log)
-                    .cluster(new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get()))
-                    .plugins(new PluginsInUse(storage.name(), connectors.name(), "none", List.of()))
+                    .cluster(view)
+                    .plugins(new PluginsInUse(storage.name(), connectors.name(),
+                            cluster != null ? String.join(",", cluster.electorNames()) : "none",
+                            cluster != null ? cluster.discoveryNames() : List.of()))
                     .limits(node.limits())
                     .clusterSecret(node.cluster().secret())
                     .metrics("storelog_storage_", engine::metrics)
                     .metrics("storelog_connector_", connector::metrics)
-                    .metrics("storelog_", ingest::metrics)
+                    .metrics("storelog_", ingestMetrics)
                     .ready(serving::get)
                     .build();
             WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
@@ -103,17 +135,24 @@ public final class StoreLogServer implements AutoCloseable {
                         + node.httpHost() + ":" + node.httpPort() + " (see the log above)");
             }
             port.set(web.port());
-            if (node.cluster().clustered()) {
-                LOG.log(Level.WARNING, "{0} is set, but this build has no cluster module yet: the node runs as a standalone "
-                        + "leader and refuses /replicate", node.cluster().setBy().get(0));
+            if (cluster != null) {
+                try {
+                    cluster.start(node.advertise() + ":" + web.port());
+                } catch (RuntimeException e) {
+                    web.stop();
+                    throw e;
+                }
+            } else {
+                LOG.log(Level.INFO, "standalone node: none of {0} is set, so this node is its own leader (epoch 0)",
+                        String.join(", ", ClusterMode.VARIABLES));
             }
-            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving);
+            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster);
             serving.set(true);
             LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",
                     node.nodeId(), node.httpHost(), web.port(), storage.name(), connectors.name(), node.topic());
             return server;
         } catch (RuntimeException e) {
-            closeQuietly(ingest, connector, engine);
+            closeQuietly(cluster, ingest, connector, engine);
             throw e;
         }
     }
@@ -148,6 +187,9 @@ public final class StoreLogServer implements AutoCloseable {
         try {
             serving.set(false);
             log.stopWaiting(); // long polls answer now instead of at their deadline
+            step = ShutdownStep.LEAVE_CLUSTER;
+            closeQuietly(cluster); // a leader releases its lease first: another node takes over at once
+            step = ShutdownStep.STOP_HTTP;
             web.stop();
             step = ShutdownStep.CLOSE_CONNECTOR;
             closeQuietly(ingest, connector);

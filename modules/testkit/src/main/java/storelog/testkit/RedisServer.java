@@ -126,10 +126,11 @@ public final class RedisServer implements AutoCloseable {
                 "--save", "", "--appendonly", "no", "--dir", directory.toString()));
         command.addAll(options);
         try {
+            java.nio.file.Files.createDirectories(directory);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis.log").toFile())).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run redis-server (is it installed?)", e);
+            throw new UncheckedIOException("cannot run redis-server in " + directory + " (is it installed?): " + e.getMessage(), e);
         }
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));

@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.apache.ratis.protocol.RaftGroupId;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
+import storelog.api.spi.ClusterName;
 import storelog.api.spi.ElectionContext;
 import storelog.api.spi.Member;
 
@@ -46,7 +47,7 @@ record RaftSettings(String clusterName, Duration leaderTtl, Duration removeAfter
      */
     static RaftSettings from(ElectionContext context) {
         Settings settings = context.settings();
-        String name = settings.string(SERVICE_NAME, DEFAULT_CLUSTER_NAME);
+        String name = ClusterName.of(settings); // another CLUSTER_SECRET, another group
         long ttl = settings.longValue(LEADER_TTL, DEFAULT_LEADER_TTL_MS, 100, 600_000);
         long removeAfter = settings.longValue(REMOVE_AFTER_MS, DEFAULT_REMOVE_AFTER_MS, 100, 86_400_000);
         String raft = context.self().attribute(Member.RAFT).orElseThrow(() -> new InvalidSettingException(RAFT_PORT,

@@ -52,6 +52,15 @@ class RaftSettingsTest {
     }
 
     @Test
+    void aNodeWithAnotherSecretIsInAnotherGroup(TestInfo test) {
+        Path dir = TestData.directory(test);
+        RaftSettings right = RaftSettings.from(context(dir, Map.of("SERVICE_NAME", "orders", "CLUSTER_SECRET", "right")));
+        RaftSettings wrong = RaftSettings.from(context(dir, Map.of("SERVICE_NAME", "orders", "CLUSTER_SECRET", "wrong")));
+
+        assertThat(right.groupId()).isNotEqualTo(wrong.groupId());
+    }
+
+    @Test
     void unusableNumbersAreRefusedNamingTheVariable(TestInfo test) {
         Path dir = TestData.directory(test);
         for (Map.Entry<String, String> bad : Map.of("LEADER_TTL", "0", "RAFT_REMOVE_AFTER_MS", "soon").entrySet()) {

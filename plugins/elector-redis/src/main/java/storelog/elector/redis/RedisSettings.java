@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
+import storelog.api.spi.ClusterName;
 
 /**
  * The Redis elector's settings (API.md §2), read and checked once when the elector is opened.
@@ -26,7 +27,8 @@ import storelog.api.Settings;
  * @param host        Redis' host name or address
  * @param port        Redis' port
  * @param ttlMillis   {@code LEADER_TTL}
- * @param clusterName {@code SERVICE_NAME}
+ * @param clusterName {@code SERVICE_NAME} and a digest of {@code CLUSTER_SECRET} ({@link ClusterName}): nodes with
+ *                    another secret use other keys
  * @param password    {@code REDIS_PASSWORD}, when set
  */
 record RedisSettings(String host, int port, long ttlMillis, String clusterName, Optional<String> password) {
@@ -60,15 +62,15 @@ record RedisSettings(String host, int port, long ttlMillis, String clusterName, 
             throw new InvalidSettingException(SERVICE_NAME, name, "the cluster name must not contain white space");
         }
         Optional<String> password = settings.get(REDIS_PASSWORD).filter(p -> !p.isEmpty());
-        return new RedisSettings(m.group(1) != null ? m.group(1) : m.group(2), port, ttl, name, password);
+        return new RedisSettings(m.group(1) != null ? m.group(1) : m.group(2), port, ttl, ClusterName.of(settings), password);
     }
 
-    /** The lease key: {@code storelog:<SERVICE_NAME>:leader}. */
+    /** The lease key: {@code storelog:<cluster name>:leader}. */
     String leaderKey() {
         return "storelog:" + clusterName + ":leader";
     }
 
-    /** The key holding the last epoch issued: {@code storelog:<SERVICE_NAME>:epoch}. */
+    /** The key holding the last epoch issued: {@code storelog:<cluster name>:epoch}. */
     String epochKey() {
         return "storelog:" + clusterName + ":epoch";
     }

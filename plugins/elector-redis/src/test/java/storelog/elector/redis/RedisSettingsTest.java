@@ -29,6 +29,15 @@ class RedisSettingsTest {
     }
 
     @Test
+    void aNodeWithAnotherSecretUsesOtherKeys() {
+        RedisSettings right = read(Map.of("SERVICE_NAME", "orders", "CLUSTER_SECRET", "right"));
+        RedisSettings wrong = read(Map.of("SERVICE_NAME", "orders", "CLUSTER_SECRET", "wrong"));
+
+        assertThat(right.leaderKey()).startsWith("storelog:orders.").isNotEqualTo(wrong.leaderKey());
+        assertThat(right.epochKey()).isNotEqualTo(wrong.epochKey());
+    }
+
+    @Test
     void theClusterNameNamesBothKeys() {
         RedisSettings settings = read(Map.of("SERVICE_NAME", "orders"));
 

@@ -1,0 +1,30 @@
+package storelog.core;
+
+import storelog.api.spi.Leadership;
+
+/**
+ * Whether this node may accept writes from clients now: the leader check of every publish (DESIGN.md
+ * §8), asked at the moment of writing. Thread-safe; must not block.
+ */
+@FunctionalInterface
+public interface LeaderCheck {
+
+    /** A standalone node leads itself. */
+    LeaderCheck STANDALONE = () -> { };
+
+    /**
+     * Returns when this node leads now.
+     *
+     * @throws NotLeaderException naming the leader's address when known
+     */
+    void requireLeader();
+
+    /** The check of a cluster view: its leadership as of each call. */
+    static LeaderCheck of(ClusterView cluster) {
+        return () -> {
+            if (cluster.leadership().role() != Leadership.Role.LEADER) {
+                throw new NotLeaderException(cluster.nodeId(), cluster.leaderHttp());
+            }
+        };
+    }
+}
