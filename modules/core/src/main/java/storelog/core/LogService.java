@@ -1,5 +1,7 @@
 package storelog.core;
 
+import storelog.api.StaleEpochException;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -22,7 +22,7 @@ import storelog.core.BadRequestException;
 import storelog.core.ShuttingDownException;
 import storelog.core.TooManyLongPollsException;
 import storelog.core.NotLeaderException;
-import storelog.core.StaleEpochException;
+import storelog.api.StaleEpochException;
 
 /**
  * The one error mapper: every failure becomes {@code {"error": "<sentence>", "code": "<code>"}} with

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -34,6 +35,21 @@ public abstract class ForwardingStorageEngine implements StorageEngine {
     @Override
     public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
         return delegate.appendAt(partition, expectedOffset, records);
+    }
+
+    @Override
+    public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
+        return delegate.append(partition, epoch, records);
+    }
+
+    @Override
+    public long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
+        return delegate.appendAt(partition, expectedOffset, epoch, records);
+    }
+
+    @Override
+    public List<EpochStart> epochs(PartitionKey partition) {
+        return delegate.epochs(partition);
     }
 
     @Override

@@ -3,12 +3,14 @@ package storelog.api.spi;
 import java.util.List;
 import java.util.Optional;
 import storelog.api.CorruptRecordException;
+import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.OffsetMismatchException;
 import storelog.api.OffsetOutOfRangeException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
+import storelog.api.StaleEpochException;
 import storelog.api.StorageFailedException;
 import storelog.api.StorageFullException;
 import storelog.api.UnknownPartitionException;
@@ -110,7 +112,7 @@ public interface StorageEngine extends AutoCloseable {
 
     /**
      * Removes the records from {@code fromOffset} on, so the partition's next offset becomes
-     * {@code fromOffset}. Only for a follower whose log diverged from a new leader's; never used
+     * {@code fromOffset}, and the epoch history's entries that start at or after it. Only for a follower whose log diverged from a new leader's; never used
      * on records a client was told are stored under {@code ACKS=all}.
      *
      * @throws OffsetOutOfRangeException when {@code fromOffset} is negative or past the next offset

@@ -1,8 +1,11 @@
-package storelog.core;
+package storelog.api;
 
-import storelog.api.StoreLogException;
 
-/** Replication from a leader whose epoch is below the highest this node has seen: a deposed leader is fenced. */
+/**
+ * A write carries a leader epoch below one already seen: below the highest epoch this node has seen
+ * (replication from a deposed leader, which is fenced), or below the epoch of records a partition
+ * already holds (a storage engine never stores an older epoch after a newer one).
+ */
 public final class StaleEpochException extends StoreLogException {
     private static final long serialVersionUID = 1L;
 
@@ -10,7 +13,11 @@ public final class StaleEpochException extends StoreLogException {
     private final long highest;
 
     public StaleEpochException(long epoch, long highest) {
-        super("epoch " + epoch + " is stale: this node has seen epoch " + highest);
+        this("epoch " + epoch + " is stale: this node has seen epoch " + highest, epoch, highest);
+    }
+
+    public StaleEpochException(String message, long epoch, long highest) {
+        super(message);
         this.epoch = epoch;
         this.highest = highest;
     }
