@@ -6,6 +6,8 @@
  */
 module storelog.cluster {
     requires transitive storelog.core;
+    requires java.net.http; // node-to-node calls of the leader (replication, the gap check)
+    requires com.fasterxml.jackson.core; // their JSON, streamed
 
     exports storelog.cluster;
 }

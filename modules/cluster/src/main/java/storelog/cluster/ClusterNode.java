@@ -17,7 +17,11 @@ import storelog.api.spi.LeaderElectorProvider;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.Member;
 import storelog.api.spi.PluginProvider;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import storelog.core.ClusterView;
+import storelog.core.EpochFence;
 import storelog.core.GapObservation;
 import storelog.core.PluginRegistry;
 
@@ -41,7 +45,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final List<Plugin<Discovery>> discovery;
     private volatile Membership membership;
     private volatile ElectorChain chain;
-    private final java.util.List<java.util.function.Consumer<Leadership>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Leadership>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<Member>>> memberListeners = new CopyOnWriteArrayList<>();
+    private volatile Supplier<List<GapObservation>> gaps = List::of;
 
     private ClusterNode(ClusterSettings settings, Settings all, PluginRegistry registry, EpochCheckpoint checkpoint,
                         List<Plugin<Discovery>> discovery) {
@@ -99,7 +105,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             attributes.put(Member.RAFT, settings.raftAddress());
         }
         Member self = new Member(settings.nodeId(), http, attributes);
-        Membership members = new Membership(self, settings.seeds(), discovery, list -> { });
+        Membership members = new Membership(self, settings.seeds(), discovery, this::membersChanged);
         members.start();
         membership = members;
         List<Plugin<LeaderElector>> electors = new ArrayList<>();
@@ -141,8 +147,43 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * Calls {@code listener} with every change of this node's leadership, in order, on an elector's
      * thread (it must not block). Register before {@link #start}.
      */
-    public void onLeadershipChange(java.util.function.Consumer<Leadership> listener) {
+    public void onLeadershipChange(Consumer<Leadership> listener) {
         listeners.add(listener);
+    }
+
+    /** Calls {@code listener} with the whole member list after every change, on a discovery thread (must not block). */
+    public void onMembersChange(Consumer<List<Member>> listener) {
+        memberListeners.add(listener);
+    }
+
+    private void membersChanged(List<Member> members) {
+        for (var listener : memberListeners) {
+            try {
+                listener.accept(members);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "a membership listener failed", e);
+            }
+        }
+    }
+
+    /** Where {@link #gaps()} comes from: the replicator's gap check. */
+    public void gapsFrom(Supplier<List<GapObservation>> source) {
+        this.gaps = source;
+    }
+
+    /** The highest epoch this node has seen, as a fence: kept on disk, every elector told of a higher one. */
+    public EpochFence fence() {
+        return new EpochFence() {
+            @Override
+            public long highest() {
+                return checkpoint.highest();
+            }
+
+            @Override
+            public void raise(long epoch) {
+                epochSeen(epoch);
+            }
+        };
     }
 
     private void leadershipChanged(Leadership leadership) {
@@ -191,7 +232,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
 
     @Override
     public List<GapObservation> gaps() {
-        return List.of();
+        return gaps.get();
     }
 
     /** The highest epoch this node has seen (on disk). */

@@ -9,22 +9,24 @@ import storelog.api.spi.Leadership;
 @FunctionalInterface
 public interface LeaderCheck {
 
-    /** A standalone node leads itself. */
-    LeaderCheck STANDALONE = () -> { };
+    /** A standalone node leads itself, in epoch 0. */
+    LeaderCheck STANDALONE = () -> 0;
 
     /**
-     * Returns when this node leads now.
+     * Returns when this node leads now, with the epoch its writes are stamped with.
      *
      * @throws NotLeaderException naming the leader's address when known
      */
-    void requireLeader();
+    long requireLeader();
 
     /** The check of a cluster view: its leadership as of each call. */
     static LeaderCheck of(ClusterView cluster) {
         return () -> {
-            if (cluster.leadership().role() != Leadership.Role.LEADER) {
+            Leadership now = cluster.leadership();
+            if (now.role() != Leadership.Role.LEADER) {
                 throw new NotLeaderException(cluster.nodeId(), cluster.leaderHttp());
             }
+            return now.epoch();
         };
     }
 }

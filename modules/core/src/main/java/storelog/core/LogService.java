@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import storelog.api.InvalidPartitionKeyException;
 import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
@@ -37,26 +38,37 @@ public final class LogService {
     private final StorageEngine engine;
     private final Clock clock;
     private final AppendSignal appends;
-    private final EpochCheck epochs;
     private final LeaderCheck leader;
-    private final AtomicLong highestEpoch = new AtomicLong();
+    private volatile Replication replication = Replication.NONE;
+    private final List<Consumer<PartitionKey>> appendListeners = new CopyOnWriteArrayList<>();
 
     /** The use cases of a standalone node (its own leader). */
     public LogService(StorageEngine engine, Clock clock) {
-        this(engine, clock, DEFAULT_MAX_LONG_POLLS, EpochCheck.BOUNDS, LeaderCheck.STANDALONE);
+        this(engine, clock, DEFAULT_MAX_LONG_POLLS, LeaderCheck.STANDALONE);
     }
 
     /**
      * @param maxLongPolls most readers that may wait in {@link #awaitRecords} at once
-     * @param epochs       what a replication epoch must pass before it is believed
-     * @param leader       whether this node may accept client writes, asked on every publish
+     * @param leader       whether this node may accept client writes, and their epoch; asked on every publish
      */
-    public LogService(StorageEngine engine, Clock clock, int maxLongPolls, EpochCheck epochs, LeaderCheck leader) {
+    public LogService(StorageEngine engine, Clock clock, int maxLongPolls, LeaderCheck leader) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appends = new AppendSignal(maxLongPolls);
-        this.epochs = Objects.requireNonNull(epochs, "epochs");
         this.leader = Objects.requireNonNull(leader, "leader");
+    }
+
+    /** What client writes wait for beyond this node's storage ({@code ACKS}); set once, before serving. */
+    public void replication(Replication replication) {
+        this.replication = Objects.requireNonNull(replication, "replication");
+    }
+
+    /**
+     * Calls {@code listener} after every append to any partition, on the appending thread (it must
+     * be quick and must not block): the replicator's wake-up.
+     */
+    public void onAppend(Consumer<PartitionKey> listener) {
+        appendListeners.add(listener);
     }
 
     /**
@@ -82,7 +94,7 @@ public final class LogService {
      */
     public long publishBatch(PartitionKey partition, List<Payload> payloads) {
         requireWritableByRequest(partition);
-        leader.requireLeader();
+        long epoch = leader.requireLeader();
         if (payloads.isEmpty()) {
             throw new InvalidRecordException("a batch needs at least one record");
         }
@@ -100,9 +112,39 @@ public final class LogService {
                 throw payloads.size() == 1 ? e : new InvalidRecordException("record " + i + ": " + e.getMessage());
             }
         }
-        long base = engine.append(partition, records);
-        appends.appended(partition);
+        Replication rule = replication;
+        rule.beforeWrite(partition);
+        long base = engine.append(partition, epoch, records);
+        appended(partition);
+        rule.awaitAcknowledged(partition, base + records.size());
         return base;
+    }
+
+    /**
+     * Appends records to an internal partition ({@code __gaps} ...) as the leader: stamped with its
+     * epoch, replicated like any record, acknowledged after this node's own storage.
+     *
+     * @return the offset of the first record
+     * @throws NotLeaderException when this node does not lead
+     */
+    public long appendInternal(PartitionKey partition, List<Payload> payloads) {
+        if (!partition.isReserved()) {
+            throw new IllegalArgumentException(partition + " is not an internal partition");
+        }
+        long epoch = leader.requireLeader();
+        long now = clock.millis();
+        List<NewRecord> records = payloads.stream().map(p -> new NewRecord(p.type(), p.bytes(), now)).toList();
+        long base = engine.append(partition, epoch, records);
+        appended(partition);
+        return base;
+    }
+
+    /** Wakes the readers waiting on {@code partition} and tells the append listeners (after any append). */
+    void appended(PartitionKey partition) {
+        appends.appended(partition);
+        for (Consumer<PartitionKey> listener : appendListeners) {
+            listener.accept(partition);
+        }
     }
 
     /**
@@ -115,38 +157,8 @@ public final class LogService {
     public long appendReplica(PartitionKey partition, Payload payload) {
         requireWritableByRequest(partition);
         long base = engine.append(partition, List.of(new NewRecord(payload.type(), payload.bytes(), clock.millis())));
-        appends.appended(partition);
+        appended(partition);
         return base;
-    }
-
-    /**
-     * Appends records replicated from the leader at exactly the leader's offsets. The epoch must
-     * pass this node's {@link EpochCheck} before it is remembered; no internal partition ({@code __}).
-     *
-     * @return the partition's next offset afterwards
-     * @throws StaleEpochException              when {@code epoch} is below the highest epoch seen (a deposed leader)
-     * @throws storelog.api.OffsetMismatchException carrying this node's next offset, when {@code offset} is not it
-     * @throws BadRequestException              {@code invalid_epoch}, when the epoch cannot be believed
-     * @throws InvalidPartitionKeyException     when the key is reserved
-     */
-    public long appendReplicas(PartitionKey partition, long offset, long epoch, List<NewRecord> records) {
-        requireWritableByRequest(partition);
-        epochs.admit(epoch, highestEpoch.get());
-        long highest = highestEpoch.accumulateAndGet(epoch, Math::max);
-        if (epoch < highest) {
-            throw new StaleEpochException(epoch, highest);
-        }
-        if (records.isEmpty()) {
-            return engine.info(partition).map(PartitionInfo::nextOffset).orElse(0L);
-        }
-        long base = engine.appendAt(partition, offset, records);
-        appends.appended(partition);
-        return base + records.size();
-    }
-
-    /** The highest leader epoch this node has seen in replication. */
-    public long highestEpoch() {
-        return highestEpoch.get();
     }
 
     /** Reads one record (any partition, internal ones included). */

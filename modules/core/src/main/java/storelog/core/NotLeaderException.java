@@ -14,8 +14,13 @@ public final class NotLeaderException extends StoreLogException {
     private final String leaderHttp;
 
     public NotLeaderException(String nodeId, Optional<String> leaderHttp) {
-        super("node " + nodeId + " is not the leader; " + leaderHttp.map(l -> "the leader is at " + l)
+        this(nodeId, leaderHttp, "node " + nodeId + " is not the leader; " + leaderHttp.map(l -> "the leader is at " + l)
                 .orElse("no leader is known yet, try again shortly"));
+    }
+
+    /** With a message of its own (a leader that is not ready yet, say). */
+    public NotLeaderException(String nodeId, Optional<String> leaderHttp, String message) {
+        super(message);
         this.leaderHttp = leaderHttp.orElse(null);
     }
 

@@ -22,7 +22,12 @@ import storelog.api.PartitionKey;
  * batch:
  *   {"partition_key": "&lt;key&gt;", "records": [{"data": &lt;value&gt;, "data_type": t}, ...]}
  * replicate, offset-carrying form (node to node; data is base64 of the stored bytes):
- *   {"partition_key": k, "offset": n, "epoch": e, "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
+ *   {"partition_key": k, "offset": n, "epoch": e, "record_epoch": r, "prev_epoch": p, "leader_next_offset": l,
+ *    "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
+ *   (epoch: the sending leader's; record_epoch: the records' own, default epoch; prev_epoch: the epoch of the
+ *    leader's record before offset, default unchecked; leader_next_offset: the leader's end, default unknown)
+ * replica state request (node to node):
+ *   {"epoch": e}
  * </pre>
  * Unknown fields are ignored (GoStoreLog's decoder did the same); a missing {@code data_type} means 0,
  * as it did in GoStoreLog. Nesting deeper than the configured depth is refused before it costs
@@ -52,8 +57,15 @@ public final class WireFormat {
     public record BatchMessage(PartitionKey partition, List<Payload> payloads) {
     }
 
-    /** A parsed offset-carrying replication request. */
-    public record ReplicaBatch(PartitionKey partition, long offset, long epoch, List<NewRecord> records) {
+    /**
+     * A parsed offset-carrying replication request.
+     *
+     * @param recordEpoch the records' epoch ({@code record_epoch}, default {@code epoch})
+     * @param prevEpoch   {@code prev_epoch}, or -1 when not given (not checked)
+     * @param leaderNext  {@code leader_next_offset}, or -1 when not given
+     */
+    public record ReplicaBatch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
+                               long leaderNext, List<NewRecord> records) {
     }
 
     /** The body of {@code /publish} or a connector message. */
@@ -88,7 +100,20 @@ public final class WireFormat {
             if (f.replicas == null) {
                 throw missing("records");
             }
-            return new ReplicaBatch(f.partition(), f.offset, f.epoch == null ? 0 : f.epoch, f.replicas);
+            long epoch = f.epoch == null ? 0 : f.epoch;
+            return new ReplicaBatch(f.partition(), f.offset, epoch, f.recordEpoch == null ? epoch : f.recordEpoch,
+                    f.prevEpoch == null ? -1 : f.prevEpoch, f.leaderNext == null ? -1 : f.leaderNext, f.replicas);
+        });
+    }
+
+    /** The epoch of a {@code /replica/state} request. */
+    public long epoch(byte[] json) {
+        return parse(json, parser -> {
+            Fields f = fields(parser, false);
+            if (f.epoch == null) {
+                throw missing("epoch");
+            }
+            return f.epoch;
         });
     }
 
@@ -126,6 +151,9 @@ public final class WireFormat {
                 case "partition_key" -> f.key = string(parser, name);
                 case "offset" -> f.offset = longValue(parser, name);
                 case "epoch" -> f.epoch = longValue(parser, name);
+                case "record_epoch" -> f.recordEpoch = longValue(parser, name);
+                case "prev_epoch" -> f.prevEpoch = longValue(parser, name);
+                case "leader_next_offset" -> f.leaderNext = longValue(parser, name);
                 case "timestamp" -> f.timestamp = longValue(parser, name);
                 case "records" -> {
                     if (value != JsonToken.START_ARRAY) {
@@ -211,6 +239,9 @@ public final class WireFormat {
         String key;
         Long offset;
         Long epoch;
+        Long recordEpoch;
+        Long prevEpoch;
+        Long leaderNext;
         Long timestamp;
         List<Fields> records;
         List<Payload> payloads;

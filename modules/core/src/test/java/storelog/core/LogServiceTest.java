@@ -100,38 +100,43 @@ class LogServiceTest {
     }
 
     @Test
-    void replicasAreNeverWrittenToReservedPartitions() {
-        assertThatThrownBy(() -> log.appendReplicas(PartitionKey.of("__gaps"), 0, 1, List.of(NewRecord.json("{}", 1))))
-                .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
+    void goStoreLogsReplicaFormNeverWritesReservedPartitions() {
         assertThatThrownBy(() -> log.appendReplica(PartitionKey.of("__gaps"), json("{}")))
                 .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("reserved");
         assertThat(log.partitions()).isEmpty();
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {Long.MAX_VALUE, EpochCheck.MAX_EPOCH + 1, -1, Long.MIN_VALUE})
-    void anAbsurdEpochIsRefusedAndFencesNobody(long epoch) {
-        assertThatThrownBy(() -> log.appendReplicas(KEY, 0, epoch, List.of(NewRecord.json("1", 1))))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_epoch"));
-        assertThat(log.highestEpoch()).isZero();
-        assertThat(log.appendReplicas(KEY, 0, 3, List.of(NewRecord.json("1", 1)))).as("the real leader still replicates").isEqualTo(1);
-        assertThat(log.highestEpoch()).isEqualTo(3);
+    @Test
+    void aFollowerTakesNoClientWriteAndStoresNothing() {
+        LogService follower = new LogService(engine, Clock.systemUTC(), 2, () -> {
+            throw new NotLeaderException("f", java.util.Optional.of("leader:1"));
+        });
+
+        assertThatThrownBy(() -> follower.publish(KEY, json("1"))).isInstanceOf(NotLeaderException.class);
+        assertThatThrownBy(() -> follower.publishBatch(KEY, List.of(json("1"), json("2")))).isInstanceOf(NotLeaderException.class);
+        assertThat(log.partitions()).isEmpty();
     }
 
     @Test
-    void theEpochCheckIsAskedWithTheHighestEpochSeenBeforeTheEpochIsRemembered() {
-        List<long[]> asked = new ArrayList<>();
-        LogService checked = new LogService(engine, Clock.systemUTC(), 2, (epoch, highest) -> {
-            asked.add(new long[] {epoch, highest});
-            if (epoch > 10) {
-                throw new BadRequestException("invalid_epoch", "not known to the elector");
+    void clientWritesAreStampedWithTheLeadersEpochAndWaitForTheAcknowledgementRule() {
+        LogService leader = new LogService(engine, Clock.systemUTC(), 2, () -> 7);
+        List<String> asked = new ArrayList<>();
+        leader.replication(new Replication() {
+            @Override
+            public void beforeWrite(PartitionKey partition) {
+                asked.add("before " + partition);
             }
-        }, LeaderCheck.STANDALONE);
-        checked.appendReplicas(KEY, 0, 7, List.of(NewRecord.json("1", 1)));
-        assertThatThrownBy(() -> checked.appendReplicas(KEY, 1, 11, List.of(NewRecord.json("2", 1))))
-                .hasMessageContaining("elector");
-        assertThat(asked).containsExactly(new long[] {7, 0}, new long[] {11, 7});
-        assertThat(checked.highestEpoch()).isEqualTo(7);
+
+            @Override
+            public void awaitAcknowledged(PartitionKey partition, long end) {
+                asked.add("await " + partition + " " + end + " stored " + engine.info(partition).orElseThrow().nextOffset());
+            }
+        });
+
+        leader.publishBatch(KEY, List.of(json("1"), json("2")));
+
+        assertThat(asked).containsExactly("before events", "await events 2 stored 2");
+        assertThat(engine.epochs(KEY)).containsExactly(new storelog.api.EpochStart(7, 0));
     }
 
     @Test
@@ -194,7 +199,7 @@ class LogServiceTest {
 
     @Test
     void readersThatWaitedOnAHundredThousandUniquePartitionsLeaveNothingBehind() throws Exception {
-        LogService log = new LogService(engine, Clock.systemUTC(), 100_000, EpochCheck.BOUNDS, LeaderCheck.STANDALONE);
+        LogService log = new LogService(engine, Clock.systemUTC(), 100_000, LeaderCheck.STANDALONE);
         List<Future<List<Record>>> waits = new ArrayList<>();
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 100_000; i++) {
@@ -210,7 +215,7 @@ class LogServiceTest {
 
     @Test
     void readersBeyondTheLongPollBoundAreRefusedWhileOthersStillRead() throws Exception {
-        LogService log = new LogService(engine, Clock.systemUTC(), 2, EpochCheck.BOUNDS, LeaderCheck.STANDALONE);
+        LogService log = new LogService(engine, Clock.systemUTC(), 2, LeaderCheck.STANDALONE);
         log.publish(KEY, json("0"));
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         Future<List<Record>> first = readers.submit(() -> log.awaitRecords(KEY, 1, 10, Duration.ofMinutes(1)));

@@ -21,6 +21,9 @@ import storelog.api.UnknownPartitionException;
 import storelog.core.BadRequestException;
 import storelog.core.ShuttingDownException;
 import storelog.core.TooManyLongPollsException;
+import storelog.core.LogMismatchException;
+import storelog.core.NotAFollowerException;
+import storelog.core.NotEnoughReplicasException;
 import storelog.core.NotLeaderException;
 import storelog.api.StaleEpochException;
 
@@ -64,7 +67,8 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         } else if (!message.equals(known.getMessage())) {
             LOG.log(Level.WARNING, request(req) + ": " + known.getMessage()); // what the client is not shown
         }
-        if (known instanceof TooManyLongPollsException || known instanceof ShuttingDownException) {
+        if (known instanceof TooManyLongPollsException || known instanceof ShuttingDownException
+                || known instanceof NotEnoughReplicasException) {
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         if (known instanceof NotLeaderException notLeader) {
@@ -80,6 +84,10 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
                 extra.writeNumberField("next_offset", o.nextOffset());
             } else if (known instanceof StaleEpochException s) {
                 extra.writeNumberField("epoch", s.highest());
+            } else if (known instanceof LogMismatchException m) {
+                extra.writeNumberField("next_offset", m.nextOffset());
+                extra.writeNumberField("follower_epoch", m.epoch());
+                extra.writeNumberField("follower_epoch_start", m.epochStart());
             } else if (known instanceof NotLeaderException n && n.leaderHttp().isPresent()) {
                 extra.writeStringField("leader_http", n.leaderHttp().get());
             }
@@ -126,7 +134,7 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
         if (error instanceof UnknownPartitionException || error instanceof OffsetOutOfRangeException) {
             return Status.NOT_FOUND_404;
         }
-        if (error instanceof OffsetMismatchException || error instanceof StaleEpochException) {
+        if (error instanceof OffsetMismatchException || error instanceof StaleEpochException || error instanceof LogMismatchException) {
             return Status.CONFLICT_409;
         }
         if (error instanceof NotAFollowerException) {
@@ -136,7 +144,8 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
             return Status.INSUFFICIENT_STORAGE_507;
         }
         if (error instanceof StorageFailedException || error instanceof TooManyLongPollsException
-                || error instanceof ShuttingDownException || error instanceof NotLeaderException) {
+                || error instanceof ShuttingDownException || error instanceof NotLeaderException
+                || error instanceof NotEnoughReplicasException) {
             return Status.SERVICE_UNAVAILABLE_503;
         }
         return Status.INTERNAL_SERVER_ERROR_500;

@@ -106,12 +106,20 @@ final class HttpMetrics implements Filter {
         counter(out, "storelog_records_read_total", "Records returned by read requests.", recordsRead.sum());
     }
 
-    /** Series of a plugin or component: names ending in {@code _total} are counters, the rest gauges. */
+    /**
+     * Series of a plugin or component: names ending in {@code _total} are counters, the rest gauges; a
+     * name may carry labels ({@code lag_records{node="n2"}}), one {@code # TYPE} line per family.
+     */
     static void write(StringBuilder out, String prefix, Map<String, Long> values) {
+        String[] family = {null};
         new TreeMap<>(values).forEach((name, value) -> {
-            String metric = prefix + name;
-            out.append("# TYPE ").append(metric).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
-            out.append(metric).append(' ').append(value).append('\n');
+            int brace = name.indexOf('{');
+            String base = prefix + (brace < 0 ? name : name.substring(0, brace));
+            if (!base.equals(family[0])) {
+                family[0] = base;
+                out.append("# TYPE ").append(base).append(base.endsWith("_total") ? " counter\n" : " gauge\n");
+            }
+            out.append(prefix).append(name).append(' ').append(value).append('\n');
         });
     }
 

@@ -9,27 +9,40 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Map;
+import storelog.api.EpochStart;
 import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.Member;
 import storelog.core.ClusterView;
 import storelog.core.GapObservation;
 import storelog.core.LogService;
+import storelog.core.NotAFollowerException;
+import storelog.core.ReplicaLog;
 import storelog.core.PluginsInUse;
 import storelog.core.WireFormat;
 
-/** {@code GET /status}, {@code GET /gaps} and {@code POST /replicate}: what nodes ask each other. */
+/**
+ * {@code GET /status}, {@code GET /gaps}, and the node-to-node endpoints: {@code POST /replicate}
+ * (a leader's records), {@code POST /replica/state} (a new leader fences and asks what this node
+ * holds) and {@code GET /replica/records} (a new leader takes records it lacks).
+ */
 final class NodeRoutes {
 
     private final LogService log;
+    private final ReplicaLog replicas;
     private final ClusterView cluster;
     private final PluginsInUse plugins;
     private final WireFormat wire;
     private final HttpLimits limits;
     private final ClusterSecret secret;
 
-    NodeRoutes(LogService log, ClusterView cluster, PluginsInUse plugins, WireFormat wire, HttpLimits limits, ClusterSecret secret) {
+    NodeRoutes(LogService log, ReplicaLog replicas, ClusterView cluster, PluginsInUse plugins, WireFormat wire, HttpLimits limits,
+               ClusterSecret secret) {
         this.log = log;
+        this.replicas = replicas;
         this.cluster = cluster;
         this.plugins = plugins;
         this.wire = wire;
@@ -41,9 +54,13 @@ final class NodeRoutes {
         rules.get("/status", this::status);
         rules.get("/gaps", this::gaps);
         rules.post("/replicate", this::replicate);
+        rules.post("/replica/state", this::state);
+        rules.get("/replica/records", this::replicaRecords);
         MethodNotAllowed.register(rules, "/status", "GET");
         MethodNotAllowed.register(rules, "/gaps", "GET");
         MethodNotAllowed.register(rules, "/replicate", "POST");
+        MethodNotAllowed.register(rules, "/replica/state", "POST");
+        MethodNotAllowed.register(rules, "/replica/records", "GET");
     }
 
     private void status(ServerRequest req, ServerResponse res) {
@@ -57,6 +74,25 @@ final class NodeRoutes {
             writeOptional(json, "leader_http", cluster.leaderHttp());
             json.writeNumberField("epoch", leadership.epoch());
             json.writeStringField("elector", cluster.elector());
+            if (cluster.clustered() && leadership.role() != Leadership.Role.LEADER) {
+                json.writeObjectFieldStart("lag");
+                json.writeNumberField("records", replicas.lagRecords());
+                json.writeNumberField("ms", replicas.lagMillis());
+                json.writeEndObject();
+            }
+            List<ReplicaLog.Truncation> cut = replicas.truncations();
+            if (!cut.isEmpty()) {
+                json.writeArrayFieldStart("truncated");
+                for (ReplicaLog.Truncation t : cut) {
+                    json.writeStartObject();
+                    json.writeStringField("partition", t.partition().value());
+                    json.writeNumberField("from", t.from());
+                    json.writeNumberField("count", t.count());
+                    json.writeNumberField("time", t.time());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
             json.writeArrayFieldStart("members");
             for (Member m : cluster.members()) {
                 json.writeStartObject();
@@ -115,23 +151,16 @@ final class NodeRoutes {
     }
 
     /**
-     * Only a follower stores what a leader sends, and only a member may send it: a standalone node
-     * refuses outright, a clustered one checks the secret, then its role. Epochs and reserved
-     * partitions are the log's rules ({@link LogService#appendReplicas}).
+     * Only a member may send records, and only a follower stores them: a standalone node refuses
+     * outright, a clustered one checks the secret, then the epoch and its role ({@link ReplicaLog}).
+     * GoStoreLog's form appends at the next offset and never to an internal partition.
      */
     private void replicate(ServerRequest req, ServerResponse res) {
-        if (!cluster.clustered()) {
-            throw new NotAFollowerException("this node runs without a cluster; /replicate is for the followers of one");
-        }
-        secret.check(req);
-        Leadership.Role role = cluster.leadership().role();
-        if (role != Leadership.Role.FOLLOWER) {
-            throw new NotAFollowerException("this node is a " + role.name().toLowerCase(Locale.ROOT)
-                    + ", not a follower; only followers accept /replicate");
-        }
+        requireMember(req, "/replicate");
         Object parsed = wire.replicate(Requests.jsonBody(req, limits));
         if (parsed instanceof WireFormat.ReplicaBatch batch) {
-            long next = log.appendReplicas(batch.partition(), batch.offset(), batch.epoch(), batch.records());
+            long next = replicas.replicate(new ReplicaLog.Batch(batch.partition(), batch.offset(), batch.epoch(),
+                    batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.records()));
             Json.send(res, Status.OK_200, json -> {
                 json.writeStartObject();
                 json.writeStringField("status", "ok");
@@ -140,6 +169,11 @@ final class NodeRoutes {
                 json.writeEndObject();
             });
             return;
+        }
+        Leadership.Role role = cluster.leadership().role();
+        if (role != Leadership.Role.FOLLOWER) {
+            throw new NotAFollowerException("this node is a " + role.name().toLowerCase(Locale.ROOT)
+                    + ", not a follower; only followers accept /replicate");
         }
         WireFormat.PublishMessage message = (WireFormat.PublishMessage) parsed;
         long offset = log.appendReplica(message.partition(), message.payload());
@@ -150,5 +184,65 @@ final class NodeRoutes {
             json.writeNumberField("offset", offset);
             json.writeEndObject();
         });
+    }
+
+    /** {@code POST /replica/state {"epoch": e}}: fences with {@code e}, answers every partition's next offset and epochs. */
+    private void state(ServerRequest req, ServerResponse res) {
+        requireMember(req, "/replica/state");
+        long epoch = wire.epoch(Requests.jsonBody(req, limits));
+        Map<PartitionKey, ReplicaLog.PartitionState> all = replicas.state(epoch);
+        Json.send(res, Status.OK_200, json -> {
+            json.writeStartObject();
+            json.writeStringField("node_id", cluster.nodeId());
+            json.writeNumberField("epoch", replicas.highestEpoch());
+            json.writeObjectFieldStart("partitions");
+            for (Map.Entry<PartitionKey, ReplicaLog.PartitionState> e : all.entrySet()) {
+                json.writeObjectFieldStart(e.getKey().value());
+                json.writeNumberField("next_offset", e.getValue().nextOffset());
+                writeEpochs(json, e.getValue().epochs());
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
+    /** {@code GET /replica/records?partition=&offset=&max=}: stored records (any partition) with the partition's epochs. */
+    private void replicaRecords(ServerRequest req, ServerResponse res) {
+        requireMember(req, "/replica/records");
+        PartitionKey partition = PartitionKey.of(Requests.required(req, "partition"));
+        long offset = Requests.number(req, "offset", 0, 0, Long.MAX_VALUE);
+        int max = (int) Requests.number(req, "max", LogService.MAX_READ_RECORDS, 1, LogService.MAX_READ_RECORDS);
+        List<EpochStart> epochs = replicas.epochs(partition);
+        List<Record> records = log.records(partition, offset, max);
+        Json.send(res, Status.OK_200, json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("records");
+            for (Record r : records) {
+                RecordJson.write(json, r);
+            }
+            json.writeEndArray();
+            json.writeNumberField("next_offset", offset + records.size());
+            writeEpochs(json, epochs);
+            json.writeEndObject();
+        });
+    }
+
+    private static void writeEpochs(JsonGenerator json, List<EpochStart> epochs) throws IOException {
+        json.writeArrayFieldStart("epochs");
+        for (EpochStart e : epochs) {
+            json.writeStartArray();
+            json.writeNumber(e.epoch());
+            json.writeNumber(e.startOffset());
+            json.writeEndArray();
+        }
+        json.writeEndArray();
+    }
+
+    private void requireMember(ServerRequest req, String endpoint) {
+        if (!cluster.clustered()) {
+            throw new NotAFollowerException("this node runs without a cluster; " + endpoint + " is for the members of one");
+        }
+        secret.check(req);
     }
 }

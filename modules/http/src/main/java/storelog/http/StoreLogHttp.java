@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import storelog.api.InvalidSettingException;
 import storelog.core.ClusterView;
 import storelog.core.LogService;
+import storelog.core.ReplicaLog;
 import storelog.core.PluginsInUse;
 import storelog.core.WireFormat;
 
@@ -39,6 +40,7 @@ public final class StoreLogHttp {
             "shutdown-grace-period", "StoreLog sets it (in-flight requests get their time within its shutdown deadline)");
 
     private final LogService log;
+    private final ReplicaLog replicas;
     private final ClusterView cluster;
     private final PluginsInUse plugins;
     private final HttpLimits limits;
@@ -49,6 +51,7 @@ public final class StoreLogHttp {
 
     private StoreLogHttp(Builder b) {
         this.log = Objects.requireNonNull(b.log, "log");
+        this.replicas = Objects.requireNonNull(b.replicas, "replicas");
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
         this.plugins = Objects.requireNonNull(b.plugins, "plugins");
         this.limits = b.limits;
@@ -67,7 +70,7 @@ public final class StoreLogHttp {
         routing.addFilter(metrics);
         new PublishRoutes(log, wire, limits, metrics).register(routing);
         new ReadRoutes(log, limits, metrics).register(routing);
-        new NodeRoutes(log, cluster, plugins, wire, limits, secret).register(routing);
+        new NodeRoutes(log, replicas, cluster, plugins, wire, limits, secret).register(routing);
         Map<String, Supplier<Map<String, Long>>> sources = new LinkedHashMap<>(metricSources);
         sources.put("storelog_long_polls_", log::longPollMetrics);
         new ObserveRoutes(metrics, sources, ready).register(routing);
@@ -139,6 +142,7 @@ public final class StoreLogHttp {
     /** Builds a {@link StoreLogHttp}. */
     public static final class Builder {
         private LogService log;
+        private ReplicaLog replicas;
         private ClusterView cluster;
         private PluginsInUse plugins;
         private HttpLimits limits = HttpLimits.defaults();
@@ -151,6 +155,12 @@ public final class StoreLogHttp {
 
         public Builder log(LogService log) {
             this.log = log;
+            return this;
+        }
+
+        /** The follower side of replication (node-to-node endpoints, lag and truncations in {@code /status}). */
+        public Builder replicas(ReplicaLog replicas) {
+            this.replicas = replicas;
             return this;
         }
 

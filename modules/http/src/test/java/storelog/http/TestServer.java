@@ -21,6 +21,8 @@ import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
 import storelog.core.ClusterView;
 import storelog.core.EpochCheck;
+import storelog.core.EpochFence;
+import storelog.core.ReplicaLog;
 import storelog.core.LeaderCheck;
 import storelog.core.LogService;
 import storelog.core.PluginsInUse;
@@ -43,9 +45,10 @@ final class TestServer implements AutoCloseable {
         this.engine = new FaultyEngine(file);
         int[] port = new int[1];
         ClusterView cluster = b.cluster.apply(() -> "127.0.0.1:" + port[0]);
-        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), EpochCheck.BOUNDS, LeaderCheck.of(cluster));
+        this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), LeaderCheck.of(cluster));
         StoreLogHttp http = StoreLogHttp.builder()
                 .log(log)
+                .replicas(new ReplicaLog(engine, log, EpochFence.inMemory(), EpochCheck.BOUNDS, cluster, Clock.systemUTC()))
                 .cluster(cluster)
                 .plugins(new PluginsInUse("file", "channel", "none", List.of()))
                 .limits(b.limits)

@@ -19,11 +19,14 @@ import storelog.api.spi.ConnectorProvider;
 import storelog.api.spi.StorageEngine;
 import storelog.api.spi.StorageEngineProvider;
 import storelog.cluster.ClusterNode;
+import storelog.cluster.Replicator;
 import storelog.core.ClusterMode;
 import storelog.core.ClusterView;
 import storelog.core.ConnectorIngest;
 import storelog.core.LeaderCheck;
 import storelog.core.EpochCheck;
+import storelog.core.EpochFence;
+import storelog.core.ReplicaLog;
 import storelog.core.LogService;
 import storelog.core.PluginRegistry;
 import storelog.core.PluginsInUse;
@@ -49,14 +52,16 @@ public final class StoreLogServer implements AutoCloseable {
     private final AutoCloseable ingest;
     private final WebServer web;
     private final ClusterNode cluster;
+    private final Replicator replicator;
     private final AtomicBoolean serving;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile ShutdownStep step = ShutdownStep.LEAVE_CLUSTER;
 
     private StoreLogServer(StorageEngine engine, LogService log, Connector connector, AutoCloseable ingest, WebServer web,
-                           AtomicBoolean serving, ClusterNode cluster) {
+                           AtomicBoolean serving, ClusterNode cluster, Replicator replicator) {
         this.cluster = cluster;
+        this.replicator = replicator;
         this.engine = engine;
         this.log = log;
         this.connector = connector;
@@ -95,11 +100,18 @@ public final class StoreLogServer implements AutoCloseable {
         }
         Connector connector = null;
         AutoCloseable ingest = null;
+        Replicator replicator = null;
         try {
             AtomicInteger port = new AtomicInteger();
             ClusterView view = cluster != null ? cluster : new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get());
-            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls(), EpochCheck.BOUNDS,
-                    LeaderCheck.of(view));
+            replicator = cluster != null ? Replicator.of(cluster, engine, settings) : null;
+            LogService log = new LogService(engine, Clock.systemUTC(), node.limits().maxLongPolls(),
+                    replicator != null ? replicator.leaderCheck() : LeaderCheck.STANDALONE);
+            ReplicaLog replicas = new ReplicaLog(engine, log, cluster != null ? cluster.fence() : EpochFence.inMemory(),
+                    EpochCheck.BOUNDS, view, Clock.systemUTC());
+            if (replicator != null) {
+                replicator.start(log);
+            }
             connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
             Connector opened = connector;
             Supplier<ConnectorIngest> subscribe = () -> ConnectorIngest.start(opened, node.topic(), log,
@@ -116,8 +128,10 @@ public final class StoreLogServer implements AutoCloseable {
                 ingestMetrics = always::metrics;
             }
             AtomicBoolean serving = new AtomicBoolean();
+            Replicator replicatorOf = replicator;
             StoreLogHttp http = StoreLogHttp.builder()
                     .log(log)
+                    .replicas(replicas)
                     .cluster(view)
                     .plugins(new PluginsInUse(storage.name(), connectors.name(),
                             cluster != null ? String.join(",", cluster.electorNames()) : "none",
@@ -127,6 +141,7 @@ public final class StoreLogServer implements AutoCloseable {
                     .metrics("storelog_storage_", engine::metrics)
                     .metrics("storelog_connector_", connector::metrics)
                     .metrics("storelog_", ingestMetrics)
+                    .metrics("storelog_replication_", () -> replicationMetrics(replicas, replicatorOf))
                     .ready(serving::get)
                     .build();
             WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
@@ -146,13 +161,13 @@ public final class StoreLogServer implements AutoCloseable {
                 LOG.log(Level.INFO, "standalone node: none of {0} is set, so this node is its own leader (epoch 0)",
                         String.join(", ", ClusterMode.VARIABLES));
             }
-            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster);
+            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster, replicator);
             serving.set(true);
             LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",
                     node.nodeId(), node.httpHost(), web.port(), storage.name(), connectors.name(), node.topic());
             return server;
         } catch (RuntimeException e) {
-            closeQuietly(cluster, ingest, connector, engine);
+            closeQuietly(replicator, cluster, ingest, connector, engine);
             throw e;
         }
     }
@@ -188,7 +203,7 @@ public final class StoreLogServer implements AutoCloseable {
             serving.set(false);
             log.stopWaiting(); // long polls answer now instead of at their deadline
             step = ShutdownStep.LEAVE_CLUSTER;
-            closeQuietly(cluster); // a leader releases its lease first: another node takes over at once
+            closeQuietly(replicator, cluster); // a leader releases its lease first: another node takes over at once
             step = ShutdownStep.STOP_HTTP;
             web.stop();
             step = ShutdownStep.CLOSE_CONNECTOR;
@@ -220,6 +235,14 @@ public final class StoreLogServer implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The follower side's truncations, and the leader's lag and in-sync set per follower. */
+    private static Map<String, Long> replicationMetrics(ReplicaLog replicas, Replicator replicator) {
+        Map<String, Long> all = new java.util.HashMap<>(replicator != null ? replicator.metrics() : Map.of());
+        all.put("truncated_records_total", replicas.truncatedRecords());
+        all.put("truncations_total", (long) replicas.truncations().size());
+        return all;
     }
 
     private static void closeQuietly(AutoCloseable... parts) {

@@ -1,12 +1,12 @@
-package storelog.http;
+package storelog.core;
 
 import storelog.api.StoreLogException;
 
 /** A node-to-node request only a follower accepts reached a leader, a candidate or a standalone node (403). */
-final class NotAFollowerException extends StoreLogException {
+public final class NotAFollowerException extends StoreLogException {
     private static final long serialVersionUID = 1L;
 
-    NotAFollowerException(String message) {
+    public NotAFollowerException(String message) {
         super(message);
     }
 

@@ -1,0 +1,204 @@
+package storelog.cluster;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import storelog.api.PartitionKey;
+import storelog.core.NotEnoughReplicasException;
+
+/**
+ * What each follower holds of each partition, as far as the leader knows, and the in-sync rule
+ * (Kafka's ISR): a follower is in sync for a partition while it is a member and it held everything
+ * the leader had within the last {@code REPLICA_LAG_MS}. Client writes under {@code ACKS=all} wait
+ * here until every in-sync follower holds them and at least {@code MIN_INSYNC} nodes do.
+ *
+ * <p>Thread-safe. Waiters are woken on every acknowledgement and re-check the time-based part of the
+ * rule at least every {@value #RECHECK_MILLIS} ms.
+ */
+final class AckTracker {
+
+    static final long RECHECK_MILLIS = 50;
+
+    /** One follower's progress. */
+    private static final class Follower {
+        final Map<PartitionKey, Long> acked = new ConcurrentHashMap<>();
+        final Map<PartitionKey, Long> caughtUpAt = new ConcurrentHashMap<>();
+        volatile long healthyAt;
+    }
+
+    private final int minInSync;
+    private final long lagMillis;
+    private final Supplier<Set<String>> members;
+    private final ToLongFunction<PartitionKey> leaderEnd;
+    private final LongSupplier clock;
+    private final Map<String, Follower> followers = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    private volatile boolean closed;
+
+    /**
+     * @param members   the node ids of the followers now in the membership view
+     * @param leaderEnd the leader's next offset of a partition
+     * @param clock     milliseconds, monotonic
+     */
+    AckTracker(int minInSync, Duration replicaLag, Supplier<Set<String>> members, ToLongFunction<PartitionKey> leaderEnd,
+               LongSupplier clock) {
+        this.minInSync = minInSync;
+        this.lagMillis = replicaLag.toMillis();
+        this.members = members;
+        this.leaderEnd = leaderEnd;
+        this.clock = clock;
+    }
+
+    /** A follower answered: it holds {@code partition} up to {@code next}; the leader's end was {@code endWhenSent} when the request was made. */
+    void acknowledged(String node, PartitionKey partition, long next, long endWhenSent) {
+        Follower f = followers.computeIfAbsent(node, n -> new Follower());
+        long now = clock.getAsLong();
+        f.healthyAt = now;
+        f.acked.merge(partition, next, Math::max);
+        if (next >= endWhenSent) {
+            f.caughtUpAt.put(partition, now);
+        }
+        signal();
+    }
+
+    /** A follower answered a request without news of a partition (it is alive). */
+    void healthy(String node) {
+        followers.computeIfAbsent(node, n -> new Follower()).healthyAt = clock.getAsLong();
+        signal();
+    }
+
+    /** What the leader learnt of a follower's log from elsewhere (its state at the start of the term). */
+    void known(String node, PartitionKey partition, long next) {
+        followers.computeIfAbsent(node, n -> new Follower()).acked.merge(partition, next, Math::max);
+    }
+
+    /** How far {@code node} holds {@code partition} (0 when unknown). */
+    long acked(String node, PartitionKey partition) {
+        Follower f = followers.get(node);
+        return f == null ? 0 : f.acked.getOrDefault(partition, 0L);
+    }
+
+    /** Whether {@code node} is in sync for {@code partition} now. */
+    boolean inSync(String node, PartitionKey partition) {
+        if (!members.get().contains(node)) {
+            return false;
+        }
+        Follower f = followers.get(node);
+        if (f == null) {
+            return false;
+        }
+        long end = leaderEnd.applyAsLong(partition);
+        if (f.acked.getOrDefault(partition, 0L) >= end) {
+            return true;
+        }
+        Long caughtUp = f.caughtUpAt.get(partition);
+        long since = caughtUp != null ? caughtUp : f.healthyAt; // a new partition: as fresh as the follower is
+        return clock.getAsLong() - since <= lagMillis;
+    }
+
+    /** Whether {@code node} is in sync for every partition it is behind on: the in-sync set of {@code /metrics}. */
+    boolean inSyncEverywhere(String node, Iterable<PartitionKey> partitions) {
+        for (PartitionKey p : partitions) {
+            if (!inSync(node, p)) {
+                return false;
+            }
+        }
+        return members.get().contains(node) && followers.containsKey(node);
+    }
+
+    /** Milliseconds since {@code node} last held all of {@code partition} (0 when it holds it now). */
+    long lagMillis(String node, PartitionKey partition) {
+        Follower f = followers.get(node);
+        if (f == null) {
+            return -1;
+        }
+        if (f.acked.getOrDefault(partition, 0L) >= leaderEnd.applyAsLong(partition)) {
+            return 0;
+        }
+        Long caughtUp = f.caughtUpAt.get(partition);
+        return clock.getAsLong() - (caughtUp != null ? caughtUp : f.healthyAt);
+    }
+
+    /**
+     * Before a write: at least {@code MIN_INSYNC} nodes, the leader included, are in sync for the partition.
+     *
+     * @throws NotEnoughReplicasException when not (nothing is stored)
+     */
+    void checkWritable(PartitionKey partition) {
+        int inSync = 1;
+        for (String node : members.get()) {
+            if (inSync(node, partition)) {
+                inSync++;
+            }
+        }
+        if (inSync < minInSync) {
+            throw new NotEnoughReplicasException("only " + inSync + " of the nodes are in sync for partition " + partition
+                    + ", MIN_INSYNC is " + minInSync + ": nothing was stored");
+        }
+    }
+
+    /**
+     * Waits until every in-sync follower holds {@code partition} up to {@code end} and at least
+     * {@code MIN_INSYNC} nodes do.
+     *
+     * @throws NotEnoughReplicasException when that can no longer happen, or not within {@code timeout}
+     */
+    void await(PartitionKey partition, long end, Duration timeout) {
+        long deadline = clock.getAsLong() + timeout.toMillis();
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw new NotEnoughReplicasException("this node stopped leading before the write to partition " + partition
+                            + " reached enough nodes; it is stored here but was not acknowledged");
+                }
+                int holding = 1;
+                int pending = 0;
+                for (String node : members.get()) {
+                    if (acked(node, partition) >= end) {
+                        holding++;
+                    } else if (inSync(node, partition)) {
+                        pending++;
+                    }
+                }
+                if (pending == 0 && holding >= minInSync) {
+                    return;
+                }
+                if (holding + pending < minInSync || clock.getAsLong() >= deadline) {
+                    throw new NotEnoughReplicasException("the write to partition " + partition + " up to offset " + (end - 1)
+                            + " is held by " + holding + " node(s), MIN_INSYNC is " + minInSync
+                            + ": it is stored on the leader but was not acknowledged");
+                }
+                progress.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotEnoughReplicasException("interrupted while waiting for the followers");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails every waiter (the term ended). */
+    void close() {
+        closed = true;
+        signal();
+    }
+}

@@ -1,0 +1,302 @@
+package storelog.cluster;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import storelog.api.EpochHistory;
+import storelog.api.EpochStart;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.spi.Member;
+import storelog.api.spi.StorageEngine;
+
+/**
+ * One term of this node as leader, with epoch {@link #epoch()} (docs/cluster.md "Replication"):
+ * <ol>
+ *   <li><b>catch-up</b>: it fences the other members with its epoch and asks what they hold
+ *       ({@code /replica/state}); once {@code MIN_INSYNC} nodes (itself included) answered — every
+ *       acknowledged record is on at least that many, so on one of them — it takes, for each
+ *       partition, the most up-to-date log among them (highest last epoch, then longest) and, when
+ *       that is not its own, cuts its own divergent tail and copies the records it lacks
+ *       ({@code /replica/records});</li>
+ *   <li><b>serving</b>: only then does it take client writes ({@link #ready()}), stamped with its
+ *       epoch, and push them to every follower ({@link FollowerStream}).</li>
+ * </ol>
+ * A term ends when the node stops leading, or as soon as any node answers with a higher epoch.
+ *
+ * <p>Thread-safe.
+ */
+final class LeaderTerm implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(LeaderTerm.class.getName());
+    private static final long RETRY_MILLIS = 200;
+    /** How long a new leader waits for members beyond a quorum before it serves. */
+    private static final long GRACE_NANOS = 1_000_000_000L;
+
+    private final long epoch;
+    private final Replicator replicator;
+    private final StorageEngine engine;
+    private final AckTracker tracker;
+    private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
+    private final Map<PartitionKey, List<EpochStart>> epochsCache = new ConcurrentHashMap<>();
+    private volatile boolean ready;
+    private volatile boolean closed;
+    private Thread starter;
+
+    LeaderTerm(long epoch, Replicator replicator) {
+        this.epoch = epoch;
+        this.replicator = replicator;
+        this.engine = replicator.engine();
+        ReplicationSettings s = replicator.settings();
+        this.tracker = new AckTracker(s.minInSync(), s.replicaLag(), replicator::followerIds, this::leaderEnd,
+                () -> System.nanoTime() / 1_000_000);
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    boolean ready() {
+        return ready;
+    }
+
+    AckTracker tracker() {
+        return tracker;
+    }
+
+    PeerClient client() {
+        return replicator.client();
+    }
+
+    /** Catches up in the background, then serves. */
+    void start() {
+        starter = Thread.ofVirtual().name("storelog-leader-term-" + epoch).start(() -> {
+            try {
+                Map<String, PeerClient.State> states = catchUp();
+                if (closed) {
+                    return;
+                }
+                ready = true;
+                LOG.log(Level.INFO, "leading in epoch {0}: caught up from {1}, serving", epoch, states.keySet());
+                membersChanged(replicator.followers(), states);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "leader term " + epoch + " failed to start", e);
+            }
+        });
+    }
+
+    /** Fences the members and takes the most up-to-date log among a quorum; returns their states. */
+    private Map<String, PeerClient.State> catchUp() {
+        ReplicationSettings s = replicator.settings();
+        Map<String, PeerClient.State> states = new ConcurrentHashMap<>();
+        long graceUntil = System.nanoTime() + GRACE_NANOS;
+        try (ExecutorService asks = Executors.newVirtualThreadPerTaskExecutor()) {
+            while (!closed) {
+                List<Member> others = replicator.followers();
+                List<Future<?>> pending = new ArrayList<>();
+                for (Member m : others) {
+                    if (!states.containsKey(m.nodeId())) {
+                        pending.add(asks.submit(() -> ask(m, states)));
+                    }
+                }
+                for (Future<?> f : pending) {
+                    try {
+                        f.get();
+                    } catch (Exception e) {
+                        // ask() logs and leaves the member out of states
+                    }
+                }
+                boolean everyone = states.keySet().containsAll(others.stream().map(Member::nodeId).toList());
+                boolean quorum = states.size() + 1 >= s.minInSync();
+                boolean graceOver = System.nanoTime() > graceUntil;
+                // ACKS=all: never serve before a quorum answered (an acknowledged record may be only there);
+                // either way, wait a little for the rest, so the best log is found among as many as answer
+                if (everyone || (graceOver && (quorum || !s.acksAll()))) {
+                    break;
+                }
+                pause(RETRY_MILLIS);
+            }
+        }
+        if (!closed) {
+            adoptBestLogs(states);
+        }
+        return states;
+    }
+
+    private void ask(Member m, Map<String, PeerClient.State> states) {
+        try {
+            PeerClient.State state = client().state(m.http(), epoch);
+            if (state.staleAgainst() >= 0) {
+                deposed(m.nodeId(), state.staleAgainst());
+                return;
+            }
+            states.put(m.nodeId(), state);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "epoch {0}: {1} did not answer its state: {2}", epoch, m.nodeId(), e.toString());
+        }
+    }
+
+    /** For each partition, copies the most up-to-date log among the answers when it is not this node's. */
+    private void adoptBestLogs(Map<String, PeerClient.State> states) {
+        Set<PartitionKey> all = new LinkedHashSet<>(partitions());
+        states.values().forEach(s -> all.addAll(s.partitions().keySet()));
+        Map<String, String> http = new HashMap<>();
+        replicator.followers().forEach(m -> http.put(m.nodeId(), m.http()));
+        for (PartitionKey p : all) {
+            List<EpochStart> mine = engine.epochs(p);
+            long myEnd = leaderEnd(p);
+            String best = null;
+            PeerClient.PartitionState bestState = null;
+            for (Map.Entry<String, PeerClient.State> e : states.entrySet()) {
+                PeerClient.PartitionState theirs = e.getValue().partitions().get(p);
+                if (theirs != null && ahead(theirs.epochs(), theirs.nextOffset(),
+                        bestState != null ? bestState.epochs() : mine, bestState != null ? bestState.nextOffset() : myEnd)) {
+                    best = e.getKey();
+                    bestState = theirs;
+                }
+            }
+            if (best != null && http.containsKey(best)) {
+                copy(p, best, http.get(best), bestState);
+            }
+        }
+    }
+
+    /** Raft's "at least as up-to-date": a higher last epoch, or the same last epoch and a longer log. */
+    static boolean ahead(List<EpochStart> a, long nextA, List<EpochStart> b, long nextB) {
+        long ea = EpochHistory.lastEpoch(a);
+        long eb = EpochHistory.lastEpoch(b);
+        return ea > eb || (ea == eb && nextA > nextB);
+    }
+
+    private void copy(PartitionKey p, String node, String http, PeerClient.PartitionState theirs) {
+        long shared = EpochHistory.divergence(engine.epochs(p), leaderEnd(p), theirs.epochs(), theirs.nextOffset());
+        if (shared < leaderEnd(p)) {
+            LOG.log(Level.WARNING, "epoch {0}: partition {1}: {2} holds a more up-to-date log; cutting this node''s "
+                    + "divergent tail from offset {3} ({4} records)", epoch, p, node, shared, leaderEnd(p) - shared);
+            engine.truncate(p, shared);
+        }
+        long at = shared;
+        try {
+            while (at < theirs.nextOffset() && !closed) {
+                PeerClient.Records got = client().records(http, p, at, ReplicationSettings.MAX_BATCH_RECORDS);
+                if (got.records().isEmpty()) {
+                    break;
+                }
+                int i = 0;
+                while (i < got.records().size()) {
+                    long e = EpochHistory.at(got.epochs(), at).epoch();
+                    long segmentEnd = EpochHistory.endOf(got.epochs(), e, Long.MAX_VALUE);
+                    int j = i;
+                    while (j < got.records().size() && got.records().get(j).offset() < segmentEnd) {
+                        j++;
+                    }
+                    engine.appendAt(p, at, e, PeerClient.asNew(got.records().subList(i, j)));
+                    at += j - i;
+                    i = j;
+                }
+            }
+            epochsCache.remove(p);
+            LOG.log(Level.INFO, "epoch {0}: partition {1}: took records up to offset {2} from {3}", epoch, p, at, node);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "epoch " + epoch + ": partition " + p + ": copying from " + node + " stopped at offset " + at, e);
+        }
+    }
+
+    /** The membership changed: streams for new followers, none for gone ones. */
+    void membersChanged(List<Member> followers, Map<String, PeerClient.State> known) {
+        if (!ready || closed) {
+            return;
+        }
+        Set<String> now = new LinkedHashSet<>();
+        for (Member m : followers) {
+            now.add(m.nodeId());
+            streams.computeIfAbsent(m.nodeId(), id -> {
+                FollowerStream s = new FollowerStream(id, m.http(), this);
+                PeerClient.State state = known.get(id);
+                if (state != null) {
+                    s.knownState(state);
+                }
+                s.start();
+                return s;
+            });
+        }
+        streams.entrySet().removeIf(e -> {
+            if (!now.contains(e.getKey())) {
+                e.getValue().stop();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** A partition has new records. */
+    void appended(PartitionKey partition) {
+        epochsCache.remove(partition);
+        for (FollowerStream s : streams.values()) {
+            s.wake(partition);
+        }
+    }
+
+    /** A node answered with a higher epoch: this node is deposed. */
+    void deposed(String by, long higher) {
+        LOG.log(Level.WARNING, "epoch {0}: {1} has seen epoch {2}: this node no longer leads", epoch, by, higher);
+        replicator.epochSeen(higher);
+        close();
+    }
+
+    long leaderEnd(PartitionKey p) {
+        return engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
+    }
+
+    List<EpochStart> epochs(PartitionKey p) {
+        return epochsCache.computeIfAbsent(p, engine::epochs);
+    }
+
+    List<PartitionKey> partitions() {
+        return engine.partitions().stream().map(PartitionInfo::partition).toList();
+    }
+
+    /** A batch of {@code p} from {@code from}: records of one epoch, bounded in count and bytes. */
+    List<Record> read(PartitionKey p, long from, List<EpochStart> epochs) {
+        long e = EpochHistory.at(epochs, from).epoch();
+        long segmentEnd = EpochHistory.endOf(epochs, e, leaderEnd(p));
+        int max = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, segmentEnd - from);
+        return engine.read(p, from, max, ReplicationSettings.MAX_BATCH_BYTES);
+    }
+
+    Map<String, FollowerStream> streams() {
+        return streams;
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis); // between rounds of asking members that did not answer yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ready = false;
+        tracker.close();
+        streams.values().forEach(FollowerStream::stop);
+        streams.clear();
+        if (starter != null) {
+            starter.interrupt();
+        }
+    }
+}

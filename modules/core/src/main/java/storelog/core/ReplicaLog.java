@@ -1,0 +1,247 @@
+package storelog.core;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import storelog.api.EpochHistory;
+import storelog.api.EpochStart;
+import storelog.api.NewRecord;
+import storelog.api.OffsetMismatchException;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.StaleEpochException;
+import storelog.api.spi.Leadership;
+import storelog.api.spi.StorageEngine;
+
+/**
+ * The follower's side of replication (docs/cluster.md "Replication"): records a leader sends are
+ * stored at the leader's offsets with the leader's epochs, after three checks —
+ * <ol>
+ *   <li><b>fencing</b>: the leader's epoch passes the {@link EpochCheck} and is not below the highest
+ *       epoch this node has seen ({@link StaleEpochException}); a higher one is made durable in the
+ *       {@link EpochFence} first, and a node that led with a lower epoch thereby stops leading;</li>
+ *   <li><b>position</b>: the offset is not past this node's end ({@link OffsetMismatchException}
+ *       with this node's next offset);</li>
+ *   <li><b>log matching</b>: the record before the offset has, here, the epoch the leader says it has
+ *       ({@link LogMismatchException} otherwise, so the leader goes back).</li>
+ * </ol>
+ * Records this node already holds with the same epoch at the same offset are the same records and
+ * are skipped; from the first that differs, this node's log is <em>divergent</em> (an old leader's
+ * unreplicated tail): it is truncated there, logged and reported, and the leader's records take its
+ * place.
+ *
+ * <p>Thread-safe: requests for one partition are applied one at a time.
+ */
+public final class ReplicaLog {
+
+    private static final Logger LOG = System.getLogger(ReplicaLog.class.getName());
+    private static final int KEPT_TRUNCATIONS = 100;
+
+    /**
+     * A divergent tail this node cut.
+     *
+     * @param partition the partition
+     * @param from      the first offset removed
+     * @param count     how many records were removed
+     * @param time      when, epoch ms
+     */
+    public record Truncation(PartitionKey partition, long from, long count, long time) {
+    }
+
+    /**
+     * What a leader sends.
+     *
+     * @param partition   the partition
+     * @param offset      the offset of the first record
+     * @param epoch       the sending leader's epoch (fencing)
+     * @param recordEpoch the epoch the records were written under (the leader's history)
+     * @param prevEpoch   the epoch of the leader's record at {@code offset - 1}, or -1 to skip the check
+     * @param leaderNext  the leader's next offset of the partition when it sent, or -1 when not given
+     * @param records     the records, in offset order
+     */
+    public record Batch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch, long leaderNext,
+                        List<NewRecord> records) {
+    }
+
+    /**
+     * One partition as this node holds it.
+     *
+     * @param nextOffset its next offset
+     * @param epochs     its epoch history
+     */
+    public record PartitionState(long nextOffset, List<EpochStart> epochs) {
+    }
+
+    private final StorageEngine engine;
+    private final LogService log;
+    private final EpochFence fence;
+    private final EpochCheck check;
+    private final ClusterView cluster;
+    private final Clock clock;
+    private final ConcurrentHashMap<PartitionKey, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Deque<Truncation> truncations = new ArrayDeque<>();
+    private final AtomicLong truncatedRecords = new AtomicLong();
+    private final ConcurrentHashMap<PartitionKey, Long> leaderNext = new ConcurrentHashMap<>();
+    private volatile long lastCaughtUp;
+
+    public ReplicaLog(StorageEngine engine, LogService log, EpochFence fence, EpochCheck check, ClusterView cluster, Clock clock) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.log = Objects.requireNonNull(log, "log");
+        this.fence = Objects.requireNonNull(fence, "fence");
+        this.check = Objects.requireNonNull(check, "check");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.lastCaughtUp = clock.millis();
+    }
+
+    /**
+     * Stores what a leader sent (see the class comment).
+     *
+     * @return this node's next offset of the partition afterwards
+     */
+    public long replicate(Batch batch) {
+        admit(batch.epoch());
+        requireFollower();
+        ReentrantLock lock = locks.computeIfAbsent(batch.partition(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            long next = apply(batch);
+            noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long apply(Batch b) {
+        PartitionKey p = b.partition();
+        long next = nextOffset(p);
+        if (b.offset() > next) {
+            throw new OffsetMismatchException(p, b.offset(), next);
+        }
+        List<EpochStart> history = engine.epochs(p);
+        if (b.offset() > 0 && b.prevEpoch() >= 0) {
+            EpochStart before = EpochHistory.at(history, b.offset() - 1);
+            long mine = before == null ? -1 : before.epoch();
+            if (mine != b.prevEpoch()) {
+                throw new LogMismatchException(p.value(), b.offset(), b.prevEpoch(), next, mine,
+                        before == null ? 0 : before.startOffset());
+            }
+        }
+        long end = b.offset() + b.records().size();
+        long same = EpochHistory.firstOtherEpoch(history, b.offset(), Math.min(next, end), b.recordEpoch());
+        if (same < next && same < end) {
+            truncate(p, same, next);
+            next = same;
+        }
+        if (end <= next) {
+            return next; // everything sent is here already (a repeated request)
+        }
+        List<NewRecord> rest = b.records().subList((int) (next - b.offset()), b.records().size());
+        long base = engine.appendAt(p, next, b.recordEpoch(), rest);
+        log.appended(p);
+        return base + rest.size();
+    }
+
+    private void truncate(PartitionKey p, long from, long next) {
+        engine.truncate(p, from);
+        Truncation t = new Truncation(p, from, next - from, clock.millis());
+        synchronized (truncations) {
+            truncations.addLast(t);
+            while (truncations.size() > KEPT_TRUNCATIONS) {
+                truncations.removeFirst();
+            }
+        }
+        truncatedRecords.addAndGet(t.count());
+        LOG.log(Level.WARNING, "partition {0}: cut a divergent tail of {1} records from offset {2} (records a deposed "
+                + "leader wrote that the current leader does not have)", p, t.count(), from);
+    }
+
+    /**
+     * Fences with {@code epoch} and tells what this node holds: every partition's next offset and
+     * epoch history. A new leader asks this of its followers before it serves (docs/cluster.md).
+     */
+    public Map<PartitionKey, PartitionState> state(long epoch) {
+        admit(epoch);
+        Map<PartitionKey, PartitionState> all = new LinkedHashMap<>();
+        for (PartitionInfo info : engine.partitions()) {
+            all.put(info.partition(), new PartitionState(info.nextOffset(), engine.epochs(info.partition())));
+        }
+        return all;
+    }
+
+    /** The epoch history of one partition (empty when it does not exist). */
+    public List<EpochStart> epochs(PartitionKey partition) {
+        return engine.epochs(partition);
+    }
+
+    private void admit(long epoch) {
+        long highest = fence.highest();
+        check.admit(epoch, highest);
+        if (epoch < highest) {
+            throw new StaleEpochException(epoch, highest);
+        }
+        fence.raise(epoch); // durable before anything of this leader is stored; a lower leader here stops leading
+    }
+
+    private void requireFollower() {
+        Leadership.Role role = cluster.leadership().role();
+        if (role == Leadership.Role.LEADER) {
+            throw new NotAFollowerException("this node is the leader; only followers accept /replicate");
+        }
+    }
+
+    private long nextOffset(PartitionKey p) {
+        return engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
+    }
+
+    private void noteLeaderEnd(PartitionKey p, long leaderEnd, long next) {
+        if (leaderEnd < 0) {
+            return;
+        }
+        leaderNext.put(p, Math.max(leaderEnd, next));
+        if (next >= leaderEnd && leaderNext.entrySet().stream().allMatch(e -> e.getValue() <= nextOffset(e.getKey()))) {
+            lastCaughtUp = clock.millis();
+        }
+    }
+
+    /** Records this node lacks of what the leader last said it holds, summed over partitions. */
+    public long lagRecords() {
+        long lag = 0;
+        for (Map.Entry<PartitionKey, Long> e : leaderNext.entrySet()) {
+            lag += Math.max(0, e.getValue() - nextOffset(e.getKey()));
+        }
+        return lag;
+    }
+
+    /** Milliseconds since this node last held everything the leader had told it of (0 when it holds it now). */
+    public long lagMillis() {
+        return lagRecords() == 0 ? 0 : Math.max(0, clock.millis() - lastCaughtUp);
+    }
+
+    /** The divergent tails cut since start, the most recent {@value #KEPT_TRUNCATIONS}, oldest first. */
+    public List<Truncation> truncations() {
+        synchronized (truncations) {
+            return List.copyOf(truncations);
+        }
+    }
+
+    /** Records cut as divergent since start. */
+    public long truncatedRecords() {
+        return truncatedRecords.get();
+    }
+
+    /** The highest epoch this node has seen. */
+    public long highestEpoch() {
+        return fence.highest();
+    }
+}
