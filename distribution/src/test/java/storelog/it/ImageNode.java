@@ -117,10 +117,18 @@ final class ImageNode implements AutoCloseable {
 
     /** POST a JSON body; the response (status and body). */
     HttpResponse<String> post(String path, String body) {
+        return postWithSecret(path, body, null);
+    }
+
+    /** POST a JSON body with {@code X-Cluster-Secret} (when not null). */
+    HttpResponse<String> postWithSecret(String path, String body, String secret) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json");
+            if (secret != null) {
+                request.header("X-Cluster-Secret", secret);
+            }
+            return HTTP.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -129,6 +129,11 @@ public final class ReplicaLog {
             throw new OffsetMismatchException(p, b.offset(), next);
         }
         List<EpochStart> history = engine.epochs(p);
+        long written = EpochHistory.lastEpoch(history);
+        if (b.epoch() < written) { // seen here, in this partition's own history (also when the checkpoint was lost)
+            fence.raise(written);
+            throw new StaleEpochException(b.epoch(), written);
+        }
         if (b.offset() > 0 && b.prevEpoch() >= 0) {
             EpochStart before = EpochHistory.at(history, b.offset() - 1);
             long mine = before == null ? -1 : before.epoch();

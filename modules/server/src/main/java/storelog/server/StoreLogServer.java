@@ -111,6 +111,7 @@ public final class StoreLogServer implements AutoCloseable {
                     EpochCheck.BOUNDS, view, Clock.systemUTC());
             if (replicator != null) {
                 replicator.start(log);
+                raiseToWrittenEpochs(engine, cluster);
             }
             connector = registry.withLoaderOf(connectors, () -> connectors.open(settings));
             Connector opened = connector;
@@ -235,6 +236,26 @@ public final class StoreLogServer implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The epoch checkpoint is never below an epoch this node's partitions were written with (it could
+     * be, if the file was restored from an old copy): their histories are read in the background,
+     * while each partition already refuses older epochs by its own history.
+     */
+    private static void raiseToWrittenEpochs(StorageEngine engine, ClusterNode cluster) {
+        Thread.ofVirtual().name("storelog-epoch-floor").start(() -> {
+            try {
+                long highest = 0;
+                for (var p : engine.partitions()) {
+                    var epochs = engine.epochs(p.partition());
+                    highest = Math.max(highest, epochs.isEmpty() ? 0 : epochs.getLast().epoch());
+                }
+                cluster.epochSeen(highest);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "reading the partitions' epochs failed: " + e);
+            }
+        });
     }
 
     /** The follower side's truncations, and the leader's lag and in-sync set per follower. */
