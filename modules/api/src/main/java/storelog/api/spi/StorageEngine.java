@@ -77,6 +77,34 @@ public interface StorageEngine extends AutoCloseable {
     long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records);
 
     /**
+     * Appends records written under leader epoch {@code epoch}, like {@link #append(PartitionKey, List)}.
+     * When {@code epoch} is above the partition's latest epoch, the entry {@code (epoch, first offset)}
+     * is added to its {@linkplain #epochs epoch history}, durably, before any of the records can be
+     * durable or visible (so no crash leaves records whose epoch the history does not know). The records
+     * of an append without an epoch belong to the partition's latest epoch (0 for a new partition).
+     *
+     * @throws StaleEpochException when the partition holds records of a higher epoch (nothing is stored)
+     */
+    long append(PartitionKey partition, long epoch, List<NewRecord> records);
+
+    /**
+     * {@link #appendAt(PartitionKey, long, List)} for records of leader epoch {@code epoch}: a
+     * follower stores the leader's records at the leader's offsets with the leader's epochs.
+     *
+     * @throws OffsetMismatchException as {@link #appendAt(PartitionKey, long, List)}
+     * @throws StaleEpochException     when the partition holds records of a higher epoch
+     */
+    long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records);
+
+    /**
+     * The partition's leader-epoch history, oldest first: every entry's start offset is below or at
+     * the partition's next offset (an entry whose records were all lost or truncated is removed; the
+     * last entry may start at the next offset when no record of it is stored yet). Empty when the
+     * partition does not exist. Kept beside the partition's data, durable, checked by {@code verify}.
+     */
+    List<EpochStart> epochs(PartitionKey partition);
+
+    /**
      * Reads one record.
      *
      * @throws UnknownPartitionException when the partition does not exist
