@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -87,15 +88,43 @@ final class FileStorageEngine implements StorageEngine {
 
     @Override
     public long append(PartitionKey partition, List<NewRecord> records) {
-        return writable(partition).append(-1, records);
+        return writable(partition).append(-1, EpochHistory.CURRENT, records);
     }
 
     @Override
     public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
+        return writable(partition).append(checkExpected(expectedOffset), EpochHistory.CURRENT, records);
+    }
+
+    @Override
+    public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
+        return writable(partition).append(-1, checkEpoch(epoch), records);
+    }
+
+    @Override
+    public long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
+        return writable(partition).append(checkExpected(expectedOffset), checkEpoch(epoch), records);
+    }
+
+    private static long checkExpected(long expectedOffset) {
         if (expectedOffset < 0) {
             throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");
         }
-        return writable(partition).append(expectedOffset, records);
+        return expectedOffset;
+    }
+
+    private static long checkEpoch(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch " + epoch + " is negative");
+        }
+        return epoch;
+    }
+
+    @Override
+    public List<EpochStart> epochs(PartitionKey partition) {
+        checkOpen();
+        PartitionLog log = partitions.get(partition);
+        return log == null ? List.of() : log.epochs();
     }
 
     @Override
