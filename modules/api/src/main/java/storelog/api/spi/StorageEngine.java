@@ -82,14 +82,18 @@ public interface StorageEngine extends AutoCloseable {
      * is added to its {@linkplain #epochs epoch history}, durably, before any of the records can be
      * durable or visible (so no crash leaves records whose epoch the history does not know). The records
      * of an append without an epoch belong to the partition's latest epoch (0 for a new partition).
+     * A last entry that has no records yet (its append failed, or a crash cut them) is no reason to
+     * refuse a lower epoch: the append replaces it. Appends of the latest epoch cost nothing extra.
      *
-     * @throws StaleEpochException when the partition holds records of a higher epoch (nothing is stored)
+     * @throws StaleEpochException      when the partition holds records of a higher epoch (nothing is stored)
+     * @throws IllegalArgumentException when {@code epoch} is negative or {@code records} is empty
      */
     long append(PartitionKey partition, long epoch, List<NewRecord> records);
 
     /**
      * {@link #appendAt(PartitionKey, long, List)} for records of leader epoch {@code epoch}: a
-     * follower stores the leader's records at the leader's offsets with the leader's epochs.
+     * follower stores the leader's records at the leader's offsets with the leader's epochs. A stale
+     * epoch is refused before the offset is compared.
      *
      * @throws OffsetMismatchException as {@link #appendAt(PartitionKey, long, List)}
      * @throws StaleEpochException     when the partition holds records of a higher epoch
@@ -101,6 +105,12 @@ public interface StorageEngine extends AutoCloseable {
      * the partition's next offset (an entry whose records were all lost or truncated is removed; the
      * last entry may start at the next offset when no record of it is stored yet). Empty when the
      * partition does not exist. Kept beside the partition's data, durable, checked by {@code verify}.
+     * Linearizable with appends and truncations like every other answer: "the next offset" is the one
+     * readers see, so no entry starts beyond the records a reader can read.
+     *
+     * @throws StorageFailedException when the partition's history is damaged: it cannot be rebuilt from
+     *         the records (they carry no epoch), so the engine never answers with a guessed one; appends
+     *         and truncations of that partition fail the same way (reads still work)
      */
     List<EpochStart> epochs(PartitionKey partition);
 
@@ -140,8 +150,10 @@ public interface StorageEngine extends AutoCloseable {
 
     /**
      * Removes the records from {@code fromOffset} on, so the partition's next offset becomes
-     * {@code fromOffset}, and the epoch history's entries that start at or after it. Only for a follower whose log diverged from a new leader's; never used
-     * on records a client was told are stored under {@code ACKS=all}.
+     * {@code fromOffset}, and the entries of the epoch history ({@link #epochs}) that start at or after
+     * it (also when {@code fromOffset} is the next offset and no record is cut); durable when it
+     * returns. Only for a follower whose log diverged from a new leader's; never used on records a
+     * client was told are stored under {@code ACKS=all}.
      *
      * @throws OffsetOutOfRangeException when {@code fromOffset} is negative or past the next offset
      */

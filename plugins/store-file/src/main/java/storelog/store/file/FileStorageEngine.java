@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
@@ -87,31 +88,43 @@ final class FileStorageEngine implements StorageEngine {
 
     @Override
     public long append(PartitionKey partition, List<NewRecord> records) {
-        return writable(partition).append(-1, records);
+        return writable(partition).append(-1, EpochHistory.CURRENT, records);
     }
 
     @Override
     public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
-        if (expectedOffset < 0) {
-            throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");
-        }
-        return writable(partition).append(expectedOffset, records);
+        return writable(partition).append(checkExpected(expectedOffset), EpochHistory.CURRENT, records);
     }
 
-    // WIP in branch cluster: the epoch history is built in branch storage-epochs; these go when it merges
     @Override
     public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
-        return append(partition, records);
+        return writable(partition).append(-1, checkEpoch(epoch), records);
     }
 
     @Override
     public long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
-        return appendAt(partition, expectedOffset, records);
+        return writable(partition).append(checkExpected(expectedOffset), checkEpoch(epoch), records);
+    }
+
+    private static long checkExpected(long expectedOffset) {
+        if (expectedOffset < 0) {
+            throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");
+        }
+        return expectedOffset;
+    }
+
+    private static long checkEpoch(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch " + epoch + " is negative");
+        }
+        return epoch;
     }
 
     @Override
-    public List<storelog.api.EpochStart> epochs(PartitionKey partition) {
-        throw new UnsupportedOperationException("the epoch history is being built (branch storage-epochs)");
+    public List<EpochStart> epochs(PartitionKey partition) {
+        checkOpen();
+        PartitionLog log = partitions.get(partition);
+        return log == null ? List.of() : log.epochs();
     }
 
     @Override

@@ -37,6 +37,10 @@ public final class FileStorageProvider implements StorageEngineProvider {
 
     @Override
     public void dump(Path file, Appendable out) throws IOException {
-        SegmentDump.dump(file, out);
+        if (file.getFileName() != null && file.getFileName().toString().equals(EpochHistoryFile.NAME)) {
+            EpochHistoryFile.dump(file, out);
+        } else {
+            SegmentDump.dump(file, out);
+        }
     }
 }

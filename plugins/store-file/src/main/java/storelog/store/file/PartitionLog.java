@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import storelog.api.EpochStart;
 import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
 import storelog.api.OffsetMismatchException;
@@ -28,7 +29,9 @@ import storelog.api.StoreLogException;
  * is rolled back to where it started, so offsets stay gap-free. When records become durable, visible
  * and acknowledged is the {@link Durability}'s business (one object per {@code FSYNC} policy).
  * Readers ({@link PartitionReader}) never take the lock unless they need buffered bytes flushed; they
- * see offsets below {@code visibleEnd} only.
+ * see offsets below {@code visibleEnd} only. Which leader epoch wrote which records is the
+ * {@link EpochHistory}'s business: an append of a new epoch lets it save its entry before any record
+ * is written, a rollback or truncation tells it where the log now ends.
  *
  * <p>After a failed fsync or an I/O error that could not be undone, the partition <em>fails
  * closed</em>: appends throw {@link StorageFailedException} until the engine is reopened.
@@ -54,6 +57,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final Durability durability;
     private final PartitionReader reader = new PartitionReader(this);
     private final SegmentRoller roller;
+    private final EpochHistory history;
     private volatile Segment[] segments = NONE;
     /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
     private long visibleEnd;
@@ -77,6 +81,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.dir = key.directoryIn(context.config().dataDir());
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
+        this.history = new EpochHistory(key, dir, context.files());
     }
 
     @Override
@@ -109,6 +114,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         segments = found.toArray(NONE);
         exists = !found.isEmpty();
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
+        history.load(nextOffset);
         publish(nextOffset);
         durableMark = mark();
         durability.durable(nextOffset);
@@ -126,11 +132,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     /**
-     * Appends records; with {@code expected >= 0}, only at that offset.
+     * Appends records written under leader {@code epoch} ({@link EpochHistory#CURRENT}: the latest);
+     * with {@code expected >= 0}, only at that offset.
      *
      * @return the first record's offset
      */
-    long append(long expected, List<NewRecord> records) {
+    long append(long expected, long epoch, List<NewRecord> records) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
         }
@@ -146,8 +153,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             checkWritable();
+            boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
+            if (!sameEpoch) {
+                history.check(epoch, nextOffset); // a stale epoch is refused before the offset is compared
+            }
             while (expected >= 0 && expected != nextOffset) {
                 settleOrRefuse(expected);
+                sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
             }
             base = nextOffset;
             Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
@@ -156,6 +168,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             long startIndex = first == null ? 0 : first.index().size();
             long startCount = first == null ? 0 : first.count();
             try {
+                if (!sameEpoch) {
+                    history.beginAppend(epoch, base); // durable before any record is written
+                }
                 for (int i = 0; i < records.size(); i++) {
                     write(base + i, records.get(i));
                 }
@@ -252,6 +267,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private void rollBack(LogMark to) throws IOException {
         segments = to.rollBack(segments, context.disk());
         nextOffset = to.nextOffset();
+        history.rolledBack(nextOffset);
     }
 
     @Override
@@ -375,10 +391,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             if (from < 0 || from > nextOffset) {
                 throw new OffsetOutOfRangeException(key, from, nextOffset);
             }
+            history.checkTruncation(from);
             truncations++; // odd: readers wait, an overlapping sync is void
             try {
                 durability.forceSealed();
                 segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
+                history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
             } catch (IOException e) {
                 throw failClosed(e);
             } finally {
@@ -390,6 +408,20 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             durableMark = mark();
             durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
                     + " were truncated before they were durable"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The leader-epoch history as readers may see it: nothing starts beyond the visible end (the last
+     * entry may start at it); empty while the partition does not exist.
+     */
+    List<EpochStart> epochs() {
+        ensureLoaded();
+        lock.lock();
+        try {
+            return history.upTo(exists ? visibleEnd() : -1);
         } finally {
             lock.unlock();
         }

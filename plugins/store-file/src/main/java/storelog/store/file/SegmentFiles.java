@@ -126,10 +126,14 @@ final class SegmentFiles {
         }
     }
 
-    /** A file the engine left behind: the temporary file of an interrupted index rebuild, or an index without its store. */
+    /**
+     * A file the engine left behind: the temporary file of an interrupted index rebuild or history
+     * rewrite, or an index without its store.
+     */
     static boolean isLeftover(Path stray) {
         String name = stray.getFileName().toString();
-        return name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || SegmentName.parse(name).isPresent();
+        return name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || name.equals(EpochHistoryFile.TEMPORARY_NAME)
+                || SegmentName.parse(name).isPresent();
     }
 
     /** One existing segment, its files not opened yet. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import storelog.api.EpochStart;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
 import storelog.api.spi.VerificationReport;
@@ -11,11 +12,13 @@ import storelog.api.spi.VerificationReport.Problem;
 
 /**
  * The full check behind {@code storelog verify}: every frame of every segment (CRC, length, offset
- * continuity), every index entry against the store, headers, leftovers. With repair, it fixes what
- * can be fixed without losing an acknowledged record: rebuilds indexes, truncates a torn tail of an
- * active segment (a write cut short, never acknowledged), rewrites a damaged header that intact
- * frames follow, removes leftover files. Corrupt records and missing records are reported, never
- * "repaired" away.
+ * continuity), every index entry against the store, headers, leftovers, and the leader-epoch history
+ * ({@link EpochHistoryFile}: its checks, and no epoch starting after the last record). With repair, it
+ * fixes what can be fixed without losing an acknowledged record: rebuilds indexes, truncates a torn
+ * tail of an active segment (a write cut short, never acknowledged), rewrites a damaged header that
+ * intact frames follow, removes leftover files, removes epochs whose records were lost (as recovery
+ * does). Corrupt records and missing records are reported, never "repaired" away; nor is a damaged
+ * history, which cannot be rebuilt (frames carry no epoch) and is never replaced by a guessed one.
  *
  * <p>Works on a data directory no engine has open (it takes the directory's lock) and leaves the
  * clean-shutdown marker as it found it.
@@ -62,16 +65,47 @@ final class Verifier {
                 }, "removed " + stray);
             }
         }
+        long next = 0;
         for (int i = 0; i < bases.size(); i++) {
             boolean active = i == bases.size() - 1;
             long count = active ? 0 : bases.get(i + 1) - bases.get(i);
             Segment segment = SegmentFiles.open(key, dir, bases.get(i), count, !active, files);
             long known = !active ? count : cleanlyClosed ? SegmentIndex.listedCount(segment.index()) : 0;
-            segment(segment, known, active ? Long.MAX_VALUE : count, active);
+            next = bases.get(i) + segment(segment, known, active ? Long.MAX_VALUE : count, active);
+        }
+        epochs(dir, next, files.disk());
+    }
+
+    /** Checks the leader-epoch history of a partition whose records end at {@code next}; a missing one is {@code (0, 0)}. */
+    private void epochs(Path dir, long next, Disk disk) throws IOException {
+        Path file = EpochHistoryFile.in(dir);
+        if (!disk.exists(file)) {
+            return;
+        }
+        List<EpochStart> entries;
+        try {
+            entries = EpochHistoryFile.read(disk, file);
+        } catch (DamagedEpochHistoryException e) {
+            found(file, -1, -1, "leader-epoch history: " + e.problem() + "; it cannot be rebuilt from the records (frames "
+                    + "carry no epoch): restore it from a backup, or see Recovery in the README", null, null);
+            return;
+        }
+        int kept = 0;
+        while (kept < entries.size() && entries.get(kept).startOffset() <= next) {
+            kept++;
+        }
+        if (kept < entries.size()) {
+            EpochStart first = entries.get(kept);
+            List<EpochStart> recovered = entries.subList(0, kept);
+            found(file, -1, first.startOffset(), "leader-epoch history: epoch " + first.epoch() + " starts at offset "
+                    + first.startOffset() + ", after the partition's last record (next offset " + next + "): its records "
+                    + "were lost", () -> EpochHistoryFile.write(disk, dir, recovered), "removed the leader epochs "
+                    + entries.subList(kept, entries.size()) + " from " + file + ": they start after the last record");
         }
     }
 
-    private void segment(Segment segment, long known, long limit, boolean active) throws IOException {
+    /** Checks one segment; returns how many records it holds (damaged ones included). */
+    private long segment(Segment segment, long known, long limit, boolean active) throws IOException {
         BufferedFile store = segment.store();
         Path storePath = store.path();
         String header = FileHeader.STORE.problemIn(store, segment.base());
@@ -103,6 +137,7 @@ final class Verifier {
             segment.force();
         }
         records += found;
+        return found;
     }
 
     /** A repair step. */
