@@ -143,8 +143,10 @@ public final class ReplicaLog {
             }
         }
         long end = b.offset() + b.records().size();
-        long same = EpochHistory.firstOtherEpoch(history, b.offset(), Math.min(next, end), b.recordEpoch());
-        if (same < next && same < end) {
+        // an empty batch is the leader saying its log ends at offset: a record here of another epoch is not the leader's
+        long checkUntil = b.records().isEmpty() ? Math.min(next, b.offset() + 1) : Math.min(next, end);
+        long same = EpochHistory.firstOtherEpoch(history, b.offset(), checkUntil, b.recordEpoch());
+        if (same < checkUntil) {
             truncate(p, same, next);
             next = same;
         }

@@ -124,12 +124,12 @@ class LogServiceTest {
         leader.replication(new Replication() {
             @Override
             public void beforeWrite(PartitionKey partition) {
-                asked.add("before " + partition);
+                asked.add("before " + partition.value());
             }
 
             @Override
             public void awaitAcknowledged(PartitionKey partition, long end) {
-                asked.add("await " + partition + " " + end + " stored " + engine.info(partition).orElseThrow().nextOffset());
+                asked.add("await " + partition.value() + " " + end + " stored " + engine.info(partition).orElseThrow().nextOffset());
             }
         });
 

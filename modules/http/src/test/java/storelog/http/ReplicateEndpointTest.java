@@ -88,12 +88,17 @@ class ReplicateEndpointTest {
     }
 
     @Test
-    void internalPartitionsAreNeverStoredOnARequestsSayso() {
-        for (String body : new String[] {replica("__gaps", 0, 1, "{}", 1), "{\"data\":{},\"partition_key\":\"__gaps\"}"}) {
-            HttpResponse<String> response = replicate(body);
-            assertThat(response.statusCode()).isEqualTo(400);
-            assertThat(json(response).get("code").asText()).isEqualTo("invalid_partition_key");
-        }
+    void goStoreLogsFormNeverStoresIntoAnInternalPartition() {
+        HttpResponse<String> response = replicate("{\"data\":{},\"partition_key\":\"__gaps\"}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("code").asText()).isEqualTo("invalid_partition_key");
         assertThat(server.engine.partitions()).isEmpty();
+    }
+
+    @Test
+    void theLeadersInternalPartitionsReplicateWithOffsetAndEpoch() {
+        HttpResponse<String> response = replicate(replica("__gaps", 0, 1, "{}", 1));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(server.get("/read?partition=__gaps&offset=0")).get("value").isObject()).isTrue();
     }
 }
