@@ -111,6 +111,7 @@ final class TestCluster implements AutoCloseable {
             return Optional.empty();
         }
         List<String> leaders = mine.stream().filter(s -> s.path("role").asText().equals("leader"))
+                .filter(s -> !s.path("catching_up").asBoolean(false)) // elected and serving writes
                 .map(s -> s.path("node_id").asText()).toList();
         if (leaders.size() != 1) {
             return Optional.empty();

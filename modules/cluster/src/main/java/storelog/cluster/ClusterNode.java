@@ -48,6 +48,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final List<Consumer<Leadership>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<List<Member>>> memberListeners = new CopyOnWriteArrayList<>();
     private volatile Supplier<List<GapObservation>> gaps = List::of;
+    private volatile java.util.function.BooleanSupplier catchingUp = () -> false;
 
     private ClusterNode(ClusterSettings settings, Settings all, PluginRegistry registry, EpochCheckpoint checkpoint,
                         List<Plugin<Discovery>> discovery) {
@@ -164,6 +165,16 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 LOG.log(Level.ERROR, "a membership listener failed", e);
             }
         }
+    }
+
+    /** Where {@link #catchingUp()} comes from: the replicator's current term. */
+    public void catchingUpFrom(java.util.function.BooleanSupplier source) {
+        this.catchingUp = source;
+    }
+
+    @Override
+    public boolean catchingUp() {
+        return leadership().role() == Leadership.Role.LEADER && catchingUp.getAsBoolean();
     }
 
     /** Where {@link #gaps()} comes from: the replicator's gap check. */

@@ -3,7 +3,6 @@ package storelog.cluster;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import storelog.api.EpochHistory;
 import storelog.api.EpochStart;
 import storelog.api.PartitionInfo;
@@ -40,7 +38,8 @@ import storelog.api.spi.StorageEngine;
 final class LeaderTerm implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(LeaderTerm.class.getName());
-    private static final long RETRY_MILLIS = 200;
+    private static final long POLL_MILLIS = 20;
+    private static final long ASK_AGAIN_MILLIS = 200;
     /** How long a new leader waits for members beyond a quorum before it serves. */
     private static final long GRACE_NANOS = 1_000_000_000L;
 
@@ -96,25 +95,29 @@ final class LeaderTerm implements AutoCloseable {
         });
     }
 
-    /** Fences the members and takes the most up-to-date log among a quorum; returns their states. */
+    /**
+     * Fences the members and takes the most up-to-date log among a quorum; returns their states.
+     * Every member is asked at once, again and again until it answers; a member that hangs (a paused
+     * process) holds up nobody once a quorum answered and the grace period passed.
+     */
     private Map<String, PeerClient.State> catchUp() {
         ReplicationSettings s = replicator.settings();
         Map<String, PeerClient.State> states = new ConcurrentHashMap<>();
         long graceUntil = System.nanoTime() + GRACE_NANOS;
-        try (ExecutorService asks = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService asks = Executors.newVirtualThreadPerTaskExecutor();
+        Set<String> asking = ConcurrentHashMap.newKeySet();
+        try {
             while (!closed) {
                 List<Member> others = replicator.followers();
-                List<Future<?>> pending = new ArrayList<>();
                 for (Member m : others) {
-                    if (!states.containsKey(m.nodeId())) {
-                        pending.add(asks.submit(() -> ask(m, states)));
-                    }
-                }
-                for (Future<?> f : pending) {
-                    try {
-                        f.get();
-                    } catch (Exception e) {
-                        // ask() logs and leaves the member out of states
+                    if (!states.containsKey(m.nodeId()) && asking.add(m.nodeId())) {
+                        asks.execute(() -> {
+                            try {
+                                ask(m, states);
+                            } finally {
+                                asking.remove(m.nodeId());
+                            }
+                        });
                     }
                 }
                 boolean everyone = states.keySet().containsAll(others.stream().map(Member::nodeId).toList());
@@ -125,11 +128,13 @@ final class LeaderTerm implements AutoCloseable {
                 if (everyone || (graceOver && (quorum || !s.acksAll()))) {
                     break;
                 }
-                pause(RETRY_MILLIS);
+                pause(POLL_MILLIS);
             }
+        } finally {
+            asks.shutdownNow();
         }
         if (!closed) {
-            adoptBestLogs(states);
+            adoptBestLogs(Map.copyOf(states));
         }
         return states;
     }
@@ -144,6 +149,11 @@ final class LeaderTerm implements AutoCloseable {
             states.put(m.nodeId(), state);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "epoch {0}: {1} did not answer its state: {2}", epoch, m.nodeId(), e.toString());
+            try {
+                Thread.sleep(ASK_AGAIN_MILLIS); // before it is asked again
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt(); // the catch-up is over
+            }
         }
     }
 
@@ -281,7 +291,7 @@ final class LeaderTerm implements AutoCloseable {
 
     private void pause(long millis) {
         try {
-            Thread.sleep(millis); // between rounds of asking members that did not answer yet
+            Thread.sleep(millis); // polls the answers of the members asked in the background
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;

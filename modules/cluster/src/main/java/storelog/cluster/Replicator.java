@@ -70,6 +70,10 @@ public final class Replicator implements Replication, AutoCloseable {
         this.log = log;
         log.replication(this);
         cluster.gapsFrom(this::gaps);
+        cluster.catchingUpFrom(() -> {
+            LeaderTerm t = term;
+            return t == null || !t.ready();
+        });
         cluster.onLeadershipChange(this::leadershipChanged);
         cluster.onMembersChange(members -> {
             LeaderTerm t = term;

@@ -32,6 +32,14 @@ public interface ClusterView {
     /** The members, this node included. */
     List<Member> members();
 
+    /**
+     * Whether this node was elected leader but does not take client writes yet: it is catching up
+     * from the other members (docs/cluster.md). False on followers and standalone nodes.
+     */
+    default boolean catchingUp() {
+        return false;
+    }
+
     /** The latest gap per (follower, partition) seen by the leader; empty on followers and standalone nodes. */
     List<GapObservation> gaps();
 }

@@ -74,6 +74,9 @@ final class NodeRoutes {
             writeOptional(json, "leader_http", cluster.leaderHttp());
             json.writeNumberField("epoch", leadership.epoch());
             json.writeStringField("elector", cluster.elector());
+            if (cluster.catchingUp()) {
+                json.writeBooleanField("catching_up", true);
+            }
             if (cluster.clustered() && leadership.role() != Leadership.Role.LEADER) {
                 json.writeObjectFieldStart("lag");
                 json.writeNumberField("records", replicas.lagRecords());
