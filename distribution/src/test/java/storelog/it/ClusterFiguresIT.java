@@ -1,0 +1,220 @@
+package storelog.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import storelog.testkit.RedisServer;
+import storelog.testkit.TestData;
+
+/**
+ * The cluster's figures for bench/RESULTS.md (issues 8 and 9), measured on nodes of the built image
+ * with a private Redis. Not part of {@code mvn verify}: run by {@code bench/cluster.sh}
+ * ({@code -Dstorelog.bench=true}; {@code -Dstorelog.bench.rounds=N}, default 10). Prints one line per
+ * figure: {@code FIGURE name: median (min..max) over n}.
+ */
+@EnabledIfSystemProperty(named = "storelog.bench", matches = "true")
+class ClusterFiguresIT {
+
+    private static final int ROUNDS = Integer.getInteger("storelog.bench.rounds", 10);
+    private static final long TTL = 1500;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static void figure(String name, List<Long> values, String unit) {
+        List<Long> sorted = values.stream().sorted().toList();
+        System.out.printf("FIGURE %s: median %d %s (%d..%d) over %d%n", name, sorted.get(sorted.size() / 2), unit,
+                sorted.getFirst(), sorted.getLast(), sorted.size());
+    }
+
+    private static Map<String, String> env(RedisServer redis, String acks) {
+        return Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL), "ACKS", acks,
+                "GAP_INTERVAL", "1000", "JAVA_OPTS_EXTRA", "");
+    }
+
+    @Test
+    void electionFigures(TestInfo test) {
+        List<Long> firstLeader = new ArrayList<>();
+        List<Long> failover = new ArrayList<>();
+        List<Long> membership = new ArrayList<>();
+        List<Long> toRaft = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            Path dir = TestData.directory(test).resolve("round-" + round);
+            try (RedisServer redis = RedisServer.start(dir.resolve("redis"));
+                 TestCluster cluster = TestCluster.of(dir, 3, env(redis, "leader"))) {
+                long start = System.nanoTime();
+                cluster.start();
+                ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
+                firstLeader.add(millisSince(start));
+                cluster.await("three members", Duration.ofSeconds(30), all -> all.size() == 3
+                        && all.values().stream().allMatch(s -> s.path("members").size() == 3));
+
+                long killed = System.nanoTime();
+                leader.kill();
+                ImageNode next = cluster.awaitOneLeader(cluster.others(leader), Duration.ofSeconds(30));
+                failover.add(millisSince(killed));
+                cluster.await("two members", Duration.ofSeconds(30), all -> all.values().stream()
+                        .allMatch(s -> s.path("members").size() == 2));
+                membership.add(millisSince(killed));
+
+                long redisKilled = System.nanoTime();
+                redis.kill();
+                cluster.await("raft leads", Duration.ofSeconds(60), all -> all.values().stream().anyMatch(s ->
+                        s.path("elector").asText().equals("raft") && s.path("role").asText().equals("leader")
+                                && !s.path("catching_up").asBoolean(false)));
+                toRaft.add(millisSince(redisKilled));
+                assertThat(next).isNotNull();
+            }
+        }
+        figure("time to first leader (3 nodes started together, LEADER_TTL=1500)", firstLeader, "ms");
+        figure("failover after SIGKILL of the leader (new leader serving)", failover, "ms");
+        figure("membership: a killed member leaves every view", membership, "ms");
+        figure("Redis killed -> a Raft leader serving", toRaft, "ms");
+    }
+
+    @Test
+    void replicationFigures(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
+            for (String acks : List.of("leader", "all")) {
+                try (TestCluster cluster = TestCluster.of(dir.resolve(acks), 3, env(redis, acks)).start()) {
+                    ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
+                    throughput(leader, acks, false);
+                    throughput(leader, acks, true);
+                    if (acks.equals("leader")) {
+                        followerLag(leader, cluster.others(leader).getFirst());
+                        catchUp(cluster, leader);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Publishes for 10 s with 32 writers (single records, or batches of 100) and prints records/s and p99. */
+    private static void throughput(ImageNode leader, String acks, boolean batches) throws Exception {
+        AtomicLong records = new AtomicLong();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String body = batches ? batch(100) : "{\"data\":\"" + "x".repeat(100) + "\",\"data_type\":2,\"partition_key\":\"t\"}";
+        String path = batches ? "/publish/batch" : "/publish";
+        try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < 32; w++) {
+                writers.execute(() -> {
+                    while (System.nanoTime() < end) {
+                        long start = System.nanoTime();
+                        HttpResponse<String> r = leader.post(path, body);
+                        if (r.statusCode() == 200) {
+                            latencies.add((System.nanoTime() - start) / 1_000);
+                            records.addAndGet(batches ? 100 : 1);
+                        }
+                    }
+                });
+            }
+        }
+        List<Long> sorted = latencies.stream().sorted().toList();
+        System.out.printf("FIGURE ACKS=%s %s, 32 writers: %d records/s, p50 %.1f ms, p99 %.1f ms (%d requests)%n", acks,
+                batches ? "batches of 100" : "single records", records.get() / 10,
+                sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) (sorted.size() * 0.99)) / 1000.0, sorted.size());
+    }
+
+    private static String batch(int n) {
+        StringBuilder b = new StringBuilder("{\"partition_key\":\"tb\",\"records\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"data\":\"").append("x".repeat(100)).append("\",\"data_type\":2}");
+        }
+        return b.append("]}").toString();
+    }
+
+    /**
+     * Publishes 10,000 records/s for 10 s (ACKS=leader) while a reader tails the follower; the lag of
+     * a record is the time from the leader's acknowledgement to the follower serving it.
+     */
+    private static void followerLag(ImageNode leader, ImageNode follower) throws Exception {
+        Map<Long, Long> acked = new ConcurrentHashMap<>();
+        List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+        long stop = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Thread tail = Thread.ofVirtual().start(() -> {
+            long offset = 0;
+            while (System.nanoTime() < stop + Duration.ofSeconds(3).toNanos()) {
+                JsonNode page = follower.get("/records?partition=lag&offset=" + offset + "&max=10000&wait_ms=1000");
+                if (page == null || !page.has("records")) {
+                    TestCluster.pause(10);
+                    continue;
+                }
+                long now = System.nanoTime();
+                for (JsonNode r : page.path("records")) {
+                    Long at = acked.get(r.path("offset").asLong());
+                    if (at != null) {
+                        lags.add((now - at) / 1_000);
+                    }
+                }
+                offset = page.path("next_offset").asLong();
+            }
+        });
+        try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+            long interval = 100_000; // ns: 10,000 records/s in total
+            for (int w = 0; w < 16; w++) {
+                int writer = w;
+                writers.execute(() -> {
+                    long next = System.nanoTime() + writer * interval;
+                    while (next < stop) {
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                        HttpResponse<String> r = leader.post("/publish", "{\"data\":\"lag\",\"data_type\":2,\"partition_key\":\"lag\"}");
+                        if (r.statusCode() == 200) {
+                            acked.put(Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1")), System.nanoTime());
+                        }
+                        next += 16 * interval;
+                    }
+                });
+            }
+        }
+        tail.join();
+        List<Long> sorted = lags.stream().sorted().toList();
+        System.out.printf("FIGURE follower lag at %d records/s (ACKS=leader): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d records)%n",
+                acked.size() / 10, sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) (sorted.size() * 0.99)) / 1000.0,
+                sorted.getLast() / 1000.0, sorted.size());
+    }
+
+    /** Kills a follower, writes 200,000 records in batches, restarts it and times its catch-up. */
+    private static void catchUp(TestCluster cluster, ImageNode leader) {
+        ImageNode follower = cluster.others(leader).get(1);
+        follower.kill();
+        String body = batch(1000).replace("\"tb\"", "\"catchup\"");
+        for (int i = 0; i < 200; i++) {
+            assertThat(leader.post("/publish/batch", body).statusCode()).isEqualTo(200);
+        }
+        long target = leader.get("/partitions").findValues("next_offset").stream().mapToLong(JsonNode::asLong).sum();
+        long start = System.nanoTime();
+        follower.start().awaitPort();
+        long started = System.nanoTime();
+        cluster.await("the follower catches up", Duration.ofSeconds(120), all -> {
+            JsonNode p = follower.get("/partitions");
+            return p != null && p.findValues("next_offset").stream().mapToLong(JsonNode::asLong).sum() >= target;
+        });
+        long millis = millisSince(started);
+        System.out.printf("FIGURE catch-up of a restarted follower: 200,000 records (100 B) in %d ms after it served (%d ms after"
+                + " its start): %d records/s%n", millis, millisSince(start), 200_000L * 1000 / Math.max(1, millis));
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}
