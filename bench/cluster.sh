@@ -9,6 +9,6 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 rounds=${ROUNDS:-10}
 mvn -B -q install -DskipTests -DskipITs
 mvn -B verify -pl distribution -Dit.test=ClusterFiguresIT -Dstorelog.bench=true -Dstorelog.bench.rounds="$rounds" \
-    -Dfailsafe.timeout=3600 > /tmp/storelog-cluster-bench.log 2>&1 || { tail -50 /tmp/storelog-cluster-bench.log; exit 1; }
+    -Dit.fork.timeout=3600 > /tmp/storelog-cluster-bench.log 2>&1 || { tail -50 /tmp/storelog-cluster-bench.log; exit 1; }
 mkdir -p bench/results
 grep -h "^FIGURE" distribution/target/failsafe-reports/*ClusterFiguresIT-output.txt | tee bench/results/cluster-$(date +%F).txt

@@ -30,6 +30,7 @@ import storelog.testkit.TestData;
  * figure: {@code FIGURE name: median (min..max) over n}.
  */
 @EnabledIfSystemProperty(named = "storelog.bench", matches = "true")
+@org.junit.jupiter.api.Timeout(value = 50, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ClusterFiguresIT {
 
     private static final int ROUNDS = Integer.getInteger("storelog.bench.rounds", 10);
@@ -44,7 +45,7 @@ class ClusterFiguresIT {
 
     private static Map<String, String> env(RedisServer redis, String acks) {
         return Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL), "ACKS", acks,
-                "GAP_INTERVAL", "1000", "JAVA_OPTS_EXTRA", "");
+                "GAP_INTERVAL", "1000");
     }
 
     @Test
