@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.testkit.RedisServer;
+import storelog.testkit.TcpProxy;
 import storelog.testkit.TestData;
 
 /**
@@ -212,6 +213,32 @@ class ReplicationIT {
         ImageNode.CommandResult refused = ImageNode.run(dir.resolve("damaged"), follower.env(), List.of("serve"));
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.output()).contains("epoch checkpoint").contains("damaged");
+    }
+
+    @Test
+    void followersBehindALossyAndASlowLinkConvergeToo() throws Exception {
+        int[] ports = TestCluster.freePorts(3);
+        // each node's HTTP is reached by the others through a proxy of its own: whichever leads, one
+        // follower's link cuts every tenth /replicate and another's delays every chunk
+        try (TcpProxy p1 = TcpProxy.to("127.0.0.1", ports[0]).dropEvery(10, "POST /replicate");
+             TcpProxy p2 = TcpProxy.to("127.0.0.1", ports[1]).delay(Duration.ofMillis(30));
+             TcpProxy p3 = TcpProxy.to("127.0.0.1", ports[2]).dropEvery(10, "POST /replicate").delay(Duration.ofMillis(30))) {
+            cluster = TestCluster.of(dir, 3, Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL),
+                    "ACKS", "leader", "GAP_INTERVAL", "500"));
+            TcpProxy[] proxies = {p1, p2, p3};
+            for (int i = 0; i < 3; i++) {
+                cluster.nodes().get(i).env().put("HTTP_PORT", Integer.toString(ports[i]));
+                cluster.nodes().get(i).env().put("ADVERTISE_HTTP", proxies[i].address());
+            }
+            cluster.start();
+            ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
+            for (int i = 0; i < 1000; i++) {
+                publish(leader, "link" + (i % 3), "r" + i);
+            }
+
+            awaitIdentical(cluster.nodes(), Duration.ofSeconds(60));
+            assertThat(p1.marked() + p3.marked()).as("replication requests crossed a lossy link").isGreaterThan(20);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package storelog.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
 import storelog.core.ClusterMode;
@@ -23,9 +24,10 @@ import storelog.http.HttpLimits;
  * @param limits    request and connection limits ({@code MAX_BODY_BYTES}, {@code MAX_JSON_DEPTH}, {@code MAX_WAIT_MS},
  *                  {@code MAX_CONNECTIONS}, {@code MAX_CONCURRENT_REQUESTS}, {@code MAX_LONG_POLLS})
  * @param pluginsDir {@code PLUGINS_DIR}: drop-in plugins (default {@code <image>/plugins}, else {@code ./plugins})
+ * @param advertisedHttp {@code ADVERTISE_HTTP}, when set
  */
 record NodeSettings(String nodeId, String httpHost, int httpPort, String advertise, String storage, String connector,
-                    String topic, ClusterMode cluster, HttpLimits limits, Path pluginsDir) {
+                    String topic, ClusterMode cluster, HttpLimits limits, Path pluginsDir, Optional<String> advertisedHttp) {
 
     static NodeSettings from(Settings s) {
         String advertiseAddr = s.string("ADVERTISE_ADDR", "127.0.0.1:7946");
@@ -52,7 +54,25 @@ record NodeSettings(String nodeId, String httpHost, int httpPort, String adverti
                 s.string("CONNECTOR_TOPIC", "storage-topic"),
                 ClusterMode.of(s),
                 limits(s),
-                pluginsDir(s));
+                pluginsDir(s),
+                advertisedHttp(s));
+    }
+
+    /**
+     * {@code ADVERTISE_HTTP}: the {@code host:port} other nodes and clients reach this node's HTTP
+     * at, when it is not {@code ADVERTISE_ADDR}'s host with the bound port (behind a port mapping or a
+     * proxy); unset by default.
+     */
+    private static Optional<String> advertisedHttp(Settings s) {
+        Optional<String> raw = s.get("ADVERTISE_HTTP").map(String::strip).filter(v -> !v.isEmpty());
+        raw.ifPresent(v -> {
+            int colon = v.lastIndexOf(':');
+            String port = colon < 0 ? "" : v.substring(colon + 1);
+            if (colon <= 0 || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                throw new InvalidSettingException("ADVERTISE_HTTP", v, "expected host:port with a port from 1 to 65535");
+            }
+        });
+        return raw;
     }
 
     private static HttpLimits limits(Settings s) {

@@ -153,7 +153,7 @@ public final class StoreLogServer implements AutoCloseable {
             port.set(web.port());
             if (cluster != null) {
                 try {
-                    cluster.start(node.advertise() + ":" + web.port());
+                    cluster.start(node.advertisedHttp().orElse(node.advertise() + ":" + web.port()));
                 } catch (RuntimeException e) {
                     web.stop();
                     throw e;
