@@ -110,8 +110,9 @@ final class FollowerStream implements Runnable {
                     }
                 }
                 backoff = 10;
-                if (!worked) {
-                    idle();
+                if (!worked && idle()) {
+                    term.client().ping(http); // nothing to send for a while: still alive, so still in sync
+                    term.tracker().healthy(node);
                 }
             } catch (IOException e) {
                 if (!running) {
@@ -203,14 +204,17 @@ final class FollowerStream implements Runnable {
         term.tracker().healthy(node);
     }
 
-    private void idle() {
+    /** Waits for work; returns whether none came within {@value #IDLE_MILLIS} ms. */
+    private boolean idle() {
         lock.lock();
         try {
             if (dirty.isEmpty() && running) {
-                woken.await(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                return !woken.await(IDLE_MILLIS, TimeUnit.MILLISECONDS) && dirty.isEmpty();
             }
+            return false;
         } catch (InterruptedException e) {
             running = false;
+            return false;
         } finally {
             lock.unlock();
         }

@@ -163,6 +163,12 @@ final class PeerClient {
         return new Records(records, epochs);
     }
 
+    /** Whether {@code node} answers at all ({@code /health/live}): a follower with nothing to receive is still alive. */
+    void ping(String node) throws IOException {
+        HttpResponse<byte[]> response = send(request(node, "/health/live").GET().build());
+        requireOk(node, "/health/live", response);
+    }
+
     /** A follower's next offset per partition, from its {@code /status}. */
     Map<PartitionKey, Long> nextOffsets(String node) throws IOException {
         HttpResponse<byte[]> response = send(request(node, "/status").GET().build());

@@ -130,11 +130,11 @@ class ConnectorIngestTest {
         }
 
         @Override
-        public long append(PartitionKey partition, List<NewRecord> records) {
+        public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
             if (full.contains(partition.value())) {
                 throw new StorageFullException("disk full", null);
             }
-            return super.append(partition, records);
+            return super.append(partition, epoch, records);
         }
     }
 }

@@ -41,6 +41,11 @@ final class RecordingEngine extends ForwardingStorageEngine {
     }
 
     @Override
+    public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
+        throw new AssertionError("the import must append at explicit offsets only");
+    }
+
+    @Override
     public long appendAt(PartitionKey partition, long expectedOffset, List<NewRecord> records) {
         if (partition.equals(failPartition) && appends.stream().filter(a -> a.partition().equals(partition)).count() + 1 == failOnAppend) {
             failPartition = null;

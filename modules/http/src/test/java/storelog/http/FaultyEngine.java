@@ -48,6 +48,18 @@ final class FaultyEngine extends ForwardingStorageEngine {
     }
 
     @Override
+    public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
+        fail(partition);
+        return super.append(partition, epoch, records);
+    }
+
+    @Override
+    public long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
+        fail(partition);
+        return super.appendAt(partition, expectedOffset, epoch, records);
+    }
+
+    @Override
     public Record read(PartitionKey partition, long offset) {
         fail(partition);
         return super.read(partition, offset);
