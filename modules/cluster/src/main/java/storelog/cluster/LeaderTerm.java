@@ -205,7 +205,8 @@ final class LeaderTerm implements AutoCloseable {
                 }
                 int i = 0;
                 while (i < got.records().size()) {
-                    long e = EpochHistory.at(got.epochs(), at).epoch();
+                    EpochStart covering = EpochHistory.at(got.epochs(), at);
+                    long e = covering == null ? 0 : covering.epoch();
                     long segmentEnd = EpochHistory.endOf(got.epochs(), e, Long.MAX_VALUE);
                     int j = i;
                     while (j < got.records().size() && got.records().get(j).offset() < segmentEnd) {
@@ -279,7 +280,8 @@ final class LeaderTerm implements AutoCloseable {
 
     /** A batch of {@code p} from {@code from}: records of one epoch, bounded in count and bytes. */
     List<Record> read(PartitionKey p, long from, List<EpochStart> epochs) {
-        long e = EpochHistory.at(epochs, from).epoch();
+        EpochStart covering = EpochHistory.at(epochs, from);
+        long e = covering == null ? 0 : covering.epoch();
         long segmentEnd = EpochHistory.endOf(epochs, e, leaderEnd(p));
         int max = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, segmentEnd - from);
         return engine.read(p, from, max, ReplicationSettings.MAX_BATCH_BYTES);
