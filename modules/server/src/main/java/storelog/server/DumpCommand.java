@@ -10,12 +10,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import storelog.core.PluginRegistry;
 
-/** {@code storelog dump <segment.store|segment.index>}: one line per record or entry, with its checks. */
+/** {@code storelog dump <segment.store|segment.index|leader-epochs>}: one line per record or entry, with its checks. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = "Print one segment file, one line per record: offset, position, type, size, crc status, payload.")
+        description = "Print one segment file, one line per record: offset, position, type, size, crc status, payload"
+                + " (or a leader-epochs file, one line per epoch).")
 final class DumpCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "a segment_<base>.store or segment_<base>.index file")
+    @Parameters(paramLabel = "FILE", description = "a segment_<base>.store, segment_<base>.index or leader-epochs file")
     Path file;
 
     @Spec

@@ -106,11 +106,13 @@ public interface StorageEngine extends AutoCloseable {
      * last entry may start at the next offset when no record of it is stored yet). Empty when the
      * partition does not exist. Kept beside the partition's data, durable, checked by {@code verify}.
      * Linearizable with appends and truncations like every other answer: "the next offset" is the one
-     * readers see, so no entry starts beyond the records a reader can read.
+     * readers see, so no entry starts beyond the records a reader can read, and an epoch whose first
+     * records are still in flight (not yet visible) is not shown before them.
      *
      * @throws StorageFailedException when the partition's history is damaged: it cannot be rebuilt from
      *         the records (they carry no epoch), so the engine never answers with a guessed one; appends
-     *         and truncations of that partition fail the same way (reads still work)
+     *         and truncations of that partition fail the same way (reads still work), except a
+     *         truncation to 0, which leaves no record of an unknown epoch and starts a new history
      */
     List<EpochStart> epochs(PartitionKey partition);
 

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -37,7 +38,7 @@ final class BufferedFile {
     /** Attempts at an operation whose channel was closed under it (by another thread's interrupt). */
     static final int CLOSED_CHANNEL_ATTEMPTS = 5;
     /** Name suffix of the temporary file of {@link #replaceWith}; a leftover one is removed at recovery. */
-    static final String TEMPORARY_SUFFIX = FileReplacement.TEMPORARY_SUFFIX;
+    static final String TEMPORARY_SUFFIX = ".tmp";
 
     private final OpenFiles files;
     private final Path path;
@@ -257,12 +258,26 @@ final class BufferedFile {
     }
 
     /**
-     * Replaces the file's whole content with {@code content}, atomically ({@link FileReplacement}): a
-     * crash leaves either the old file or the new one.
+     * Replaces the file's whole content with {@code content}, atomically: a temporary file beside it
+     * is written and forced, then renamed over it, and the directory is forced. A crash leaves either
+     * the old file or the new one (and perhaps the temporary file, which recovery removes).
      */
     void replaceWith(byte[] content) throws IOException {
+        Disk disk = files.disk();
+        Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
+        Uninterruptible.run(() -> {
+            try (FileChannel channel = disk.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer src = ByteBuffer.wrap(content);
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+                channel.force(true);
+            }
+        });
         forget();
-        FileReplacement.replace(files.disk(), path, content);
+        disk.moveAtomically(temporary, path);
+        Directories.force(disk, path.getParent());
         buffered = 0;
         flushed = content.length;
         synced = written; // the new content was forced before it took the old one's place

@@ -28,6 +28,7 @@ import storelog.api.StorageFailedException;
  *   &lt;partition&gt;/          one directory per partition (nested for long keys)
  *     segment_&lt;base&gt;.store
  *     segment_&lt;base&gt;.index
+ *     leader-epochs       the partition's leader-epoch history ({@link EpochHistoryFile})
  * </pre>
  * The marker is written last in a clean close, after every partition's store and index files and the
  * directories' entries were forced: it promises that everything the index files list is durable.

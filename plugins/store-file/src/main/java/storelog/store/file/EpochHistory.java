@@ -191,11 +191,16 @@ final class EpochHistory {
         if (damage != null) {
             throw damage;
         }
-        int keep = entries.size();
-        while (keep > 0 && entries.get(keep - 1).startOffset() > end) {
+        return upTo(entries, end);
+    }
+
+    /** The entries of {@code history} that start at or before {@code end}. */
+    static List<EpochStart> upTo(List<EpochStart> history, long end) {
+        int keep = history.size();
+        while (keep > 0 && history.get(keep - 1).startOffset() > end) {
             keep--;
         }
-        return keep == entries.size() ? entries : List.copyOf(entries.subList(0, keep));
+        return keep == history.size() ? history : List.copyOf(history.subList(0, keep));
     }
 
     /** The history after an append of {@code epoch} at {@code base}, the next offset. */

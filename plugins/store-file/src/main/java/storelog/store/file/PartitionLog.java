@@ -414,14 +414,17 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     /**
-     * The leader-epoch history as readers may see it: nothing starts beyond the visible end (the last
-     * entry may start at it); empty while the partition does not exist.
+     * The leader-epoch history as readers may see it (empty while the partition does not exist):
+     * nothing starts beyond the visible end, and an entry starts at it only when no append is in
+     * flight — an epoch without records (its append failed, or a crash cut them), never one whose
+     * first records are still on their way to disk and may yet become visible.
      */
     List<EpochStart> epochs() {
         ensureLoaded();
         lock.lock();
         try {
-            return history.upTo(exists ? visibleEnd() : -1);
+            long visible = visibleEnd();
+            return history.upTo(!exists ? -1 : nextOffset == visible ? visible : visible - 1);
         } finally {
             lock.unlock();
         }

@@ -90,17 +90,13 @@ final class Verifier {
                     + "carry no epoch): restore it from a backup, or see Recovery in the README", null, null);
             return;
         }
-        int kept = 0;
-        while (kept < entries.size() && entries.get(kept).startOffset() <= next) {
-            kept++;
-        }
-        if (kept < entries.size()) {
-            EpochStart first = entries.get(kept);
-            List<EpochStart> recovered = entries.subList(0, kept);
+        List<EpochStart> recovered = EpochHistory.upTo(entries, next);
+        if (recovered.size() < entries.size()) {
+            EpochStart first = entries.get(recovered.size());
             found(file, -1, first.startOffset(), "leader-epoch history: epoch " + first.epoch() + " starts at offset "
                     + first.startOffset() + ", after the partition's last record (next offset " + next + "): its records "
                     + "were lost", () -> EpochHistoryFile.write(disk, dir, recovered), "removed the leader epochs "
-                    + entries.subList(kept, entries.size()) + " from " + file + ": they start after the last record");
+                    + entries.subList(recovered.size(), entries.size()) + " from " + file + ": they start after the last record");
         }
     }
 
