@@ -12,15 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import storelog.client.StoreLogClient;
-import storelog.api.DataType;
 import storelog.testkit.RedisServer;
 import storelog.testkit.TestData;
 import storelog.testkit.TestDnsServer;
 
 /**
  * How nodes of the built image find each other and start: by DNS alone, standalone, with bad cluster
- * settings; the image ships the cluster plugins; the Java client against a real cluster.
+ * settings; the image ships the cluster plugins. (The Java client against a real cluster is a step of
+ * {@link ClusterElectionIT}.)
  */
 class ClusterFormationIT {
 
@@ -96,25 +95,5 @@ class ClusterFormationIT {
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
         assertThat(result.output()).containsPattern("(?m)^storelog: " + variable + "=");
-    }
-
-    @Test
-    void theJavaClientFollowsTheLeaderOfARealCluster(TestInfo test) throws Exception {
-        Path dir = TestData.directory(test);
-        try (RedisServer redis = RedisServer.start(dir.resolve("redis"));
-             TestCluster cluster = TestCluster.of(dir, 3, Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", "1500")).start()) {
-            ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
-            ImageNode follower = cluster.others(leader).getFirst();
-            cluster.await("the follower knows the leader", Duration.ofSeconds(20),
-                    all -> leader.http().equals(all.get(follower.id()).path("leader_http").asText()));
-
-            try (StoreLogClient client = StoreLogClient.builder().nodes(List.of("http://" + follower.http())).build()) {
-                long offset = client.publish(Map.of("n", 1), DataType.JSON, "followed");
-
-                assertThat(offset).isZero();
-                assertThat(client.read("followed", 0).asString()).isEqualTo("{\"n\":1}");
-            }
-            assertThat(leader.get("/read?partition=followed&offset=0").path("value").path("n").asInt()).isEqualTo(1);
-        }
     }
 }

@@ -77,10 +77,36 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * One cluster under {@code ACKS=all}: exact copies, the secret and a stale epoch refused, a leader
+     * killed mid-stream without losing an acknowledged record, then a follower that will not go back
+     * to an older or damaged epoch checkpoint. The steps build on each other and run in order (three
+     * image JVMs are the expensive part on two cores).
+     */
     @Test
-    void everyFollowerHoldsIdenticalRecordsAtIdenticalOffsets() {
-        cluster(Map.of());
+    void underAcksAllFollowersAreExactCopiesAndALeaderKillLosesNothingAcknowledged() throws Exception {
+        cluster(Map.of("ACKS", "all", "MIN_INSYNC", "2"));
         ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
+        everyFollowerHoldsIdenticalRecordsAtIdenticalOffsets(leader);
+        replicationNeedsTheSecretAndAStaleEpochIsRefused(leader);
+        ImageNode next = nothingAcknowledgedIsLostWhenTheLeaderIsKilledMidStream(leader);
+        aFollowerRestartedWithAnOlderOrDamagedEpochCheckpointDoesNotGoBack(next);
+    }
+
+    /**
+     * One cluster under {@code ACKS=leader}: a follower that was down shows as a gap and catches up by
+     * itself; then a paused old leader gets nothing stored after it was deposed and its divergent tail
+     * is cut.
+     */
+    @Test
+    void underAcksLeaderGapsCloseByThemselvesAndADeposedLeadersTailIsCut() throws Exception {
+        cluster(Map.of("ACKS", "leader"));
+        ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
+        aFollowerThatWasDownShowsAsAGapAndCatchesUpByItselfWhenItReturns(leader);
+        aPausedOldLeaderGetsNothingStoredAfterItWasDeposedAndItsDivergentTailIsCut(leader);
+    }
+
+    private void everyFollowerHoldsIdenticalRecordsAtIdenticalOffsets(ImageNode leader) {
         for (int i = 0; i < 600; i++) {
             publish(leader, "p" + (i % 4), "r" + i);
         }
@@ -98,10 +124,73 @@ class ReplicationIT {
         assertThat(logs.keySet()).contains("p0", "p1", "p2", "p3", "batch");
     }
 
-    @Test
-    void aFollowerThatWasDownShowsAsAGapAndCatchesUpByItselfWhenItReturns() {
-        cluster(Map.of("ACKS", "leader"));
-        ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
+    private void replicationNeedsTheSecretAndAStaleEpochIsRefused(ImageNode leader) {
+        ImageNode follower = cluster.others(leader).getFirst();
+        String body = "{\"partition_key\":\"s\",\"offset\":0,\"epoch\":1,\"records\":[{\"data\":\"eA==\",\"data_type\":1,\"timestamp\":1}]}";
+
+        assertThat(follower.post("/replicate", body).statusCode()).isEqualTo(401);
+        assertThat(follower.postWithSecret("/replicate", body, "wrong").statusCode()).isEqualTo(403);
+        var stale = follower.postWithSecret("/replicate", body, TestCluster.SECRET);
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(stale.body()).contains("stale_epoch");
+    }
+
+    /** Returns the new leader, once the killed one is back and every node holds the same logs. */
+    private ImageNode nothingAcknowledgedIsLostWhenTheLeaderIsKilledMidStream(ImageNode first) throws Exception {
+        ImageNode[] target = {first};
+        List<String> partitions = List.of("a", "b", "c");
+        Writers writers = new Writers(8, partitions, () -> target[0]);
+        try (writers) {
+            awaitAcks(writers, 300);
+            first.kill();
+            target[0] = cluster.awaitOneLeader(cluster.others(first), Duration.ofSeconds(20));
+            int before = writers.acked().size();
+            awaitAcks(writers, before + 300);
+        }
+        ImageNode leader = target[0];
+        first.start().awaitPort();
+        awaitIdentical(cluster.nodes(), Duration.ofSeconds(40));
+
+        Map<String, List<Logs.Entry>> logs = Logs.of(leader);
+        Set<String> seen = new HashSet<>();
+        for (Writers.Ack ack : writers.acked()) {
+            List<Logs.Entry> partition = logs.get(ack.partition());
+            assertThat(ack.offset()).as("acknowledged %s", ack).isLessThan(partition.size());
+            assertThat(text(partition.get((int) ack.offset()))).as("the record at the acknowledged offset of %s", ack)
+                    .isEqualTo(ack.payload());
+            assertThat(seen.add(ack.partition() + "@" + ack.offset())).as("one acknowledged record per offset").isTrue();
+        }
+        for (String p : partitions) {
+            List<String> texts = logs.get(p).stream().map(ReplicationIT::text).toList();
+            assertThat(new HashSet<>(texts)).as("no payload twice in %s", p).hasSize(texts.size());
+        }
+        System.out.println("ACKS=all leader kill: " + writers.acked().size() + " acknowledged, " + writers.unknown().size()
+                + " unknown, " + writers.refused() + " refused");
+        return leader;
+    }
+
+    private void aFollowerRestartedWithAnOlderOrDamagedEpochCheckpointDoesNotGoBack(ImageNode leader) throws Exception {
+        publish(leader, "e", "x");
+        awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
+        ImageNode follower = cluster.others(leader).getFirst();
+        long epoch = follower.status().path("epoch").asLong();
+        Path checkpoint = Path.of(follower.env().get("DATA_DIR"), ".cluster", "epoch");
+
+        follower.kill();
+        Files.writeString(checkpoint, "epoch=1\ncrc32c=" + crc("epoch=1\n") + "\n"); // an old, well-formed checkpoint
+        follower.start().awaitPort();
+        cluster.await("the follower is back", Duration.ofSeconds(20), all -> all.containsKey(follower.id()));
+        assertThat(follower.status().path("epoch").asLong()).as("never below what its partitions were written with")
+                .isGreaterThanOrEqualTo(epoch);
+
+        follower.kill();
+        Files.writeString(checkpoint, "epoch=99\ngarbage\n");
+        ImageNode.CommandResult refused = ImageNode.run(dir.resolve("damaged"), follower.env(), List.of("serve"));
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output()).contains("epoch checkpoint").contains("damaged");
+    }
+
+    private void aFollowerThatWasDownShowsAsAGapAndCatchesUpByItselfWhenItReturns(ImageNode leader) {
         ImageNode follower = cluster.others(leader).getFirst();
         publish(leader, "g", "before");
         awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
@@ -130,44 +219,7 @@ class ReplicationIT {
         });
     }
 
-    @Test
-    void underAcksAllNothingAcknowledgedIsLostWhenTheLeaderIsKilledMidStream() throws Exception {
-        cluster(Map.of("ACKS", "all", "MIN_INSYNC", "2"));
-        ImageNode first = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
-        ImageNode[] target = {first};
-        Writers writers = new Writers(8, List.of("a", "b", "c"), () -> target[0]);
-        try (writers) {
-            awaitAcks(writers, 300);
-            first.kill();
-            target[0] = cluster.awaitOneLeader(cluster.others(first), Duration.ofSeconds(20));
-            int before = writers.acked().size();
-            awaitAcks(writers, before + 300);
-        }
-        ImageNode leader = target[0];
-        first.start().awaitPort();
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(40));
-
-        Map<String, List<Logs.Entry>> logs = Logs.of(leader);
-        Set<String> seen = new HashSet<>();
-        for (Writers.Ack ack : writers.acked()) {
-            List<Logs.Entry> partition = logs.get(ack.partition());
-            assertThat(ack.offset()).as("acknowledged %s", ack).isLessThan(partition.size());
-            assertThat(text(partition.get((int) ack.offset()))).as("the record at the acknowledged offset of %s", ack)
-                    .isEqualTo(ack.payload());
-            assertThat(seen.add(ack.partition() + "@" + ack.offset())).as("one acknowledged record per offset").isTrue();
-        }
-        for (Map.Entry<String, List<Logs.Entry>> e : logs.entrySet()) {
-            List<String> texts = e.getValue().stream().map(ReplicationIT::text).toList();
-            assertThat(new HashSet<>(texts)).as("no payload twice in %s", e.getKey()).hasSize(texts.size());
-        }
-        System.out.println("ACKS=all leader kill: " + writers.acked().size() + " acknowledged, " + writers.unknown().size()
-                + " unknown, " + writers.refused() + " refused");
-    }
-
-    @Test
-    void aPausedOldLeaderGetsNothingStoredAfterItWasDeposedAndItsDivergentTailIsCut() throws Exception {
-        cluster(Map.of("ACKS", "leader"));
-        ImageNode old = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
+    private void aPausedOldLeaderGetsNothingStoredAfterItWasDeposedAndItsDivergentTailIsCut(ImageNode old) throws Exception {
         publish(old, "d", "shared");
         awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
 
@@ -189,30 +241,6 @@ class ReplicationIT {
         if (!stale.acked().isEmpty()) {
             assertThat(status.path("truncated").size()).as("the cut tail is reported").isPositive();
         }
-    }
-
-    @Test
-    void aFollowerRestartedWithAnOlderOrDamagedEpochCheckpointDoesNotGoBack() throws Exception {
-        cluster(Map.of());
-        ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
-        publish(leader, "e", "x");
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
-        ImageNode follower = cluster.others(leader).getFirst();
-        long epoch = follower.status().path("epoch").asLong();
-        Path checkpoint = Path.of(follower.env().get("DATA_DIR"), ".cluster", "epoch");
-
-        follower.kill();
-        Files.writeString(checkpoint, "epoch=1\ncrc32c=" + crc("epoch=1\n") + "\n"); // an old, well-formed checkpoint
-        follower.start().awaitPort();
-        cluster.await("the follower is back", Duration.ofSeconds(20), all -> all.containsKey(follower.id()));
-        assertThat(follower.status().path("epoch").asLong()).as("never below what its partitions were written with")
-                .isGreaterThanOrEqualTo(epoch);
-
-        follower.kill();
-        Files.writeString(checkpoint, "epoch=99\ngarbage\n");
-        ImageNode.CommandResult refused = ImageNode.run(dir.resolve("damaged"), follower.env(), List.of("serve"));
-        assertThat(refused.exitCode()).isNotZero();
-        assertThat(refused.output()).contains("epoch checkpoint").contains("damaged");
     }
 
     @Test
@@ -239,20 +267,6 @@ class ReplicationIT {
             awaitIdentical(cluster.nodes(), Duration.ofSeconds(60));
             assertThat(p1.marked() + p3.marked()).as("replication requests crossed a lossy link").isGreaterThan(20);
         }
-    }
-
-    @Test
-    void replicationNeedsTheSecretAndAStaleEpochIsRefused() {
-        cluster(Map.of());
-        ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
-        ImageNode follower = cluster.others(leader).getFirst();
-        String body = "{\"partition_key\":\"s\",\"offset\":0,\"epoch\":1,\"records\":[{\"data\":\"eA==\",\"data_type\":1,\"timestamp\":1}]}";
-
-        assertThat(follower.post("/replicate", body).statusCode()).isEqualTo(401);
-        assertThat(follower.postWithSecret("/replicate", body, "wrong").statusCode()).isEqualTo(403);
-        var stale = follower.postWithSecret("/replicate", body, TestCluster.SECRET);
-        assertThat(stale.statusCode()).isEqualTo(409);
-        assertThat(stale.body()).contains("stale_epoch");
     }
 
     private void awaitAcks(Writers writers, int count) {
