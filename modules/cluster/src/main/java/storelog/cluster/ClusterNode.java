@@ -119,7 +119,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 Path state = settings.stateDir().resolve(name);
                 ElectionContext context = new ElectionContext(settings.nodeId(), all, self, members::members, members::seeds,
                         checkpoint::highest, slot, settings.electors().size(), createDirectory(state),
-                        () -> holder[0] != null && holder[0].earlierUsable(slot));
+                        () -> holder[0] != null && holder[0].earlierUsable(slot), members::seedsKnown);
                 electors.add(new Plugin<>(name, provider, registry.withLoaderOf(provider, () -> provider.open(context)), registry));
             }
             ElectorChain electorChain = new ElectorChain(electors, checkpoint, this::leadershipChanged);

@@ -53,6 +53,16 @@ final class Membership implements AutoCloseable {
         LOG.log(Level.INFO, "discovery {0} started; seeds {1}", plugins.stream().map(Plugin::name).toList(), seeds());
     }
 
+    /** Whether every plugin's seeds rest on an answer ({@link Discovery#seedsKnown()}). */
+    boolean seedsKnown() {
+        for (Plugin<Discovery> plugin : plugins) {
+            if (!plugin.instance().seedsKnown()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code SEEDS} and every plugin's seeds, without repeats, in that order. */
     List<String> seeds() {
         LinkedHashSet<String> all = new LinkedHashSet<>();

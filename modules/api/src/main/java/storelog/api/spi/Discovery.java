@@ -29,6 +29,15 @@ public interface Discovery extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Whether {@link #seeds()} rests on an answer: false while a resolver has had none yet (DNS
+     * unreachable since start), so an empty list means "unknown", not "no peers". A node does not form
+     * a new Raft group alone on seeds that are unknown: others may exist that it cannot see. Does not block.
+     */
+    default boolean seedsKnown() {
+        return true;
+    }
+
     /** Joins the cluster as {@code context.self()}, using the seeds of all discovery plugins. */
     void start(DiscoveryContext context, MembershipListener listener);
 

@@ -30,11 +30,20 @@ import storelog.api.Settings;
  * @param stateDirectory  a directory of this elector's own for durable state (under {@code DATA_DIR}), created
  * @param earlierUsable   whether an elector before this one in {@code ELECTOR} can be used from this node now (its
  *                        backend answers); a fallback elector takes over only while none can
+ * @param seedsKnown      whether {@code seeds} rests on answers ({@link Discovery#seedsKnown()}): while false, an
+ *                        empty or short list may hide members that exist, so no new group is formed on it
  */
 public record ElectionContext(String nodeId, Settings settings, Member self, Supplier<List<Member>> members,
                               Supplier<List<String>> seeds,
                               LongSupplier highestEpoch, int slot, int slots, Path stateDirectory,
-                              BooleanSupplier earlierUsable) {
+                              BooleanSupplier earlierUsable, BooleanSupplier seedsKnown) {
+
+    /** A context whose seeds are always known (no resolver that can fail). */
+    public ElectionContext(String nodeId, Settings settings, Member self, Supplier<List<Member>> members,
+                           Supplier<List<String>> seeds, LongSupplier highestEpoch, int slot, int slots, Path stateDirectory,
+                           BooleanSupplier earlierUsable) {
+        this(nodeId, settings, self, members, seeds, highestEpoch, slot, slots, stateDirectory, earlierUsable, () -> true);
+    }
 
     public ElectionContext {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -45,6 +54,7 @@ public record ElectionContext(String nodeId, Settings settings, Member self, Sup
         Objects.requireNonNull(highestEpoch, "highestEpoch");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(earlierUsable, "earlierUsable");
+        Objects.requireNonNull(seedsKnown, "seedsKnown");
         if (slots < 1 || slot < 0 || slot >= slots) {
             throw new IllegalArgumentException("slot " + slot + " of " + slots);
         }

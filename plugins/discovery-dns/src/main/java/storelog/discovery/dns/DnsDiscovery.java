@@ -49,6 +49,7 @@ final class DnsDiscovery implements Discovery {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch firstResolution = new CountDownLatch(1);
     private volatile List<String> seeds = List.of();
+    private volatile boolean answered;
     private volatile ScheduledExecutorService schedule;
     private volatile Thread worker;
     private volatile String node = "?";
@@ -72,6 +73,12 @@ final class DnsDiscovery implements Discovery {
     @Override
     public List<String> seeds() {
         return seeds;
+    }
+
+    /** False until a resolution got an answer: during a DNS outage since start, no seeds means "unknown". */
+    @Override
+    public boolean seedsKnown() {
+        return answered;
     }
 
     /**
@@ -171,6 +178,7 @@ final class DnsDiscovery implements Discovery {
             last = answer;
         }
         seeds = answer.seedStrings();
+        answered = true;
     }
 
     private void failed(String reason) {

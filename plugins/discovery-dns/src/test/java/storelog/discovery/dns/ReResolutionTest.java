@@ -72,6 +72,23 @@ class ReResolutionTest extends AgainstTestDnsServer {
     }
 
     @Test
+    void seedsAreUnknownUntilTheFirstAnswerSoAnEmptyListDuringAnOutageSinceStartIsNotNoPeers() {
+        dns.ignoreQueries(true);
+        DnsDiscovery discovery = discoveries.start(Discoveries.settings(dns, DnsConfig.DNS_TIMEOUT_MS, "200"), log);
+        awaitQueries(2);
+        assertThat(discovery.seeds()).isEmpty();
+        assertThat(discovery.seedsKnown()).as("no answer yet: unknown").isFalse();
+
+        dns.ignoreQueries(false); // NXDOMAIN: an answer, no seeds
+        await().atMost(WAIT).until(discovery::seedsKnown);
+        assertThat(discovery.seeds()).isEmpty();
+
+        dns.ignoreQueries(true); // a later outage keeps the last answer, which stays known
+        awaitQueries(2);
+        assertThat(discovery.seedsKnown()).isTrue();
+    }
+
+    @Test
     void servfailKeepsTheLastSeedsAndIsLoggedOnce() {
         dns.set(Discoveries.SERVICE, "A 127.0.0.1");
         DnsDiscovery discovery = discoveries.start(dns, log);

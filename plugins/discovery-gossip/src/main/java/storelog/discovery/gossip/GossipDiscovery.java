@@ -3,10 +3,14 @@ package storelog.discovery.gossip;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jgroups.Address;
+import org.jgroups.Event;
 import org.jgroups.JChannel;
 import org.jgroups.MergeView;
 import org.jgroups.Receiver;
@@ -89,6 +93,7 @@ final class GossipDiscovery implements Discovery {
                 }
             });
             channel.connect(config.cluster());
+            refuseSharedNodeId();
         } catch (Exception e) {
             closeQuietly();
             throw failure(e);
@@ -98,7 +103,53 @@ final class GossipDiscovery implements Discovery {
                 node, config.cluster(), config.bind(), config.advertise(), config.secret(), members.size());
     }
 
+    /**
+     * Stops start-up when another live node already uses this node's NODE_ID: every node keys the
+     * member list, the leader and replication by node id, so the two would be taken for one. An address
+     * with this node id at this node's own advertised address is a previous run of this node (killed,
+     * not yet removed by failure detection) and is no conflict. One at another address may be a
+     * previous run that moved (a new IP after a restart): it is given the failure timeout plus
+     * verification to leave the view; one that is still there is another node.
+     *
+     * @throws InvalidSettingException naming {@code NODE_ID}
+     */
+    private void refuseSharedNodeId() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMillis(config.failureTimeoutMillis() * 3 / 2 + 500).toNanos();
+        while (true) {
+            Optional<String> other = sharingNodeId();
+            if (other.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new InvalidSettingException("NODE_ID", node, "the node at " + other.get() + " in cluster "
+                        + config.cluster() + " already uses this NODE_ID; every node needs its own");
+            }
+            Thread.sleep(50); // waiting for failure detection to remove a dead address, bounded by the deadline
+        }
+    }
+
+    /** The physical address of another member of the current view with this node's id, not at this node's address. */
+    private Optional<String> sharingNodeId() {
+        View view = channel.getView();
+        if (view == null) {
+            return Optional.empty();
+        }
+        Object own = channel.down(new Event(Event.GET_PHYSICAL_ADDRESS, local));
+        for (Address address : view.getMembers()) {
+            if (!address.equals(local) && MemberAddress.nodeId(address).filter(node::equals).isPresent()) {
+                Object physical = channel.down(new Event(Event.GET_PHYSICAL_ADDRESS, address));
+                if (physical == null || !physical.equals(own)) {
+                    return Optional.of(physical == null ? address.toString() : physical.toString());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private RuntimeException failure(Exception e) {
+        if (e instanceof InvalidSettingException invalid) {
+            return invalid;
+        }
         if (e instanceof SecurityException refused) {
             return new SecurityException("gossip node " + node + ": cluster " + config.cluster() + " refused this node ("
                     + refused.getMessage() + "): is CLUSTER_SECRET the same on every node?", refused);

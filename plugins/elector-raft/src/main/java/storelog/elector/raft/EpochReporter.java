@@ -28,13 +28,15 @@ final class EpochReporter implements AutoCloseable {
 
     private final String nodeId;
     private final RaftProperties clientProperties;
+    private final EntrySeal seal;
     private CompletableFuture<Boolean> inFlight = CompletableFuture.completedFuture(true);
     private long sent;
     private long retryAt;
     private RaftClient client;
 
-    EpochReporter(String nodeId, RaftProperties clientProperties) {
+    EpochReporter(String nodeId, RaftProperties clientProperties, EntrySeal seal) {
         this.nodeId = nodeId;
+        this.seal = seal;
         this.clientProperties = clientProperties;
     }
 
@@ -52,7 +54,7 @@ final class EpochReporter implements AutoCloseable {
         sent = epoch;
         retryAt = now + Duration.ofMillis(RETRY_MILLIS).toNanos();
         RaftClient client = open(group, leader);
-        inFlight = client.async().send(Message.valueOf(ByteString.copyFrom(new Command.Observe(epoch).encode())))
+        inFlight = client.async().send(Message.valueOf(ByteString.copyFrom(seal.seal(new Command.Observe(epoch).encode()))))
                 .handle((reply, failure) -> {
                     close(client);
                     boolean ok = failure == null && reply.isSuccess();

@@ -30,10 +30,12 @@ final class EpochStateMachine extends BaseStateMachine {
         }
     }
 
+    private final EntrySeal seal;
     private final Runnable changed;
     private volatile EpochState state = EpochState.INITIAL;
 
-    EpochStateMachine(Runnable changed) {
+    EpochStateMachine(EntrySeal seal, Runnable changed) {
+        this.seal = seal;
         this.changed = changed;
     }
 
@@ -46,8 +48,8 @@ final class EpochStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         EpochState before = state;
-        EpochState after = Command.decode(entry.getStateMachineLogEntry().getLogData().toByteArray())
-                .map(command -> before.apply(command, entry.getTerm())).orElse(before);
+        EpochState after = seal.open(entry.getStateMachineLogEntry().getLogData().toByteArray()).flatMap(Command::decode)
+                .map(command -> before.apply(command, entry.getTerm())).orElse(before); // unsealed: skipped everywhere
         state = after;
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         if (!after.equals(before)) {

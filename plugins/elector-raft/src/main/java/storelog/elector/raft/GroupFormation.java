@@ -19,8 +19,10 @@ import storelog.api.spi.Member;
  * How a node without the group in its storage comes into it (docs/cluster.md "Forming the group"):
  * it waits until discovery's view holds all the expected initial members, then asks each of them
  * whether it holds the group. If none does, it creates the group with the identical initial peer list
- * every such node computes (the view, ordered by node id); if one does, it joins the group (see
- * {@link #join}). A member that does not answer postpones the decision to the next step. Used by the
+ * every such node computes (the view, ordered by node id) — but only on seeds that rest on an answer
+ * ({@link ElectionContext#seedsKnown()}: a DNS outage since start leaves a lone node's view empty of
+ * the others, and a group of one would elect itself beside theirs); if one does, it joins the group
+ * (see {@link #join}). A member that does not answer postpones the decision to the next step. Used by the
  * elector thread only.
  */
 final class GroupFormation {
@@ -86,6 +88,12 @@ final class GroupFormation {
         }
         if (!unanswered.isEmpty()) {
             waiting("no answer yet from " + unanswered);
+            return false;
+        }
+        if (!context.seedsKnown().getAsBoolean()) {
+            // DNS has not answered since start: the seeds (and so the expected members) are unknown, and a
+            // group formed now from this view alone would be a second group beside the one the others hold
+            waiting("discovery has had no answer yet (DNS), so other nodes may exist that the view does not show");
             return false;
         }
         List<RaftPeer> peers = view.values().stream().sorted(RaftPeers.BY_ID).toList();

@@ -128,7 +128,7 @@ final class RaftElector implements LeaderElector {
         }
         this.listener = listener;
         this.formation = new GroupFormation(context, node, new GroupProbe(settings.groupId(), RaftNode.clientProperties(settings)));
-        this.reporter = new EpochReporter(context.nodeId(), RaftNode.clientProperties(settings));
+        this.reporter = new EpochReporter(context.nodeId(), RaftNode.clientProperties(settings), settings.seal());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "raft-elector-" + context.nodeId());
             t.setDaemon(true);
@@ -282,6 +282,28 @@ final class RaftElector implements LeaderElector {
         RaftNode n = node;
         return n == null ? java.util.List.of() : n.division().map(d -> d.getRaftConf().getCurrentPeers().stream()
                 .map(p -> p.getId().toString()).sorted().toList()).orElse(java.util.List.of());
+    }
+
+    /** The group's id (tests). */
+    org.apache.ratis.protocol.RaftGroupId groupId() {
+        return settings.groupId();
+    }
+
+    /** The group as this node knows it; empty before it holds the group (tests). */
+    org.apache.ratis.protocol.RaftGroup group() {
+        RaftNode n = node;
+        return n.division().map(RaftServer.Division::getGroup).orElseThrow();
+    }
+
+    /** The properties of a Ratis client of this cluster (tests). */
+    org.apache.ratis.conf.RaftProperties clientProperties() {
+        return RaftNode.clientProperties(settings);
+    }
+
+    /** The index of the last log entry this node applied (tests). */
+    long appliedIndex() {
+        RaftNode n = node;
+        return n == null ? -1 : n.stateMachine().getLastAppliedTermIndex().getIndex();
     }
 
     /** The replicated state as applied on this node. */

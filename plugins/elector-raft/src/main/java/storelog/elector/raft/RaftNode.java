@@ -48,9 +48,11 @@ final class RaftNode implements AutoCloseable {
     private final RaftProperties properties;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    private final EntrySeal seal;
 
     private RaftNode(RaftServer server, RaftPeerId self, RaftGroupId groupId, EpochStateMachine stateMachine,
-                     RaftProperties properties) {
+                     RaftProperties properties, EntrySeal seal) {
+        this.seal = seal;
         this.server = server;
         this.self = self;
         this.groupId = groupId;
@@ -69,7 +71,7 @@ final class RaftNode implements AutoCloseable {
                           Runnable changed) throws IOException {
         RaftProperties properties = properties(settings, storage);
         RaftGroupId groupId = settings.groupId();
-        EpochStateMachine stateMachine = new EpochStateMachine(changed);
+        EpochStateMachine stateMachine = new EpochStateMachine(settings.seal(), changed);
         StateMachine.Registry registry = id -> {
             if (!id.equals(groupId)) {
                 throw new IllegalArgumentException("this node serves only the Raft group " + groupId + ", not " + id);
@@ -86,7 +88,7 @@ final class RaftNode implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new RaftNode(server, server.getId(), groupId, stateMachine, properties);
+        return new RaftNode(server, server.getId(), groupId, stateMachine, properties, settings.seal());
     }
 
     /** The server's settings: Netty on exactly the advertised host and port, the timeouts of {@link RaftSettings}. */
@@ -173,7 +175,7 @@ final class RaftNode implements AutoCloseable {
     /** Appends {@code command} through this node, which must be the leader (else the reply carries NotLeaderException). */
     CompletableFuture<RaftClientReply> propose(Command command) {
         return submit(RaftClientRequest.writeRequestType(), Message.valueOf(
-                org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(command.encode())));
+                org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(seal.seal(command.encode()))));
     }
 
     /** A linearizable read on this node: answered once a majority heard from this leader after it arrived. */

@@ -26,9 +26,10 @@ import storelog.api.spi.Member;
  *                          that), which STACK.md measured as a ~1 s failover on a busy 2-core machine; it
  *                          does not follow {@code LEADER_TTL}, because Raft's own failure detection does not
  *                          have to wait for an outside lease
+ * @param seal              the tag every log entry carries ({@code CLUSTER_SECRET}, {@link EntrySeal})
  */
 record RaftSettings(String clusterName, Duration leaderTtl, Duration removeAfter, RaftAddress self,
-                    Duration electionTimeout) {
+                    Duration electionTimeout, EntrySeal seal) {
 
     static final String SERVICE_NAME = "SERVICE_NAME";
     static final String LEADER_TTL = "LEADER_TTL";
@@ -54,11 +55,16 @@ record RaftSettings(String clusterName, Duration leaderTtl, Duration removeAfter
                 settings.string(RAFT_PORT, ""), "this node advertises no Raft address (member attribute \"raft\"), so the raft elector cannot run"));
         RaftAddress self = RaftAddress.parse(raft).orElseThrow(() -> new InvalidSettingException(RAFT_PORT,
                 settings.string(RAFT_PORT, raft), "this node's Raft address \"" + raft + "\" is not host:port with a port from 1 to 65535"));
-        return new RaftSettings(name, Duration.ofMillis(ttl), Duration.ofMillis(removeAfter), self, ELECTION_TIMEOUT);
+        EntrySeal seal = EntrySeal.of(settings.string("CLUSTER_SECRET", ""), groupId(name).toString());
+        return new RaftSettings(name, Duration.ofMillis(ttl), Duration.ofMillis(removeAfter), self, ELECTION_TIMEOUT, seal);
     }
 
     /** The Raft group of this cluster: a name-based UUID of the cluster name, the same on every node. */
     RaftGroupId groupId() {
+        return groupId(clusterName);
+    }
+
+    private static RaftGroupId groupId(String clusterName) {
         return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("storelog-raft:" + clusterName).getBytes(StandardCharsets.UTF_8)));
     }
 }

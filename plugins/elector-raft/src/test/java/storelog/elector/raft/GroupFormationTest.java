@@ -2,6 +2,7 @@ package storelog.elector.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,28 @@ class GroupFormationTest {
 
             cluster.awaitAgreedLeader(WITHIN);
             awaitPeers(cluster, List.of("n1", "n2", "n3"));
+        }
+    }
+
+    @Test
+    void aNodeWhoseSeedsAreUnknownDuringADnsOutageDoesNotFormAGroupOfOneAndLeadUntilDnsAnswers(TestInfo test) {
+        Path dir = TestData.directory(test);
+        int port = Cluster.freePort();
+        Member self = Node.member("n1", port);
+        try (Node lone = new Node("n1", port, dir.resolve("n1"), Cluster.FAST, () -> List.of(self), List::of, 0, 1)) {
+            lone.seedsKnown.set(false); // SERVICE_NAME only, DNS unreachable since start: others may exist
+            lone.start();
+
+            Cluster.await("a few formation attempts", Duration.ofSeconds(2), () -> lone.reported.size() > 0);
+            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            Cluster.await("1.5 s", Duration.ofSeconds(2), () -> System.nanoTime() - until > 0);
+            assertThat(lone.elector().raftPeers()).as("no group formed on unknown seeds").isEmpty();
+            assertThat(lone.isLeader()).isFalse();
+            assertThat(dir.resolve("n1").resolve(InitialPeers.FILE_NAME)).doesNotExist();
+
+            lone.seedsKnown.set(true); // DNS answered: no other node
+            Cluster.await("the lone node leads its group of one", WITHIN, lone::isLeader);
+            assertThat(lone.elector().raftPeers()).containsExactly("n1");
         }
     }
 

@@ -26,6 +26,8 @@ final class Node implements AutoCloseable {
     final int port;
     final Path state;
     final AtomicBoolean earlierUsable = new AtomicBoolean();
+    /** Whether discovery's seeds rest on an answer (false: DNS has not answered since start). */
+    final AtomicBoolean seedsKnown = new AtomicBoolean(true);
     final AtomicLong highestEpoch = new AtomicLong();
     final Set<String> listenerThreads = new CopyOnWriteArraySet<>();
     final List<Leadership> reported = new CopyOnWriteArrayList<>();
@@ -59,7 +61,7 @@ final class Node implements AutoCloseable {
 
     ElectionContext context() {
         return new ElectionContext(id, Settings.of(settings), member(), members, seeds, highestEpoch::get, slot, slots, state,
-                earlierUsable::get);
+                earlierUsable::get, seedsKnown::get);
     }
 
     Node start() {

@@ -24,8 +24,12 @@ final class LeaseScripts {
      * highest seen epoch), slot, slots, TTL in ms, {@link #MAX_EPOCH}. Issues the smallest epoch {@code e}
      * with {@code e % slots == slot} above {@code max(epoch key, floor)} (as
      * {@code ElectionContext.nextEpochAbove}), stores it, and sets the lease.
-     * Returns {@code {1, value, 1 if the epoch key was absent else 0}} on a win,
-     * {@code {0, holder's value, PTTL of the lease}} otherwise.
+     * Returns {@code {1, value, behind}} on a win, {@code behind} 1 when Redis is behind what the winner
+     * has seen — the epoch key absent (a new cluster, or data lost) or below the floor (data older than
+     * what the nodes saw: a restored snapshot, a replica that was behind; or epochs issued by another
+     * elector that Redis was not told of) — else 0; {@code {0, holder's value, PTTL of the lease}}
+     * otherwise. A winner on a Redis that is behind cannot know which leases it lost, so it holds the
+     * lease one TTL before it leads.
      */
     static final String WIN = """
             local holder = redis.call('GET', KEYS[1])
@@ -34,14 +38,16 @@ final class LeaseScripts {
             end
             local floor = tonumber(ARGV[3])
             local stored = redis.call('GET', KEYS[2])
-            local absent = 1
+            local behind = 1
             if stored then
-              absent = 0
               if not string.match(stored, '^%d+$') then
                 return redis.error_reply('ERR storelog: ' .. KEYS[2] .. ' does not hold a whole number')
               end
               local last = tonumber(stored)
-              if last > floor then floor = last end
+              if last >= floor then
+                behind = 0
+                floor = last
+              end
             end
             local slot = tonumber(ARGV[4])
             local slots = tonumber(ARGV[5])
@@ -54,7 +60,7 @@ final class LeaseScripts {
             local value = ARGV[1] .. ' ' .. epoch .. ' ' .. ARGV[2]
             redis.call('SET', KEYS[2], epoch)
             redis.call('SET', KEYS[1], value, 'PX', ARGV[6])
-            return {1, value, absent}
+            return {1, value, behind}
             """;
 
     /** Extend the lease only while it still holds this value. KEYS: leader. ARGV: value, TTL in ms. Returns 1 or 0. */

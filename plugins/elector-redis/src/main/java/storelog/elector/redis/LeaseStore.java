@@ -27,13 +27,19 @@ final class LeaseStore implements AutoCloseable {
     private final List<String> epochKey;
     private Jedis connection;
     private String held;
+    private String runId; // the run_id of the Redis process last connected to; null when unknown
+    private long runSince; // when that process was first met (an answer received, monotonic)
 
     /** What the win script answered. */
     sealed interface WinOutcome {
     }
 
-    /** This node won: {@code text} is the value set, {@code freshRedis} whether the epoch key was absent. */
-    record Won(String text, LeaseValue value, boolean freshRedis) implements WinOutcome {
+    /**
+     * This node won: {@code text} is the value set; {@code behind} whether Redis held less than the
+     * winner had seen (no epoch key, or a lower one: {@link LeaseScripts#WIN}); {@code knownSince} when
+     * (monotonic, an answer received) this node first met the Redis process that ran the win.
+     */
+    record Won(String text, LeaseValue value, boolean behind, long knownSince) implements WinOutcome {
     }
 
     /** Someone holds the lease: its value as stored, and how long it still lives (ms). */
@@ -67,7 +73,7 @@ final class LeaseStore implements AutoCloseable {
         }
         held = text;
         LeaseValue value = LeaseValue.parse(text).orElseThrow(() -> new IllegalStateException("the win script wrote " + text));
-        return new Won(text, value, (Long) reply.get(2) == 1);
+        return new Won(text, value, (Long) reply.get(2) == 1, runSince);
     }
 
     /** Extends the lease if it still holds {@code text}; false when it does not (expired, or someone else's). */
@@ -113,7 +119,9 @@ final class LeaseStore implements AutoCloseable {
     private <T> T call(Command<T> command) {
         try {
             if (connection == null) {
-                connection = new Jedis(address, config);
+                Jedis opened = new Jedis(address, config);
+                connection = opened;
+                met(opened);
             }
             return command.run(connection);
         } catch (JedisDataException e) {
@@ -122,6 +130,37 @@ final class LeaseStore implements AutoCloseable {
             disconnect();
             throw e;
         }
+    }
+
+    /**
+     * Notes which Redis process a new connection reached ({@code run_id}, new at every start of
+     * redis-server). A restarted Redis — empty, or loaded from an older snapshot — may have lost leases
+     * that some node still acts on; a lease is never acted on longer than one TTL after the process
+     * that granted it died, which was before this process answered. So a lease won from a process this
+     * node met less than a TTL ago is held before it is acted on ({@code Won#knownSince}). One connection
+     * reaches one process: a restart breaks the connection, and the next one asks again. A Redis that
+     * refuses {@code INFO} (an ACL) counts as a new process at every connection.
+     */
+    private void met(Jedis opened) {
+        String id;
+        try {
+            id = runId(opened.info("server"));
+        } catch (JedisDataException e) {
+            id = null;
+        }
+        if (id == null || !id.equals(runId)) {
+            runId = id;
+            runSince = System.nanoTime();
+        }
+    }
+
+    private static String runId(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).strip();
+            }
+        }
+        return null;
     }
 
     private void disconnect() {

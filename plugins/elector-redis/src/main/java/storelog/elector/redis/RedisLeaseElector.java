@@ -271,10 +271,15 @@ final class RedisLeaseElector implements LeaderElector {
 
     private void won(long sentGeneration, Won won, Reply<?> reply) {
         boolean kept;
+        long metHold = clock.holdEnd(won.knownSince());
+        boolean newProcess = before(reply.sent(), metHold); // a Redis process this node met less than a TTL ago
         synchronized (lock) {
             kept = sentGeneration == generation && active && !closed;
             if (kept) {
-                long leadsFrom = won.freshRedis() ? clock.holdEnd(reply.received()) : reply.sent();
+                long leadsFrom = won.behind() ? clock.holdEnd(reply.received()) : reply.sent();
+                if (before(leadsFrom, metHold)) {
+                    leadsFrom = metHold;
+                }
                 state = state.withOwned(new Owned(won.text(), won.value().epoch(), leadsFrom, clock.deadline(reply.sent())))
                         .withObserved(new Observed(Optional.of(won.value()), clock.observedUntil(reply.sent())));
             }
@@ -284,8 +289,11 @@ final class RedisLeaseElector implements LeaderElector {
             return;
         }
         LOG.log(Level.INFO, "node {0}: won the redis lease with epoch {1}{2}", context.nodeId(), won.value().epoch(),
-                won.freshRedis() ? "; Redis held no epoch for this cluster (a new cluster, or Redis lost its data):"
-                        + " holding the lease for " + settings.ttlMillis() + " ms before leading" : "");
+                won.behind() ? "; Redis held no epoch for this cluster or a lower one than this node has seen (a new"
+                        + " cluster, or Redis lost its data or came back with older data): holding the lease for "
+                        + settings.ttlMillis() + " ms before leading"
+                : newProcess ? "; this node met this Redis process less than " + settings.ttlMillis() + " ms ago (Redis"
+                        + " restarted, or this node started): holding the lease until then, before leading" : "");
     }
 
     private void read(Reply<Optional<String>> reply) {
