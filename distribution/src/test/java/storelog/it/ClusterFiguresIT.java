@@ -64,6 +64,9 @@ class ClusterFiguresIT {
                 firstLeader.add(millisSince(start));
                 cluster.await("three members", Duration.ofSeconds(30), all -> all.size() == 3
                         && all.values().stream().allMatch(s -> s.path("members").size() == 3));
+                // failover and the Redis -> Raft switch are measured on a settled cluster: every node in the
+                // Raft group (docs/cluster.md "Forming the group", the start-up window)
+                cluster.nodes().forEach(n -> awaitLog(n, "(formed Raft group|Raft group \\S+ exists)"));
 
                 long killed = System.nanoTime();
                 leader.kill();
@@ -245,6 +248,15 @@ class ClusterFiguresIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitLog(ImageNode node, String regex) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!pattern.matcher(node.logOfThisRun()).find()) {
+            assertThat(System.nanoTime()).as(node + " logs " + regex).isLessThan(deadline);
+            TestCluster.pause(50);
         }
     }
 

@@ -17,8 +17,10 @@ import storelog.api.spi.Member;
 
 /**
  * How a node without the group in its storage comes into it (docs/cluster.md "Forming the group"):
- * it waits until discovery's view holds all the expected initial members, then asks each of them
- * whether it holds the group. If none does, it creates the group with the identical initial peer list
+ * it asks each member of discovery's view whether it holds the group, and joins the group if one
+ * does (also when the view is short of the expected initial members: one may have died after another
+ * node formed the group with it). If none does and the view holds all the expected initial members,
+ * it creates the group with the identical initial peer list
  * every such node computes (the view, ordered by node id) — but only on seeds that rest on an answer
  * ({@link ElectionContext#seedsKnown()}: a DNS outage since start leaves a lone node's view empty of
  * the others, and a group of one would elect itself beside theirs); if one does, it joins the group
@@ -68,11 +70,8 @@ final class GroupFormation {
             return true;
         }
         Map<String, RaftPeer> view = RaftPeers.view(context.members().get(), context.self());
-        int expected = expectedMembers(context.seeds().get(), context.self());
-        if (view.size() < expected) {
-            waiting("the view holds " + view.size() + " of the " + expected + " expected initial members " + view.keySet());
-            return false;
-        }
+        // asked first, whatever the view's size: joining a group that exists is always safe, and a member
+        // that left the view after another node formed the group with it must not keep this node out
         List<String> unanswered = new ArrayList<>();
         for (RaftPeer peer : view.values()) {
             if (peer.getId().equals(node.self())) {
@@ -85,6 +84,11 @@ final class GroupFormation {
                 join(peer, answer.get().peers());
                 return true;
             }
+        }
+        int expected = expectedMembers(context.seeds().get(), context.self());
+        if (view.size() < expected) {
+            waiting("the view holds " + view.size() + " of the " + expected + " expected initial members " + view.keySet());
+            return false;
         }
         if (!unanswered.isEmpty()) {
             waiting("no answer yet from " + unanswered);
