@@ -17,7 +17,8 @@ import storelog.api.spi.Leadership;
  * <p>Epochs pass through here before anyone acts on them: a leadership whose epoch is above the
  * node's checkpoint is written to the checkpoint first (durably), and every elector is told; a
  * leadership whose epoch is below the checkpoint is not acted on (this node answers candidate and the
- * elector is made to resign, so it campaigns again above what the node has seen).
+ * elector is made to resign, so it campaigns again above what the node has seen), and a leader named
+ * with an epoch below the checkpoint is not followed (candidate, leader unknown).
  *
  * <p>Thread-safe: electors report on their own threads; {@link #leadership()} may be called by any
  * thread (it is the leader check of every publish) and takes no lock unless an epoch must be written.
@@ -119,6 +120,12 @@ final class ElectorChain implements AutoCloseable {
                         electors.get(index).name(), l.epoch(), highest);
                 elector.resign();
             }
+            return new Leadership(Leadership.Role.CANDIDATE, Optional.empty(), highest);
+        }
+        if (l.role() == Leadership.Role.FOLLOWER && l.epoch() < highest) {
+            // the leader the elector names is older than a leadership this node has seen (a lease restored
+            // with older data, a deposed leader the elector has not noticed yet): shown with the higher
+            // epoch it would pass for the leader of that epoch, and routed to it would be a client's writes
             return new Leadership(Leadership.Role.CANDIDATE, Optional.empty(), highest);
         }
         return new Leadership(l.role(), l.leaderId(), Math.max(l.epoch(), highest));

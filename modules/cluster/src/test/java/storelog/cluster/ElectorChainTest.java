@@ -96,6 +96,15 @@ class ElectorChainTest {
     }
 
     @Test
+    void aLeaderNamedWithAnEpochBelowTheHighestSeenIsNotFollowedNorShownWithThatHigherEpoch() {
+        chain.epochSeen(20); // e.g. a newer leader's stream, or a Raft epoch
+
+        redis.set(Role.FOLLOWER, "old", 14); // a lease of an older leadership (Redis came back with older data)
+
+        assertThat(chain.leadership()).isEqualTo(new Leadership(Role.CANDIDATE, java.util.Optional.empty(), 20));
+    }
+
+    @Test
     void theEpochShownNeverGoesDownWhenTheElectorSwitches() {
         redis.set(Role.FOLLOWER, "a", 10);
         raft.set(Role.FOLLOWER, "b", 3); // an old Raft state

@@ -75,6 +75,8 @@ final class RaftElector implements LeaderElector {
     private volatile boolean active;
     private volatile boolean closed;
     private volatile long resignedTerm = -1;
+    /** As a later elector: the term whose new epoch this node proposed, and until when it holds it unused. */
+    private volatile Hold hold = new Hold(-1, 0);
     private volatile RaftNode node;
     private volatile ScheduledExecutorService thread;
 
@@ -90,6 +92,22 @@ final class RaftElector implements LeaderElector {
     private String lastLogged = "";
 
     /** What the listener was last told about. */
+    /**
+     * A later elector's Raft leader does not lead with the epoch it proposed in {@code term} before
+     * {@code until} (monotonic): one {@code LEADER_TTL} (+ 1 % for clock rates) after the proposal was
+     * sent. A node that still leads through an earlier elector (a Redis lease it can renew) stands
+     * that elector by when it applies {@code mode = raft}, which reaches it within a heartbeat or two
+     * of the commit; until then both would answer LEADER. The hold covers that lag, and a pause of the
+     * earlier leader shorter than a TTL: such a leader's lease ends at most a TTL after its last
+     * renewal. Not covered: an earlier leader cut off from the Raft group that keeps reaching its own
+     * backend (docs/cluster.md, split cases).
+     */
+    private record Hold(long term, long until) {
+        boolean holds(long atTerm, long now) {
+            return term == atTerm && now - until < 0;
+        }
+    }
+
     private record Snapshot(Leadership leadership, boolean usable, boolean tookOver) {
     }
 
@@ -204,8 +222,9 @@ final class RaftElector implements LeaderElector {
         if (!state.leaderId().get().equals(context.nodeId())) {
             return new Leadership(Leadership.Role.FOLLOWER, state.leaderId(), state.epoch());
         }
+        long now = System.nanoTime();
         boolean leads = active && !closed && info.isLeader() && info.isLeaderReady() && resignedTerm != term
-                && lease.valid(term, System.nanoTime());
+                && lease.valid(term, now) && !hold.holds(term, now);
         return leads ? new Leadership(Leadership.Role.LEADER, state.leaderId(), state.epoch()) : candidate;
     }
 
@@ -401,7 +420,12 @@ final class RaftElector implements LeaderElector {
             return;
         }
         Command proposed = command;
-        LOG.log(Level.INFO, "raft elector {0}: proposing {1}", context.nodeId(), proposed);
+        if (!inCharge && proposed instanceof Command.NewEpoch) {
+            hold = new Hold(term, now + settings.leaderTtl().toNanos() * 101 / 100);
+        }
+        LOG.log(Level.INFO, "raft elector {0}: proposing {1}{2}", context.nodeId(), proposed, inCharge ? ""
+                : "; it leads with that epoch " + settings.leaderTtl().toMillis() + " ms from now at the earliest, when every"
+                + " node still leading through an earlier elector has stood down");
         proposal = node.propose(proposed).whenComplete((reply, failure) -> {
             if (failure != null || !reply.isSuccess()) {
                 LOG.log(Level.INFO, "raft elector {0}: {1} not committed: {2}", context.nodeId(), proposed,
