@@ -37,7 +37,8 @@ import storelog.api.spi.StorageEngine;
  * Records this node already holds with the same epoch at the same offset are the same records and
  * are skipped; from the first that differs, this node's log is <em>divergent</em> (an old leader's
  * unreplicated tail): it is truncated there, logged and reported, and the leader's records take its
- * place.
+ * place. The fence is checked again after storing: a sender fenced meanwhile is not told its records
+ * are stored, since the newer leader's view of this node may not hold them.
  *
  * <p>Thread-safe: requests for one partition are applied one at a time.
  */
@@ -115,6 +116,7 @@ public final class ReplicaLog {
         lock.lock();
         try {
             long next = apply(batch);
+            requireNotFencedSince(batch.epoch());
             noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
             return next;
         } finally {
@@ -198,6 +200,20 @@ public final class ReplicaLog {
             throw new StaleEpochException(epoch, highest);
         }
         fence.raise(epoch); // durable before anything of this leader is stored; a lower leader here stops leading
+    }
+
+    /**
+     * After storing: a newer leader that asked this node's {@link #state} after the fence check above
+     * was told of a log without these records, so the sender must not count them as held here
+     * ({@link StaleEpochException}, though they are stored: the newer leader keeps or cuts them). The
+     * state raises the fence before it reads the partitions, so whatever was stored before that
+     * reading is in its answer, and whatever after sees the raised fence here.
+     */
+    private void requireNotFencedSince(long epoch) {
+        long highest = fence.highest();
+        if (epoch < highest) {
+            throw new StaleEpochException(epoch, highest);
+        }
     }
 
     private void requireFollower() {
