@@ -124,6 +124,31 @@ public final class ReplicaLog {
         }
     }
 
+    /**
+     * Appends one record in GoStoreLog's form (no offset, no epoch) at the partition's next offset,
+     * as a record of epoch 0 — the only epoch such a sender can speak for. A partition that holds
+     * records of a leader's epoch refuses it ({@link StaleEpochException}): appended, it would carry
+     * that leader's epoch at an offset where the leader's own record goes, and the leader's record,
+     * looking the same by epoch, would be skipped when it came — counted as stored here, but not here.
+     *
+     * @return its offset
+     * @throws storelog.api.InvalidPartitionKeyException when the key is reserved
+     */
+    public long appendUnnumbered(PartitionKey partition, Payload payload) {
+        ReentrantLock lock = locks.computeIfAbsent(partition, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            long written = EpochHistory.lastEpoch(engine.epochs(partition));
+            if (written > 0) {
+                throw new StaleEpochException("GoStoreLog's /replicate body carries no epoch (epoch 0); partition " + partition
+                        + " holds records of leader epoch " + written + ": only that leader's pushes append to it", 0, written);
+            }
+            return log.appendReplica(partition, payload);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private long apply(Batch b) {
         PartitionKey p = b.partition();
         long next = nextOffset(p);
