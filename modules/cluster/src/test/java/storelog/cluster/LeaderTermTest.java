@@ -1,0 +1,100 @@
+package storelog.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.EpochStart;
+import storelog.api.NewRecord;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.Settings;
+import storelog.api.spi.StorageEngine;
+import storelog.core.PluginRegistry;
+import storelog.testkit.TestData;
+
+/**
+ * A leader's term against one stub follower "b" (real HTTP on loopback): its catch-up from b and
+ * its push to b. The leader holds two records of epoch 5.
+ */
+class LeaderTermTest {
+
+    private static final PartitionKey KEY = PartitionKey.of("events");
+    private static final String SECRET = "s3cret";
+    /** b holds the leader's two records and, at offset 2, one the old leader acknowledged with b as the second node. */
+    private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
+    private static final String B_EQUAL = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":2,\"epochs\":[[5,0]]}}}";
+
+    private StorageEngine engine;
+    private final StubFollower b = new StubFollower();
+    private LeaderTerm term;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        Path dir = TestData.directory(test);
+        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
+        engine.append(KEY, 5, List.of(NewRecord.string("r0", 1), NewRecord.string("r1", 1)));
+        String data = Base64.getEncoder().encodeToString("acked".getBytes(StandardCharsets.UTF_8));
+        b.records = n -> new StubFollower.Answer(200, "{\"records\":[{\"offset\":2,\"data\":\"" + data
+                + "\",\"data_type\":2,\"timestamp\":1}],\"next_offset\":3,\"epochs\":[[5,0]]}");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (term != null) {
+            term.close();
+        }
+        b.close();
+        engine.close();
+    }
+
+    private LeaderTerm startTerm(long epoch) {
+        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET);
+        LeaderTerm t = new LeaderTerm(epoch, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(2)),
+                () -> List.of(b.member("b")), higher -> { });
+        t.start();
+        return t;
+    }
+
+    private List<String> texts() {
+        return engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList();
+    }
+
+    @Test
+    void takesTheMoreUpToDateLogOfTheQuorumBeforeServing() {
+        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        term = startTerm(7);
+
+        await().atMost(Duration.ofSeconds(10)).until(term::ready);
+        assertThat(texts()).containsExactly("r0", "r1", "acked");
+        assertThat(engine.epochs(KEY)).containsExactly(new EpochStart(5, 0));
+    }
+
+    /**
+     * The copy from the node with the best log fails once (a timeout, a busy node): serving then would
+     * stamp the new leader's records over the offset of an acknowledged record, and the followers
+     * holding it would cut it as divergent. The new leader must not serve before it has copied it.
+     */
+    @Test
+    void doesNotServeWhileTheCopyOfTheBestLogFailed() {
+        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        AtomicInteger asked = new AtomicInteger();
+        var answer = b.records;
+        b.records = n -> asked.incrementAndGet() == 1 ? new StubFollower.Answer(503, "{\"code\":\"busy\"}") : answer.apply(n);
+        term = startTerm(7);
+
+        await().atMost(Duration.ofSeconds(10)).until(term::ready);
+        assertThat(asked.get()).as("asked again after the failure").isGreaterThan(1);
+        assertThat(texts()).containsExactly("r0", "r1", "acked");
+    }
+}
