@@ -135,16 +135,17 @@ final class FollowerStream implements Runnable {
 
     /** Sends what {@code p} lacks on the follower; returns whether there is more to do for it. */
     private boolean step(PartitionKey p) throws IOException {
-        long end = term.leaderEnd(p);
+        LeaderTerm.LogView log = term.view(p);
+        long end = log.end();
         long from = next.getOrDefault(p, 0L);
         long theirs = followerNext.getOrDefault(p, from);
         if (from >= end && theirs <= end) {
             term.tracker().acknowledged(node, p, from, end);
             return false;
         }
-        List<EpochStart> epochs = term.epochs(p);
+        List<EpochStart> epochs = log.epochs();
         long prevEpoch = from == 0 ? -1 : epochAt(epochs, from - 1);
-        List<Record> batch = from < end ? term.read(p, from, epochs) : List.of();
+        List<Record> batch = from < end ? term.read(p, from, log) : List.of();
         long recordEpoch = batch.isEmpty() ? term.epoch() : epochAt(epochs, from);
         PeerClient.PushAnswer answer = term.client().push(http, p, from, term.epoch(), recordEpoch, prevEpoch, end, batch);
         if (answer.ok()) {
@@ -194,7 +195,8 @@ final class FollowerStream implements Runnable {
         for (Map.Entry<PartitionKey, PeerClient.PartitionState> e : state.partitions().entrySet()) {
             PartitionKey p = e.getKey();
             long theirs = e.getValue().nextOffset();
-            long shared = EpochHistory.divergence(term.epochs(p), term.leaderEnd(p), e.getValue().epochs(), theirs);
+            LeaderTerm.LogView log = term.view(p);
+            long shared = EpochHistory.divergence(log.epochs(), log.end(), e.getValue().epochs(), theirs);
             next.put(p, shared);
             followerNext.put(p, theirs);
             term.tracker().known(node, p, shared);

@@ -55,7 +55,7 @@ final class LeaderTerm implements AutoCloseable {
     private final StorageEngine engine;
     private final AckTracker tracker;
     private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
-    private final Map<PartitionKey, List<EpochStart>> epochsCache = new ConcurrentHashMap<>();
+    private final Map<PartitionKey, LogView> views = new ConcurrentHashMap<>();
     private volatile boolean ready;
     private volatile boolean closed;
     private Thread starter;
@@ -247,7 +247,7 @@ final class LeaderTerm implements AutoCloseable {
             LOG.log(Level.WARNING, "epoch " + epoch + ": partition " + p + ": copying from " + node + " stopped at offset " + at, e);
             return false;
         } finally {
-            epochsCache.remove(p);
+            views.remove(p);
         }
     }
 
@@ -280,7 +280,6 @@ final class LeaderTerm implements AutoCloseable {
 
     /** A partition has new records. */
     void appended(PartitionKey partition) {
-        epochsCache.remove(partition);
         for (FollowerStream s : streams.values()) {
             s.wake(partition);
         }
@@ -301,19 +300,39 @@ final class LeaderTerm implements AutoCloseable {
         return engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
     }
 
-    List<EpochStart> epochs(PartitionKey p) {
-        return epochsCache.computeIfAbsent(p, engine::epochs);
+    /**
+     * A partition of this node's log as a push sees it: its end, and an epoch history that names
+     * the epoch of every record below that end.
+     */
+    record LogView(long end, List<EpochStart> epochs) {
+    }
+
+    /**
+     * The partition's end, then its history: read in that order, the history covers every record
+     * below the end (the engine adds an epoch's entry before its first record is visible). A history
+     * read at an end at or beyond this one serves again; one read before the latest records does not,
+     * or the first record of a new epoch would be pushed under the epoch before it.
+     */
+    LogView view(PartitionKey p) {
+        long end = leaderEnd(p);
+        LogView cached = views.get(p);
+        if (cached != null && cached.end() >= end) {
+            return new LogView(end, cached.epochs());
+        }
+        LogView fresh = new LogView(end, engine.epochs(p));
+        views.put(p, fresh);
+        return fresh;
     }
 
     List<PartitionKey> partitions() {
         return engine.partitions().stream().map(PartitionInfo::partition).toList();
     }
 
-    /** A batch of {@code p} from {@code from}: records of one epoch, bounded in count and bytes. */
-    List<Record> read(PartitionKey p, long from, List<EpochStart> epochs) {
-        EpochStart covering = EpochHistory.at(epochs, from);
+    /** A batch of {@code p} from {@code from} (below {@code log}'s end): records of one epoch, bounded in count and bytes. */
+    List<Record> read(PartitionKey p, long from, LogView log) {
+        EpochStart covering = EpochHistory.at(log.epochs(), from);
         long e = covering == null ? 0 : covering.epoch();
-        long segmentEnd = EpochHistory.endOf(epochs, e, leaderEnd(p));
+        long segmentEnd = EpochHistory.endOf(log.epochs(), e, log.end());
         int max = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, segmentEnd - from);
         return engine.read(p, from, max, ReplicationSettings.MAX_BATCH_BYTES);
     }

@@ -97,4 +97,24 @@ class LeaderTermTest {
         assertThat(asked.get()).as("asked again after the failure").isGreaterThan(1);
         assertThat(texts()).containsExactly("r0", "r1", "acked");
     }
+
+    /**
+     * The first record of a new epoch is pushed while the stream still has the partition's history
+     * of before it (it steps between the engine's append and the append listener, or is woken by the
+     * gap check): the record must go with its own epoch. Labelled with the older epoch on b, a later
+     * catch-up would rank b's log below a log of an epoch in between, and cut it there.
+     */
+    @Test
+    void theFirstRecordOfANewEpochIsPushedWithThatEpoch() {
+        b.state = n -> new StubFollower.Answer(200, B_EQUAL);
+        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"next_offset\":3}");
+        term = startTerm(9);
+        await().atMost(Duration.ofSeconds(10)).until(() -> term.ready() && term.streams().containsKey("b"));
+
+        engine.append(KEY, 9, List.of(NewRecord.string("r2", 2))); // the listener has not run yet
+        term.streams().get("b").wake(KEY);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
+        assertThat(b.pushes().getFirst()).contains("\"offset\":2").contains("\"record_epoch\":9");
+    }
 }
