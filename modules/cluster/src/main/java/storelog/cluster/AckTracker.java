@@ -75,9 +75,14 @@ final class AckTracker {
         signal();
     }
 
-    /** What the leader learnt of a follower's log from elsewhere (its state at the start of the term). */
+    /**
+     * What a follower holds of the leader's log now, as it said outside an acknowledgement (its state,
+     * an {@code offset_mismatch}, a {@code log_mismatch}): it replaces what it acknowledged before,
+     * since a follower can come back holding less (its disk replaced, its unsynced tail lost).
+     */
     void known(String node, PartitionKey partition, long next) {
-        followers.computeIfAbsent(node, n -> new Follower()).acked.merge(partition, next, Math::max);
+        followers.computeIfAbsent(node, n -> new Follower()).acked.put(partition, next);
+        signal();
     }
 
     /** How far {@code node} holds {@code partition} (0 when unknown). */

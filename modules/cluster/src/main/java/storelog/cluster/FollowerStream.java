@@ -158,8 +158,13 @@ final class FollowerStream implements Runnable {
             case "offset_mismatch" -> {
                 next.put(p, Math.min(answer.nextOffset(), end));
                 followerNext.put(p, answer.nextOffset());
+                term.tracker().known(node, p, Math.min(answer.nextOffset(), end));
             }
-            case "log_mismatch" -> next.put(p, back(epochs, from, end, answer.followerEpoch(), answer.followerEpochStart()));
+            case "log_mismatch" -> {
+                long agreed = back(epochs, from, end, answer.followerEpoch(), answer.followerEpochStart());
+                next.put(p, agreed);
+                term.tracker().known(node, p, agreed);
+            }
             case "stale_epoch" -> {
                 term.deposed(node, answer.epoch());
                 running = false;
