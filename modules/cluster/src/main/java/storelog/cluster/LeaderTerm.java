@@ -223,20 +223,23 @@ final class LeaderTerm implements AutoCloseable {
         long at = shared;
         try {
             while (at < theirs.nextOffset() && !closed) {
-                PeerClient.Records got = client().records(http, p, at, ReplicationSettings.MAX_BATCH_RECORDS);
+                int wanted = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, theirs.nextOffset() - at);
+                PeerClient.Records got = client().records(http, p, at, wanted);
                 if (got.records().isEmpty()) {
                     break;
                 }
+                // no further than its state named: what it stored since came from a leader fenced by then
+                List<Record> records = got.records().subList(0, Math.min(got.records().size(), wanted));
                 int i = 0;
-                while (i < got.records().size()) {
+                while (i < records.size()) {
                     EpochStart covering = EpochHistory.at(got.epochs(), at);
                     long e = covering == null ? 0 : covering.epoch();
                     long segmentEnd = EpochHistory.endOf(got.epochs(), e, Long.MAX_VALUE);
                     int j = i;
-                    while (j < got.records().size() && got.records().get(j).offset() < segmentEnd) {
+                    while (j < records.size() && records.get(j).offset() < segmentEnd) {
                         j++;
                     }
-                    engine.appendAt(p, at, e, PeerClient.asNew(got.records().subList(i, j)));
+                    engine.appendAt(p, at, e, PeerClient.asNew(records.subList(i, j)));
                     at += j - i;
                     i = j;
                 }

@@ -117,4 +117,26 @@ class LeaderTermTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
         assertThat(b.pushes().getFirst()).contains("\"offset\":2").contains("\"record_epoch\":9");
     }
+
+    /**
+     * b's log grew after it answered its state: a push of the deposed leader that was under way when
+     * b was fenced (b refused to count it, but stored it). What the new leader copies ends where b's
+     * state said: the deposed leader's late write is not taken into the new leader's log.
+     */
+    @Test
+    void copiesNoMoreThanTheStateOfTheBestLogNamed() {
+        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        String data = Base64.getEncoder().encodeToString("late".getBytes(StandardCharsets.UTF_8));
+        var answer = b.records;
+        b.records = n -> {
+            String body = answer.apply(n).body();
+            return new StubFollower.Answer(200, body.replace("}],", "},{\"offset\":3,\"data\":\"" + data
+                    + "\",\"data_type\":2,\"timestamp\":1}],").replace("\"next_offset\":3", "\"next_offset\":4")
+                    .replace("[[5,0]]", "[[5,0],[8,3]]"));
+        };
+        term = startTerm(9);
+
+        await().atMost(Duration.ofSeconds(10)).until(term::ready);
+        assertThat(texts()).containsExactly("r0", "r1", "acked");
+    }
 }
