@@ -22,7 +22,7 @@ import storelog.api.Record;
  * the follower answers after any error. Woken by appends; idle otherwise.
  *
  * <p>Per partition it keeps where to send from ({@code next}); the follower's answers move it:
- * 200 to the follower's new end, {@code offset_mismatch} to the follower's end, {@code log_mismatch}
+ * 200 to the follower's new end (never past what was sent: a follower's records beyond are unchecked), {@code offset_mismatch} to the follower's end, {@code log_mismatch}
  * back to where the two logs share an epoch (the follower truncates its divergent tail when the
  * leader's records reach it). A follower that holds more than the leader gets an empty batch at the
  * leader's end, which makes it cut what the leader does not have.
@@ -149,10 +149,12 @@ final class FollowerStream implements Runnable {
         long recordEpoch = batch.isEmpty() ? term.epoch() : epochAt(epochs, from);
         PeerClient.PushAnswer answer = term.client().push(http, p, from, term.epoch(), recordEpoch, prevEpoch, end, batch);
         if (answer.ok()) {
-            next.put(p, answer.nextOffset());
+            // what it holds past what was sent was never checked against this log: not counted, sent next
+            long held = Math.min(answer.nextOffset(), from + batch.size());
+            next.put(p, held);
             followerNext.put(p, answer.nextOffset());
-            term.tracker().acknowledged(node, p, answer.nextOffset(), end);
-            return answer.nextOffset() < term.leaderEnd(p);
+            term.tracker().acknowledged(node, p, held, end);
+            return held < term.leaderEnd(p) || (!batch.isEmpty() && answer.nextOffset() > held);
         }
         switch (answer.code()) {
             case "offset_mismatch" -> {

@@ -139,4 +139,20 @@ class LeaderTermTest {
         await().atMost(Duration.ofSeconds(10)).until(term::ready);
         assertThat(texts()).containsExactly("r0", "r1", "acked");
     }
+
+    /**
+     * A follower that answers a push with an end beyond what it was sent holds records there that
+     * the leader never checked (nothing says they are the leader's): they are not counted as held,
+     * or the leader's next writes at those offsets would be acknowledged as on two nodes.
+     */
+    @Test
+    void aFollowerIsCountedAsHoldingOnlyWhatThePushesChecked() {
+        b.state = n -> new StubFollower.Answer(200, "{\"partitions\":{\"events\":{\"next_offset\":1,\"epochs\":[[5,0]]}}}");
+        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"next_offset\":50}");
+        term = startTerm(9);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) > 1);
+        assertThat(term.tracker().acked("b", KEY)).isEqualTo(2);
+    }
 }
