@@ -81,7 +81,15 @@ final class AckTracker {
      * since a follower can come back holding less (its disk replaced, its unsynced tail lost).
      */
     void known(String node, PartitionKey partition, long next) {
-        followers.computeIfAbsent(node, n -> new Follower()).acked.put(partition, next);
+        Follower f = followers.computeIfAbsent(node, n -> new Follower());
+        f.acked.put(partition, next);
+        long now = clock.getAsLong();
+        if (next >= leaderEnd.applyAsLong(partition)) {
+            f.caughtUpAt.put(partition, now);
+        } else {
+            // behind when first known: it never held everything, so it is not in sync until it catches up
+            f.caughtUpAt.putIfAbsent(partition, now - lagMillis - 1);
+        }
         signal();
     }
 

@@ -209,7 +209,12 @@ final class FollowerStream implements Runnable {
             term.tracker().known(node, p, shared);
             dirty.add(p);
         }
-        dirty.addAll(term.partitions());
+        for (PartitionKey p : term.partitions()) {
+            if (!state.partitions().containsKey(p)) {
+                term.tracker().known(node, p, 0); // it has none of it
+                dirty.add(p);
+            }
+        }
         term.tracker().healthy(node);
     }
 

@@ -128,4 +128,23 @@ class AckTrackerTest {
         assertThat(write).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
                 .havingCause().isInstanceOf(NotEnoughReplicasException.class);
     }
+
+    /**
+     * A follower first heard of in this term (a new leader's, or a member that joined since) and
+     * behind: it never held everything, so it is not in sync until it catches up — otherwise every
+     * write waits for its whole catch-up, and fails after the wait's limit while it takes longer.
+     */
+    @Test
+    void aFollowerBehindWhenFirstKnownIsNotInSyncUntilItCatchesUp() {
+        tracker.known("a", P, 4);
+        tracker.healthy("a");
+        tracker.known("b", P, 10);
+        tracker.healthy("b");
+
+        assertThat(tracker.inSync("a", P)).isFalse();
+        assertThat(tracker.inSync("b", P)).isTrue();
+
+        tracker.acknowledged("a", P, 10, 10);
+        assertThat(tracker.inSync("a", P)).as("caught up").isTrue();
+    }
 }
