@@ -110,6 +110,11 @@ public final class ReplicaLog {
      * @return this node's next offset of the partition afterwards
      */
     public long replicate(Batch batch) {
+        if (batch.recordEpoch() < 0 || batch.recordEpoch() > batch.epoch()) {
+            // a leader's records are of its epoch or an earlier one: a later one would fence every leader below it here
+            throw new BadRequestException("invalid_epoch", "record_epoch " + batch.recordEpoch()
+                    + " is not an epoch of records the leader of epoch " + batch.epoch() + " can hold (0 to " + batch.epoch() + ")");
+        }
         admit(batch.epoch());
         requireFollower();
         ReentrantLock lock = locks.computeIfAbsent(batch.partition(), k -> new ReentrantLock());

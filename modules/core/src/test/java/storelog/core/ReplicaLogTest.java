@@ -152,6 +152,20 @@ class ReplicaLogTest {
         assertThat(send(KEY, 0, 3, 3, -1, records("a", 1))).as("the real leader still replicates").isEqualTo(1);
     }
 
+    /**
+     * Records of an epoch above their sender's would stamp the partition with an epoch no leader has
+     * yet: every real leader below it would then be refused there as stale (and the node fenced
+     * with it), as if a forged epoch had been believed.
+     */
+    @Test
+    void recordsOfAnEpochAboveTheSendersAreRefusedAndFenceNobody() {
+        assertThatThrownBy(() -> send(KEY, 0, 3, 900, -1, records("a", 1)))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_epoch"));
+
+        assertThat(engine.info(KEY)).isEmpty();
+        assertThat(send(KEY, 0, 4, 4, -1, records("a", 1))).as("the real epoch-4 leader still replicates").isEqualTo(1);
+    }
+
     @Test
     void theEpochCheckIsAskedWithTheHighestEpochSeenBeforeTheEpochIsRemembered() {
         List<long[]> asked = new ArrayList<>();
