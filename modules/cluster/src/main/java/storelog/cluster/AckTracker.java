@@ -75,9 +75,22 @@ final class AckTracker {
         signal();
     }
 
-    /** What the leader learnt of a follower's log from elsewhere (its state at the start of the term). */
+    /**
+     * What a follower holds of the leader's log now, as it said outside an acknowledgement (its state,
+     * an {@code offset_mismatch}, a {@code log_mismatch}): it replaces what it acknowledged before,
+     * since a follower can come back holding less (its disk replaced, its unsynced tail lost).
+     */
     void known(String node, PartitionKey partition, long next) {
-        followers.computeIfAbsent(node, n -> new Follower()).acked.merge(partition, next, Math::max);
+        Follower f = followers.computeIfAbsent(node, n -> new Follower());
+        f.acked.put(partition, next);
+        long now = clock.getAsLong();
+        if (next >= leaderEnd.applyAsLong(partition)) {
+            f.caughtUpAt.put(partition, now);
+        } else {
+            // behind when first known: it never held everything, so it is not in sync until it catches up
+            f.caughtUpAt.putIfAbsent(partition, now - lagMillis - 1);
+        }
+        signal();
     }
 
     /** How far {@code node} holds {@code partition} (0 when unknown). */

@@ -22,7 +22,7 @@ import storelog.api.Record;
  * the follower answers after any error. Woken by appends; idle otherwise.
  *
  * <p>Per partition it keeps where to send from ({@code next}); the follower's answers move it:
- * 200 to the follower's new end, {@code offset_mismatch} to the follower's end, {@code log_mismatch}
+ * 200 to the follower's new end (never past what was sent: a follower's records beyond are unchecked), {@code offset_mismatch} to the follower's end, {@code log_mismatch}
  * back to where the two logs share an epoch (the follower truncates its divergent tail when the
  * leader's records reach it). A follower that holds more than the leader gets an empty batch at the
  * leader's end, which makes it cut what the leader does not have.
@@ -135,30 +135,38 @@ final class FollowerStream implements Runnable {
 
     /** Sends what {@code p} lacks on the follower; returns whether there is more to do for it. */
     private boolean step(PartitionKey p) throws IOException {
-        long end = term.leaderEnd(p);
+        LeaderTerm.LogView log = term.view(p);
+        long end = log.end();
         long from = next.getOrDefault(p, 0L);
         long theirs = followerNext.getOrDefault(p, from);
         if (from >= end && theirs <= end) {
             term.tracker().acknowledged(node, p, from, end);
             return false;
         }
-        List<EpochStart> epochs = term.epochs(p);
+        List<EpochStart> epochs = log.epochs();
         long prevEpoch = from == 0 ? -1 : epochAt(epochs, from - 1);
-        List<Record> batch = from < end ? term.read(p, from, epochs) : List.of();
+        List<Record> batch = from < end ? term.read(p, from, log) : List.of();
         long recordEpoch = batch.isEmpty() ? term.epoch() : epochAt(epochs, from);
         PeerClient.PushAnswer answer = term.client().push(http, p, from, term.epoch(), recordEpoch, prevEpoch, end, batch);
         if (answer.ok()) {
-            next.put(p, answer.nextOffset());
+            // what it holds past what was sent was never checked against this log: not counted, sent next
+            long held = Math.min(answer.nextOffset(), from + batch.size());
+            next.put(p, held);
             followerNext.put(p, answer.nextOffset());
-            term.tracker().acknowledged(node, p, answer.nextOffset(), end);
-            return answer.nextOffset() < term.leaderEnd(p);
+            term.tracker().acknowledged(node, p, held, end);
+            return held < term.leaderEnd(p) || (!batch.isEmpty() && answer.nextOffset() > held);
         }
         switch (answer.code()) {
             case "offset_mismatch" -> {
                 next.put(p, Math.min(answer.nextOffset(), end));
                 followerNext.put(p, answer.nextOffset());
+                term.tracker().known(node, p, Math.min(answer.nextOffset(), end));
             }
-            case "log_mismatch" -> next.put(p, back(epochs, from, end, answer.followerEpoch(), answer.followerEpochStart()));
+            case "log_mismatch" -> {
+                long agreed = back(epochs, from, end, answer.followerEpoch(), answer.followerEpochStart());
+                next.put(p, agreed);
+                term.tracker().known(node, p, agreed);
+            }
             case "stale_epoch" -> {
                 term.deposed(node, answer.epoch());
                 running = false;
@@ -194,13 +202,19 @@ final class FollowerStream implements Runnable {
         for (Map.Entry<PartitionKey, PeerClient.PartitionState> e : state.partitions().entrySet()) {
             PartitionKey p = e.getKey();
             long theirs = e.getValue().nextOffset();
-            long shared = EpochHistory.divergence(term.epochs(p), term.leaderEnd(p), e.getValue().epochs(), theirs);
+            LeaderTerm.LogView log = term.view(p);
+            long shared = EpochHistory.divergence(log.epochs(), log.end(), e.getValue().epochs(), theirs);
             next.put(p, shared);
             followerNext.put(p, theirs);
             term.tracker().known(node, p, shared);
             dirty.add(p);
         }
-        dirty.addAll(term.partitions());
+        for (PartitionKey p : term.partitions()) {
+            if (!state.partitions().containsKey(p)) {
+                term.tracker().known(node, p, 0); // it has none of it
+                dirty.add(p);
+            }
+        }
         term.tracker().healthy(node);
     }
 

@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import storelog.api.EpochHistory;
 import storelog.api.EpochStart;
 import storelog.api.PartitionInfo;
@@ -27,7 +30,8 @@ import storelog.api.spi.StorageEngine;
  *       acknowledged record is on at least that many, so on one of them — it takes, for each
  *       partition, the most up-to-date log among them (highest last epoch, then longest) and, when
  *       that is not its own, cuts its own divergent tail and copies the records it lacks
- *       ({@code /replica/records});</li>
+ *       ({@code /replica/records}); a copy that fails, or whose node left the view, makes it ask
+ *       the members again rather than serve without those records;</li>
  *   <li><b>serving</b>: only then does it take client writes ({@link #ready()}), stamped with its
  *       epoch, and push them to every follower ({@link FollowerStream}).</li>
  * </ol>
@@ -44,21 +48,31 @@ final class LeaderTerm implements AutoCloseable {
     private static final long GRACE_NANOS = 1_000_000_000L;
 
     private final long epoch;
-    private final Replicator replicator;
+    private final ReplicationSettings settings;
+    private final PeerClient client;
+    private final Supplier<List<Member>> followers;
+    private final LongConsumer epochSeen;
     private final StorageEngine engine;
     private final AckTracker tracker;
     private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
-    private final Map<PartitionKey, List<EpochStart>> epochsCache = new ConcurrentHashMap<>();
+    private final Map<PartitionKey, LogView> views = new ConcurrentHashMap<>();
     private volatile boolean ready;
     private volatile boolean closed;
     private Thread starter;
 
-    LeaderTerm(long epoch, Replicator replicator) {
+    /**
+     * @param followers the other members now (the membership view without this node)
+     * @param epochSeen told of a higher epoch a member answered with (kept on disk, electors told)
+     */
+    LeaderTerm(long epoch, StorageEngine engine, ReplicationSettings settings, PeerClient client,
+               Supplier<List<Member>> followers, LongConsumer epochSeen) {
         this.epoch = epoch;
-        this.replicator = replicator;
-        this.engine = replicator.engine();
-        ReplicationSettings s = replicator.settings();
-        this.tracker = new AckTracker(s.minInSync(), s.replicaLag(), replicator::followerIds, this::leaderEnd,
+        this.engine = engine;
+        this.settings = settings;
+        this.client = client;
+        this.followers = followers;
+        this.epochSeen = epochSeen;
+        this.tracker = new AckTracker(settings.minInSync(), settings.replicaLag(), this::followerIds, this::leaderEnd,
                 () -> System.nanoTime() / 1_000_000);
     }
 
@@ -75,7 +89,7 @@ final class LeaderTerm implements AutoCloseable {
     }
 
     PeerClient client() {
-        return replicator.client();
+        return client;
     }
 
     /** Catches up in the background, then serves. */
@@ -83,12 +97,18 @@ final class LeaderTerm implements AutoCloseable {
         starter = Thread.ofVirtual().name("storelog-leader-term-" + epoch).start(() -> {
             try {
                 Map<String, PeerClient.State> states = catchUp();
+                while (!closed && !adoptBestLogs(Map.copyOf(states))) {
+                    // serving now would put this epoch's records where another node's (maybe acknowledged) ones are
+                    LOG.log(Level.WARNING, "epoch {0}: not caught up yet; asking the members again", epoch);
+                    pause(ASK_AGAIN_MILLIS);
+                    states = catchUp();
+                }
                 if (closed) {
                     return;
                 }
                 ready = true;
                 LOG.log(Level.INFO, "leading in epoch {0}: caught up from {1}, serving", epoch, states.keySet());
-                membersChanged(replicator.followers(), states);
+                membersChanged(followers.get(), states);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "leader term " + epoch + " failed to start", e);
             }
@@ -96,19 +116,20 @@ final class LeaderTerm implements AutoCloseable {
     }
 
     /**
-     * Fences the members and takes the most up-to-date log among a quorum; returns their states.
+     * Fences the members and returns the states of a quorum (with {@code ACKS=all}) and of whoever
+     * else answered within the grace period.
      * Every member is asked at once, again and again until it answers; a member that hangs (a paused
      * process) holds up nobody once a quorum answered and the grace period passed.
      */
     private Map<String, PeerClient.State> catchUp() {
-        ReplicationSettings s = replicator.settings();
+        ReplicationSettings s = settings;
         Map<String, PeerClient.State> states = new ConcurrentHashMap<>();
         long graceUntil = System.nanoTime() + GRACE_NANOS;
         ExecutorService asks = Executors.newVirtualThreadPerTaskExecutor();
         Set<String> asking = ConcurrentHashMap.newKeySet();
         try {
             while (!closed) {
-                List<Member> others = replicator.followers();
+                List<Member> others = followers.get();
                 for (Member m : others) {
                     if (!states.containsKey(m.nodeId()) && asking.add(m.nodeId())) {
                         asks.execute(() -> {
@@ -133,9 +154,6 @@ final class LeaderTerm implements AutoCloseable {
         } finally {
             asks.shutdownNow();
         }
-        if (!closed) {
-            adoptBestLogs(Map.copyOf(states));
-        }
         return states;
     }
 
@@ -157,12 +175,16 @@ final class LeaderTerm implements AutoCloseable {
         }
     }
 
-    /** For each partition, copies the most up-to-date log among the answers when it is not this node's. */
-    private void adoptBestLogs(Map<String, PeerClient.State> states) {
+    /**
+     * For each partition, copies the most up-to-date log among the answers when it is not this node's;
+     * returns whether it has all of them (not when a copy failed or its node left the view).
+     */
+    private boolean adoptBestLogs(Map<String, PeerClient.State> states) {
+        boolean complete = true;
         Set<PartitionKey> all = new LinkedHashSet<>(partitions());
         states.values().forEach(s -> all.addAll(s.partitions().keySet()));
         Map<String, String> http = new HashMap<>();
-        replicator.followers().forEach(m -> http.put(m.nodeId(), m.http()));
+        followers.get().forEach(m -> http.put(m.nodeId(), m.http()));
         for (PartitionKey p : all) {
             List<EpochStart> mine = engine.epochs(p);
             long myEnd = leaderEnd(p);
@@ -176,10 +198,11 @@ final class LeaderTerm implements AutoCloseable {
                     bestState = theirs;
                 }
             }
-            if (best != null && http.containsKey(best)) {
-                copy(p, best, http.get(best), bestState);
+            if (best != null && !(http.containsKey(best) && copy(p, best, http.get(best), bestState))) {
+                complete = false;
             }
         }
+        return complete;
     }
 
     /** Raft's "at least as up-to-date": a higher last epoch, or the same last epoch and a longer log. */
@@ -189,7 +212,8 @@ final class LeaderTerm implements AutoCloseable {
         return ea > eb || (ea == eb && nextA > nextB);
     }
 
-    private void copy(PartitionKey p, String node, String http, PeerClient.PartitionState theirs) {
+    /** Copies what {@code node} holds beyond the two logs' shared part; returns whether it got all of it. */
+    private boolean copy(PartitionKey p, String node, String http, PeerClient.PartitionState theirs) {
         long shared = EpochHistory.divergence(engine.epochs(p), leaderEnd(p), theirs.epochs(), theirs.nextOffset());
         if (shared < leaderEnd(p)) {
             LOG.log(Level.WARNING, "epoch {0}: partition {1}: {2} holds a more up-to-date log; cutting this node''s "
@@ -199,28 +223,34 @@ final class LeaderTerm implements AutoCloseable {
         long at = shared;
         try {
             while (at < theirs.nextOffset() && !closed) {
-                PeerClient.Records got = client().records(http, p, at, ReplicationSettings.MAX_BATCH_RECORDS);
+                int wanted = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, theirs.nextOffset() - at);
+                PeerClient.Records got = client().records(http, p, at, wanted);
                 if (got.records().isEmpty()) {
                     break;
                 }
+                // no further than its state named: what it stored since came from a leader fenced by then
+                List<Record> records = got.records().subList(0, Math.min(got.records().size(), wanted));
                 int i = 0;
-                while (i < got.records().size()) {
+                while (i < records.size()) {
                     EpochStart covering = EpochHistory.at(got.epochs(), at);
                     long e = covering == null ? 0 : covering.epoch();
                     long segmentEnd = EpochHistory.endOf(got.epochs(), e, Long.MAX_VALUE);
                     int j = i;
-                    while (j < got.records().size() && got.records().get(j).offset() < segmentEnd) {
+                    while (j < records.size() && records.get(j).offset() < segmentEnd) {
                         j++;
                     }
-                    engine.appendAt(p, at, e, PeerClient.asNew(got.records().subList(i, j)));
+                    engine.appendAt(p, at, e, PeerClient.asNew(records.subList(i, j)));
                     at += j - i;
                     i = j;
                 }
             }
-            epochsCache.remove(p);
             LOG.log(Level.INFO, "epoch {0}: partition {1}: took records up to offset {2} from {3}", epoch, p, at, node);
+            return at >= theirs.nextOffset();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "epoch " + epoch + ": partition " + p + ": copying from " + node + " stopped at offset " + at, e);
+            return false;
+        } finally {
+            views.remove(p);
         }
     }
 
@@ -253,7 +283,6 @@ final class LeaderTerm implements AutoCloseable {
 
     /** A partition has new records. */
     void appended(PartitionKey partition) {
-        epochsCache.remove(partition);
         for (FollowerStream s : streams.values()) {
             s.wake(partition);
         }
@@ -262,27 +291,51 @@ final class LeaderTerm implements AutoCloseable {
     /** A node answered with a higher epoch: this node is deposed. */
     void deposed(String by, long higher) {
         LOG.log(Level.WARNING, "epoch {0}: {1} has seen epoch {2}: this node no longer leads", epoch, by, higher);
-        replicator.epochSeen(higher);
+        epochSeen.accept(higher);
         close();
+    }
+
+    private Set<String> followerIds() {
+        return followers.get().stream().map(Member::nodeId).collect(Collectors.toSet());
     }
 
     long leaderEnd(PartitionKey p) {
         return engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
     }
 
-    List<EpochStart> epochs(PartitionKey p) {
-        return epochsCache.computeIfAbsent(p, engine::epochs);
+    /**
+     * A partition of this node's log as a push sees it: its end, and an epoch history that names
+     * the epoch of every record below that end.
+     */
+    record LogView(long end, List<EpochStart> epochs) {
+    }
+
+    /**
+     * The partition's end, then its history: read in that order, the history covers every record
+     * below the end (the engine adds an epoch's entry before its first record is visible). A history
+     * read at an end at or beyond this one serves again; one read before the latest records does not,
+     * or the first record of a new epoch would be pushed under the epoch before it.
+     */
+    LogView view(PartitionKey p) {
+        long end = leaderEnd(p);
+        LogView cached = views.get(p);
+        if (cached != null && cached.end() >= end) {
+            return new LogView(end, cached.epochs());
+        }
+        LogView fresh = new LogView(end, engine.epochs(p));
+        views.put(p, fresh);
+        return fresh;
     }
 
     List<PartitionKey> partitions() {
         return engine.partitions().stream().map(PartitionInfo::partition).toList();
     }
 
-    /** A batch of {@code p} from {@code from}: records of one epoch, bounded in count and bytes. */
-    List<Record> read(PartitionKey p, long from, List<EpochStart> epochs) {
-        EpochStart covering = EpochHistory.at(epochs, from);
+    /** A batch of {@code p} from {@code from} (below {@code log}'s end): records of one epoch, bounded in count and bytes. */
+    List<Record> read(PartitionKey p, long from, LogView log) {
+        EpochStart covering = EpochHistory.at(log.epochs(), from);
         long e = covering == null ? 0 : covering.epoch();
-        long segmentEnd = EpochHistory.endOf(epochs, e, leaderEnd(p));
+        long segmentEnd = EpochHistory.endOf(log.epochs(), e, log.end());
         int max = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, segmentEnd - from);
         return engine.read(p, from, max, ReplicationSettings.MAX_BATCH_BYTES);
     }

@@ -6,11 +6,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import storelog.api.PartitionKey;
 import storelog.api.Settings;
 import storelog.api.spi.Leadership;
@@ -110,7 +108,7 @@ public final class Replicator implements Replication, AutoCloseable {
             LOG.log(Level.INFO, "replication of epoch {0} ended", current.epoch());
         }
         if (leads && term == null) {
-            LeaderTerm next = new LeaderTerm(leadership.epoch(), this);
+            LeaderTerm next = new LeaderTerm(leadership.epoch(), engine, settings, client, this::followers, cluster::epochSeen);
             term = next;
             next.start();
         }
@@ -194,26 +192,6 @@ public final class Replicator implements Replication, AutoCloseable {
 
     List<Member> followers() {
         return cluster.members().stream().filter(m -> !m.nodeId().equals(cluster.nodeId())).toList();
-    }
-
-    Set<String> followerIds() {
-        return followers().stream().map(Member::nodeId).collect(Collectors.toSet());
-    }
-
-    void epochSeen(long epoch) {
-        cluster.epochSeen(epoch);
-    }
-
-    StorageEngine engine() {
-        return engine;
-    }
-
-    ReplicationSettings settings() {
-        return settings;
-    }
-
-    PeerClient client() {
-        return client;
     }
 
     @Override

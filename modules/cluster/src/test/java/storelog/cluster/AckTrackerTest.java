@@ -107,4 +107,44 @@ class AckTrackerTest {
         assertThat(write).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
                 .havingCause().isInstanceOf(NotEnoughReplicasException.class).withMessageContaining("stopped leading");
     }
+
+    /**
+     * A follower that acknowledged a write and then came back holding less (its disk replaced, or its
+     * unsynced tail lost) says so when the leader asks its state again: what it holds now replaces
+     * what it held, or the write would be acknowledged as held by two nodes while only the leader has it.
+     */
+    @Test
+    void whatAFollowerSaysItHoldsNowReplacesWhatItAcknowledgedBefore() {
+        tracker.acknowledged("a", P, 10, 10);
+        tracker.acknowledged("b", P, 10, 10);
+        ends.put(P, 11L);
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> tracker.await(P, 11, Duration.ofSeconds(30)));
+        tracker.acknowledged("a", P, 11, 11);
+
+        tracker.known("a", P, 0); // a restarted without its data; b is still in sync, so the write waits
+        now.addAndGet(1500); // b stays behind past REPLICA_LAG_MS
+
+        assertThat(tracker.acked("a", P)).isZero();
+        assertThat(write).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                .havingCause().isInstanceOf(NotEnoughReplicasException.class);
+    }
+
+    /**
+     * A follower first heard of in this term (a new leader's, or a member that joined since) and
+     * behind: it never held everything, so it is not in sync until it catches up — otherwise every
+     * write waits for its whole catch-up, and fails after the wait's limit while it takes longer.
+     */
+    @Test
+    void aFollowerBehindWhenFirstKnownIsNotInSyncUntilItCatchesUp() {
+        tracker.known("a", P, 4);
+        tracker.healthy("a");
+        tracker.known("b", P, 10);
+        tracker.healthy("b");
+
+        assertThat(tracker.inSync("a", P)).isFalse();
+        assertThat(tracker.inSync("b", P)).isTrue();
+
+        tracker.acknowledged("a", P, 10, 10);
+        assertThat(tracker.inSync("a", P)).as("caught up").isTrue();
+    }
 }

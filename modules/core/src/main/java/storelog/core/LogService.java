@@ -91,6 +91,8 @@ public final class LogService {
      * @throws InvalidRecordException when the batch is empty, too large, or any payload does not fit
      *                                its type (then nothing is stored)
      * @throws NotLeaderException     when this node does not lead (then nothing is stored)
+     * @throws NotEnoughReplicasException when the acknowledgement rule does not hold, or this node
+     *                                    stopped leading before it did (then it may be stored)
      */
     public long publishBatch(PartitionKey partition, List<Payload> payloads) {
         requireWritableByRequest(partition);
@@ -117,7 +119,30 @@ public final class LogService {
         long base = engine.append(partition, epoch, records);
         appended(partition);
         rule.awaitAcknowledged(partition, base + records.size());
+        requireStillLeading(epoch, partition);
         return base;
+    }
+
+    /**
+     * After a write was stored and replicated: this node still leads in the epoch it was stamped
+     * with. A newer leader raises this node's fence before it reads this node's log for its catch-up;
+     * a record stored after that reading is not in what the newer leader saw and may be cut, whoever
+     * else holds it, so it is not acknowledged.
+     *
+     * @throws NotEnoughReplicasException when this node stopped leading (the write is stored here but
+     *                                    its outcome is unknown)
+     */
+    private void requireStillLeading(long epoch, PartitionKey partition) {
+        long now;
+        try {
+            now = leader.requireLeader();
+        } catch (NotLeaderException e) {
+            now = -1;
+        }
+        if (now != epoch) {
+            throw new NotEnoughReplicasException("this node stopped leading (epoch " + epoch + ") before the write to partition "
+                    + partition + " was acknowledged; it is stored here but its outcome is unknown");
+        }
     }
 
     /**

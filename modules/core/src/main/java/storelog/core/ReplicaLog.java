@@ -37,7 +37,8 @@ import storelog.api.spi.StorageEngine;
  * Records this node already holds with the same epoch at the same offset are the same records and
  * are skipped; from the first that differs, this node's log is <em>divergent</em> (an old leader's
  * unreplicated tail): it is truncated there, logged and reported, and the leader's records take its
- * place.
+ * place. The fence is checked again after storing: a sender fenced meanwhile is not told its records
+ * are stored, since the newer leader's view of this node may not hold them.
  *
  * <p>Thread-safe: requests for one partition are applied one at a time.
  */
@@ -109,14 +110,45 @@ public final class ReplicaLog {
      * @return this node's next offset of the partition afterwards
      */
     public long replicate(Batch batch) {
+        if (batch.recordEpoch() < 0 || batch.recordEpoch() > batch.epoch()) {
+            // a leader's records are of its epoch or an earlier one: a later one would fence every leader below it here
+            throw new BadRequestException("invalid_epoch", "record_epoch " + batch.recordEpoch()
+                    + " is not an epoch of records the leader of epoch " + batch.epoch() + " can hold (0 to " + batch.epoch() + ")");
+        }
         admit(batch.epoch());
         requireFollower();
         ReentrantLock lock = locks.computeIfAbsent(batch.partition(), k -> new ReentrantLock());
         lock.lock();
         try {
             long next = apply(batch);
+            requireNotFencedSince(batch.epoch());
             noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
             return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends one record in GoStoreLog's form (no offset, no epoch) at the partition's next offset,
+     * as a record of epoch 0 — the only epoch such a sender can speak for. A partition that holds
+     * records of a leader's epoch refuses it ({@link StaleEpochException}): appended, it would carry
+     * that leader's epoch at an offset where the leader's own record goes, and the leader's record,
+     * looking the same by epoch, would be skipped when it came — counted as stored here, but not here.
+     *
+     * @return its offset
+     * @throws storelog.api.InvalidPartitionKeyException when the key is reserved
+     */
+    public long appendUnnumbered(PartitionKey partition, Payload payload) {
+        ReentrantLock lock = locks.computeIfAbsent(partition, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            long written = EpochHistory.lastEpoch(engine.epochs(partition));
+            if (written > 0) {
+                throw new StaleEpochException("GoStoreLog's /replicate body carries no epoch (epoch 0); partition " + partition
+                        + " holds records of leader epoch " + written + ": only that leader's pushes append to it", 0, written);
+            }
+            return log.appendReplica(partition, payload);
         } finally {
             lock.unlock();
         }
@@ -198,6 +230,20 @@ public final class ReplicaLog {
             throw new StaleEpochException(epoch, highest);
         }
         fence.raise(epoch); // durable before anything of this leader is stored; a lower leader here stops leading
+    }
+
+    /**
+     * After storing: a newer leader that asked this node's {@link #state} after the fence check above
+     * was told of a log without these records, so the sender must not count them as held here
+     * ({@link StaleEpochException}, though they are stored: the newer leader keeps or cuts them). The
+     * state raises the fence before it reads the partitions, so whatever was stored before that
+     * reading is in its answer, and whatever after sees the raised fence here.
+     */
+    private void requireNotFencedSince(long epoch) {
+        long highest = fence.highest();
+        if (epoch < highest) {
+            throw new StaleEpochException(epoch, highest);
+        }
     }
 
     private void requireFollower() {

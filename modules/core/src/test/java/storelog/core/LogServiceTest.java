@@ -117,6 +117,33 @@ class LogServiceTest {
         assertThat(log.partitions()).isEmpty();
     }
 
+    /**
+     * A newer leader asks this node's state (raising its fence) between the leader check and the
+     * append: its catch-up never saw the record, and may cut it. The followers' acknowledgements that
+     * may still come do not make it safe, so the deposed leader must not answer "stored".
+     */
+    @Test
+    void aWriteStoredAfterThisNodeWasDeposedIsNotAcknowledged() {
+        boolean[] deposed = {false};
+        StorageEngine racing = new storelog.api.spi.ForwardingStorageEngine(engine) {
+            @Override
+            public long append(PartitionKey partition, long epoch, List<NewRecord> records) {
+                deposed[0] = true; // the epoch-8 leader's /replica/state arrives now
+                return super.append(partition, epoch, records);
+            }
+        };
+        LogService leader = new LogService(racing, Clock.systemUTC(), 2, () -> {
+            if (deposed[0]) {
+                throw new NotLeaderException("old", java.util.Optional.of("new:1"));
+            }
+            return 7;
+        });
+
+        assertThatThrownBy(() -> leader.publish(KEY, json("1"))).isInstanceOf(NotEnoughReplicasException.class)
+                .hasMessageContaining("stopped leading");
+        assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("stored here; its outcome is unknown").isEqualTo(1);
+    }
+
     @Test
     void clientWritesAreStampedWithTheLeadersEpochAndWaitForTheAcknowledgementRule() {
         LogService leader = new LogService(engine, Clock.systemUTC(), 2, () -> 7);

@@ -2,6 +2,7 @@ package storelog.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,7 @@ import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.Settings;
 import storelog.api.StaleEpochException;
+import storelog.api.spi.ForwardingStorageEngine;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.Member;
 import storelog.api.spi.StorageEngine;
@@ -150,6 +152,20 @@ class ReplicaLogTest {
         assertThat(send(KEY, 0, 3, 3, -1, records("a", 1))).as("the real leader still replicates").isEqualTo(1);
     }
 
+    /**
+     * Records of an epoch above their sender's would stamp the partition with an epoch no leader has
+     * yet: every real leader below it would then be refused there as stale (and the node fenced
+     * with it), as if a forged epoch had been believed.
+     */
+    @Test
+    void recordsOfAnEpochAboveTheSendersAreRefusedAndFenceNobody() {
+        assertThatThrownBy(() -> send(KEY, 0, 3, 900, -1, records("a", 1)))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_epoch"));
+
+        assertThat(engine.info(KEY)).isEmpty();
+        assertThat(send(KEY, 0, 4, 4, -1, records("a", 1))).as("the real epoch-4 leader still replicates").isEqualTo(1);
+    }
+
     @Test
     void theEpochCheckIsAskedWithTheHighestEpochSeenBeforeTheEpochIsRemembered() {
         List<long[]> asked = new ArrayList<>();
@@ -239,6 +255,34 @@ class ReplicaLogTest {
         assertThat(state.get(KEY).nextOffset()).isEqualTo(2);
         assertThat(state.get(KEY).epochs()).containsExactly(new EpochStart(3, 0));
         assertThatThrownBy(() -> replicas.state(7)).isInstanceOf(StaleEpochException.class);
+    }
+
+    /**
+     * A new leader's catch-up relies on the state it asks (which fences) holding everything this node
+     * ever answered 200 for: a push of the old leader that passed the fence before the state was asked
+     * but stored its records after must not be answered 200, or the old leader counts a record the new
+     * leader never saw — acknowledged, then cut as divergent.
+     */
+    @Test
+    void aPushStoredAfterANewerLeaderAskedTheStateIsNotAnsweredAsStored() {
+        send(KEY, 0, 5, 5, -1, records("a", 2));
+        List<Map<PartitionKey, ReplicaLog.PartitionState>> asked = new ArrayList<>();
+        StorageEngine racing = new ForwardingStorageEngine(engine) {
+            @Override
+            public long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
+                if (asked.isEmpty()) {
+                    asked.add(replicas.state(6)); // the epoch-6 leader asks while the push is under way
+                }
+                return super.appendAt(partition, expectedOffset, epoch, records);
+            }
+        };
+        ReplicaLog follower = new ReplicaLog(racing, log, fence, EpochCheck.BOUNDS, view(), Clock.systemUTC());
+
+        Throwable outcome = catchThrowable(() -> follower.replicate(new ReplicaLog.Batch(KEY, 2, 5, 5, 5, -1, records("r", 1))));
+
+        assertThat(asked.getFirst().get(KEY).nextOffset()).as("what the new leader was told").isEqualTo(2);
+        assertThat(outcome).as("the old leader must not hear that its record is stored")
+                .isInstanceOf(StaleEpochException.class);
     }
 
     @Test

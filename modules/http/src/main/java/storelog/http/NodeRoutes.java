@@ -156,7 +156,8 @@ final class NodeRoutes {
     /**
      * Only a member may send records, and only a follower stores them: a standalone node refuses
      * outright, a clustered one checks the secret, then the epoch and its role ({@link ReplicaLog}).
-     * GoStoreLog's form appends at the next offset and never to an internal partition.
+     * GoStoreLog's form appends at the next offset as epoch 0, never to an internal partition nor to
+     * one a leader's epoch wrote ({@link ReplicaLog#appendUnnumbered}).
      */
     private void replicate(ServerRequest req, ServerResponse res) {
         requireMember(req, "/replicate");
@@ -179,7 +180,7 @@ final class NodeRoutes {
                     + ", not a follower; only followers accept /replicate");
         }
         WireFormat.PublishMessage message = (WireFormat.PublishMessage) parsed;
-        long offset = log.appendReplica(message.partition(), message.payload());
+        long offset = replicas.appendUnnumbered(message.partition(), message.payload());
         Json.send(res, Status.OK_200, json -> {
             json.writeStartObject();
             json.writeStringField("status", "ok");

@@ -46,11 +46,31 @@ class ReplicateEndpointTest {
 
     @Test
     void goStoreLogsFormAppendsAtTheNextOffset() {
-        assertThat(replicate(replica("rep", 0, 3, "1", 1)).statusCode()).isEqualTo(200);
+        assertThat(replicate("{\"data\":1,\"data_type\":0,\"partition_key\":\"rep\"}").statusCode()).isEqualTo(200);
         HttpResponse<String> response = replicate("{\"data\":{\"x\":2},\"data_type\":0,\"partition_key\":\"rep\"}");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).get("offset").asLong()).isEqualTo(1);
         assertThat(json(server.get("/read?partition=rep&offset=1")).get("value").get("x").asInt()).isEqualTo(2);
+    }
+
+    /**
+     * GoStoreLog's body carries no epoch, so a record it appended after the leader's took the
+     * leader's epoch: the leader's own record at that offset was then "already here" and skipped,
+     * and the leader counted this node as holding a record it never stored (ACKS=all acknowledged it
+     * on one node). It is epoch 0 now: a partition written under a leader's epoch refuses it.
+     */
+    @Test
+    void goStoreLogsFormCannotTakeTheOffsetOfTheLeadersNextRecord() {
+        assertThat(replicate(replica("rep", 0, 3, "1", 1)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> unnumbered = replicate("{\"data\":{\"x\":2},\"data_type\":0,\"partition_key\":\"rep\"}");
+        HttpResponse<String> leaders = replicate(replica("rep", 1, 3, "{\"leader\":1}", 2));
+
+        assertThat(leaders.statusCode()).isEqualTo(200);
+        assertThat(json(server.get("/read?partition=rep&offset=1")).get("value").has("leader"))
+                .as("the leader's record is at its offset").isTrue();
+        assertThat(unnumbered.statusCode()).isEqualTo(409);
+        assertThat(json(unnumbered).get("code").asText()).isEqualTo("stale_epoch");
     }
 
     @Test

@@ -1,0 +1,73 @@
+package storelog.cluster;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import storelog.api.spi.Member;
+
+/**
+ * A follower as a leader's {@link PeerClient} sees it, over real HTTP on loopback: each node-to-node
+ * endpoint answers what the test says; the bodies of {@code /replicate} are kept. Everything else
+ * (the idle ping) answers 200.
+ */
+final class StubFollower implements AutoCloseable {
+
+    /** An answer: status and JSON body. */
+    record Answer(int status, String body) {
+    }
+
+    private final HttpServer server;
+    private final List<String> pushes = new CopyOnWriteArrayList<>();
+    volatile Function<Integer, Answer> state = n -> new Answer(200, "{\"partitions\":{}}");
+    volatile Function<Integer, Answer> records = n -> new Answer(200, "{\"records\":[],\"epochs\":[]}");
+    volatile Function<String, Answer> replicate = body -> new Answer(200, "{\"status\":\"ok\",\"next_offset\":0}");
+
+    StubFollower() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int[] asked = new int[2];
+        server.createContext("/replica/state", ex -> answer(ex, state.apply(++asked[0])));
+        server.createContext("/replica/records", ex -> answer(ex, records.apply(++asked[1])));
+        server.createContext("/replicate", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            pushes.add(body);
+            answer(ex, replicate.apply(body));
+        });
+        server.createContext("/", ex -> answer(ex, new Answer(200, "{}")));
+        server.start();
+    }
+
+    Member member(String nodeId) {
+        return new Member(nodeId, "127.0.0.1:" + server.getAddress().getPort(), Map.of());
+    }
+
+    /** The bodies of the {@code /replicate} requests so far, in order. */
+    List<String> pushes() {
+        return List.copyOf(pushes);
+    }
+
+    private static void answer(HttpExchange ex, Answer answer) throws IOException {
+        ex.getRequestBody().readAllBytes();
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(answer.status(), bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
