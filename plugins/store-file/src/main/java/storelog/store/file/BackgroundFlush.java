@@ -109,6 +109,16 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     @Override
+    public void closingFailed(Segment active) {
+        try {
+            active.flush();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "partition {0}: acknowledged records still buffered could not be written at close and are lost: {1}",
+                    key, e.getMessage());
+        }
+    }
+
+    @Override
     public String name() {
         return "partition " + key;
     }
@@ -136,7 +146,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                         e.getMessage());
                 return true;
             }
-            log.syncFailed(e);
+            log.failedKeepingAll(e);
             return false;
         } finally {
             lock.unlock();
@@ -172,7 +182,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         ReentrantLock lock = log.lock();
         lock.lock();
         try {
-            log.syncFailed(e);
+            log.failedKeepingAll(e);
         } finally {
             lock.unlock();
         }

@@ -41,6 +41,8 @@ final class Faults extends LocalDisk {
     /** "force <file>", "force-dir <dir>", "create <file>", "delete <file>", "move <from> <to>", "mkdir <dir>", in order. */
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger failIndexWrites = new AtomicInteger();
+    /** The next this many positional store writes (flushes) fail with EIO, writing nothing. */
+    final AtomicInteger failStoreWrites = new AtomicInteger();
     /** When not negative: how many more positional index writes succeed before every later one fails. */
     final AtomicInteger indexWritesBeforeFailing = new AtomicInteger(-1);
     /** Creating a file whose name ends with this fails with ENOSPC (before anything is written). */
@@ -161,6 +163,9 @@ final class Faults extends LocalDisk {
             }
             if (index && positional && indexWritesBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
                 throw new IOException("injected index write failure");
+            }
+            if (!index && positional && failStoreWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("injected store write failure (EIO)");
             }
             if (diskFull) {
                 int half = src.remaining() / 2;
