@@ -154,6 +154,14 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         if (interval) {
             try {
                 active.store().force();
+            } catch (FileNotOpenedException e) { // the fsync never ran: it is tried again later
+                lock.lock();
+                try {
+                    dirty = true;
+                } finally {
+                    lock.unlock();
+                }
+                return true;
             } catch (IOException e) {
                 failClosed(e);
             }
@@ -161,14 +169,17 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         return false;
     }
 
-    /** Forces the sealed segments still waiting, oldest first. */
+    /** Forces the sealed segments still waiting, oldest first; returns whether to try again (no descriptor). */
     @Override
-    public void syncSealed() {
+    public boolean syncSealed() {
         try {
             forceSealedSegments();
+        } catch (FileNotOpenedException e) {
+            return true;
         } catch (IOException e) {
             failClosed(e);
         }
+        return false;
     }
 
     private void forceSealedSegments() throws IOException {

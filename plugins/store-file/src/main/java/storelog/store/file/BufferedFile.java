@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       made before the call succeeded: a caller never hears "synced" while another thread's fsync of
  *       the same bytes is still running or has failed.</li>
  *   <li>A failed fsync is final: it throws {@link UnrecoverableWriteException}, and so does every
- *       later {@code force()} of this file (never retried into success).</li>
+ *       later {@code force()} of this file (never retried into success). An fsync that could not get
+ *       a descriptor never ran: that is a {@link FileNotOpenedException}, and a later {@code force()}
+ *       tries again.</li>
  * </ul>
  *
  * <p>Threading: appending, flushing, truncating and overwriting are guarded by the owning partition's
@@ -177,8 +179,9 @@ final class BufferedFile {
      * fsyncs again only if the first did not cover its changes.
      *
      * @throws UnrecoverableWriteException when this or an earlier fsync of the file failed
+     * @throws FileNotOpenedException      when no descriptor could be had for the fsync (it did not run)
      */
-    void force() throws UnrecoverableWriteException {
+    void force() throws IOException {
         if (synced == written && syncFailure == null) {
             return;
         }
@@ -195,15 +198,16 @@ final class BufferedFile {
                 return;
             }
             try {
-                withChannel(channel -> {
-                    channel.force(false);
-                    return null;
-                });
+                files.force(path);
+            } catch (FileNotOpenedException e) {
+                if (deleted) {
+                    return;
+                }
+                throw e; // the fsync never ran: nothing failed, it may be tried again
             } catch (IOException e) {
                 syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
                 throw syncFailure;
             }
-            files.countFsync();
             synced = covered;
         } finally {
             syncLock.unlock();

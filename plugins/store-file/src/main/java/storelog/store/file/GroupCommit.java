@@ -114,7 +114,11 @@ final class GroupCommit implements Durability {
         } catch (IOException e) {
             lock.lock();
             try {
-                log.syncFailed(e);
+                if (e instanceof FileNotOpenedException) {
+                    log.flushFailed(e); // the fsync never ran (no descriptor): a clean failure, like a failed flush
+                } else {
+                    log.syncFailed(e);
+                }
             } finally {
                 lock.unlock();
             }

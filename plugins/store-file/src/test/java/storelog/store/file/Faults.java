@@ -48,6 +48,12 @@ final class Faults extends LocalDisk {
     /** Creating a file whose name ends with this fails with ENOSPC (before anything is written). */
     volatile String failCreating;
     final AtomicInteger storeForces = new AtomicInteger();
+    /**
+     * The next store fsync fails once with EIO, and the "kernel" forgets the error (later fsyncs
+     * succeed); when the fsyncing thread was interrupted meanwhile, the failure shows as
+     * {@link java.nio.channels.ClosedByInterruptException}, as the JDK reports it (fsyncgate through an interrupt).
+     */
+    final AtomicBoolean failNextStoreForce = new AtomicBoolean();
     /** When armed, the next data fsync of a store file waits until released: a test acts while an fsync runs. */
     final Gate storeForceGate = new Gate();
     /** Counted down whenever a file is truncated (a test learns that a truncation is under way). */
@@ -198,6 +204,13 @@ final class Faults extends LocalDisk {
         public void force(boolean metaData) throws IOException {
             if (!index && !metaData) {
                 storeForceGate.pass();
+            }
+            if (!index && failNextStoreForce.compareAndSet(true, false)) {
+                if (Thread.currentThread().isInterrupted()) {
+                    close();
+                    throw new java.nio.channels.ClosedByInterruptException();
+                }
+                throw new IOException(forceError);
             }
             if (failForce || (index && failIndexForce)) {
                 throw new IOException(forceError);
