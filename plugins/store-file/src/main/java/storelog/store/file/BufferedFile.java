@@ -279,8 +279,8 @@ final class BufferedFile {
                 channel.force(true);
             }
         });
-        forget();
         disk.moveAtomically(temporary, path);
+        forget(); // after the rename: a descriptor opened before it, by a reader meanwhile, is closed too
         Directories.force(disk, path.getParent());
         buffered = 0;
         flushed = content.length;
