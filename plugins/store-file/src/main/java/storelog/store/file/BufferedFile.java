@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
@@ -252,13 +253,21 @@ final class BufferedFile {
         return files.disk().exists(path);
     }
 
-    /** Closes the file and deletes it (the caller forces the directory when the deletion must be durable). */
+    /**
+     * Deletes the file and closes its descriptors (the caller forces the directory when the deletion
+     * must be durable). Deleted first, closed after: a descriptor a reader opened meanwhile is closed
+     * too, so none of the deleted file stays cached to be handed to a later file of the same name. From
+     * now on this object neither reads nor writes.
+     */
     void delete() throws IOException {
         deleted = true;
-        forget();
-        files.disk().deleteIfExists(path);
         buffered = 0;
-        flushed = 0;
+        try {
+            files.disk().deleteIfExists(path);
+        } finally {
+            forget();
+            flushed = 0;
+        }
     }
 
     /**
@@ -308,6 +317,9 @@ final class BufferedFile {
      * @throws FileNotOpenedException when the file cannot be opened for the first attempt (nothing happened)
      */
     private <T> T withChannel(ChannelOperation<T> operation) throws IOException {
+        if (deleted) { // a stale reference (a reader's snapshot, a sealed segment waiting for its fsync): the name may be another file's now
+            throw new FileNotOpenedException(path, new NoSuchFileException(path.toString(), null, "deleted"));
+        }
         boolean interrupted = false;
         try {
             for (int attempt = 1; ; attempt++) {
