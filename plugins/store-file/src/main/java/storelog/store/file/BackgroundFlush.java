@@ -109,6 +109,16 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     @Override
+    public void closingFailed(Segment active) {
+        try {
+            active.flush();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "partition {0}: acknowledged records still buffered could not be written at close and are lost: {1}",
+                    key, e.getMessage());
+        }
+    }
+
+    @Override
     public String name() {
         return "partition " + key;
     }
@@ -136,7 +146,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                         e.getMessage());
                 return true;
             }
-            log.syncFailed(e);
+            log.failedKeepingAll(e);
             return false;
         } finally {
             lock.unlock();
@@ -144,6 +154,14 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         if (interval) {
             try {
                 active.store().force();
+            } catch (FileNotOpenedException e) { // the fsync never ran: it is tried again later
+                lock.lock();
+                try {
+                    dirty = true;
+                } finally {
+                    lock.unlock();
+                }
+                return true;
             } catch (IOException e) {
                 failClosed(e);
             }
@@ -151,14 +169,17 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         return false;
     }
 
-    /** Forces the sealed segments still waiting, oldest first. */
+    /** Forces the sealed segments still waiting, oldest first; returns whether to try again (no descriptor). */
     @Override
-    public void syncSealed() {
+    public boolean syncSealed() {
         try {
             forceSealedSegments();
+        } catch (FileNotOpenedException e) {
+            return true;
         } catch (IOException e) {
             failClosed(e);
         }
+        return false;
     }
 
     private void forceSealedSegments() throws IOException {
@@ -172,7 +193,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         ReentrantLock lock = log.lock();
         lock.lock();
         try {
-            log.syncFailed(e);
+            log.failedKeepingAll(e);
         } finally {
             lock.unlock();
         }

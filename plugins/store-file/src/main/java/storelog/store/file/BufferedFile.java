@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       made before the call succeeded: a caller never hears "synced" while another thread's fsync of
  *       the same bytes is still running or has failed.</li>
  *   <li>A failed fsync is final: it throws {@link UnrecoverableWriteException}, and so does every
- *       later {@code force()} of this file (never retried into success).</li>
+ *       later {@code force()} of this file (never retried into success). An fsync that could not get
+ *       a descriptor never ran: that is a {@link FileNotOpenedException}, and a later {@code force()}
+ *       tries again.</li>
  * </ul>
  *
  * <p>Threading: appending, flushing, truncating and overwriting are guarded by the owning partition's
@@ -177,8 +180,9 @@ final class BufferedFile {
      * fsyncs again only if the first did not cover its changes.
      *
      * @throws UnrecoverableWriteException when this or an earlier fsync of the file failed
+     * @throws FileNotOpenedException      when no descriptor could be had for the fsync (it did not run)
      */
-    void force() throws UnrecoverableWriteException {
+    void force() throws IOException {
         if (synced == written && syncFailure == null) {
             return;
         }
@@ -195,15 +199,16 @@ final class BufferedFile {
                 return;
             }
             try {
-                withChannel(channel -> {
-                    channel.force(false);
-                    return null;
-                });
+                files.force(path);
+            } catch (FileNotOpenedException e) {
+                if (deleted) {
+                    return;
+                }
+                throw e; // the fsync never ran: nothing failed, it may be tried again
             } catch (IOException e) {
                 syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
                 throw syncFailure;
             }
-            files.countFsync();
             synced = covered;
         } finally {
             syncLock.unlock();
@@ -248,13 +253,21 @@ final class BufferedFile {
         return files.disk().exists(path);
     }
 
-    /** Closes the file and deletes it (the caller forces the directory when the deletion must be durable). */
+    /**
+     * Deletes the file and closes its descriptors (the caller forces the directory when the deletion
+     * must be durable). Deleted first, closed after: a descriptor a reader opened meanwhile is closed
+     * too, so none of the deleted file stays cached to be handed to a later file of the same name. From
+     * now on this object neither reads nor writes.
+     */
     void delete() throws IOException {
         deleted = true;
-        forget();
-        files.disk().deleteIfExists(path);
         buffered = 0;
-        flushed = 0;
+        try {
+            files.disk().deleteIfExists(path);
+        } finally {
+            forget();
+            flushed = 0;
+        }
     }
 
     /**
@@ -275,8 +288,8 @@ final class BufferedFile {
                 channel.force(true);
             }
         });
-        forget();
         disk.moveAtomically(temporary, path);
+        forget(); // after the rename: a descriptor opened before it, by a reader meanwhile, is closed too
         Directories.force(disk, path.getParent());
         buffered = 0;
         flushed = content.length;
@@ -304,6 +317,9 @@ final class BufferedFile {
      * @throws FileNotOpenedException when the file cannot be opened for the first attempt (nothing happened)
      */
     private <T> T withChannel(ChannelOperation<T> operation) throws IOException {
+        if (deleted) { // a stale reference (a reader's snapshot, a sealed segment waiting for its fsync): the name may be another file's now
+            throw new FileNotOpenedException(path, new NoSuchFileException(path.toString(), null, "deleted"));
+        }
         boolean interrupted = false;
         try {
             for (int attempt = 1; ; attempt++) {

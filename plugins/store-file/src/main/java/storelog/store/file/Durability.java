@@ -59,6 +59,13 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
     void failed(StorageFailedException cause);
 
     /**
+     * A partition that failed closed is closing with {@code active} its active segment (lock held):
+     * buffered records that were acknowledged are written if they still can be (best effort, no
+     * fsync: the next start recovers the partition as after a crash).
+     */
+    void closingFailed(Segment active);
+
+    /**
      * What a durability policy may ask of its partition ({@link PartitionLog} implements it). Every
      * method but {@link #lock()} is called with the lock held.
      */
@@ -86,7 +93,16 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
         /** Flushing for a sync failed: everything not durable is rolled back (or the partition fails closed). */
         void flushFailed(IOException cause);
 
-        /** An fsync failed: the partition fails closed (the page cache can no longer be trusted). */
+        /**
+         * An fsync of a group commit failed: what it did not make durable (never acknowledged) is rolled
+         * back and the partition fails closed (the page cache can no longer be trusted).
+         */
         void syncFailed(IOException cause);
+
+        /**
+         * A background write or fsync failed ({@code FSYNC=interval|never}): the partition fails closed
+         * and keeps every record — each was acknowledged when it was appended, so none may be rolled back.
+         */
+        void failedKeepingAll(IOException cause);
     }
 }

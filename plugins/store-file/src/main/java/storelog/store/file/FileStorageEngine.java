@@ -133,7 +133,8 @@ final class FileStorageEngine implements StorageEngine {
         partitions.values().forEach(log -> log.addAppendCounts(appended));
         return Map.of("appends_total", appended[0], "records_appended_total", appended[1], "bytes_appended_total", appended[2],
                 "fsyncs_total", context.files().fsyncs(), "open_files", (long) context.files().openCount(),
-                "partitions", (long) partitions.size());
+                "partitions", (long) partitions.size(),
+                "failed_partitions", partitions.values().stream().filter(PartitionLog::failed).count());
     }
 
     @Override

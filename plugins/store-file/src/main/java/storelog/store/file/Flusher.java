@@ -24,8 +24,8 @@ final class Flusher implements AutoCloseable {
         /** Writes (and maybe forces) the buffered bytes; returns whether to try again later (a full disk). */
         boolean flushDue();
 
-        /** Forces the segments sealed by rolls that still wait for it. */
-        void syncSealed();
+        /** Forces the segments sealed by rolls that still wait for it; returns whether to try again later (no descriptor). */
+        boolean syncSealed();
     }
 
     private static final Logger LOG = System.getLogger(Flusher.class.getName());
@@ -86,7 +86,9 @@ final class Flusher implements AutoCloseable {
             }
             try {
                 if (due.seal()) {
-                    due.task().syncSealed();
+                    if (due.task().syncSealed()) {
+                        queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, true));
+                    }
                 } else if (due.task().flushDue()) {
                     queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, false));
                 }

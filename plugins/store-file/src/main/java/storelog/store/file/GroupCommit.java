@@ -80,6 +80,11 @@ final class GroupCommit implements Durability {
         committer.fail(cause);
     }
 
+    @Override
+    public void closingFailed(Segment active) {
+        // buffered records were never acknowledged
+    }
+
     /**
      * One sync: flush under the partition lock, fsync outside it (appends go on meanwhile), then,
      * unless a truncation passed the synced point meanwhile, make that point durable and visible.
@@ -109,7 +114,11 @@ final class GroupCommit implements Durability {
         } catch (IOException e) {
             lock.lock();
             try {
-                log.syncFailed(e);
+                if (e instanceof FileNotOpenedException) {
+                    log.flushFailed(e); // the fsync never ran (no descriptor): a clean failure, like a failed flush
+                } else {
+                    log.syncFailed(e);
+                }
             } finally {
                 lock.unlock();
             }

@@ -41,10 +41,10 @@ record LogMark(int segments, long storeSize, long indexSize, long count, long ne
         Segment[] kept = Arrays.copyOf(current, segments);
         if (segments > 0) {
             Segment active = kept[segments - 1];
+            active.unseal(); // first: no index rebuild runs while the files are cut
             active.store().truncate(storeSize);
             active.index().truncate(indexSize);
             active.resetCount(count);
-            active.unseal();
         }
         return kept;
     }

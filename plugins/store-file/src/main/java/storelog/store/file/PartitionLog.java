@@ -315,6 +315,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         failClosed(cause);
     }
 
+    @Override
+    public void failedKeepingAll(IOException cause) {
+        failClosed(cause);
+    }
+
     private StorageFailedException failClosed(Throwable cause) {
         if (failure == null) {
             failure = new StorageFailedException("partition " + key + " refuses writes after a storage failure ("
@@ -323,6 +328,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             durability.failed(failure);
         }
         return failure;
+    }
+
+    /** Whether the partition failed closed (a metric: a background failure is seen by no caller at once). */
+    boolean failed() {
+        return failure != null;
     }
 
     private void checkWritable() {
@@ -457,6 +467,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 roller.forceNames();
                 durableMark = mark();
                 durability.durable(nextOffset);
+            } else if (loaded && active != null) {
+                durability.closingFailed(active);
             }
             return failure == null;
         } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing

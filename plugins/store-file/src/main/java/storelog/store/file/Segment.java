@@ -224,7 +224,7 @@ final class Segment {
         }
         indexRepair.lock();
         try {
-            if (!indexChecked) {
+            if (!indexChecked && sealed) { // unsealed meanwhile: appends own the index now
                 String problem = SegmentIndex.problem(index, base, count());
                 if (problem != null) {
                     SegmentIndex.rebuild(store, index, base, count(), problem);
@@ -237,11 +237,18 @@ final class Segment {
         }
     }
 
-    /** Rebuilds a closed segment's index after a damaged entry, once; returns whether it did. */
+    /**
+     * Rebuilds a closed segment's index after a damaged entry, once; returns whether it was rebuilt
+     * (now or by another reader meanwhile, whose reads of the old index may have failed), so reading
+     * the entry again is worth it.
+     */
     private boolean rebuildIndexOnce() throws IOException {
         indexRepair.lock();
         try {
             if (indexRebuilt) {
+                return true;
+            }
+            if (!sealed) { // unsealed meanwhile: appends own the index now
                 return false;
             }
             SegmentIndex.rebuild(store, index, base, count(), "an entry failed its checksum");
@@ -277,10 +284,22 @@ final class Segment {
         releaseBuffers();
     }
 
-    /** Opens a closed segment for appends again (a rollback or truncation removed the segments after it). */
-    void unseal() {
-        sealed = false;
-        indexChecked = true;
+    /**
+     * Opens a closed segment for appends again (a rollback or truncation removed the segments after
+     * it). Call it before changing the segment's files: it waits for a reader's index rebuild in
+     * progress, and none starts after it — a rebuild's rename would replace an index that the
+     * truncation cut or appends grew since. An index never checked yet is checked (and rebuilt if
+     * damaged) first: appends extend it in place.
+     */
+    void unseal() throws IOException {
+        indexRepair.lock();
+        try {
+            ensureIndexUsable();
+            sealed = false;
+            indexChecked = true;
+        } finally {
+            indexRepair.unlock();
+        }
     }
 
     /** The partition directory the segment's files are in. */

@@ -33,13 +33,13 @@ final class SegmentTruncation {
             all[i].deleteFiles();
         }
         Segment last = all[keep - 1];
-        if (from < last.end()) {
-            IndexEntry cut = last.entry(from);
+        IndexEntry cut = from < last.end() ? last.entry(from) : null; // may rebuild a damaged index: before unseal()
+        last.unseal();
+        if (cut != null) {
             last.store().truncate(cut.position());
             last.index().truncate(IndexEntry.positionOf(from - last.base()));
             last.resetCount(from - last.base());
         }
-        last.unseal();
         last.force();
         Directories.force(disk, dir);
         LOG.log(Level.WARNING, "{0}: truncated to offset {1} ({2} segments removed)", dir, from, all.length - keep);

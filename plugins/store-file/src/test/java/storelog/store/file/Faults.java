@@ -41,11 +41,19 @@ final class Faults extends LocalDisk {
     /** "force <file>", "force-dir <dir>", "create <file>", "delete <file>", "move <from> <to>", "mkdir <dir>", in order. */
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger failIndexWrites = new AtomicInteger();
+    /** The next this many positional store writes (flushes) fail with EIO, writing nothing. */
+    final AtomicInteger failStoreWrites = new AtomicInteger();
     /** When not negative: how many more positional index writes succeed before every later one fails. */
     final AtomicInteger indexWritesBeforeFailing = new AtomicInteger(-1);
     /** Creating a file whose name ends with this fails with ENOSPC (before anything is written). */
     volatile String failCreating;
     final AtomicInteger storeForces = new AtomicInteger();
+    /**
+     * The next store fsync fails once with EIO, and the "kernel" forgets the error (later fsyncs
+     * succeed); when the fsyncing thread was interrupted meanwhile, the failure shows as
+     * {@link java.nio.channels.ClosedByInterruptException}, as the JDK reports it (fsyncgate through an interrupt).
+     */
+    final AtomicBoolean failNextStoreForce = new AtomicBoolean();
     /** When armed, the next data fsync of a store file waits until released: a test acts while an fsync runs. */
     final Gate storeForceGate = new Gate();
     /** Counted down whenever a file is truncated (a test learns that a truncation is under way). */
@@ -162,6 +170,9 @@ final class Faults extends LocalDisk {
             if (index && positional && indexWritesBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
                 throw new IOException("injected index write failure");
             }
+            if (!index && positional && failStoreWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("injected store write failure (EIO)");
+            }
             if (diskFull) {
                 int half = src.remaining() / 2;
                 ByteBuffer part = src.slice(src.position(), half);
@@ -193,6 +204,13 @@ final class Faults extends LocalDisk {
         public void force(boolean metaData) throws IOException {
             if (!index && !metaData) {
                 storeForceGate.pass();
+            }
+            if (!index && failNextStoreForce.compareAndSet(true, false)) {
+                if (Thread.currentThread().isInterrupted()) {
+                    close();
+                    throw new java.nio.channels.ClosedByInterruptException();
+                }
+                throw new IOException(forceError);
             }
             if (failForce || (index && failIndexForce)) {
                 throw new IOException(forceError);
