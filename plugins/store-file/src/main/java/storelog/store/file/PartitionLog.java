@@ -225,12 +225,17 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         active.append(offset, record);
     }
 
-    /** Seals the full active segment and starts the next one at {@code base}. */
+    /**
+     * Seals the full active segment and starts the next one at {@code base}. The full segment is handed
+     * to the durability policy (forced at once under {@code always}) before the next one is created: a
+     * power cut must not find the next segment's name durable while the full one, sealed by it, still
+     * misses its last records (recovery trusts sealed segments under {@code always}).
+     */
     private Segment roll(Segment full, long base) throws IOException {
         full.flush();
+        durability.sealed(full);
         Segment next = addSegment(roller.next(base));
         full.seal();
-        durability.sealed(full);
         return next;
     }
 

@@ -193,6 +193,15 @@ final class PowerCutDisk implements Disk {
      * kept names keeps all, none, a moment's worth of its unforced content, or torn blocks.
      */
     synchronized CrashImage crash(Random random) {
+        return image(random);
+    }
+
+    /** The disk a power cut now leaves when nothing unforced reached it: only what was forced. */
+    synchronized CrashImage durableImage() {
+        return image(null);
+    }
+
+    private CrashImage image(Random random) {
         TreeMap<String, byte[]> files = new TreeMap<>();
         TreeSet<String> dirs = new TreeSet<>();
         Map<File, byte[]> drawn = new IdentityHashMap<>();
@@ -200,16 +209,18 @@ final class PowerCutDisk implements Disk {
         return new CrashImage(files, dirs);
     }
 
+    /** Adds what survives of {@code dir} and below; a null {@code random} keeps only what was forced. */
     private void collect(Directory dir, String prefix, Random random, Map<String, byte[]> files, TreeSet<String> dirs,
                          Map<File, byte[]> drawn) {
-        for (Map.Entry<String, Node> e : survivingNames(dir, random).entrySet()) {
+        Map<String, Node> names = random == null ? dir.durable : survivingNames(dir, random);
+        for (Map.Entry<String, Node> e : names.entrySet()) {
             String name = prefix + e.getKey();
             if (e.getValue() instanceof Directory d) {
                 dirs.add(name);
                 collect(d, name + "/", random, files, dirs, drawn);
             } else {
                 File f = (File) e.getValue();
-                files.put(name, drawn.computeIfAbsent(f, x -> survivingContent(x, random)));
+                files.put(name, drawn.computeIfAbsent(f, x -> random == null ? x.durable : survivingContent(x, random)));
             }
         }
     }
