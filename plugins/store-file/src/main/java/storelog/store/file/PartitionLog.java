@@ -401,6 +401,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             try {
                 durability.forceSealed();
                 segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
+                roller.forceNames(true); // what remains is durable, also the partition directory's name under never
                 history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
             } catch (IOException e) {
                 throw failClosed(e);
@@ -459,7 +460,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
-                roller.forceNames();
+                roller.forceNames(false);
                 durableMark = mark();
                 durability.durable(nextOffset);
             }

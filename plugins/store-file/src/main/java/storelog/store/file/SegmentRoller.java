@@ -8,7 +8,7 @@ import storelog.api.PartitionKey;
  * Creates a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. Under {@code FSYNC=always|interval} a new segment's files and
  * its directory entry are forced before it is used; under {@code never} that waits for
- * {@link #forceNames()} at the clean close ({@link Durability#forcesNewNames()}). What happens to the full segment (its fsync) is the
+ * {@link #forceNames(boolean)} at the clean close ({@link Durability#forcesNewNames()}). What happens to the full segment (its fsync) is the
  * {@link Durability}'s business. Called under the partition's lock.
  */
 final class SegmentRoller {
@@ -48,16 +48,20 @@ final class SegmentRoller {
     }
 
     /**
-     * Forces the partition's directories (below {@code DATA_DIR}, which the clean close forces once for
-     * all) if files or directories were created without, before a clean close.
+     * Forces the partition's directories if files or directories were created without: before a clean
+     * close only those below {@code DATA_DIR}, which the close forces once for all; with
+     * {@code andDataDir} (a truncation, whose result must be durable when it returns) that one too.
      */
-    void forceNames() throws IOException {
+    void forceNames(boolean andDataDir) throws IOException {
         if (!namesUnforced) {
             return;
         }
         Path root = context.config().dataDir();
         for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             Directories.force(context.disk(), d);
+        }
+        if (andDataDir) {
+            Directories.force(context.disk(), root);
         }
         namesUnforced = false;
     }

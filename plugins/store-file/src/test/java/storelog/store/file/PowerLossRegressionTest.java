@@ -48,4 +48,23 @@ class PowerLossRegressionTest {
     void aCrashInARollLeavesNoHoleInTheSealedSegment() {
         assertRecovers("always", 87201900, 8, 1, 57, 0, scratch);
     }
+
+    /**
+     * A power cut after a truncation under {@code never}: the segment left was forced, but the
+     * partition directory's own name never was, so the whole partition could vanish. Fixed by forcing
+     * the partition's names in a truncation, as it promises ("everything that remains is forced").
+     */
+    @Test
+    void aTruncatedPartitionKeepsItsDirectoryUnderNever() {
+        PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
+        try (FileStorageEngine engine = Engines.open(PowerLossWorkload.dataDir(disk.root()), 1 << 20, FsyncPolicy.NEVER, disk)) {
+            Engines.appendTexts(engine, Engines.KEY, 0, 3);
+            engine.truncate(Engines.KEY, 2);
+            disk.durableImage().materialize(scratch);
+        }
+        try (FileStorageEngine engine = Engines.open(PowerLossWorkload.dataDir(scratch))) {
+            assertThat(engine.info(Engines.KEY)).as("the partition after the power cut").isPresent();
+            assertThat(engine.read(Engines.KEY, 0, 10, Long.MAX_VALUE)).extracting(r -> r.text()).containsExactly("r0", "r1");
+        }
+    }
 }
