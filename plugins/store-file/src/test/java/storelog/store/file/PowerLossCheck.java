@@ -70,7 +70,11 @@ final class PowerLossCheck {
                 expect(probe == next, "%s: an append after recovery got offset %d, not %d", e.getKey(), probe, next);
             }
         } catch (RuntimeException e) {
-            failures.add("the engine failed on the crashed disk: " + e);
+            StringBuilder where = new StringBuilder();
+            for (StackTraceElement frame : java.util.Arrays.copyOf(e.getStackTrace(), Math.min(6, e.getStackTrace().length))) {
+                where.append("\n      at ").append(frame);
+            }
+            failures.add("the engine failed on the crashed disk: " + e + where);
             return new Outcome(failures, served);
         }
         VerificationReport report = Verifier.verify(data, false);

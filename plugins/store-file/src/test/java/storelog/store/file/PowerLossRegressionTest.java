@@ -67,4 +67,16 @@ class PowerLossRegressionTest {
             assertThat(engine.read(Engines.KEY, 0, 10, Long.MAX_VALUE)).extracting(r -> r.text()).containsExactly("r0", "r1");
         }
     }
+
+    /**
+     * A power cut in a truncation under {@code always}: the segment holding the new end was cut and
+     * forced while the deletions of the later segments were not yet durable, so they came back after
+     * a hole (the sealed segment cut short). Fixed by deleting the later segments first, newest first,
+     * each deletion forced.
+     */
+    @Test
+    void aCrashInATruncationLeavesAPrefixOfTheOldLog() {
+        assertRecovers("always", 149244843, 8, 1, 83, 2, scratch);
+        assertRecovers("always", 149244852, 40, 1, 253, 0, scratch);
+    }
 }
