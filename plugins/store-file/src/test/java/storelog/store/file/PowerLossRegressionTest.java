@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import storelog.api.PartitionInfo;
+import storelog.api.Record;
 import storelog.testkit.TestData;
 
 /**
@@ -78,5 +84,33 @@ class PowerLossRegressionTest {
     void aCrashInATruncationLeavesAPrefixOfTheOldLog() {
         assertRecovers("always", 149244843, 8, 1, 83, 2, scratch);
         assertRecovers("always", 149244852, 40, 1, 253, 0, scratch);
+    }
+
+    /**
+     * Under {@code never} no segment's name was forced before the clean close, so a power cut could keep
+     * a newer segment's name and lose an older one's: the log then started at a later base, or had a
+     * hole. Fixed by forcing the names so far at each roll (the newest segment's name may still go).
+     */
+    @Test
+    void underNeverAPowerCutKeepsAPrefixOfTheSegments() {
+        PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
+        List<CrashImage> crashes = new ArrayList<>();
+        try (FileStorageEngine engine = Engines.open(PowerLossWorkload.dataDir(disk.root()), 100, FsyncPolicy.NEVER, disk)) {
+            Engines.appendTexts(engine, Engines.KEY, 0, 20);
+            Random random = new Random(12);
+            for (int i = 0; i < 60; i++) {
+                crashes.add(disk.crash(random));
+            }
+        }
+        for (int i = 0; i < crashes.size(); i++) {
+            Path dir = scratch.resolve("crash-" + i);
+            crashes.get(i).materialize(dir);
+            try (FileStorageEngine engine = Engines.open(PowerLossWorkload.dataDir(dir), 100, FsyncPolicy.NEVER)) {
+                long next = engine.info(Engines.KEY).map(PartitionInfo::nextOffset).orElse(0L);
+                List<Record> log = next == 0 ? List.of() : engine.read(Engines.KEY, 0, 100, Long.MAX_VALUE);
+                assertThat(log).as("crash %d", i).extracting(Record::text)
+                        .containsExactlyElementsOf(IntStream.range(0, (int) next).mapToObj(n -> "r" + n).toList());
+            }
+        }
     }
 }
