@@ -39,7 +39,7 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
 
     /**
      * Whether a new segment's files and directory entries are forced as soon as they are created
-     * (else {@link SegmentRoller#forceNames()} forces them at the clean close).
+     * (else {@link SegmentRoller#forceNames(boolean)} forces them at the clean close).
      */
     boolean forcesNewNames();
 

@@ -225,12 +225,17 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         active.append(offset, record);
     }
 
-    /** Seals the full active segment and starts the next one at {@code base}. */
+    /**
+     * Seals the full active segment and starts the next one at {@code base}. The full segment is handed
+     * to the durability policy (forced at once under {@code always}) before the next one is created: a
+     * power cut must not find the next segment's name durable while the full one, sealed by it, still
+     * misses its last records (recovery trusts sealed segments under {@code always}).
+     */
     private Segment roll(Segment full, long base) throws IOException {
         full.flush();
+        durability.sealed(full);
         Segment next = addSegment(roller.next(base));
         full.seal();
-        durability.sealed(full);
         return next;
     }
 
@@ -406,6 +411,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             try {
                 durability.forceSealed();
                 segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
+                roller.forceNames(true); // what remains is durable, also the partition directory's name under never
                 history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
             } catch (IOException e) {
                 throw failClosed(e);
@@ -464,7 +470,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
-                roller.forceNames();
+                roller.forceNames(false);
                 durableMark = mark();
                 durability.durable(nextOffset);
             } else if (loaded && active != null) {

@@ -7,8 +7,8 @@ import storelog.api.PartitionKey;
 /**
  * Creates a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. Under {@code FSYNC=always|interval} a new segment's files and
- * its directory entry are forced before it is used; under {@code never} that waits for
- * {@link #forceNames()} at the clean close ({@link Durability#forcesNewNames()}). What happens to the full segment (its fsync) is the
+ * its directory entry are forced before it is used; under {@code never} that waits for the next roll
+ * or the clean close ({@link #forceNames(boolean)}, {@link Durability#forcesNewNames()}). What happens to the full segment (its fsync) is the
  * {@link Durability}'s business. Called under the partition's lock.
  */
 final class SegmentRoller {
@@ -20,6 +20,8 @@ final class SegmentRoller {
     private final boolean syncs;
     /** Whether files or directories were created and their names not forced yet. */
     private boolean namesUnforced;
+    /** Whether the partition's directories were created and their names in {@code DATA_DIR} not forced yet. */
+    private boolean directoriesUnforced;
 
     SegmentRoller(PartitionKey key, Path dir, StoreContext context, boolean syncs) {
         this.key = key;
@@ -32,11 +34,24 @@ final class SegmentRoller {
     Segment first(long base) throws IOException {
         Directories.create(context.disk(), dir, syncs);
         namesUnforced |= !syncs;
-        return next(base);
+        directoriesUnforced |= !syncs;
+        return create(base);
+    }
+
+    /**
+     * The segment after a roll, at {@code base}. Under {@code never} the names created so far are
+     * forced first: a power cut may then lose the newest segment's name only, never an older one's
+     * while a newer one survives (which would leave a hole no recovery check looks for).
+     */
+    Segment next(long base) throws IOException {
+        if (!syncs) {
+            forceNames(true);
+        }
+        return create(base);
     }
 
     /** A new, empty segment at {@code base}. */
-    Segment next(long base) throws IOException {
+    private Segment create(long base) throws IOException {
         OpenFiles files = context.files();
         Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
         if (syncs) {
@@ -48,16 +63,22 @@ final class SegmentRoller {
     }
 
     /**
-     * Forces the partition's directories (below {@code DATA_DIR}, which the clean close forces once for
-     * all) if files or directories were created without, before a clean close.
+     * Forces the partition's directories if files or directories were created without: before a clean
+     * close only those below {@code DATA_DIR}, which the close forces once for all; with
+     * {@code andDataDir} (a roll under {@code never}, a truncation) that one too when the partition's
+     * directories are new.
      */
-    void forceNames() throws IOException {
+    void forceNames(boolean andDataDir) throws IOException {
         if (!namesUnforced) {
             return;
         }
         Path root = context.config().dataDir();
         for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             Directories.force(context.disk(), d);
+        }
+        if (andDataDir && directoriesUnforced) {
+            Directories.force(context.disk(), root);
+            directoriesUnforced = false;
         }
         namesUnforced = false;
     }

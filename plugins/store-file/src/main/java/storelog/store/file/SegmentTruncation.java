@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * Cutting a partition's segments back to an offset, for a follower whose log diverged from a new
  * leader's: later segments are deleted, the segment holding the offset is cut at that record's frame
- * and becomes the active one again; everything that remains is forced. Runs under the partition's lock.
+ * and becomes the active one again; everything that remains is forced. The later segments go first,
+ * newest first, each deletion forced, so a power cut at any point leaves a prefix of the old log (the
+ * truncation had not returned). Runs under the partition's lock.
  */
 final class SegmentTruncation {
 
@@ -29,8 +31,9 @@ final class SegmentTruncation {
             holder--;
         }
         int keep = from == all[holder].base() && holder > 0 ? holder : holder + 1;
-        for (int i = all.length - 1; i >= keep; i--) {
-            all[i].deleteFiles();
+        for (int i = all.length - 1; i >= keep; i--) { // newest first, each durably before the next and before the cut:
+            all[i].deleteFiles(); // a power cut leaves the old log or a prefix of it, never a later segment after a
+            Directories.force(disk, dir); // hole (a sealed segment cut short, or one missing, while a later one survives)
         }
         Segment last = all[keep - 1];
         IndexEntry cut = from < last.end() ? last.entry(from) : null; // may rebuild a damaged index: before unseal()
@@ -41,7 +44,6 @@ final class SegmentTruncation {
             last.resetCount(from - last.base());
         }
         last.force();
-        Directories.force(disk, dir);
         LOG.log(Level.WARNING, "{0}: truncated to offset {1} ({2} segments removed)", dir, from, all.length - keep);
         return Arrays.copyOf(all, keep);
     }
