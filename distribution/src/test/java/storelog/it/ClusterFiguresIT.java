@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -27,7 +26,8 @@ import storelog.testkit.TestData;
  * The cluster's figures for bench/RESULTS.md (issues 8 and 9), measured on nodes of the built image
  * with a private Redis. Not part of {@code mvn verify}: run by {@code bench/cluster.sh}
  * ({@code -Dstorelog.bench=true}; {@code -Dstorelog.bench.rounds=N}, default 10). Prints one line per
- * figure: {@code FIGURE name: median (min..max) over n}.
+ * figure: {@code FIGURE name: median (min..max) over n}. Publish throughput with {@code ACKS=all} and
+ * {@code ACKS=leader} is {@code bench/replication.sh} (wrk, against a standalone node in the same run).
  */
 @EnabledIfSystemProperty(named = "storelog.bench", matches = "true")
 @org.junit.jupiter.api.Timeout(value = 50, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -95,45 +95,13 @@ class ClusterFiguresIT {
     void replicationFigures(TestInfo test) throws Exception {
         Path dir = TestData.directory(test);
         try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
-            for (String acks : List.of("leader", "all")) {
-                try (TestCluster cluster = TestCluster.of(dir.resolve(acks), 3, env(redis, acks)).start()) {
-                    ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
-                    throughput(leader, acks, false);
-                    throughput(leader, acks, true);
-                    if (acks.equals("leader")) {
-                        followerLag(leader, cluster.others(leader).getFirst());
-                        catchUp(cluster, leader);
-                    }
-                }
+            // publish throughput under ACKS=all vs ACKS=leader is measured with wrk by bench/replication.sh
+            try (TestCluster cluster = TestCluster.of(dir.resolve("leader"), 3, env(redis, "leader")).start()) {
+                ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
+                followerLag(leader, cluster.others(leader).getFirst());
+                catchUp(cluster, leader);
             }
         }
-    }
-
-    /** Publishes for 10 s with 32 writers (single records, or batches of 100) and prints records/s and p99. */
-    private static void throughput(ImageNode leader, String acks, boolean batches) throws Exception {
-        AtomicLong records = new AtomicLong();
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String body = batches ? batch(100) : "{\"data\":\"" + "x".repeat(100) + "\",\"data_type\":2,\"partition_key\":\"t\"}";
-        String path = batches ? "/publish/batch" : "/publish";
-        try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 0; w < 32; w++) {
-                writers.execute(() -> {
-                    while (System.nanoTime() < end) {
-                        long start = System.nanoTime();
-                        HttpResponse<String> r = leader.post(path, body);
-                        if (r.statusCode() == 200) {
-                            latencies.add((System.nanoTime() - start) / 1_000);
-                            records.addAndGet(batches ? 100 : 1);
-                        }
-                    }
-                });
-            }
-        }
-        List<Long> sorted = latencies.stream().sorted().toList();
-        System.out.printf("FIGURE ACKS=%s %s, 32 writers: %d records/s, p50 %.1f ms, p99 %.1f ms (%d requests)%n", acks,
-                batches ? "batches of 100" : "single records", records.get() / 10,
-                sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) (sorted.size() * 0.99)) / 1000.0, sorted.size());
     }
 
     private static String batch(int n) {

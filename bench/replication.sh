@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Replication cost (issue 9): POST /publish and /publish/batch on the leader of a 3-node cluster of the
+# image with ACKS=leader and ACKS=all, against one standalone node measured in the same run (the
+# ceiling: the same server without replication). wrk, 64 connections, FSYNC=always everywhere.
+#   bench/replication.sh      (about 3 minutes; writes bench/results/replication-<time>.log)
+# Needs: JAVA_HOME (default Temurin 25), wrk, redis-server, curl, python3. Loopback only; data under
+# BENCH_WORK (default /tmp/storelog-bench); stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+W=${BENCH_WORK:-/tmp/storelog-bench}/replication
+D=${DURATION:-10}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+log=$ROOT/bench/results/replication-$stamp.log
+IMAGE=$ROOT/distribution/target/storelog
+[ -x "$IMAGE/bin/storelog" ] || mvn -B -q package -DskipTests
+rm -rf "$W"; mkdir -p "$W" bench/results
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$W" > "$W/redis.log" 2>&1 &
+PIDS+=($!)
+
+await_http() { for _ in $(seq 1 400); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0; sleep 0.05; done; echo "node on $1 did not start"; exit 1; }
+
+start_node() { # name port extra-env...
+  local name=$1 port=$2; shift 2
+  mkdir -p "$W/$name"
+  (cd "$W/$name" && env DATA_DIR="$W/$name/data" HTTP_PORT="$port" HTTP_HOST=127.0.0.1 FSYNC=always \
+     JAVA_OPTS="-Xms512m -Xmx512m" "$@" "$IMAGE/bin/storelog" > "$W/$name/node.log" 2>&1) &
+  PIDS+=($!)
+  await_http "$port"
+}
+
+stop_all_nodes() { pkill -TERM -f "storelog.home=$IMAGE" 2>/dev/null || true; for _ in $(seq 1 200); do pgrep -f "storelog.home=$IMAGE" >/dev/null || return 0; sleep 0.1; done; pkill -9 -f "storelog.home=$IMAGE" || true; }
+
+leader_port() { # ports...
+  for _ in $(seq 1 600); do
+    for p in "$@"; do
+      if curl -sf "http://127.0.0.1:$p/status" | python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["role"]=="leader" and not s.get("catching_up") else 1)' 2>/dev/null; then
+        echo "$p"; return 0
+      fi
+    done
+    sleep 0.1
+  done
+  echo "no leader" >&2; exit 1
+}
+
+measure() { # label port
+  wrk -t2 -c64 -d3s -s bench/lua/publish100.lua "http://127.0.0.1:$2/publish" > /dev/null
+  echo "== POST /publish, 100 B, 64 connections ($1)"
+  wrk -t2 -c64 -d"${D}s" --latency -s bench/lua/publish100.lua "http://127.0.0.1:$2/publish"
+  wrk -t2 -c64 -d3s -s bench/lua/batch.lua "http://127.0.0.1:$2/publish/batch" > /dev/null
+  echo "== POST /publish/batch, 100 x 100 B, 64 connections ($1; records/s = requests/s x 100)"
+  wrk -t2 -c64 -d"${D}s" --latency -s bench/lua/batch.lua "http://127.0.0.1:$2/publish/batch"
+}
+
+{
+echo "# ceiling: one standalone node, same run"
+P=$(free_port); start_node solo "$P"
+measure "standalone" "$P"
+stop_all_nodes
+
+for acks in leader all; do
+  echo "# 3-node cluster, ACKS=$acks, MIN_INSYNC=2, Redis election"
+  ports=(); gossip=(); raft=()
+  for i in 1 2 3; do ports+=("$(free_port)"); gossip+=("$(free_port)"); raft+=("$(free_port)"); done
+  seeds="127.0.0.1:${gossip[0]},127.0.0.1:${gossip[1]},127.0.0.1:${gossip[2]}"
+  for i in 0 1 2; do
+    start_node "$acks-node$((i + 1))" "${ports[$i]}" NODE_ID="node$((i + 1))" BIND_ADDR="127.0.0.1:${gossip[$i]}" \
+      ADVERTISE_ADDR="127.0.0.1:${gossip[$i]}" RAFT_PORT="${raft[$i]}" SEEDS="$seeds" SERVICE_NAME="bench-$acks-$stamp" \
+      CLUSTER_SECRET=bench REDIS_ADDR="127.0.0.1:$REDIS_PORT" ACKS="$acks" MIN_INSYNC=2
+  done
+  L=$(leader_port "${ports[@]}")
+  echo "leader on port $L"
+  measure "3 nodes, ACKS=$acks" "$L"
+  echo "-- follower state after the load:"
+  for p in "${ports[@]}"; do curl -s "http://127.0.0.1:$p/status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["node_id"], s["role"], "lag", s.get("lag"), "partitions", {k: v.get("next_offset") for k, v in s.get("partitions", {}).items()} if isinstance(s.get("partitions"), dict) else s.get("partitions"))'; done
+  stop_all_nodes
+done
+} 2>&1 | tee "$log"
+echo "log: $log"
