@@ -224,7 +224,7 @@ final class RaftElector implements LeaderElector {
         }
         long now = System.nanoTime();
         boolean leads = active && !closed && info.isLeader() && info.isLeaderReady() && resignedTerm != term
-                && lease.valid(term, now) && !hold.holds(term, now);
+                && lease.valid(term, now) && !hold.holds(term, now) && !overtaken(state);
         return leads ? new Leadership(Leadership.Role.LEADER, state.leaderId(), state.epoch()) : candidate;
     }
 
@@ -331,6 +331,16 @@ final class RaftElector implements LeaderElector {
         return n == null ? EpochState.INITIAL : n.stateMachine().state();
     }
 
+    /**
+     * Whether a node reported an epoch above the one Raft issued last ({@link Command.Observe} applied
+     * after the {@link Command.NewEpoch}: e.g. a Redis leadership won just before the take-over, whose
+     * report reached the group after it). The holder of the lower epoch must not lead with it; its
+     * next proposal issues one above the reported epoch.
+     */
+    private static boolean overtaken(EpochState state) {
+        return state.highestObserved() > state.epoch();
+    }
+
     /** Runs a tick soon on the elector thread (coalesced). */
     private void nudge() {
         ScheduledExecutorService t = thread;
@@ -401,7 +411,8 @@ final class RaftElector implements LeaderElector {
         if (!proposal.isDone() || resignedTerm == term) {
             return;
         }
-        boolean issuedToMe = state.epochTerm() == term && state.leaderId().filter(context.nodeId()::equals).isPresent();
+        boolean issuedToMe = state.epochTerm() == term && state.leaderId().filter(context.nodeId()::equals).isPresent()
+                && !overtaken(state);
         Command command = null;
         if (inCharge) {
             if (active && !issuedToMe) {
