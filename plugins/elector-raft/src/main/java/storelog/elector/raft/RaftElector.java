@@ -99,7 +99,6 @@ final class RaftElector implements LeaderElector {
     private Snapshot reported;
     private String lastLogged = "";
 
-    /** What the listener was last told about. */
     /**
      * A later elector's Raft leader does not lead with the epoch it proposed in {@code term} before
      * {@code until} (monotonic): one {@code LEADER_TTL} (+ 1 % for clock rates) after the proposal was
@@ -116,6 +115,7 @@ final class RaftElector implements LeaderElector {
         }
     }
 
+    /** What the listener was last told about. */
     private record Snapshot(Leadership leadership, boolean usable, boolean tookOver) {
     }
 
@@ -327,12 +327,6 @@ final class RaftElector implements LeaderElector {
         return RaftNode.clientProperties(settings);
     }
 
-    /** The index of the last log entry this node applied (tests). */
-    long appliedIndex() {
-        RaftNode n = node;
-        return n == null ? -1 : n.stateMachine().getLastAppliedTermIndex().getIndex();
-    }
-
     /** Test hook: runs before each command this node applies ({@link EpochStateMachine#beforeApply}). */
     void beforeApply(java.util.function.Consumer<Command> hook) {
         node.stateMachine().beforeApply(hook);
@@ -450,7 +444,8 @@ final class RaftElector implements LeaderElector {
         } else if (proposed instanceof Command.HandBack) {
             handingBackTerm = term; // stops leading before any node can apply it
         }
-        LOG.log(Level.INFO, "raft elector {0}: proposing {1}{2}", context.nodeId(), proposed, inCharge ? ""
+        LOG.log(Level.INFO, "raft elector {0}: proposing {1}{2}", context.nodeId(), proposed,
+                inCharge || !(proposed instanceof Command.NewEpoch) ? ""
                 : "; it leads with that epoch " + settings.leaderTtl().toMillis() + " ms from now at the earliest, when every"
                 + " node still leading through an earlier elector has stood down");
         proposal = node.propose(proposed).whenComplete((reply, failure) -> {
