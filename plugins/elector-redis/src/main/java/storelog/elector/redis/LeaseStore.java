@@ -143,9 +143,9 @@ final class LeaseStore implements AutoCloseable {
      * as "uptime ago" when the answer came (a whole number of seconds, rounded down, counted 1 % short
      * for clock rates): the latest it can have started. A process that replaces one this node reached
      * before counts as started when this node meets it: it may be a replica promoted after running for
-     * long, without the last renewals of the lease. One connection reaches one process: a restart breaks the connection, and
-     * the next one asks again. A Redis that refuses {@code INFO} (an ACL) counts as started at every
-     * new connection.
+     * long, without the last renewals of the lease. One connection reaches one process: a restart
+     * breaks the connection, and the next one asks again. A Redis that refuses {@code INFO} (an ACL)
+     * counts as started at every new connection.
      */
     private void met(Jedis opened) {
         Info info;
