@@ -33,6 +33,7 @@ final class EpochStateMachine extends BaseStateMachine {
     private final EntrySeal seal;
     private final Runnable changed;
     private volatile EpochState state = EpochState.INITIAL;
+    private volatile java.util.function.Consumer<Command> beforeApply = c -> { };
 
     EpochStateMachine(EntrySeal seal, Runnable changed) {
         this.seal = seal;
@@ -44,12 +45,19 @@ final class EpochStateMachine extends BaseStateMachine {
         return state;
     }
 
+    /** Test hook: runs before each command is applied, on Ratis' apply thread (a test delays an apply with it). */
+    void beforeApply(java.util.function.Consumer<Command> hook) {
+        beforeApply = hook;
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
+        java.util.Optional<Command> command = seal.open(entry.getStateMachineLogEntry().getLogData().toByteArray())
+                .flatMap(Command::decode); // unsealed: skipped everywhere
+        command.ifPresent(beforeApply);
         EpochState before = state;
-        EpochState after = seal.open(entry.getStateMachineLogEntry().getLogData().toByteArray()).flatMap(Command::decode)
-                .map(command -> before.apply(command, entry.getTerm())).orElse(before); // unsealed: skipped everywhere
+        EpochState after = command.map(c -> before.apply(c, entry.getTerm())).orElse(before);
         state = after;
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         if (!after.equals(before)) {

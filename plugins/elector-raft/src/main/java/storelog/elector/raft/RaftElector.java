@@ -75,6 +75,14 @@ final class RaftElector implements LeaderElector {
     private volatile boolean active;
     private volatile boolean closed;
     private volatile long resignedTerm = -1;
+    /**
+     * The term in which this node, as Raft leader, proposed to hand back: from that moment it does not
+     * lead in that term. Other nodes campaign through the earlier elector as soon as they apply the
+     * hand-back, which can be before this node applies it (its apply thread lagging, a pause shorter
+     * than its lease); so it stops at the proposal, before anyone can apply it. A new epoch it proposes
+     * later in the term (the earlier elector went again before the hand-back was committed) clears it.
+     */
+    private volatile long handingBackTerm = -1;
     /** As a later elector: the term whose new epoch this node proposed, and until when it holds it unused. */
     private volatile Hold hold = new Hold(-1, 0);
     private volatile RaftNode node;
@@ -91,7 +99,6 @@ final class RaftElector implements LeaderElector {
     private Snapshot reported;
     private String lastLogged = "";
 
-    /** What the listener was last told about. */
     /**
      * A later elector's Raft leader does not lead with the epoch it proposed in {@code term} before
      * {@code until} (monotonic): one {@code LEADER_TTL} (+ 1 % for clock rates) after the proposal was
@@ -108,6 +115,7 @@ final class RaftElector implements LeaderElector {
         }
     }
 
+    /** What the listener was last told about. */
     private record Snapshot(Leadership leadership, boolean usable, boolean tookOver) {
     }
 
@@ -224,7 +232,7 @@ final class RaftElector implements LeaderElector {
         }
         long now = System.nanoTime();
         boolean leads = active && !closed && info.isLeader() && info.isLeaderReady() && resignedTerm != term
-                && lease.valid(term, now) && !hold.holds(term, now);
+                && lease.valid(term, now) && !hold.holds(term, now) && !overtaken(state) && handingBackTerm != term;
         return leads ? new Leadership(Leadership.Role.LEADER, state.leaderId(), state.epoch()) : candidate;
     }
 
@@ -319,16 +327,25 @@ final class RaftElector implements LeaderElector {
         return RaftNode.clientProperties(settings);
     }
 
-    /** The index of the last log entry this node applied (tests). */
-    long appliedIndex() {
-        RaftNode n = node;
-        return n == null ? -1 : n.stateMachine().getLastAppliedTermIndex().getIndex();
+    /** Test hook: runs before each command this node applies ({@link EpochStateMachine#beforeApply}). */
+    void beforeApply(java.util.function.Consumer<Command> hook) {
+        node.stateMachine().beforeApply(hook);
     }
 
     /** The replicated state as applied on this node. */
     EpochState state() {
         RaftNode n = node;
         return n == null ? EpochState.INITIAL : n.stateMachine().state();
+    }
+
+    /**
+     * Whether a node reported an epoch above the one Raft issued last ({@link Command.Observe} applied
+     * after the {@link Command.NewEpoch}: e.g. a Redis leadership won just before the take-over, whose
+     * report reached the group after it). The holder of the lower epoch must not lead with it; its
+     * next proposal issues one above the reported epoch.
+     */
+    private static boolean overtaken(EpochState state) {
+        return state.highestObserved() > state.epoch();
     }
 
     /** Runs a tick soon on the elector thread (coalesced). */
@@ -401,7 +418,8 @@ final class RaftElector implements LeaderElector {
         if (!proposal.isDone() || resignedTerm == term) {
             return;
         }
-        boolean issuedToMe = state.epochTerm() == term && state.leaderId().filter(context.nodeId()::equals).isPresent();
+        boolean issuedToMe = state.epochTerm() == term && state.leaderId().filter(context.nodeId()::equals).isPresent()
+                && !overtaken(state) && handingBackTerm != term;
         Command command = null;
         if (inCharge) {
             if (active && !issuedToMe) {
@@ -422,8 +440,12 @@ final class RaftElector implements LeaderElector {
         Command proposed = command;
         if (!inCharge && proposed instanceof Command.NewEpoch) {
             hold = new Hold(term, now + settings.leaderTtl().toNanos() * 101 / 100);
+            handingBackTerm = -1;
+        } else if (proposed instanceof Command.HandBack) {
+            handingBackTerm = term; // stops leading before any node can apply it
         }
-        LOG.log(Level.INFO, "raft elector {0}: proposing {1}{2}", context.nodeId(), proposed, inCharge ? ""
+        LOG.log(Level.INFO, "raft elector {0}: proposing {1}{2}", context.nodeId(), proposed,
+                inCharge || !(proposed instanceof Command.NewEpoch) ? ""
                 : "; it leads with that epoch " + settings.leaderTtl().toMillis() + " ms from now at the earliest, when every"
                 + " node still leading through an earlier elector has stood down");
         proposal = node.propose(proposed).whenComplete((reply, failure) -> {

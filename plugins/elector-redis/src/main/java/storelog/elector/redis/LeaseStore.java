@@ -28,7 +28,8 @@ final class LeaseStore implements AutoCloseable {
     private Jedis connection;
     private String held;
     private String runId; // the run_id of the Redis process last connected to; null when unknown
-    private long runSince; // when that process was first met (an answer received, monotonic)
+    private long runSince; // when that process started at the latest (monotonic): uptime ago, or when first met
+    private boolean metBefore; // whether this node has reached any Redis process yet
 
     /** What the win script answered. */
     sealed interface WinOutcome {
@@ -37,7 +38,7 @@ final class LeaseStore implements AutoCloseable {
     /**
      * This node won: {@code text} is the value set; {@code behind} whether Redis held less than the
      * winner had seen (no epoch key, or a lower one: {@link LeaseScripts#WIN}); {@code knownSince} when
-     * (monotonic, an answer received) this node first met the Redis process that ran the win.
+     * (monotonic) the Redis process that ran the win started at the latest.
      */
     record Won(String text, LeaseValue value, boolean behind, long knownSince) implements WinOutcome {
     }
@@ -134,33 +135,53 @@ final class LeaseStore implements AutoCloseable {
 
     /**
      * Notes which Redis process a new connection reached ({@code run_id}, new at every start of
-     * redis-server). A restarted Redis — empty, or loaded from an older snapshot — may have lost leases
-     * that some node still acts on; a lease is never acted on longer than one TTL after the process
-     * that granted it died, which was before this process answered. So a lease won from a process this
-     * node met less than a TTL ago is held before it is acted on ({@code Won#knownSince}). One connection
-     * reaches one process: a restart breaks the connection, and the next one asks again. A Redis that
-     * refuses {@code INFO} (an ACL) counts as a new process at every connection.
+     * redis-server) and since when it runs ({@code uptime_in_seconds}). A restarted Redis — empty, or
+     * loaded from an older snapshot — may have lost leases that some node still acts on; such a lease is
+     * never acted on longer than one TTL after the process that granted it died, which was before this
+     * process started. So a lease won from a process that started less than a TTL ago is held before it
+     * is acted on ({@code Won#knownSince}). For the first process this node reaches, the start is taken
+     * as "uptime ago" when the answer came (a whole number of seconds, rounded down, counted 1 % short
+     * for clock rates): the latest it can have started. A process that replaces one this node reached
+     * before counts as started when this node meets it: it may be a replica promoted after running for
+     * long, without the last renewals of the lease. One connection reaches one process: a restart
+     * breaks the connection, and the next one asks again. A Redis that refuses {@code INFO} (an ACL)
+     * counts as started at every new connection.
      */
     private void met(Jedis opened) {
-        String id;
+        Info info;
         try {
-            id = runId(opened.info("server"));
+            info = Info.parse(opened.info("server"));
         } catch (JedisDataException e) {
-            id = null;
+            info = new Info(null, 0);
         }
-        if (id == null || !id.equals(runId)) {
-            runId = id;
-            runSince = System.nanoTime();
+        long now = System.nanoTime();
+        if (info.runId() == null || !info.runId().equals(runId)) {
+            // a process met before this one was replaced while this node ran (a restart, a failover to a
+            // replica that has run for long but may lack the last renewals): from now; else uptime ago
+            runSince = metBefore ? now : now - info.uptimeSeconds() * 990_000_000L; // 99 % of each second
+            runId = info.runId();
         }
+        metBefore = true;
     }
 
-    private static String runId(String info) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("run_id:")) {
-                return line.substring("run_id:".length()).strip();
+    /** What {@code INFO server} says of the process: its run id (null when absent) and uptime in seconds. */
+    private record Info(String runId, long uptimeSeconds) {
+        static Info parse(String info) {
+            String id = null;
+            long uptime = 0;
+            for (String line : info.split("\\r?\\n")) {
+                if (line.startsWith("run_id:")) {
+                    id = line.substring("run_id:".length()).strip();
+                } else if (line.startsWith("uptime_in_seconds:")) {
+                    try {
+                        uptime = Math.max(0, Long.parseLong(line.substring("uptime_in_seconds:".length()).strip()));
+                    } catch (NumberFormatException e) {
+                        uptime = 0;
+                    }
+                }
             }
+            return new Info(id, Math.min(uptime, 365L * 24 * 3600)); // no overflow of the nanosecond arithmetic
         }
-        return null;
     }
 
     private void disconnect() {

@@ -272,7 +272,7 @@ final class RedisLeaseElector implements LeaderElector {
     private void won(long sentGeneration, Won won, Reply<?> reply) {
         boolean kept;
         long metHold = clock.holdEnd(won.knownSince());
-        boolean newProcess = before(reply.sent(), metHold); // a Redis process this node met less than a TTL ago
+        boolean newProcess = before(reply.sent(), metHold); // a Redis process started less than a TTL ago
         synchronized (lock) {
             kept = sentGeneration == generation && active && !closed;
             if (kept) {
@@ -292,8 +292,9 @@ final class RedisLeaseElector implements LeaderElector {
                 won.behind() ? "; Redis held no epoch for this cluster or a lower one than this node has seen (a new"
                         + " cluster, or Redis lost its data or came back with older data): holding the lease for "
                         + settings.ttlMillis() + " ms before leading"
-                : newProcess ? "; this node met this Redis process less than " + settings.ttlMillis() + " ms ago (Redis"
-                        + " restarted, or this node started): holding the lease until then, before leading" : "");
+                : newProcess ? "; this Redis process started less than " + settings.ttlMillis() + " ms ago (Redis"
+                        + " restarted or failed over), so a lease of the one before may still be acted on: holding the lease"
+                        + " until then, before leading" : "");
     }
 
     private void read(Reply<Optional<String>> reply) {
