@@ -90,7 +90,7 @@ final class FollowerStream implements Runnable {
         while (running) {
             try {
                 if (needState) {
-                    PeerClient.State state = term.client().state(http, term.epoch());
+                    PeerClient.State state = term.client().state(http, node, term.epoch());
                     if (state.staleAgainst() >= 0) {
                         term.deposed(node, state.staleAgainst());
                         return;
@@ -147,7 +147,7 @@ final class FollowerStream implements Runnable {
         long prevEpoch = from == 0 ? -1 : epochAt(epochs, from - 1);
         List<Record> batch = from < end ? term.read(p, from, log) : List.of();
         long recordEpoch = batch.isEmpty() ? term.epoch() : epochAt(epochs, from);
-        PeerClient.PushAnswer answer = term.client().push(http, p, from, term.epoch(), recordEpoch, prevEpoch, end, batch);
+        PeerClient.PushAnswer answer = term.client().push(http, node, p, from, term.epoch(), recordEpoch, prevEpoch, end, batch);
         if (answer.ok()) {
             // what it holds past what was sent was never checked against this log: not counted, sent next
             long held = Math.min(answer.nextOffset(), from + batch.size());

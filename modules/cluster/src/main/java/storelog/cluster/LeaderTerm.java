@@ -159,7 +159,7 @@ final class LeaderTerm implements AutoCloseable {
 
     private void ask(Member m, Map<String, PeerClient.State> states) {
         try {
-            PeerClient.State state = client().state(m.http(), epoch);
+            PeerClient.State state = client().state(m.http(), m.nodeId(), epoch);
             if (state.staleAgainst() >= 0) {
                 deposed(m.nodeId(), state.staleAgainst());
                 return;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,6 +35,7 @@ import storelog.api.Record;
 final class PeerClient {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final Logger LOG = System.getLogger(PeerClient.class.getName());
 
     /** The answer to a push: {@code status} 200 with {@code nextOffset}, or a 409 with its code and fields. */
     record PushAnswer(int status, String code, long nextOffset, long epoch, long followerEpoch, long followerEpochStart) {
@@ -64,8 +67,8 @@ final class PeerClient {
                 .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000))).build();
     }
 
-    /** Pushes records of one epoch to a follower at {@code offset}. */
-    PushAnswer push(String node, PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
+    /** Pushes records of one epoch to follower {@code nodeId} at {@code offset}; a 200 from another node is an {@link IOException}. */
+    PushAnswer push(String node, String nodeId, PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
                     long leaderNext, List<Record> records) throws IOException {
         byte[] body = json(g -> {
             g.writeStartObject();
@@ -89,12 +92,15 @@ final class PeerClient {
         });
         HttpResponse<byte[]> response = send(post(node, "/replicate", body));
         Map<String, Object> answer = flat(response.body());
+        if (response.statusCode() == 200) {
+            requireNode(node, nodeId, answer.get("node_id"));
+        }
         return new PushAnswer(response.statusCode(), (String) answer.getOrDefault("code", ""), number(answer, "next_offset"),
                 number(answer, "epoch"), number(answer, "follower_epoch"), number(answer, "follower_epoch_start"));
     }
 
-    /** Fences {@code node} with {@code epoch} and asks what it holds. */
-    State state(String node, long epoch) throws IOException {
+    /** Fences {@code node} (member {@code nodeId}) with {@code epoch} and asks what it holds; an answer of another node is an {@link IOException}. */
+    State state(String node, String nodeId, long epoch) throws IOException {
         byte[] body = json(g -> {
             g.writeStartObject();
             g.writeNumberField("epoch", epoch);
@@ -106,11 +112,16 @@ final class PeerClient {
         }
         requireOk(node, "/replica/state", response);
         Map<PartitionKey, PartitionState> partitions = new LinkedHashMap<>();
+        String said = null;
         try (JsonParser p = JSON.createParser(response.body())) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
+                if (field.equals("node_id")) {
+                    said = p.getText();
+                    continue;
+                }
                 if (!field.equals("partitions")) {
                     p.skipChildren();
                     continue;
@@ -133,7 +144,21 @@ final class PeerClient {
                 }
             }
         }
+        requireNode(node, nodeId, said);
         return new State(partitions, -1);
+    }
+
+    /**
+     * The node at {@code node} is member {@code nodeId}: two members that name one address (a wrong
+     * {@code ADVERTISE_HTTP}, a node renamed while its old name is still in the view) would otherwise
+     * count one node's copy twice towards {@code MIN_INSYNC}.
+     */
+    private static void requireNode(String node, String nodeId, Object said) throws IOException {
+        if (!nodeId.equals(said)) {
+            LOG.log(Level.WARNING, "{0} answered as node {1}, not as member {2}: do two members name the same address?",
+                    node, said, nodeId);
+            throw new IOException(node + " answered as node " + said + ", not as member " + nodeId);
+        }
     }
 
     /** Takes up to {@code max} records of {@code partition} from {@code offset} on {@code node}. */

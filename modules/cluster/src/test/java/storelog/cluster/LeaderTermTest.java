@@ -34,6 +34,7 @@ class LeaderTermTest {
     /** b holds the leader's two records and, at offset 2, one the old leader acknowledged with b as the second node. */
     private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
     private static final String B_EQUAL = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":2,\"epochs\":[[5,0]]}}}";
+    private static final String B_BEHIND = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":1,\"epochs\":[[5,0]]}}}";
 
     private StorageEngine engine;
     private final StubFollower b = new StubFollower();
@@ -107,7 +108,7 @@ class LeaderTermTest {
     @Test
     void theFirstRecordOfANewEpochIsPushedWithThatEpoch() {
         b.state = n -> new StubFollower.Answer(200, B_EQUAL);
-        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"next_offset\":3}");
+        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":3}");
         term = startTerm(9);
         await().atMost(Duration.ofSeconds(10)).until(() -> term.ready() && term.streams().containsKey("b"));
 
@@ -147,12 +148,41 @@ class LeaderTermTest {
      */
     @Test
     void aFollowerIsCountedAsHoldingOnlyWhatThePushesChecked() {
-        b.state = n -> new StubFollower.Answer(200, "{\"partitions\":{\"events\":{\"next_offset\":1,\"epochs\":[[5,0]]}}}");
-        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"next_offset\":50}");
+        b.state = n -> new StubFollower.Answer(200, B_BEHIND);
+        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":50}");
         term = startTerm(9);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) > 1);
         assertThat(term.tracker().acked("b", KEY)).isEqualTo(2);
+    }
+
+    /**
+     * Two members whose HTTP address is the same node (a wrong {@code ADVERTISE_HTTP}, a node renamed
+     * while its old name is still in the view): its answers must not count twice. An answer from
+     * another node than the member asked is no answer — neither for the catch-up's quorum nor as an
+     * acknowledgement.
+     */
+    @Test
+    void anAnswerFromAnotherNodeThanTheMemberAskedCountsForNothing() {
+        AtomicInteger asked = new AtomicInteger();
+        b.state = n -> {
+            asked.set(n);
+            return new StubFollower.Answer(200, B_EQUAL.replace("\"b\"", "\"c\""));
+        };
+        term = startTerm(9);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() >= 3 || term.ready());
+        assertThat(term.ready()).as("no quorum: b did not answer, c did").isFalse();
+    }
+
+    @Test
+    void aPushAnsweredByAnotherNodeIsNoAcknowledgement() {
+        b.state = n -> new StubFollower.Answer(200, B_BEHIND);
+        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"c\",\"next_offset\":2}");
+        term = startTerm(9);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.pushes().size() >= 2 || term.tracker().acked("b", KEY) > 1);
+        assertThat(term.tracker().acked("b", KEY)).isEqualTo(1);
     }
 }

@@ -168,6 +168,7 @@ final class NodeRoutes {
             Json.send(res, Status.OK_200, json -> {
                 json.writeStartObject();
                 json.writeStringField("status", "ok");
+                json.writeStringField("node_id", cluster.nodeId()); // the leader checks it is the member it meant
                 json.writeStringField("partition_key", batch.partition().value());
                 json.writeNumberField("next_offset", next);
                 json.writeEndObject();

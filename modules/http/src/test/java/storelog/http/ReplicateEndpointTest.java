@@ -78,6 +78,7 @@ class ReplicateEndpointTest {
         HttpResponse<String> ok = replicate(replica("rep", 0, 3, "{\"a\":1}", 1234));
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(json(ok).get("next_offset").asLong()).isEqualTo(1);
+        assertThat(json(ok).get("node_id").asText()).as("the leader checks it is the member it meant").isEqualTo("node-f");
         JsonNode stored = json(server.get("/read?partition=rep&offset=0"));
         assertThat(stored.get("timestamp").asLong()).as("the leader's timestamp is kept").isEqualTo(1234);
         assertThat(stored.get("value").get("a").asInt()).isEqualTo(1);
