@@ -30,8 +30,12 @@ final class SegmentRoller {
 
     /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
-        Directories.create(context.disk(), dir, syncs);
-        namesUnforced |= !syncs;
+        if (syncs) {
+            Directories.createBelow(context.disk(), context.config().dataDir(), dir);
+        } else {
+            Directories.create(context.disk(), dir, false);
+            namesUnforced = true;
+        }
         return next(base);
     }
 
