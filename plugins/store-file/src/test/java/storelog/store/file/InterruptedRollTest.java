@@ -36,6 +36,7 @@ class InterruptedRollTest {
 
     private Path dir;
     private final GatedDirectoryForces disk = new GatedDirectoryForces();
+    private final Faults faults = new Faults();
 
     @BeforeEach
     void setUp(TestInfo test) {
@@ -63,6 +64,41 @@ class InterruptedRollTest {
             assertThat(append.get(30, TimeUnit.SECONDS)).isEqualTo(3);
             assertThat(engine.append(KEY, List.of(text("r4")))).as("the partition stays writable").isEqualTo(4);
             assertThat(engine.read(KEY, 3).text()).isEqualTo("rolls");
+        }
+    }
+
+    /**
+     * An interrupted appender waiting for another's group commit parks like any other (it does not
+     * spin on its interrupt, taking a core — with virtual threads, a carrier — for the whole fsync),
+     * and is acknowledged once the fsync covered its record.
+     */
+    @Test
+    void anInterruptedAppenderWaitingForAGroupCommitDoesNotSpin() throws Exception {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            faults.storeForceGate.arm();
+            CompletableFuture<Long> leader = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> leader.complete(engine.append(KEY, List.of(text("leads")))));
+            faults.storeForceGate.awaitBlocked(); // its fsync runs
+            CompletableFuture<Long> follower = new CompletableFuture<>();
+            Thread waiter = Thread.ofPlatform().start(() -> follower.complete(engine.append(KEY, List.of(text("waits")))));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (waiter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until it waits for the group commit
+            }
+            waiter.interrupt();
+            int samples = 0;
+            int running = 0;
+            long wall = System.nanoTime();
+            while (System.nanoTime() - wall < TimeUnit.MILLISECONDS.toNanos(300)) { // the measurement
+                samples++;
+                running += waiter.getState() == Thread.State.RUNNABLE ? 1 : 0;
+                Thread.onSpinWait();
+            }
+            faults.storeForceGate.release();
+            assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(follower.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(running).as("samples of %d in which the interrupted waiter ran", samples).isLessThan(samples / 2);
         }
     }
 }
