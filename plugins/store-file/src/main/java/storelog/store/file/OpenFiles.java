@@ -105,9 +105,9 @@ final class OpenFiles implements AutoCloseable {
     /**
      * fdatasync of {@code path}, through a descriptor of its own, {@link Uninterruptible}. Not through
      * the shared descriptor: that one may have been evicted, or be closed at any moment by the
-     * interrupt of another thread using it — and the JDK then reports the close instead of the fsync's own error, so an fsync that failed would be
-     * retried on a new descriptor and (the kernel having reported and cleared the error) succeed:
-     * PostgreSQL's "fsyncgate". An fsync on any descriptor of a file covers every write made to it
+     * interrupt of another thread using it — and the JDK then reports the close instead of the
+     * fsync's own error, so an fsync that failed would be retried on a new descriptor and (the kernel
+     * having reported and cleared the error) succeed: PostgreSQL's "fsyncgate". An fsync on any descriptor of a file covers every write made to it
      * through any other, and reports a write-back error no one was told of yet.
      *
      * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
@@ -120,7 +120,8 @@ final class OpenFiles implements AutoCloseable {
     private void forceNow(Path path) throws IOException {
         FileChannel channel;
         try {
-            channel = withDescriptors(() -> disk.open(path, StandardOpenOption.READ));
+            // writable: Windows flushes only handles open for writing
+            channel = withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw new FileNotOpenedException(path, e);
         }
