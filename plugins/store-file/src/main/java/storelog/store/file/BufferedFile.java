@@ -317,7 +317,7 @@ final class BufferedFile {
      * @throws FileNotOpenedException when the file cannot be opened for the first attempt (nothing happened)
      */
     private <T> T withChannel(ChannelOperation<T> operation) throws IOException {
-        if (deleted) { // a stale reference (a reader's snapshot, a sealed segment waiting for its fsync): the name may be another file's now
+        if (deleted) { // a stale reference (a reader's snapshot): the name may be another file's now
             throw new FileNotOpenedException(path, new NoSuchFileException(path.toString(), null, "deleted"));
         }
         boolean interrupted = false;

@@ -24,6 +24,19 @@ final class Directories {
     }
 
     /**
+     * Creates a partition directory {@code dir} (and its missing parents) below {@code root}, durably:
+     * {@code dir} and every directory above it up to {@code root} are forced, whether this call created
+     * them or an earlier one that failed halfway (its directories exist, their entries may not be
+     * durable). Forcing a directory that is already durable costs little; partitions are created rarely.
+     */
+    static void createBelow(Disk disk, Path root, Path dir) throws IOException {
+        disk.createDirectories(dir);
+        for (Path d = dir; d != null && d.startsWith(root); d = d.getParent()) {
+            force(disk, d);
+        }
+    }
+
+    /**
      * Creates {@code dir} and its missing parents; with {@code durably}, forces each one created and
      * the directory that holds the outermost, so the new path survives a crash.
      */

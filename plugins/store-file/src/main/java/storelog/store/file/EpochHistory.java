@@ -224,7 +224,11 @@ final class EpochHistory {
     private void save() throws IOException {
         if (fileExists || !(entries.isEmpty() || entries.equals(IMPLICIT))) {
             Disk disk = files.disk();
-            Directories.create(disk, dir, true);
+            Path root = dir;
+            for (int level = 0; level < key.relativePath().size(); level++) {
+                root = root.getParent();
+            }
+            Directories.createBelow(disk, root, dir); // the partition may be new: its whole path durable first
             List<EpochStart> content = entries;
             files.withDescriptors(() -> {
                 EpochHistoryFile.write(disk, dir, content);

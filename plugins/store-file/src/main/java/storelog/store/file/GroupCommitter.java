@@ -93,8 +93,13 @@ final class GroupCommitter {
         if (waiter.leads) {
             runSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
         }
+        boolean interrupted = false;
         while (!waiter.done) {
             LockSupport.park(this);
+            interrupted |= Thread.interrupted(); // else park returns at once, again and again: a spin for the whole fsync
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // the outcome is the records', not the interrupt's: kept for the caller
         }
         if (waiter.error != null) {
             throw waiter.error;

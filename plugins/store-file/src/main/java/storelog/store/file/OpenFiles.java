@@ -9,11 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,9 +30,6 @@ final class OpenFiles implements AutoCloseable {
     private final LongAdder fsyncs = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
-    /** Where fsyncs run: platform threads nobody interrupts, as many as callers wait (fsyncs block on the device). */
-    private final ExecutorService fsyncThreads = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("storelog-fsync-", 0).daemon().factory());
     private boolean closed;
 
     OpenFiles(Disk disk, int capacity) {
@@ -111,47 +103,25 @@ final class OpenFiles implements AutoCloseable {
     }
 
     /**
-     * fdatasync of {@code path}, through a descriptor of its own, on a thread nobody interrupts; the
-     * caller waits without being interruptible. Not through the shared descriptor: that one may have
-     * been evicted, or be closed at any moment by the interrupt of another thread using it — and the
-     * JDK then reports the close instead of the fsync's own error, so an fsync that failed would be
-     * retried on a new descriptor and (the kernel having reported and cleared the error) succeed:
-     * PostgreSQL's "fsyncgate". An fsync on any descriptor of a file covers every write made to it
+     * fdatasync of {@code path}, through a descriptor of its own, {@link Uninterruptible}. Not through
+     * the shared descriptor: that one may have been evicted, or be closed at any moment by the
+     * interrupt of another thread using it — and the JDK then reports the close instead of the
+     * fsync's own error, so an fsync that failed would be retried on a new descriptor and (the kernel
+     * having reported and cleared the error) succeed: PostgreSQL's "fsyncgate". An fsync on any descriptor of a file covers every write made to it
      * through any other, and reports a write-back error no one was told of yet.
      *
      * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
      * @throws IOException            when the fsync failed
      */
     void force(Path path) throws IOException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            fsyncThreads.execute(() -> {
-                try {
-                    forceNow(path);
-                    done.complete(null);
-                } catch (Throwable e) {
-                    done.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("the storage engine is closed", e);
-        }
-        try {
-            done.join(); // not interruptible: the caller learns the fsync's outcome, whatever happens to it meanwhile
-        } catch (CompletionException e) {
-            switch (e.getCause()) {
-                case IOException io -> throw io;
-                case RuntimeException re -> throw re;
-                case Error error -> throw error;
-                default -> throw e;
-            }
-        }
+        Uninterruptible.run(() -> forceNow(path));
     }
 
     private void forceNow(Path path) throws IOException {
         FileChannel channel;
         try {
-            channel = withDescriptors(() -> disk.open(path, StandardOpenOption.READ));
+            // writable: Windows flushes only handles open for writing
+            channel = withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw new FileNotOpenedException(path, e);
         }
@@ -218,7 +188,6 @@ final class OpenFiles implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        fsyncThreads.shutdown();
     }
 
     /**

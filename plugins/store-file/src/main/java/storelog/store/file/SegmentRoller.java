@@ -32,9 +32,13 @@ final class SegmentRoller {
 
     /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
-        Directories.create(context.disk(), dir, syncs);
-        namesUnforced |= !syncs;
-        directoriesUnforced |= !syncs;
+        if (syncs) {
+            Directories.createBelow(context.disk(), context.config().dataDir(), dir);
+        } else {
+            Directories.create(context.disk(), dir, false);
+            namesUnforced = true;
+            directoriesUnforced = true;
+        }
         return create(base);
     }
 

@@ -1,12 +1,19 @@
 package storelog.store.file;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Runs a short file operation on a channel of its own with the caller's interrupt held back and
- * restored afterwards: a {@link java.nio.channels.FileChannel} used by an interrupted thread closes
- * itself and fails the operation, and a cancelled request must not fail a segment creation, an
- * index rebuild or a directory fsync for the whole partition. (Shared channels retry instead, see
+ * Runs a short file operation on a channel of its own — an fsync, a segment creation, an index
+ * rebuild, a directory fsync — on a platform thread nobody interrupts, while the caller waits without
+ * being interruptible (its interrupt stays set for later). A {@link java.nio.channels.FileChannel}
+ * used by an interrupted thread closes itself and fails the operation, even an interrupt that arrives
+ * in the middle of it: a cancelled request must not fail a segment creation or a directory fsync for
+ * the whole partition, and an fsync's own error must not hide behind the close (the JDK then reports
+ * {@link java.nio.channels.ClosedByInterruptException} instead). (Shared channels retry instead, see
  * {@link BufferedFile}.)
  */
 final class Uninterruptible {
@@ -17,16 +24,31 @@ final class Uninterruptible {
         void run() throws IOException;
     }
 
+    /** As many threads as operations wait: each blocks on the device; idle ones end after a minute. */
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("storelog-io-", 0).daemon().factory());
+
     private Uninterruptible() {
     }
 
     static void run(Operation operation) throws IOException {
-        boolean interrupted = Thread.interrupted();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        THREADS.execute(() -> {
+            try {
+                operation.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
         try {
-            operation.run();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            done.join(); // not interruptible: the caller learns the outcome, whatever happens to it meanwhile
+        } catch (CompletionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException re -> throw re;
+                case Error error -> throw error;
+                default -> throw e;
             }
         }
     }

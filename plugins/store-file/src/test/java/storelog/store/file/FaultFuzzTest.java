@@ -40,7 +40,7 @@ class FaultFuzzTest {
 
     private static final List<PartitionKey> KEYS = List.of(PartitionKey.of("fuzz-a"), PartitionKey.of("fuzz-b"),
             PartitionKey.of("fuzz-c"));
-    private static final long RUN_MILLIS = 250;
+    private static final long RUN_MILLIS = 200;
     private static final int ROUNDS = 3;
 
     static Stream<Arguments> runs() {

@@ -131,6 +131,42 @@ class IndexRebuildRaceTest {
         }
     }
 
+    /**
+     * Two readers meet damaged entries of the same closed segment: one rebuilds the index, the other
+     * waits for it and then reads the rebuilt entry — not the damaged one it read before, which would
+     * answer {@code corrupt_record} for an intact record.
+     */
+    @Test
+    void aReaderWaitingForAnotherReadersRebuildReadsTheRebuiltIndex() throws Exception {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 10);
+        }
+        Path index = Engines.index(dir, 0);
+        byte[] bytes = Files.readAllBytes(index);
+        bytes[(int) IndexEntry.positionOf(1) + 2] ^= 0x40; // entries of records 1 and 2 fail their checksums
+        bytes[(int) IndexEntry.positionOf(2) + 2] ^= 0x40;
+        Files.write(index, bytes);
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, disk);
+                ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            disk.gate.arm();
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> engine.read(KEY, 1).text(), threads);
+            disk.gate.awaitBlocked(); // the first reader's rebuild is about to rename the new index
+            java.util.concurrent.atomic.AtomicReference<Thread> secondThread = new java.util.concurrent.atomic.AtomicReference<>();
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> {
+                secondThread.set(Thread.currentThread());
+                return engine.read(KEY, 2).text();
+            }, threads);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((secondThread.get() == null || secondThread.get().getState() != Thread.State.WAITING)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the second reader waits for the rebuild
+            }
+            disk.gate.release();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("r1");
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("r2");
+        }
+    }
+
     private static void assertRecords(FileStorageEngine engine, long truncatedAt) {
         assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(truncatedAt + 1);
         for (int i = 0; i < truncatedAt; i++) {
