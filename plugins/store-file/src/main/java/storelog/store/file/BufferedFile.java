@@ -248,11 +248,16 @@ final class BufferedFile {
         return files.disk().exists(path);
     }
 
-    /** Closes the file and deletes it (the caller forces the directory when the deletion must be durable). */
+    /**
+     * Deletes the file and closes it (the caller forces the directory when the deletion must be
+     * durable). The name goes first: a reader that opens the file meanwhile caches its channel under
+     * the name, and {@link #forget()} must come after that, or a file created later at the same name
+     * would be written through the deleted file's channel.
+     */
     void delete() throws IOException {
         deleted = true;
-        forget();
         files.disk().deleteIfExists(path);
+        forget();
         buffered = 0;
         flushed = 0;
     }
@@ -275,8 +280,8 @@ final class BufferedFile {
                 channel.force(true);
             }
         });
-        forget();
         disk.moveAtomically(temporary, path);
+        forget(); // after the rename, as in delete(): nothing keeps the replaced file's channel under the name
         Directories.force(disk, path.getParent());
         buffered = 0;
         flushed = content.length;
