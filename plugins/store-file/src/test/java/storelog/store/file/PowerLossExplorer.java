@@ -52,6 +52,7 @@ final class PowerLossExplorer {
     private final List<String> failures = new ArrayList<>();
     private final List<String> failedSeeds = new ArrayList<>();
     private int recoveryCrashes;
+    private int partialBatches;
     private int serial;
 
     PowerLossExplorer(FsyncPolicy fsync, Path scratch) {
@@ -72,6 +73,11 @@ final class PowerLossExplorer {
     /** Crashes during recovery checked. */
     int recoveryCrashes() {
         return recoveryCrashes;
+    }
+
+    /** Crash states in which the engine served part of a batch (a prefix cut by the crash). */
+    int partialBatches() {
+        return partialBatches;
     }
 
     List<String> failures() {
@@ -141,6 +147,7 @@ final class PowerLossExplorer {
         state.image().materialize(dir);
         PowerLossCheck.Outcome first = PowerLossCheck.check(dir, state.promised(), fsync);
         delete(dir);
+        partialBatches += first.partialBatches() > 0 ? 1 : 0;
         if (!first.ok()) {
             fail(state, "after the crash", first.failures());
             return;

@@ -57,8 +57,9 @@ class PowerLossExplorerTest {
             explorer.randomOperations(new PowerLossWorkload(fsync, SEED + run, 40, run % 2 == 0 ? 3 : 1), 4);
         }
         System.out.printf("POWER-LOSS mode=%s seed=%d states=%d (every operation of a small run: %d) recovery-crashes=%d "
-                        + "failures=%d in %d ms%n", fsync, SEED, explorer.states(), exhaustive, explorer.recoveryCrashes(),
-                explorer.failedSeeds().size(), (System.nanoTime() - start) / 1_000_000);
+                        + "failures=%d partial-batches=%d in %d ms%n", fsync, SEED, explorer.states(), exhaustive,
+                explorer.recoveryCrashes(), explorer.failedSeeds().size(), explorer.partialBatches(),
+                (System.nanoTime() - start) / 1_000_000);
         explorer.failedSeeds().forEach(s -> System.out.println("POWER-LOSS FAILED " + s));
         assertThat(explorer.failures()).as("crash states that broke the promise of FSYNC=%s (seed %d)", fsync, SEED).isEmpty();
     }
