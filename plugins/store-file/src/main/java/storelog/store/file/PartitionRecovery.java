@@ -11,8 +11,8 @@ import storelog.api.PartitionKey;
  * Opening a partition's segments. After a clean shutdown: the active segment's cheap check (its
  * index against the store's size and its last frame), nothing else. After a crash: the newest sealed
  * segments that may have missed their background fsync ({@link Durability#sealedMaybeUnsynced()},
- * none under {@code FSYNC=always}) are checked for a lost tail, the active segment is scanned and
- * repaired, and every file recovery adopts — those segments' stores and indexes, the partition's
+ * none under {@code FSYNC=always}) are checked for lost or torn records, the active segment is scanned
+ * and repaired (under {@code interval|never} cut at its first damaged record), and every file recovery adopts — those segments' stores and indexes, the partition's
  * directories — is forced before the partition serves anything: bytes that only reached the page
  * cache before the crash must not be served and then lost to a power cut, their offsets reused.
  * Runs before the partition is used, under its lock.
@@ -35,7 +35,7 @@ final class PartitionRecovery {
             return found;
         }
         found = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
-        SegmentRecovery.recoverActive(found.getLast(), false);
+        SegmentRecovery.recoverActive(found.getLast(), false, sealedMaybeUnsynced > 0);
         for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size())) {
             adopted.forceAdopted();
         }
@@ -47,10 +47,11 @@ final class PartitionRecovery {
     }
 
     /**
-     * After a crash, the last {@code checked} sealed segments may have lost an unsynced tail
-     * ({@code FSYNC=interval|never} force them asynchronously). If one did, the records after the loss
-     * cannot stay (offsets must stay gap-free): the later segments are dropped and that one becomes
-     * active, to be cut at its last intact record.
+     * After a crash, the last {@code checked} sealed segments may have lost unsynced bytes
+     * ({@code FSYNC=interval|never} force them asynchronously): a tail, or blocks torn anywhere. If one
+     * did, the records after the loss cannot stay (what survives must be a prefix of what was
+     * acknowledged): the later segments are dropped and that one becomes active, to be cut at its first
+     * damaged or missing record.
      */
     private static List<Segment> keepCompleteSealed(PartitionKey key, List<Segment> found, int checked, Disk disk)
             throws IOException {

@@ -27,6 +27,16 @@ final class SegmentRecovery {
      * scanned and a damaged tail that no intact record follows is cut: a write the crash cut short.
      */
     static void recoverActive(Segment segment, boolean cleanShutdown) throws IOException {
+        recoverActive(segment, cleanShutdown, false);
+    }
+
+    /**
+     * As {@link #recoverActive(Segment, boolean)}; with {@code cutAtDamage} (after a crash under
+     * {@code FSYNC=interval|never}) the segment is also cut at its first damaged record: its bytes may
+     * never have been forced, so damage there is a write the power cut tore, and the intact records
+     * after it cannot stay (what survives must be a prefix of what was acknowledged).
+     */
+    static void recoverActive(Segment segment, boolean cleanShutdown, boolean cutAtDamage) throws IOException {
         long known = 0;
         if (cleanShutdown) {
             long count = cheapCount(segment);
@@ -44,7 +54,9 @@ final class SegmentRecovery {
             rewriteStoreHeader(segment);
         }
         SegmentScan scan = SegmentScanner.scan(store, segment.index(), segment.base(), known, Long.MAX_VALUE);
-        if (scan.hasTornTail()) {
+        if (cutAtDamage && !scan.corrupt().isEmpty()) {
+            scan = cutAtFirstDamage(segment, scan);
+        } else if (scan.hasTornTail()) {
             LOG.log(Level.WARNING, "{0}: truncating a torn tail of {1} bytes at byte {2} ({3}); no intact record follows it, "
                     + "so it held none from offset {4} on", segment, store.flushedSize() - scan.validEnd(), scan.validEnd(),
                     scan.tailProblem(), segment.base() + scan.entries().size());
@@ -93,18 +105,29 @@ final class SegmentRecovery {
         return Frame.problem(frame.flip(), 0, last.length(), segment.base() + count - 1) == null ? count : -1;
     }
 
+    /** Truncates the store before the first damaged record of {@code scan}; returns the scan of what is left. */
+    private static SegmentScan cutAtFirstDamage(Segment segment, SegmentScan scan) throws IOException {
+        SegmentScan.Corruption first = scan.corrupt().getFirst();
+        int kept = (int) (first.offset() - segment.base());
+        long end = kept == 0 ? FileHeader.SIZE : scan.entries().get(kept - 1).end();
+        LOG.log(Level.WARNING, "{0}: cutting the log at offset {1} ({2}): after a crash under FSYNC=interval|never a damaged "
+                + "record in unsynced bytes is a torn write, so the {3} records from it on are gone", segment, first.offset(),
+                first.problem(), scan.entries().size() - kept);
+        segment.store().truncate(end);
+        return new SegmentScan(scan.entries().subList(0, kept), java.util.List.of(), end, null, -1);
+    }
+
     /**
      * Whether a recent sealed segment still holds all its records after a crash: true when each one is
-     * there (damaged ones included: they keep their offsets), false when records at its end are
-     * missing with nothing intact after them — a tail lost with an fsync that had not run yet. Its
-     * index is rebuilt when it disagrees.
+     * there and intact, false when records at its end are
+     * missing with nothing intact after them — a tail lost with an fsync that had not run yet — or
+     * when any record is damaged: its bytes may never have been forced, so damage is a torn write.
+     * Every frame is read: the pages of an unforced segment reach the disk in any order, so an intact
+     * index and last frame say nothing of the frames before. Its index is rebuilt when it disagrees.
      */
     static boolean isComplete(Segment sealed) throws IOException {
-        if (cheapCount(sealed) == sealed.count()) {
-            return true;
-        }
         SegmentScan scan = SegmentScanner.scanClosed(sealed.store(), sealed.index(), sealed.base(), sealed.count());
-        if (scan.missingFrom() >= 0) {
+        if (scan.missingFrom() >= 0 || !scan.corrupt().isEmpty()) {
             return false;
         }
         logDamage(sealed, scan);

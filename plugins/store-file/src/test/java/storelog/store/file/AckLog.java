@@ -33,6 +33,8 @@ final class AckLog {
         long durable;
         /** The epoch each sent record was appended under. */
         final Map<Long, Long> epochs = new HashMap<>();
+        /** The ids of each append of more than one record. */
+        final List<List<Long>> batches = new java.util.ArrayList<>();
     }
 
     private final Map<Long, NewRecord> sent = new HashMap<>();
@@ -66,6 +68,9 @@ final class AckLog {
     synchronized void sending(PartitionKey key, long epoch, List<NewRecord> records) {
         Partition p = partitions.computeIfAbsent(key, k -> new Partition());
         records.forEach(r -> p.epochs.put(idOf(r.payload()), epoch));
+        if (records.size() > 1) {
+            p.batches.add(records.stream().map(r -> idOf(r.payload())).toList());
+        }
     }
 
     synchronized void acknowledged(PartitionKey key, long base, List<NewRecord> records) {
@@ -96,12 +101,13 @@ final class AckLog {
     synchronized Snapshot snapshot() {
         Map<PartitionKey, Promises> copy = new TreeMap<>();
         partitions.forEach((key, p) -> copy.put(key, new Promises(new TreeMap<>(p.acked), Set.copyOf(p.maybeGone),
-                Set.copyOf(p.removed), p.durable, Map.copyOf(p.epochs))));
+                Set.copyOf(p.removed), p.durable, Map.copyOf(p.epochs), List.copyOf(p.batches))));
         return new Snapshot(Map.copyOf(sent), copy);
     }
 
     /** One partition's promises at a moment. */
-    record Promises(TreeMap<Long, Long> acked, Set<Long> maybeGone, Set<Long> removed, long durable, Map<Long, Long> epochs) {
+    record Promises(TreeMap<Long, Long> acked, Set<Long> maybeGone, Set<Long> removed, long durable, Map<Long, Long> epochs,
+                    List<List<Long>> batches) {
 
         /** The offset {@code id} was acknowledged at (also if a truncation under way may remove it), or -1. */
         long ackedOffset(long id) {

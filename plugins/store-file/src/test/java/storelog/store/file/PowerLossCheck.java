@@ -32,8 +32,11 @@ import storelog.api.spi.VerificationReport;
  */
 final class PowerLossCheck {
 
-    /** What the engine served per partition, offset by offset: a record's id, or -1 for a damaged record. */
-    record Outcome(List<String> failures, Map<PartitionKey, List<Long>> log) {
+    /**
+     * What the engine served per partition, offset by offset: a record's id, or -1 for a damaged
+     * record; and how many batches it served part of (not a failure: see the README's durability notes).
+     */
+    record Outcome(List<String> failures, Map<PartitionKey, List<Long>> log, int partialBatches) {
         boolean ok() {
             return failures.isEmpty();
         }
@@ -42,6 +45,7 @@ final class PowerLossCheck {
     private final AckLog.Snapshot promised;
     private final FsyncPolicy fsync;
     private final List<String> failures = new ArrayList<>();
+    private int partialBatches;
 
     private PowerLossCheck(AckLog.Snapshot promised, FsyncPolicy fsync) {
         this.promised = promised;
@@ -75,7 +79,7 @@ final class PowerLossCheck {
                 where.append("\n      at ").append(frame);
             }
             failures.add("the engine failed on the crashed disk: " + e + where);
-            return new Outcome(failures, served);
+            return new Outcome(failures, served, partialBatches);
         }
         VerificationReport report = Verifier.verify(data, false);
         Set<String> named = new TreeSet<>();
@@ -84,7 +88,7 @@ final class PowerLossCheck {
         }
         expect(named.equals(damaged), "verify after recovery names %s, the damaged records are %s (%s)", named, damaged,
                 report.problems());
-        return new Outcome(failures, served);
+        return new Outcome(failures, served, partialBatches);
     }
 
     private List<Long> partition(FileStorageEngine engine, PartitionKey key, AckLog.Promises promises) {
@@ -122,6 +126,15 @@ final class PowerLossCheck {
             long actual = epochOf(epochs, o);
             expect(epoch != null && epoch == actual, "%s: offset %d (id=%d) was appended under epoch %s, the history %s says %d",
                     key, o, id, epoch, epochs, actual);
+        }
+        for (List<Long> batch : promises.batches()) {
+            if (batch.stream().anyMatch(id -> promises.removed().contains(id) || promises.maybeGone().contains(id))) {
+                continue; // a truncation may cut a batch anywhere
+            }
+            long present = batch.stream().filter(seen::contains).count();
+            if (present > 0 && present < batch.size()) {
+                partialBatches++;
+            }
         }
         expect(epochs.isEmpty() || epochs.getLast().startOffset() <= next, "%s: the epoch history %s starts an epoch after the "
                 + "next offset %d", key, epochs, next);
