@@ -53,8 +53,17 @@ final class Membership implements AutoCloseable {
         LOG.log(Level.INFO, "discovery {0} started; seeds {1}", plugins.stream().map(Plugin::name).toList(), seeds());
     }
 
-    /** Whether every plugin's seeds rest on an answer ({@link Discovery#seedsKnown()}). */
+    /**
+     * Whether the seeds tell which members to expect: {@code SEEDS} names a node other than this one
+     * (then the initial members are known whatever DNS does: a cluster named by {@code SERVICE_NAME}
+     * with explicit seeds is not held up by a resolver that never answers), or else every plugin's
+     * seeds rest on an answer ({@link Discovery#seedsKnown()}).
+     */
     boolean seedsKnown() {
+        String own = self.attribute(Member.GOSSIP).orElse("");
+        if (configuredSeeds.stream().anyMatch(s -> !s.toString().equalsIgnoreCase(own))) {
+            return true;
+        }
         for (Plugin<Discovery> plugin : plugins) {
             if (!plugin.instance().seedsKnown()) {
                 return false;
