@@ -135,27 +135,37 @@ final class TestCluster implements AutoCloseable {
         throw new AssertionError(what + " did not happen within " + within + "; statuses: " + last);
     }
 
+    /** Ports handed out in this JVM: never twice, though a node that was stopped gave its port back to the OS. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code n} distinct ports that can be bound now, chosen below the kernel's ephemeral range
+     * (32768 and up on Linux): a port picked from that range and released could be taken by any
+     * process's next ephemeral bind or outgoing connection before its node binds it (seen: a node's
+     * HTTP port on port 0 took the Raft port picked for another node).
+     */
     static int[] freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
+        int[] ports = new int[n];
+        java.util.Random random = new java.util.Random();
+        int found = 0;
+        for (int attempt = 0; found < n && attempt < 10_000; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (HANDED_OUT.contains(port)) {
+                continue;
             }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // free anyway
-                }
+            try (ServerSocket ignored = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                // bindable now
+            } catch (IOException e) {
+                continue; // in use
+            }
+            if (HANDED_OUT.add(port)) {
+                ports[found++] = port;
             }
         }
+        if (found < n) {
+            throw new UncheckedIOException(new IOException("no " + n + " free ports below the ephemeral range"));
+        }
+        return ports;
     }
 
     static void pause(long millis) {
