@@ -81,12 +81,14 @@ class FailoverTimesTest {
                 long epoch = leader.leadership().epoch();
                 randomPhase();
 
-                long lost = System.nanoTime();
                 if (outage == Outage.KILLED) {
                     CLUSTER.redis().kill();
                 } else {
                     CLUSTER.redis().pause();
                 }
+                // from when Redis certainly stopped answering: a renewal sent while the signal was on its
+                // way could still succeed, and rightly extends the lease from when it was sent
+                long lost = System.nanoTime();
                 await("the leader steps down").atMost(Duration.ofMillis(TTL)).pollInterval(Duration.ofMillis(1))
                         .until(() -> timeline.endedLeading(leader.id, epoch));
                 took.add((timeline.first(leader.id, Role.CANDIDATE, lost).orElseThrow().after() - lost) / MS);
