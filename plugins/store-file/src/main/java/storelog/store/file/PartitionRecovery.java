@@ -62,11 +62,11 @@ final class PartitionRecovery {
             }
             LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
                     + "offset {2} on are gone and the log continues from the last intact record", key, sealed, found.get(i + 1).base());
-            sealed.unseal();
             for (Segment dropped : found.subList(i + 1, found.size())) {
                 dropped.deleteFiles();
             }
             Directories.force(disk, sealed.directory());
+            sealed.unseal();
             return found.subList(0, i + 1);
         }
         return found;
