@@ -228,9 +228,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     /** Seals the full active segment and starts the next one at {@code base}. */
     private Segment roll(Segment full, long base) throws IOException {
         full.flush();
+        durability.sealed(full); // before the next segment exists: recovery under always trusts every segment followed by one
         Segment next = addSegment(roller.next(base));
         full.seal();
-        durability.sealed(full);
         return next;
     }
 

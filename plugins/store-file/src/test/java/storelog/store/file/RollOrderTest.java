@@ -1,0 +1,42 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static storelog.store.file.Engines.KEY;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.testkit.TestData;
+
+/**
+ * Under {@code FSYNC=always} recovery does not check sealed segments — each was forced when it
+ * rolled — so the full segment must be forced before the next one exists on disk: a crash between
+ * would otherwise leave the full one's unsynced tail (never acknowledged) lost behind a later
+ * segment, its offsets answering {@code corrupt_record} forever instead of being reused.
+ */
+class RollOrderTest {
+
+    @Test
+    void theFullSegmentIsForcedBeforeTheNextOneIsCreated(TestInfo test) {
+        Path dir = TestData.directory(test);
+        Faults faults = new Faults();
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            int before = faults.events.size();
+            // a batch whose first records go into the segment and the rest into the next: a roll in the middle
+            engine.append(KEY, java.util.List.of(Engines.text("r1"), Engines.text("r2"), Engines.text("r3"), Engines.text("r4")));
+            Path full = Engines.store(dir, 0).toAbsolutePath();
+            Path created = Engines.store(dir, 3).toAbsolutePath();
+            int create = faults.indexOf("create " + created, before);
+            assertThat(create).as("the batch rolled at offset 3: " + faults.events).isNotNegative();
+            int lastForceBefore = -1;
+            for (int i = before; i < create; i++) {
+                if (faults.events.get(i).equals("force " + full)) {
+                    lastForceBefore = i;
+                }
+            }
+            assertThat(lastForceBefore).as("the full segment's records were forced before the next segment was created: "
+                    + faults.events).isNotNegative();
+        }
+    }
+}
