@@ -39,4 +39,29 @@ class RollOrderTest {
                     + faults.events).isNotNegative();
         }
     }
+
+    /**
+     * A roll whose new segment was created but whose directory fsync failed: the failed append is
+     * rolled back, and the new segment's files must go with it — left behind the full segment, they
+     * would make recovery count records the full one never kept (the batch's, cut back), and answer
+     * {@code corrupt_record} for them.
+     */
+    @Test
+    void aRollWhoseDirectoryFsyncFailedLeavesNoSegmentBehind(TestInfo test) {
+        Path dir = TestData.directory(test);
+        Faults faults = new Faults();
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            faults.directoryForceError = "injected directory fsync failure (EIO)";
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.append(KEY, java.util.List.of(Engines.text("r1"),
+                    Engines.text("r2"), Engines.text("r3"), Engines.text("r4")))).isInstanceOf(storelog.api.StorageFailedException.class);
+            faults.directoryForceError = null;
+        }
+        assertThat(Engines.store(dir, 3)).as("the rolled-back segment's store").doesNotExist();
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(1);
+            assertThat(engine.read(KEY, 0).text()).isEqualTo("r0");
+            assertThat(engine.append(KEY, java.util.List.of(Engines.text("next")))).isEqualTo(1);
+        }
+    }
 }
