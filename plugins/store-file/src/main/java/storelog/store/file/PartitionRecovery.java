@@ -30,6 +30,7 @@ final class PartitionRecovery {
         if (found.isEmpty()) {
             return found;
         }
+        found = dropEmptyBehindCutBack(key, found, context.disk());
         if (context.cleanStart()) {
             SegmentRecovery.recoverActive(found.getLast(), true);
             return found;
@@ -44,6 +45,33 @@ final class PartitionRecovery {
             Directories.force(context.disk(), d);
         }
         return found;
+    }
+
+    /**
+     * An empty last segment behind one whose store and index agree but hold fewer records than its
+     * successor's base says: the shape a roll leaves whose append failed and was rolled back (the full
+     * segment cut back to where the append began) when even removing the new segment failed. The cut
+     * records were never acknowledged; counting them would have their offsets answer
+     * {@code corrupt_record} for good. The empty segment goes and the cut one is active again, after a
+     * crash or a clean stop and whatever the {@code FSYNC} policy. Damage is not this shape (its files
+     * disagree): a damaged segment is kept as it is.
+     */
+    private static List<Segment> dropEmptyBehindCutBack(PartitionKey key, List<Segment> found, Disk disk) throws IOException {
+        if (found.size() < 2 || found.getLast().store().flushedSize() > FileHeader.SIZE) {
+            return found;
+        }
+        Segment cut = found.get(found.size() - 2);
+        long held = SegmentRecovery.cheapCount(cut);
+        if (held < 0 || held >= cut.count()) {
+            return found;
+        }
+        LOG.log(Level.WARNING, "partition {0}: segment {1} holds {2} records and is followed by an empty one (a roll whose "
+                + "append failed): the empty one is removed and the log continues at offset {3}", key, cut, held,
+                cut.base() + held);
+        found.getLast().deleteFiles();
+        Directories.force(disk, cut.directory());
+        cut.unseal();
+        return found.subList(0, found.size() - 1);
     }
 
     /**

@@ -64,4 +64,35 @@ class RollOrderTest {
             assertThat(engine.append(KEY, java.util.List.of(Engines.text("next")))).isEqualTo(1);
         }
     }
+
+    /**
+     * The shape such a failed roll leaves when even removing the new segment failed: the full segment
+     * cut back, an empty segment after it. Recovery, after a crash or a clean stop, takes the full
+     * one for what it holds — the empty one goes, offsets continue from the last record — under
+     * {@code always} too, where sealed segments are otherwise not checked.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anEmptySegmentBehindACutBackOneIsDroppedAtRecovery(boolean cleanStop, TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 4); // records 0-2 in segment 0, 3 in segment 3
+        }
+        Path store = Engines.store(dir, 0);
+        Path index = Engines.index(dir, 0);
+        java.nio.file.Files.write(store, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(store),
+                (int) (java.nio.file.Files.size(store) - Frame.length(2)))); // record 2 cut back
+        CrashShapesTest.truncate(index, IndexEntry.positionOf(2));
+        CrashShapesTest.truncate(Engines.store(dir, 3), FileHeader.SIZE); // the new segment, empty
+        CrashShapesTest.truncate(Engines.index(dir, 3), FileHeader.SIZE);
+        if (!cleanStop) {
+            java.nio.file.Files.delete(dir.resolve(DataDirectory.CLEAN_MARKER));
+        }
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(2);
+            assertThat(engine.read(KEY, 1).text()).isEqualTo("r1");
+            assertThat(engine.append(KEY, java.util.List.of(Engines.text("next")))).isEqualTo(2);
+            assertThat(engine.read(KEY, 2).text()).isEqualTo("next");
+        }
+    }
 }
