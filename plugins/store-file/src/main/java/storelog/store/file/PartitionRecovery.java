@@ -48,13 +48,14 @@ final class PartitionRecovery {
     }
 
     /**
-     * An empty last segment behind one whose store and index agree but hold fewer records than its
-     * successor's base says: the shape a roll leaves whose append failed and was rolled back (the full
-     * segment cut back to where the append began) when even removing the new segment failed. The cut
-     * records were never acknowledged; counting them would have their offsets answer
-     * {@code corrupt_record} for good. The empty segment goes and the cut one is active again, after a
-     * crash or a clean stop and whatever the {@code FSYNC} policy. Damage is not this shape (its files
-     * disagree): a damaged segment is kept as it is.
+     * An empty last segment behind one whose store and index agree but hold another number of records
+     * than its successor's base says: the shape a roll leaves whose append failed and was rolled back
+     * (the full segment cut back to where the append began) when even removing the new segment failed
+     * — fewer records: the cut ones were never acknowledged, and counting them would have their
+     * offsets answer {@code corrupt_record} for good; more: later appends that fitted went on in the
+     * full segment, acknowledged, and the empty one would hide them. The empty segment goes and the
+     * other is active again, after a crash or a clean stop and whatever the {@code FSYNC} policy.
+     * Damage is not this shape (its files disagree): a damaged segment is kept as it is.
      */
     private static List<Segment> dropEmptyBehindCutBack(PartitionKey key, List<Segment> found, Disk disk) throws IOException {
         if (found.size() < 2 || found.getLast().store().flushedSize() > FileHeader.SIZE) {
@@ -62,12 +63,12 @@ final class PartitionRecovery {
         }
         Segment cut = found.get(found.size() - 2);
         long held = SegmentRecovery.cheapCount(cut);
-        if (held < 0 || held >= cut.count()) {
+        if (held < 0 || held == cut.count()) {
             return found;
         }
-        LOG.log(Level.WARNING, "partition {0}: segment {1} holds {2} records and is followed by an empty one (a roll whose "
-                + "append failed): the empty one is removed and the log continues at offset {3}", key, cut, held,
-                cut.base() + held);
+        LOG.log(Level.WARNING, "partition {0}: segment {1} holds {2} records, not the {3} the empty segment after it "
+                + "implies (left by a roll that failed): the empty one is removed and the log continues at offset {4}", key,
+                cut, held, cut.count(), cut.base() + held);
         found.getLast().deleteFiles();
         Directories.force(disk, cut.directory());
         cut.unseal();

@@ -95,4 +95,33 @@ class RollOrderTest {
             assertThat(engine.read(KEY, 2).text()).isEqualTo("next");
         }
     }
+
+    /**
+     * The other shape a failed roll's leftover segment can be found in: later appends that fitted went
+     * on in the full segment (acknowledged) past the leftover's base. They are the log; the empty
+     * leftover is not.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anEmptyLeftoverSegmentDoesNotHideRecordsAppendedPastItsBase(boolean cleanStop, TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 5);
+        }
+        java.nio.file.Files.write(Engines.store(dir, 3), toArray(FileHeader.STORE.encode(3))); // the failed roll's leftover
+        java.nio.file.Files.write(Engines.index(dir, 3), toArray(FileHeader.INDEX.encode(3)));
+        if (!cleanStop) {
+            java.nio.file.Files.delete(dir.resolve(DataDirectory.CLEAN_MARKER));
+        }
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(5);
+            assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
+        }
+    }
+
+    private static byte[] toArray(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
 }
