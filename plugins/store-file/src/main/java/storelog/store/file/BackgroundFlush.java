@@ -148,6 +148,9 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             }
             log.failedKeepingAll(e);
             return false;
+        } catch (RuntimeException e) { // the files' state is unknown: like an I/O error that cannot be undone
+            log.failedKeepingAll(IoErrors.asIoException(e));
+            return false;
         } finally {
             lock.unlock();
         }
@@ -164,6 +167,8 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                 return true;
             } catch (IOException e) {
                 failClosed(e);
+            } catch (RuntimeException e) {
+                failClosed(IoErrors.asIoException(e));
             }
         }
         return false;
@@ -178,6 +183,8 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             return true;
         } catch (IOException e) {
             failClosed(e);
+        } catch (RuntimeException e) {
+            failClosed(IoErrors.asIoException(e));
         }
         return false;
     }

@@ -34,7 +34,11 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
     /** Waits for {@code waiter}, whatever the outcome of the appends it waits for (lock not held). */
     void settle(GroupCommitter.Waiter waiter);
 
-    /** A roll closed {@code full} (lock held): it is forced now, or queued for the flusher. */
+    /**
+     * A roll is closing {@code full}, flushed (lock held): it is forced now, or queued for the flusher
+     * — before the next segment is created, since recovery takes a segment that another follows for
+     * complete when this policy forces sealed segments ({@link #sealedMaybeUnsynced()} is 0).
+     */
     void sealed(Segment full) throws IOException;
 
     /**

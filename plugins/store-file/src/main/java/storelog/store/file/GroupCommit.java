@@ -103,21 +103,21 @@ final class GroupCommit implements Durability {
             point = log.mark();
             truncations = log.truncations();
             active.flush();
-        } catch (IOException e) {
-            log.flushFailed(e);
+        } catch (IOException | RuntimeException e) {
+            log.flushFailed(IoErrors.asIoException(e));
             return;
         } finally {
             lock.unlock();
         }
         try {
             active.store().force();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             lock.lock();
             try {
                 if (e instanceof FileNotOpenedException) {
-                    log.flushFailed(e); // the fsync never ran (no descriptor): a clean failure, like a failed flush
+                    log.flushFailed((IOException) e); // the fsync never ran (no descriptor): a clean failure, like a failed flush
                 } else {
-                    log.syncFailed(e);
+                    log.syncFailed(IoErrors.asIoException(e));
                 }
             } finally {
                 lock.unlock();

@@ -58,6 +58,16 @@ final class IoErrors {
         return false;
     }
 
+    /**
+     * {@code e} as an I/O error. An unchecked exception out of a flush or an fsync (a bug, a
+     * misbehaving file system) leaves the files' state unknown, like an I/O error that cannot be
+     * undone: it must fail the partition and end its waiters, never escape the background thread or
+     * the group commit (which would stay marked as running, every later appender waiting for it).
+     */
+    static IOException asIoException(Exception e) {
+        return e instanceof IOException io ? io : new IOException("unexpected failure: " + e, e);
+    }
+
     private static boolean says(IOException e, List<String> texts) {
         String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
         if (reason == null) {

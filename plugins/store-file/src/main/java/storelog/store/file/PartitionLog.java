@@ -365,6 +365,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 segment.flush();
             }
         } catch (IOException e) {
+            if (e instanceof UnrecoverableWriteException) { // the file's tail is unknown; every buffered record was acknowledged
+                failClosed(e);
+            }
             throw IoErrors.isDiskFull(e) ? new StorageFullException("cannot read partition " + key
                     + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
         } finally {

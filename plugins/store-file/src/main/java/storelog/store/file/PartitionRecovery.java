@@ -30,6 +30,7 @@ final class PartitionRecovery {
         if (found.isEmpty()) {
             return found;
         }
+        found = dropEmptyBehindCutBack(key, found, context.disk());
         if (context.cleanStart()) {
             SegmentRecovery.recoverActive(found.getLast(), true);
             return found;
@@ -44,6 +45,34 @@ final class PartitionRecovery {
             Directories.force(context.disk(), d);
         }
         return found;
+    }
+
+    /**
+     * An empty last segment behind one whose store and index agree but hold another number of records
+     * than its successor's base says: the shape a roll leaves whose append failed and was rolled back
+     * (the full segment cut back to where the append began) when even removing the new segment failed
+     * — fewer records: the cut ones were never acknowledged, and counting them would have their
+     * offsets answer {@code corrupt_record} for good; more: later appends that fitted went on in the
+     * full segment, acknowledged, and the empty one would hide them. The empty segment goes and the
+     * other is active again, after a crash or a clean stop and whatever the {@code FSYNC} policy.
+     * Damage is not this shape (its files disagree): a damaged segment is kept as it is.
+     */
+    private static List<Segment> dropEmptyBehindCutBack(PartitionKey key, List<Segment> found, Disk disk) throws IOException {
+        if (found.size() < 2 || found.getLast().store().flushedSize() > FileHeader.SIZE) {
+            return found;
+        }
+        Segment cut = found.get(found.size() - 2);
+        long held = SegmentRecovery.cheapCount(cut);
+        if (held < 0 || held == cut.count()) {
+            return found;
+        }
+        LOG.log(Level.WARNING, "partition {0}: segment {1} holds {2} records, not the {3} the empty segment after it "
+                + "implies (left by a roll that failed): the empty one is removed and the log continues at offset {4}", key,
+                cut, held, cut.count(), cut.base() + held);
+        found.getLast().deleteFiles();
+        Directories.force(disk, cut.directory());
+        cut.unseal();
+        return found.subList(0, found.size() - 1);
     }
 
     /**
@@ -63,11 +92,11 @@ final class PartitionRecovery {
             }
             LOG.log(Level.ERROR, "partition {0}: segment {1} lost records after a crash (an unsynced roll); the records from "
                     + "offset {2} on are gone and the log continues from the last intact record", key, sealed, found.get(i + 1).base());
-            sealed.unseal();
             for (Segment dropped : found.subList(i + 1, found.size())) {
                 dropped.deleteFiles();
             }
             Directories.force(disk, sealed.directory());
+            sealed.unseal();
             return found.subList(0, i + 1);
         }
         return found;

@@ -214,6 +214,11 @@ final class Segment {
         dst.flip();
     }
 
+    /** Checks a closed segment's index now (rebuilding it if damaged), before it is made active again. */
+    void checkIndex() throws IOException {
+        ensureIndexUsable();
+    }
+
     /**
      * A closed segment's index is checked on first use (header, length) and rebuilt from the store
      * when it is missing, short, long or foreign: the index is derived data.
@@ -288,13 +293,12 @@ final class Segment {
      * Opens a closed segment for appends again (a rollback or truncation removed the segments after
      * it). Call it before changing the segment's files: it waits for a reader's index rebuild in
      * progress, and none starts after it — a rebuild's rename would replace an index that the
-     * truncation cut or appends grew since. An index never checked yet is checked (and rebuilt if
-     * damaged) first: appends extend it in place.
+     * truncation cut or appends grew since. (A truncation checks the index first, {@link #checkIndex}:
+     * appends extend it in place.)
      */
-    void unseal() throws IOException {
+    void unseal() {
         indexRepair.lock();
         try {
-            ensureIndexUsable();
             sealed = false;
             indexChecked = true;
         } finally {

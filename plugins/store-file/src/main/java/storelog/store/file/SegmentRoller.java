@@ -59,7 +59,18 @@ final class SegmentRoller {
         OpenFiles files = context.files();
         Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
         if (syncs) {
-            Directories.force(context.disk(), dir);
+            try {
+                Directories.force(context.disk(), dir);
+            } catch (IOException e) {
+                // the caller never sees the segment, so its rollback cannot remove it: left behind the full
+                // segment, it would make recovery count records the full one no longer holds
+                try {
+                    segment.deleteFiles();
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
         } else {
             namesUnforced = true;
         }

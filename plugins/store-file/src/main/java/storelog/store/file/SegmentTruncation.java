@@ -36,8 +36,9 @@ final class SegmentTruncation {
             Directories.force(disk, dir); // hole (a sealed segment cut short, or one missing, while a later one survives)
         }
         Segment last = all[keep - 1];
-        IndexEntry cut = from < last.end() ? last.entry(from) : null; // may rebuild a damaged index: before unseal()
-        last.unseal();
+        last.checkIndex(); // appends will extend it in place; a damaged one is rebuilt now, while it is closed
+        IndexEntry cut = from < last.end() ? last.entry(from) : null;
+        last.unseal(); // before the files change: waits for a reader's rebuild, and none starts after it
         if (cut != null) {
             last.store().truncate(cut.position());
             last.index().truncate(IndexEntry.positionOf(from - last.base()));

@@ -96,6 +96,29 @@ class BackgroundFailureTest {
         }
     }
 
+    /**
+     * A reader's flush of buffered records (under {@code never}) that wrote part of them and could not
+     * undo it leaves the file's tail unknown: the partition fails closed (keeping every record), as any
+     * other write that cannot be undone does — it does not go on taking appends.
+     */
+    @org.junit.jupiter.api.Test
+    void aReadersFlushThatCannotBeUndoneFailsThePartitionClosed() {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.parse("interval:60000"), faults)) {
+            Engines.appendTexts(engine, KEY, 0, 5); // buffered: the flusher waits a minute
+            faults.diskFull = true; // half the bytes are written, then ENOSPC ...
+            faults.failTruncates.set(1); // ... and cutting them off again fails
+            assertThatThrownBy(() -> engine.read(KEY, 0)).isInstanceOf(storelog.api.StoreLogException.class);
+            faults.diskFull = false;
+            assertThat(engine.metrics().get("failed_partitions")).isEqualTo(1);
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("refused")))).isInstanceOf(StorageFailedException.class);
+            assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
+        }
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.parse("interval:60000"))) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(5);
+            assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
+        }
+    }
+
     /** Waits until the background flusher wrote what was appended (nothing left in buffers to lose to the fault). */
     private static void awaitFlushed(FileStorageEngine engine) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

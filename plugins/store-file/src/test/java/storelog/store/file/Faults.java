@@ -41,6 +41,8 @@ final class Faults extends LocalDisk {
     /** "force <file>", "force-dir <dir>", "create <file>", "delete <file>", "move <from> <to>", "mkdir <dir>", in order. */
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger failIndexWrites = new AtomicInteger();
+    /** The next this many file truncations fail with EIO (an undo of a partial write that fails too). */
+    final AtomicInteger failTruncates = new AtomicInteger();
     /** The next this many positional store writes (flushes) fail with EIO, writing nothing. */
     final AtomicInteger failStoreWrites = new AtomicInteger();
     /** When not negative: how many more positional index writes succeed before every later one fails. */
@@ -260,6 +262,9 @@ final class Faults extends LocalDisk {
 
         @Override
         public FileChannel truncate(long size) throws IOException {
+            if (failTruncates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("injected truncate failure (EIO)");
+            }
             real.truncate(size);
             truncated.countDown();
             return this;
