@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Bringing a segment's files back to agreement at start-up: the cheap check of a cleanly closed
@@ -114,7 +115,7 @@ final class SegmentRecovery {
                 + "record in unsynced bytes is a torn write, so the {3} records from it on are gone", segment, first.offset(),
                 first.problem(), scan.entries().size() - kept);
         segment.store().truncate(end);
-        return new SegmentScan(scan.entries().subList(0, kept), java.util.List.of(), end, null, -1);
+        return new SegmentScan(scan.entries().subList(0, kept), List.of(), end, null, -1);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,7 +85,7 @@ class BufferedFileTest {
             racing.createNew(path).close();
             BufferedFile successor = new BufferedFile(files, path, 0);
             write(successor, "new records");
-            assertThat(java.nio.file.Files.readString(path)).isEqualTo("new records");
+            assertThat(Files.readString(path)).isEqualTo("new records");
         }
     }
 }
