@@ -200,6 +200,9 @@ final class BufferedFile {
                     return null;
                 });
             } catch (IOException e) {
+                if (deleted) {
+                    return; // deleted meanwhile (it could not be opened): nothing is left to make durable
+                }
                 syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
                 throw syncFailure;
             }
@@ -252,7 +255,9 @@ final class BufferedFile {
      * Deletes the file and closes it (the caller forces the directory when the deletion must be
      * durable). The name goes first: a reader that opens the file meanwhile caches its channel under
      * the name, and {@link #forget()} must come after that, or a file created later at the same name
-     * would be written through the deleted file's channel.
+     * would be written through the deleted file's channel. An fsync that found the file not deleted
+     * yet and then cannot open it (the flusher's, of a sealed segment a truncation removes) has
+     * nothing left to make durable and succeeds ({@link #force()}).
      */
     void delete() throws IOException {
         deleted = true;
