@@ -120,11 +120,11 @@ final class SegmentRecovery {
 
     /**
      * Whether a recent sealed segment still holds all its records after a crash: true when each one is
-     * there and intact, false when records at its end are
-     * missing with nothing intact after them — a tail lost with an fsync that had not run yet — or
-     * when any record is damaged: its bytes may never have been forced, so damage is a torn write.
-     * Every frame is read: the pages of an unforced segment reach the disk in any order, so an intact
-     * index and last frame say nothing of the frames before. Its index is rebuilt when it disagrees.
+     * there and intact, false when records at its end are missing with nothing intact after them — a
+     * tail lost with an fsync that had not run yet — or when any record is damaged: its bytes may never
+     * have been forced, so damage is a torn write. Every frame is read: the pages of an unforced
+     * segment reach the disk in any order, so an intact index and last frame say nothing of the frames
+     * before. Its index is rebuilt when it disagrees.
      */
     static boolean isComplete(Segment sealed) throws IOException {
         SegmentScan scan = SegmentScanner.scanClosed(sealed.store(), sealed.index(), sealed.base(), sealed.count());
