@@ -31,7 +31,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     private final Flusher flusher;
     /** {@code interval} (each flush is forced, and so are new segments' names), else {@code never}. */
     private final boolean interval;
-    private final ConcurrentLinkedDeque<Segment> sealPending = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Sealing> sealPending = new ConcurrentLinkedDeque<>();
     /** Whether a flush is scheduled (lock held). */
     private boolean dirty;
 
@@ -70,11 +70,11 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     @Override
     public void sealed(Segment full) throws IOException {
         while (sealPending.size() >= MAX_PENDING) {
-            Segment oldest = sealPending.peekFirst();
-            oldest.force();
+            Sealing oldest = sealPending.peekFirst();
+            oldest.segment().force();
             sealPending.remove(oldest);
         }
-        sealPending.addLast(full);
+        sealPending.addLast(new Sealing(full));
         flusher.scheduleSealSync(this);
     }
 
@@ -190,8 +190,8 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     private void forceSealedSegments() throws IOException {
-        for (Segment sealed = sealPending.peekFirst(); sealed != null; sealed = sealPending.peekFirst()) {
-            sealed.force();
+        for (Sealing sealed = sealPending.peekFirst(); sealed != null; sealed = sealPending.peekFirst()) {
+            sealed.segment().force();
             sealPending.remove(sealed);
         }
     }
@@ -203,6 +203,24 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             log.failedKeepingAll(e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * One seal of a segment waiting for its fsync. Compared by identity: a segment sealed again (a
+     * truncation made it active, a roll sealed it anew) is a new entry, so a thread that forced the
+     * first seal and removes its entry late cannot remove the second one unforced (which left the
+     * segment's last records out of the clean close's fsyncs).
+     */
+    private static final class Sealing {
+        private final Segment segment;
+
+        Sealing(Segment segment) {
+            this.segment = segment;
+        }
+
+        Segment segment() {
+            return segment;
         }
     }
 }

@@ -206,6 +206,9 @@ final class BufferedFile {
                 }
                 throw e; // the fsync never ran: nothing failed, it may be tried again
             } catch (IOException e) {
+                if (deleted) {
+                    return; // deleted meanwhile (it could not be opened): nothing is left to make durable
+                }
                 syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
                 throw syncFailure;
             }
@@ -257,7 +260,9 @@ final class BufferedFile {
      * Deletes the file and closes its descriptors (the caller forces the directory when the deletion
      * must be durable). Deleted first, closed after: a descriptor a reader opened meanwhile is closed
      * too, so none of the deleted file stays cached to be handed to a later file of the same name. From
-     * now on this object neither reads nor writes.
+     * now on this object neither reads nor writes. An fsync that found the file not deleted yet and
+     * then cannot open it (the flusher's, of a sealed segment a truncation removes) has nothing left to
+     * make durable and succeeds ({@link #force()}).
      */
     void delete() throws IOException {
         deleted = true;

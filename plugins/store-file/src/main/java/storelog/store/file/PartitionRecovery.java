@@ -11,10 +11,11 @@ import storelog.api.PartitionKey;
  * Opening a partition's segments. After a clean shutdown: the active segment's cheap check (its
  * index against the store's size and its last frame), nothing else. After a crash: the newest sealed
  * segments that may have missed their background fsync ({@link Durability#sealedMaybeUnsynced()},
- * none under {@code FSYNC=always}) are checked for lost or torn records, the active segment is scanned
- * and repaired (under {@code interval|never} cut at its first damaged record), and every file recovery adopts — those segments' stores and indexes, the partition's
- * directories — is forced before the partition serves anything: bytes that only reached the page
- * cache before the crash must not be served and then lost to a power cut, their offsets reused.
+ * none under {@code FSYNC=always}) are checked for lost or torn records, the active segment is
+ * scanned and repaired (under {@code interval|never} cut at its first damaged record), and every file
+ * recovery adopts — those segments' stores and indexes, the partition's directories — is forced
+ * before the partition serves anything: bytes that only reached the page cache before the crash must
+ * not be served and then lost to a power cut, their offsets reused.
  * Runs before the partition is used, under its lock.
  */
 final class PartitionRecovery {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Bringing a segment's files back to agreement at start-up: the cheap check of a cleanly closed
@@ -114,16 +115,16 @@ final class SegmentRecovery {
                 + "record in unsynced bytes is a torn write, so the {3} records from it on are gone", segment, first.offset(),
                 first.problem(), scan.entries().size() - kept);
         segment.store().truncate(end);
-        return new SegmentScan(scan.entries().subList(0, kept), java.util.List.of(), end, null, -1);
+        return new SegmentScan(scan.entries().subList(0, kept), List.of(), end, null, -1);
     }
 
     /**
      * Whether a recent sealed segment still holds all its records after a crash: true when each one is
-     * there and intact, false when records at its end are
-     * missing with nothing intact after them — a tail lost with an fsync that had not run yet — or
-     * when any record is damaged: its bytes may never have been forced, so damage is a torn write.
-     * Every frame is read: the pages of an unforced segment reach the disk in any order, so an intact
-     * index and last frame say nothing of the frames before. Its index is rebuilt when it disagrees.
+     * there and intact, false when records at its end are missing with nothing intact after them — a
+     * tail lost with an fsync that had not run yet — or when any record is damaged: its bytes may never
+     * have been forced, so damage is a torn write. Every frame is read: the pages of an unforced
+     * segment reach the disk in any order, so an intact index and last frame say nothing of the frames
+     * before. Its index is rebuilt when it disagrees.
      */
     static boolean isComplete(Segment sealed) throws IOException {
         SegmentScan scan = SegmentScanner.scanClosed(sealed.store(), sealed.index(), sealed.base(), sealed.count());

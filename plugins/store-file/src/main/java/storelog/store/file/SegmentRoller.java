@@ -8,8 +8,9 @@ import storelog.api.PartitionKey;
  * Creates a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. Under {@code FSYNC=always|interval} a new segment's files and
  * its directory entry are forced before it is used; under {@code never} that waits for the next roll
- * or the clean close ({@link #forceNames(boolean)}, {@link Durability#forcesNewNames()}). What happens to the full segment (its fsync) is the
- * {@link Durability}'s business. Called under the partition's lock.
+ * or the clean close ({@link #forceNames(boolean)}, {@link Durability#forcesNewNames()}). What happens
+ * to the full segment (its fsync) is the {@link Durability}'s business. Called under the partition's
+ * lock.
  */
 final class SegmentRoller {
 

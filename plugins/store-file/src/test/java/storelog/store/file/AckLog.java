@@ -1,6 +1,8 @@
 package storelog.store.file;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -127,7 +129,7 @@ final class AckLog {
         boolean wasSent(Record record) {
             NewRecord r = sent.get(idOf(record.payload()));
             return r != null && r.type() == record.type() && r.timestamp() == record.timestamp()
-                    && java.util.Arrays.equals(r.payload(), record.payload());
+                    && Arrays.equals(r.payload(), record.payload());
         }
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -84,7 +86,58 @@ class BufferedFileTest {
             racing.createNew(path).close();
             BufferedFile successor = new BufferedFile(files, path, 0);
             write(successor, "new records");
-            assertThat(java.nio.file.Files.readString(path)).isEqualTo("new records");
+            assertThat(Files.readString(path)).isEqualTo("new records");
+        }
+    }
+
+    /**
+     * The flusher's fsync of a sealed segment checked that the file was not deleted, then opened it:
+     * a truncation deleting the segment in between made the fsync fail on the missing file (the
+     * partition failed closed), or, before the name went first, cached the deleted file's channel.
+     * Fixed: an fsync of a file deleted meanwhile has nothing to make durable and succeeds.
+     */
+    @Test
+    void anFsyncThatRacesADeletionNeitherFailsNorOpensTheDeletedFile(TestInfo test) throws Exception {
+        Path path = TestData.directory(test).resolve("segment_0.store");
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch deleted = new CountDownLatch(1);
+        LocalDisk slowOpen = new LocalDisk() {
+            @Override
+            public java.nio.channels.FileChannel open(Path p, java.nio.file.OpenOption... options) throws IOException {
+                if (Thread.currentThread().getName().equals("fsync")) {
+                    opening.countDown();
+                    try {
+                        deleted.await(30, TimeUnit.SECONDS); // the deletion runs now
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.open(p, options);
+            }
+
+            @Override
+            public boolean deleteIfExists(Path p) throws IOException {
+                boolean gone = super.deleteIfExists(p);
+                deleted.countDown();
+                return gone;
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "fsync"));
+        try (OpenFiles files = new OpenFiles(slowOpen, 4)) {
+            slowOpen.createNew(path).close();
+            BufferedFile file = new BufferedFile(files, path, 0);
+            write(file, "sealed records");
+            file.forget(); // the fsync must open the file
+            Future<?> fsync = pool.submit(() -> {
+                file.force();
+                return null;
+            });
+            assertThat(opening.await(30, TimeUnit.SECONDS)).isTrue();
+            file.delete();
+            fsync.get(30, TimeUnit.SECONDS);
+            assertThat(files.openCount()).as("nothing cached under the deleted name").isZero();
+        } finally {
+            pool.shutdown();
         }
     }
 }

@@ -2,6 +2,7 @@ package storelog.store.file;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -75,7 +76,7 @@ final class PowerLossCheck {
             }
         } catch (RuntimeException e) {
             StringBuilder where = new StringBuilder();
-            for (StackTraceElement frame : java.util.Arrays.copyOf(e.getStackTrace(), Math.min(6, e.getStackTrace().length))) {
+            for (StackTraceElement frame : Arrays.copyOf(e.getStackTrace(), Math.min(6, e.getStackTrace().length))) {
                 where.append("\n      at ").append(frame);
             }
             failures.add("the engine failed on the crashed disk: " + e + where);

@@ -3,7 +3,6 @@ package storelog.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -20,13 +19,14 @@ import storelog.testkit.TestData;
  * crash during that recovery.
  *
  * <p>{@code -Dpowerloss.states=N} sets the distinct crash states per mode (default 1,000);
- * {@code -Dpowerloss.seed=S} the seed (default: random, printed). {@code bench/crash-explorer.sh} runs
+ * {@code -Dpowerloss.seed=S} the seed (default 20261203, printed). {@code bench/crash-explorer.sh} runs
  * 100,000.
  */
 class PowerLossExplorerTest {
 
     static final int STATES = Integer.getInteger("powerloss.states", 1000);
-    static final long SEED = Long.getLong("powerloss.seed", System.nanoTime() % 1_000_000_000L);
+    /** Fixed by default, so {@code mvn verify} explores the same states each time; the bench script draws one. */
+    static final long SEED = Long.getLong("powerloss.seed", 20261203L);
 
     private static final QuietLogs QUIET = new QuietLogs("storelog.store.file");
     private static Path scratch;
