@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,7 +40,6 @@ final class BufferedFile {
     /** Attempts at an operation whose channel was closed under it (by another thread's interrupt). */
     static final int CLOSED_CHANNEL_ATTEMPTS = 5;
     /** Name suffix of the temporary file of {@link #replaceWith}; a leftover one is removed at recovery. */
-    static final String TEMPORARY_SUFFIX = ".tmp";
 
     private final OpenFiles files;
     private final Path path;
@@ -276,26 +274,15 @@ final class BufferedFile {
     }
 
     /**
-     * Replaces the file's whole content with {@code content}, atomically: a temporary file beside it
-     * is written and forced, then renamed over it, and the directory is forced. A crash leaves either
-     * the old file or the new one (and perhaps the temporary file, which recovery removes).
+     * Replaces the file's whole content with {@code content}, atomically ({@link FileReplacement}).
+     * The cached descriptor is closed after the rename, so one a reader opened before it is closed too.
      */
     void replaceWith(byte[] content) throws IOException {
-        Disk disk = files.disk();
-        Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
-        Uninterruptible.run(() -> {
-            try (FileChannel channel = disk.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer src = ByteBuffer.wrap(content);
-                while (src.hasRemaining()) {
-                    channel.write(src);
-                }
-                channel.force(true);
-            }
-        });
-        disk.moveAtomically(temporary, path);
-        forget(); // after the rename: a descriptor opened before it, by a reader meanwhile, is closed too
-        Directories.force(disk, path.getParent());
+        try {
+            FileReplacement.replace(files.disk(), path, content);
+        } finally {
+            forget();
+        }
         buffered = 0;
         flushed = content.length;
         synced = written; // the new content was forced before it took the old one's place

@@ -10,9 +10,8 @@ import java.nio.file.StandardOpenOption;
  * Replacing a small file's whole content atomically: a temporary file beside it ({@code <name>.tmp})
  * is written and forced, renamed over it, and the directory is forced. A crash leaves either the old
  * content or the new one, never a mix (and perhaps the temporary file, which recovery removes). Used
- * for the leader-epoch history; every step goes through the {@link Disk}. ({@link BufferedFile#replaceWith}
- * does the same for index rebuilds, under its own locking; it can call this once the branches that
- * change it have merged.)
+ * for the leader-epoch history and, through {@link BufferedFile#replaceWith}, index rebuilds; every
+ * step goes through the {@link Disk}.
  */
 final class FileReplacement {
 

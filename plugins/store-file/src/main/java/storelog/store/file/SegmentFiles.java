@@ -132,7 +132,7 @@ final class SegmentFiles {
      */
     static boolean isLeftover(Path stray) {
         String name = stray.getFileName().toString();
-        return name.endsWith(".index" + BufferedFile.TEMPORARY_SUFFIX) || name.equals(EpochHistoryFile.TEMPORARY_NAME)
+        return name.endsWith(".index" + FileReplacement.TEMPORARY_SUFFIX) || name.equals(EpochHistoryFile.TEMPORARY_NAME)
                 || SegmentName.parse(name).isPresent();
     }
 

@@ -133,7 +133,7 @@ class DurabilityTest {
         Path partition = Engines.partitionDir(dir, KEY);
         Path orphan = SegmentName.indexFile(partition, 77);
         Files.write(orphan, new byte[16]);
-        Path temporary = partition.resolve("segment_0.index" + BufferedFile.TEMPORARY_SUFFIX);
+        Path temporary = partition.resolve("segment_0.index" + FileReplacement.TEMPORARY_SUFFIX);
         Files.write(temporary, new byte[7]);
         try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, disk)) {
             assertThat(engine.read(KEY, 2).text()).isEqualTo("r2");
