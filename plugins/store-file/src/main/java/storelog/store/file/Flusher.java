@@ -52,7 +52,7 @@ final class Flusher implements AutoCloseable {
 
     Flusher(long delayNanos) {
         this.delayNanos = delayNanos;
-        this.thread = Thread.ofPlatform().name("storelog-flusher").daemon().unstarted(this::run);
+        this.thread = Uninterruptible.threads("storelog-flusher-").newThread(this::run);
     }
 
     /** Flush {@code task}'s buffers once the delay has passed. */
@@ -92,8 +92,10 @@ final class Flusher implements AutoCloseable {
                 } else if (due.task().flushDue()) {
                     queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, false));
                 }
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "background flush of " + due.task().name() + " failed", e);
+            } catch (RuntimeException | Error e) {
+                // not the thread's end: every later flush of every partition depends on it
+                LOG.log(Level.ERROR, "background flush of " + due.task().name() + " failed; trying again in 500 ms", e);
+                queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, due.seal()));
             }
         }
     }

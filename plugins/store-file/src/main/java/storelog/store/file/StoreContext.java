@@ -20,7 +20,7 @@ record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flus
     static final int SYNC_THREADS = 4;
 
     static ExecutorService newSyncThreads() {
-        return Executors.newFixedThreadPool(SYNC_THREADS, Thread.ofPlatform().name("storelog-sync-", 0).daemon().factory());
+        return Executors.newFixedThreadPool(SYNC_THREADS, Uninterruptible.threads("storelog-sync-"));
     }
 
     /** The {@code FSYNC} policy object of one partition. */
