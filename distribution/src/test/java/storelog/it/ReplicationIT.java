@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import storelog.testkit.HistoryChecker;
 import storelog.testkit.RedisServer;
 import storelog.testkit.TcpProxy;
 import storelog.testkit.TestData;
@@ -61,22 +62,6 @@ class ReplicationIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
-    private void awaitIdentical(List<ImageNode> nodes, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        Map<String, List<Logs.Entry>> first = Map.of();
-        while (System.nanoTime() < deadline) {
-            first = Logs.of(nodes.getFirst());
-            Map<String, List<Logs.Entry>> reference = first;
-            if (nodes.stream().skip(1).allMatch(n -> Logs.of(n).equals(reference))) {
-                return;
-            }
-            TestCluster.pause(100);
-        }
-        for (ImageNode n : nodes) {
-            assertThat(Logs.of(n)).as(n + " holds exactly what " + nodes.getFirst() + " holds").isEqualTo(first);
-        }
-    }
-
     /**
      * One cluster under {@code ACKS=all}: exact copies, the secret and a stale epoch refused, a leader
      * killed mid-stream without losing an acknowledged record, then a follower that will not go back
@@ -118,7 +103,7 @@ class ReplicationIT {
             assertThat(leader.post("/publish/batch", batch.append("]}").toString()).statusCode()).isEqualTo(200);
         }
 
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(30));
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(30));
         Map<String, List<Logs.Entry>> logs = Logs.of(leader);
         assertThat(logs.get("batch")).hasSize(400);
         assertThat(logs.keySet()).contains("p0", "p1", "p2", "p3", "batch");
@@ -149,21 +134,10 @@ class ReplicationIT {
         }
         ImageNode leader = target[0];
         first.start().awaitPort();
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(40));
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(40));
 
-        Map<String, List<Logs.Entry>> logs = Logs.of(leader);
-        Set<String> seen = new HashSet<>();
-        for (Writers.Ack ack : writers.acked()) {
-            List<Logs.Entry> partition = logs.get(ack.partition());
-            assertThat(ack.offset()).as("acknowledged %s", ack).isLessThan(partition.size());
-            assertThat(text(partition.get((int) ack.offset()))).as("the record at the acknowledged offset of %s", ack)
-                    .isEqualTo(ack.payload());
-            assertThat(seen.add(ack.partition() + "@" + ack.offset())).as("one acknowledged record per offset").isTrue();
-        }
-        for (String p : partitions) {
-            List<String> texts = logs.get(p).stream().map(ReplicationIT::text).toList();
-            assertThat(new HashSet<>(texts)).as("no payload twice in %s", p).hasSize(texts.size());
-        }
+        HistoryChecker.Report report = HistoryChecker.check(writers.history(), Logs.forChecker(leader, cluster.nodes()));
+        assertThat(report.clean()).as(report.summary()).isTrue();
         System.out.println("ACKS=all leader kill: " + writers.acked().size() + " acknowledged, " + writers.unknown().size()
                 + " unknown, " + writers.refused() + " refused");
         return leader;
@@ -171,7 +145,7 @@ class ReplicationIT {
 
     private void aFollowerRestartedWithAnOlderOrDamagedEpochCheckpointDoesNotGoBack(ImageNode leader) throws Exception {
         publish(leader, "e", "x");
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
         ImageNode follower = cluster.others(leader).getFirst();
         long epoch = follower.status().path("epoch").asLong();
         Path checkpoint = Path.of(follower.env().get("DATA_DIR"), ".cluster", "epoch");
@@ -193,7 +167,7 @@ class ReplicationIT {
     private void aFollowerThatWasDownShowsAsAGapAndCatchesUpByItselfWhenItReturns(ImageNode leader) {
         ImageNode follower = cluster.others(leader).getFirst();
         publish(leader, "g", "before");
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
 
         follower.kill();
         for (int i = 0; i < 2000; i++) {
@@ -208,7 +182,7 @@ class ReplicationIT {
         JsonNode recorded = leader.get("/read?partition=__gaps&offset=0").path("value");
         assertThat(recorded.path("node").asText()).isIn(cluster.others(leader).stream().map(ImageNode::id).toList());
         assertThat(recorded.path("gap").asLong()).isPositive();
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(30));
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(30));
         cluster.await("the gap closes", Duration.ofSeconds(20), all -> {
             for (JsonNode g : leader.get("/gaps")) {
                 if (g.path("partition").asText().equals("g")) {
@@ -221,7 +195,7 @@ class ReplicationIT {
 
     private void aPausedOldLeaderGetsNothingStoredAfterItWasDeposedAndItsDivergentTailIsCut(ImageNode old) throws Exception {
         publish(old, "d", "shared");
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(20));
 
         old.pause();
         ImageNode next = cluster.awaitOneLeader(cluster.others(old), Duration.ofSeconds(20));
@@ -231,8 +205,8 @@ class ReplicationIT {
         stale.close();
         publish(next, "d", "new-leader-2");
 
-        awaitIdentical(cluster.nodes(), Duration.ofSeconds(30));
-        List<String> texts = Logs.partition(next, "d").stream().map(ReplicationIT::text).toList();
+        Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(30));
+        List<String> texts = Logs.partition(next, "d").stream().map(Logs.Entry::text).toList();
         assertThat(texts).contains("shared", "new-leader-1", "new-leader-2");
         for (Writers.Ack ack : stale.acked()) {
             assertThat(texts).as("acknowledged by the deposed leader under ACKS=leader: %s", ack).doesNotContain(ack.payload());
@@ -264,7 +238,7 @@ class ReplicationIT {
                 publish(leader, "link" + (i % 3), "r" + i);
             }
 
-            awaitIdentical(cluster.nodes(), Duration.ofSeconds(60));
+            Logs.awaitIdentical(cluster.nodes(), Duration.ofSeconds(60));
             assertThat(p1.marked() + p3.marked()).as("replication requests crossed a lossy link").isGreaterThan(20);
         }
     }
@@ -275,10 +249,6 @@ class ReplicationIT {
             assertThat(System.nanoTime()).as("%d acknowledged writes", count).isLessThan(deadline);
             TestCluster.pause(20);
         }
-    }
-
-    private static String text(Logs.Entry e) {
-        return new String(Base64.getDecoder().decode(e.data()), StandardCharsets.UTF_8);
     }
 
     private static String crc(String line) {

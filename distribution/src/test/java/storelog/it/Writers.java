@@ -7,16 +7,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import storelog.testkit.History;
 
 /**
  * Clients that publish unique payloads ({@code "w<writer>-<n>"}) until stopped, each to whichever
- * node {@code target} names at the time, and record every outcome: acknowledged (with its offset),
- * refused (a clean error: not stored), or unknown (no answer: may or may not be stored).
+ * node {@code target} names at the time, and record every outcome in a {@link History}: acknowledged
+ * (with its offset), refused (a clean error: not stored), or unknown (no answer, or 503 saying it is
+ * stored on the leader only: may or may not be stored).
  */
 final class Writers implements AutoCloseable {
 
@@ -24,60 +25,69 @@ final class Writers implements AutoCloseable {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private final List<Ack> acked = new CopyOnWriteArrayList<>();
-    private final Map<String, String> unknown = new ConcurrentHashMap<>();
-    private final AtomicInteger refused = new AtomicInteger();
+    private final History history;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     Writers(int count, List<String> partitions, Supplier<ImageNode> target) {
+        this(count, partitions, target, new History(), "w");
+    }
+
+    /** {@code count} writers named {@code <prefix><n>} that record into {@code history}. */
+    Writers(int count, List<String> partitions, Supplier<ImageNode> target, History history, String prefix) {
+        this.history = history;
         for (int w = 0; w < count; w++) {
-            int writer = w;
+            String writer = prefix + w;
             threads.add(Thread.ofVirtual().start(() -> {
                 for (int n = 0; running.get(); n++) {
                     String partition = partitions.get(n % partitions.size());
-                    String payload = "w" + writer + "-" + n;
-                    publish(target.get(), partition, payload);
+                    publish(writer, target.get(), partition, writer + "-" + n);
                 }
             }));
         }
     }
 
-    private void publish(ImageNode node, String partition, String payload) {
+    private void publish(String writer, ImageNode node, String partition, String payload) {
         if (node == null || !node.isAlive()) {
             TestCluster.pause(20);
             return;
         }
+        long start = History.now();
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + node.http() + "/publish"))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + payload + "\",\"data_type\":2,\"partition_key\":\""
                             + partition + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
-                long offset = Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1"));
-                acked.add(new Ack(partition, payload, offset));
+                history.acknowledged(writer, partition, payload, Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1")), start);
             } else if (r.body().contains("\"not_enough_replicas\"") && r.body().contains("stored on the leader")) {
-                unknown.put(payload, partition);
+                history.unknown(writer, partition, payload, start);
             } else {
-                refused.incrementAndGet();
+                history.failed(writer, partition, payload, start);
                 TestCluster.pause(20);
             }
         } catch (Exception e) {
-            unknown.put(payload, partition);
+            history.unknown(writer, partition, payload, start);
             TestCluster.pause(20);
         }
     }
 
+    History history() {
+        return history;
+    }
+
     List<Ack> acked() {
-        return List.copyOf(acked);
+        return history.publishes().stream().filter(p -> p.outcome() == History.Outcome.ACKNOWLEDGED)
+                .map(p -> new Ack(p.partition(), p.payload(), p.offset())).toList();
     }
 
     Map<String, String> unknown() {
-        return Map.copyOf(unknown);
+        return history.publishes().stream().filter(p -> p.outcome() == History.Outcome.UNKNOWN)
+                .collect(Collectors.toMap(History.Publish::payload, History.Publish::partition));
     }
 
     int refused() {
-        return refused.get();
+        return (int) history.count(History.Outcome.FAILED);
     }
 
     @Override
