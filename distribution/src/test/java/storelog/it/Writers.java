@@ -60,14 +60,14 @@ final class Writers implements AutoCloseable {
                             + partition + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 history.acknowledged(writer, partition, payload, Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1")), start);
-            } else if (r.body().contains("\"not_enough_replicas\"") && r.body().contains("stored on the leader")) {
-                history.unknown(writer, partition, payload, start);
+            } else if (r.body().contains("\"not_enough_replicas\"") && r.body().contains("\"stored\":true")) {
+                history.unknown(writer, partition, payload, start, r.statusCode() + " " + r.body());
             } else {
-                history.failed(writer, partition, payload, start);
+                history.failed(writer, partition, payload, start, r.statusCode() + " " + r.body());
                 TestCluster.pause(20);
             }
         } catch (Exception e) {
-            history.unknown(writer, partition, payload, start);
+            history.unknown(writer, partition, payload, start, e.toString());
             TestCluster.pause(20);
         }
     }

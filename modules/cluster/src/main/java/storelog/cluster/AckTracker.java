@@ -154,7 +154,7 @@ final class AckTracker {
         }
         if (inSync < minInSync) {
             throw new NotEnoughReplicasException("only " + inSync + " of the nodes are in sync for partition " + partition
-                    + ", MIN_INSYNC is " + minInSync + ": nothing was stored");
+                    + ", MIN_INSYNC is " + minInSync + ": nothing was stored", false);
         }
     }
 
@@ -171,7 +171,7 @@ final class AckTracker {
             while (true) {
                 if (closed) {
                     throw new NotEnoughReplicasException("this node stopped leading before the write to partition " + partition
-                            + " reached enough nodes; it is stored here but was not acknowledged");
+                            + " reached enough nodes; it is stored here but was not acknowledged", true);
                 }
                 int holding = 1;
                 int pending = 0;
@@ -188,13 +188,13 @@ final class AckTracker {
                 if (holding + pending < minInSync || clock.getAsLong() >= deadline) {
                     throw new NotEnoughReplicasException("the write to partition " + partition + " up to offset " + (end - 1)
                             + " is held by " + holding + " node(s), MIN_INSYNC is " + minInSync
-                            + ": it is stored on the leader but was not acknowledged");
+                            + ": it is stored on the leader but was not acknowledged", true);
                 }
                 progress.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NotEnoughReplicasException("interrupted while waiting for the followers");
+            throw new NotEnoughReplicasException("interrupted while waiting for the followers; the write is stored here but was not acknowledged", true);
         } finally {
             lock.unlock();
         }

@@ -141,7 +141,7 @@ public final class LogService {
         }
         if (now != epoch) {
             throw new NotEnoughReplicasException("this node stopped leading (epoch " + epoch + ") before the write to partition "
-                    + partition + " was acknowledged; it is stored here but its outcome is unknown");
+                    + partition + " was acknowledged; it is stored here but its outcome is unknown", true);
         }
     }
 

@@ -5,13 +5,22 @@ import storelog.api.StoreLogException;
 /**
  * {@code ACKS=all}: fewer nodes than {@code MIN_INSYNC} hold, or can hold, a write (503
  * {@code not_enough_replicas}). Thrown before storing (nothing stored) or after (stored on the
- * leader only, not acknowledged: the message says which).
+ * leader only, not acknowledged: its outcome is unknown, a later leader may keep it or not);
+ * {@link #stored()} says which, and the HTTP answer carries it as {@code "stored"}.
  */
 public final class NotEnoughReplicasException extends StoreLogException {
     private static final long serialVersionUID = 1L;
 
-    public NotEnoughReplicasException(String message) {
+    private final boolean stored;
+
+    public NotEnoughReplicasException(String message, boolean stored) {
         super(message);
+        this.stored = stored;
+    }
+
+    /** Whether the write was stored on this node before the rule failed (its outcome is then unknown). */
+    public boolean stored() {
+        return stored;
     }
 
     @Override

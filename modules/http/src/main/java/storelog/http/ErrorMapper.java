@@ -82,6 +82,8 @@ final class ErrorMapper implements ErrorHandler<Throwable> {
                 extra.writeNumberField("next_offset", m.nextOffset());
             } else if (known instanceof OffsetOutOfRangeException o) {
                 extra.writeNumberField("next_offset", o.nextOffset());
+            } else if (known instanceof NotEnoughReplicasException n) {
+                extra.writeBooleanField("stored", n.stored());
             } else if (known instanceof StaleEpochException s) {
                 extra.writeNumberField("epoch", s.highest());
             } else if (known instanceof LogMismatchException m) {

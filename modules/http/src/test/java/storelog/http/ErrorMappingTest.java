@@ -56,6 +56,16 @@ class ErrorMappingTest {
         assertThat(json(response).get("code").asText()).isEqualTo("storage_failed");
     }
 
+    @ParameterizedTest
+    @CsvSource({"unreplicated, true", "unstored, false"})
+    void notEnoughReplicasSaysWhetherTheWriteWasStored(String partition, boolean stored) {
+        HttpResponse<String> response = server.post("/publish", "{\"data\":1,\"partition_key\":\"" + partition + "\"}");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("not_enough_replicas");
+        assertThat(json(response).get("stored").asBoolean(!stored)).as(response.body()).isEqualTo(stored);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    }
+
     @Test
     void aCorruptRecordIs500NamingTheDamageWhileOnlyTheLogNamesThePath() {
         try (LogCapture log = new LogCapture()) {

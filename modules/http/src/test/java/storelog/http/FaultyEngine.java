@@ -25,6 +25,8 @@ final class FaultyEngine extends ForwardingStorageEngine {
     private static void fail(PartitionKey key) {
         switch (key.value()) {
             case "boom" -> throw new IllegalStateException("a bug");
+            case "unreplicated" -> throw new storelog.core.NotEnoughReplicasException("stored here but not acknowledged", true);
+            case "unstored" -> throw new storelog.core.NotEnoughReplicasException("nothing was stored", false);
             case "full" -> throw new StorageFullException("the disk under /data/full is full: the append to partition \"full\""
                     + " was not stored (No space left on device)", null);
             case "failed" -> throw new StorageFailedException("partition \"failed\" refuses writes after a storage failure "

@@ -22,8 +22,9 @@ public final class History {
         UNKNOWN
     }
 
-    /** One publish; {@code offset} is -1 unless acknowledged. */
-    public record Publish(String client, String partition, String payload, Outcome outcome, long offset, long start, long end) {
+    /** One publish; {@code offset} is -1 unless acknowledged; {@code detail}: why it failed or is unknown (else empty). */
+    public record Publish(String client, String partition, String payload, Outcome outcome, long offset, long start, long end,
+                          String detail) {
     }
 
     /** One read that returned {@code payload} at {@code offset} of {@code partition}. */
@@ -39,15 +40,15 @@ public final class History {
     }
 
     public void acknowledged(String client, String partition, String payload, long offset, long start) {
-        publishes.add(new Publish(client, partition, payload, Outcome.ACKNOWLEDGED, offset, start, now()));
+        publishes.add(new Publish(client, partition, payload, Outcome.ACKNOWLEDGED, offset, start, now(), ""));
     }
 
-    public void failed(String client, String partition, String payload, long start) {
-        publishes.add(new Publish(client, partition, payload, Outcome.FAILED, -1, start, now()));
+    public void failed(String client, String partition, String payload, long start, String detail) {
+        publishes.add(new Publish(client, partition, payload, Outcome.FAILED, -1, start, now(), detail));
     }
 
-    public void unknown(String client, String partition, String payload, long start) {
-        publishes.add(new Publish(client, partition, payload, Outcome.UNKNOWN, -1, start, now()));
+    public void unknown(String client, String partition, String payload, long start, String detail) {
+        publishes.add(new Publish(client, partition, payload, Outcome.UNKNOWN, -1, start, now(), detail));
     }
 
     public void read(String client, String partition, long offset, String payload, long start) {

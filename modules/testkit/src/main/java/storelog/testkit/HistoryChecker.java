@@ -152,7 +152,7 @@ public final class HistoryChecker {
                     if (p == null || !p.partition().equals(partition)) {
                         phantoms.add(where + " holds " + r.payload() + ", which no client published to " + partition);
                     } else if (p.outcome() == History.Outcome.FAILED) {
-                        refusedButStored.add(where + " holds " + r.payload() + ", whose publish was refused");
+                        refusedButStored.add(where + " holds " + r.payload() + ", whose publish was refused: " + p.detail());
                     } else if (p.outcome() == History.Outcome.UNKNOWN) {
                         unknownStored.put(r.payload(), where);
                     }

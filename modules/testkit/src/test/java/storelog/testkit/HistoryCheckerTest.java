@@ -23,8 +23,8 @@ class HistoryCheckerTest {
         long t = History.now();
         history.acknowledged("c1", "p", "a", 0, t);
         history.acknowledged("c2", "p", "b", 1, t);
-        history.failed("c1", "p", "x", t);
-        history.unknown("c2", "p", "u", t);
+        history.failed("c1", "p", "x", t, "503 not_leader");
+        history.unknown("c2", "p", "u", t, "timeout");
         history.acknowledged("c1", "p", "c", 3, t);
         history.read("r", "p", 1, "b", t);
         history.read("r", "p", 2, "u", t);
@@ -107,7 +107,7 @@ class HistoryCheckerTest {
     @Test
     void nodesWhoseLogsDifferDiverge() {
         var logs = correctRun();
-        history.unknown("c2", "p", "v", History.now());
+        history.unknown("c2", "p", "v", History.now(), "timeout");
         List<Stored> longer = n2(logs);
         longer.add(new Stored(4, "v"));
         Report report = HistoryChecker.check(history, withLog(logs, "n2", longer));
@@ -118,7 +118,7 @@ class HistoryCheckerTest {
     @Test
     void payloadsMustBeUnique() {
         history.acknowledged("c1", "p", "a", 0, History.now());
-        history.unknown("c1", "p", "a", History.now());
+        history.unknown("c1", "p", "a", History.now(), "timeout");
         assertThrows(IllegalArgumentException.class, () -> HistoryChecker.check(history, Map.of("n1", Map.of())));
     }
 }
