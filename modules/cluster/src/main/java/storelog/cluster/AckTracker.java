@@ -1,6 +1,9 @@
 package storelog.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import storelog.api.PartitionKey;
@@ -38,6 +42,7 @@ final class AckTracker {
     private final Supplier<Set<String>> members;
     private final ToLongFunction<PartitionKey> leaderEnd;
     private final LongSupplier clock;
+    private final ObjLongConsumer<PartitionKey> committed;
     private final Map<String, Follower> followers = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
@@ -47,14 +52,41 @@ final class AckTracker {
      * @param members   the node ids of the followers now in the membership view
      * @param leaderEnd the leader's next offset of a partition
      * @param clock     milliseconds, monotonic
+     * @param committed told a partition's {@linkplain #committedEnd committed end} whenever it may have
+     *                  risen (the read fence's raise; it ignores a lower end)
      */
     AckTracker(int minInSync, Duration replicaLag, Supplier<Set<String>> members, ToLongFunction<PartitionKey> leaderEnd,
-               LongSupplier clock) {
+               LongSupplier clock, ObjLongConsumer<PartitionKey> committed) {
         this.minInSync = minInSync;
         this.lagMillis = replicaLag.toMillis();
         this.members = members;
         this.leaderEnd = leaderEnd;
         this.clock = clock;
+        this.committed = committed;
+    }
+
+    /**
+     * The end up to which the acknowledgement rule holds for {@code partition} now: every in-sync
+     * follower holds it, and {@code MIN_INSYNC} nodes (the leader included) do. What a reader may
+     * see (Kafka's high watermark); 0 while fewer than {@code MIN_INSYNC} nodes are known.
+     */
+    long committedEnd(PartitionKey partition) {
+        long end = leaderEnd.applyAsLong(partition);
+        long lowestInSync = end;
+        List<Long> held = new ArrayList<>();
+        held.add(end);
+        for (String node : members.get()) {
+            long a = acked(node, partition);
+            held.add(a);
+            if (inSync(node, partition)) {
+                lowestInSync = Math.min(lowestInSync, a);
+            }
+        }
+        if (held.size() < minInSync) {
+            return 0;
+        }
+        held.sort(Comparator.reverseOrder());
+        return Math.min(lowestInSync, held.get(minInSync - 1));
     }
 
     /** A follower answered: it holds {@code partition} up to {@code next}; the leader's end was {@code endWhenSent} when the request was made. */
@@ -66,6 +98,7 @@ final class AckTracker {
         if (next >= endWhenSent) {
             f.caughtUpAt.put(partition, now);
         }
+        committed.accept(partition, committedEnd(partition));
         signal();
     }
 
@@ -183,6 +216,7 @@ final class AckTracker {
                     }
                 }
                 if (pending == 0 && holding >= minInSync) {
+                    committed.accept(partition, end); // visible to readers before the writer hears of it
                     return;
                 }
                 if (holding + pending < minInSync || clock.getAsLong() >= deadline) {

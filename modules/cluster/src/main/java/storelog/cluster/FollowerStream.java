@@ -39,6 +39,8 @@ final class FollowerStream implements Runnable {
     private final Set<PartitionKey> dirty = ConcurrentHashMap.newKeySet();
     private final Map<PartitionKey, Long> next = new ConcurrentHashMap<>();
     private final Map<PartitionKey, Long> followerNext = new ConcurrentHashMap<>();
+    /** The committed end the follower was last told of, per partition. */
+    private final Map<PartitionKey, Long> toldCommitted = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
     private volatile boolean running = true;
@@ -139,16 +141,22 @@ final class FollowerStream implements Runnable {
         long end = log.end();
         long from = next.getOrDefault(p, 0L);
         long theirs = followerNext.getOrDefault(p, from);
+        long committed = term.committed(p);
         if (from >= end && theirs <= end) {
             term.tracker().acknowledged(node, p, from, end);
-            return false;
+            if (committed <= toldCommitted.getOrDefault(p, -1L)) {
+                return false;
+            }
+            // nothing to send but what is committed now: an empty push at the end tells it
         }
         List<EpochStart> epochs = log.epochs();
         long prevEpoch = from == 0 ? -1 : epochAt(epochs, from - 1);
         List<Record> batch = from < end ? term.read(p, from, log) : List.of();
         long recordEpoch = batch.isEmpty() ? term.epoch() : epochAt(epochs, from);
-        PeerClient.PushAnswer answer = term.client().push(http, node, p, from, term.epoch(), recordEpoch, prevEpoch, end, batch);
+        PeerClient.PushAnswer answer = term.client().push(http, node, p, from, term.epoch(), recordEpoch, prevEpoch, end,
+                committed, batch);
         if (answer.ok()) {
+            toldCommitted.put(p, committed);
             // what it holds past what was sent was never checked against this log: not counted, sent next
             long held = Math.min(answer.nextOffset(), from + batch.size());
             next.put(p, held);
@@ -199,6 +207,7 @@ final class FollowerStream implements Runnable {
     private void adopt(PeerClient.State state) {
         next.clear();
         followerNext.clear();
+        toldCommitted.clear(); // it may have restarted: it knows nothing committed then
         for (Map.Entry<PartitionKey, PeerClient.PartitionState> e : state.partitions().entrySet()) {
             PartitionKey p = e.getKey();
             long theirs = e.getValue().nextOffset();

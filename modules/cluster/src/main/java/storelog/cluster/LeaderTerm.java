@@ -21,6 +21,7 @@ import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.spi.Member;
 import storelog.api.spi.StorageEngine;
+import storelog.core.ReadFence;
 
 /**
  * One term of this node as leader, with epoch {@link #epoch()} (docs/cluster.md "Replication"):
@@ -54,6 +55,7 @@ final class LeaderTerm implements AutoCloseable {
     private final LongConsumer epochSeen;
     private final StorageEngine engine;
     private final AckTracker tracker;
+    private final ReadFence fence;
     private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
     private final Map<PartitionKey, LogView> views = new ConcurrentHashMap<>();
     private volatile boolean ready;
@@ -63,9 +65,10 @@ final class LeaderTerm implements AutoCloseable {
     /**
      * @param followers the other members now (the membership view without this node)
      * @param epochSeen told of a higher epoch a member answered with (kept on disk, electors told)
+     * @param fence      the read fence: raised as followers acknowledge, sent to them with each push
      */
     LeaderTerm(long epoch, StorageEngine engine, ReplicationSettings settings, PeerClient client,
-               Supplier<List<Member>> followers, LongConsumer epochSeen) {
+               Supplier<List<Member>> followers, LongConsumer epochSeen, ReadFence fence) {
         this.epoch = epoch;
         this.engine = engine;
         this.settings = settings;
@@ -73,7 +76,22 @@ final class LeaderTerm implements AutoCloseable {
         this.followers = followers;
         this.epochSeen = epochSeen;
         this.tracker = new AckTracker(settings.minInSync(), settings.replicaLag(), this::followerIds, this::leaderEnd,
-                () -> System.nanoTime() / 1_000_000);
+                () -> System.nanoTime() / 1_000_000, this::committed);
+        this.fence = fence;
+    }
+
+    /** The rule holds up to {@code end}: readers may see it, and the followers are told (they serve it too). */
+    private void committed(PartitionKey partition, long end) {
+        long before = fence.committed(partition);
+        fence.raise(partition, end);
+        if (fence.committed(partition) > before) {
+            appended(partition);
+        }
+    }
+
+    /** What readers may see of {@code partition}: sent with every push. */
+    long committed(PartitionKey partition) {
+        return fence.committed(partition);
     }
 
     long epoch() {

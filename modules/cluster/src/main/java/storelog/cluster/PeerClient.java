@@ -69,7 +69,7 @@ final class PeerClient {
 
     /** Pushes records of one epoch to follower {@code nodeId} at {@code offset}; a 200 from another node is an {@link IOException}. */
     PushAnswer push(String node, String nodeId, PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
-                    long leaderNext, List<Record> records) throws IOException {
+                    long leaderNext, long committed, List<Record> records) throws IOException {
         byte[] body = json(g -> {
             g.writeStartObject();
             g.writeStringField("partition_key", partition.value());
@@ -78,6 +78,7 @@ final class PeerClient {
             g.writeNumberField("record_epoch", recordEpoch);
             g.writeNumberField("prev_epoch", prevEpoch);
             g.writeNumberField("leader_next_offset", leaderNext);
+            g.writeNumberField("leader_committed_offset", committed);
             g.writeArrayFieldStart("records");
             for (Record r : records) {
                 g.writeStartObject();

@@ -67,6 +67,9 @@ public final class Replicator implements Replication, AutoCloseable {
     public void start(LogService log) {
         this.log = log;
         log.replication(this);
+        if (settings.acksAll()) {
+            log.readFence().enable(); // readers see what the acknowledgement rule holds for, on every node
+        }
         cluster.gapsFrom(this::gaps);
         cluster.catchingUpFrom(() -> {
             LeaderTerm t = term;
@@ -108,7 +111,8 @@ public final class Replicator implements Replication, AutoCloseable {
             LOG.log(Level.INFO, "replication of epoch {0} ended", current.epoch());
         }
         if (leads && term == null) {
-            LeaderTerm next = new LeaderTerm(leadership.epoch(), engine, settings, client, this::followers, cluster::epochSeen);
+            LeaderTerm next = new LeaderTerm(leadership.epoch(), engine, settings, client, this::followers, cluster::epochSeen,
+                    log.readFence());
             term = next;
             next.start();
         }

@@ -22,8 +22,9 @@ class AckTrackerTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private volatile Set<String> members = Set.of("a", "b");
     private final Map<PartitionKey, Long> ends = new ConcurrentHashMap<>(Map.of(P, 10L));
+    private final Map<PartitionKey, Long> committed = new ConcurrentHashMap<>();
     private final AckTracker tracker = new AckTracker(2, Duration.ofMillis(1000), () -> members,
-            p -> ends.getOrDefault(p, 0L), now::get);
+            p -> ends.getOrDefault(p, 0L), now::get, (p, end) -> committed.merge(p, end, Math::max));
 
     @Test
     void aFollowerThatHeldEverythingRecentlyIsInSyncAndOneBehindForLongerIsNot() {
@@ -37,6 +38,38 @@ class AckTrackerTest {
         ends.put(P, 12L);
         assertThat(tracker.inSync("a", P)).as("caught up 1.5 s ago, behind now").isFalse();
         assertThat(tracker.inSync("b", P)).isFalse();
+    }
+
+    @Test
+    void theCommittedEndIsWhatEveryInSyncFollowerAndMinInSyncNodesHold() {
+        assertThat(tracker.committedEnd(P)).as("nothing known of the followers").isZero();
+
+        tracker.acknowledged("b", P, 4, 10);
+        tracker.acknowledged("a", P, 10, 10);
+        assertThat(tracker.committedEnd(P)).as("b is in sync and holds 4").isEqualTo(4);
+        assertThat(committed.get(P)).as("the fence was told").isEqualTo(4);
+
+        now.addAndGet(1500);
+        assertThat(tracker.inSync("b", P)).isFalse();
+        assertThat(tracker.committedEnd(P)).as("b left the in-sync set: the leader and a hold 10").isEqualTo(10);
+
+        members = Set.of("b");
+        assertThat(tracker.committedEnd(P)).as("only b in the view: two nodes hold 4").isEqualTo(4);
+        members = Set.of();
+        assertThat(tracker.committedEnd(P)).as("the leader alone is fewer than MIN_INSYNC").isZero();
+    }
+
+    @Test
+    void aWriteTheRuleHoldsForIsCommittedBeforeItsWriterHearsOfIt() throws Exception {
+        tracker.acknowledged("a", P, 10, 10);
+        tracker.acknowledged("b", P, 10, 10);
+        ends.put(P, 12L);
+        Thread writer = Thread.ofVirtual().start(() -> tracker.await(P, 12, Duration.ofSeconds(10)));
+        tracker.acknowledged("a", P, 12, 12);
+        tracker.acknowledged("b", P, 12, 12);
+        writer.join(10_000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(committed.get(P)).isEqualTo(12);
     }
 
     @Test

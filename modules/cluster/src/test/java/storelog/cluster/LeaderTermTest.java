@@ -62,7 +62,8 @@ class LeaderTermTest {
     private LeaderTerm startTerm(long epoch) {
         ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET);
         LeaderTerm t = new LeaderTerm(epoch, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(2)),
-                () -> List.of(b.member("b")), higher -> { });
+                () -> List.of(b.member("b")), higher -> { },
+                new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
         t.start();
         return t;
     }

@@ -36,6 +36,7 @@ public final class LogService {
     public static final int DEFAULT_MAX_LONG_POLLS = 512;
 
     private final StorageEngine engine;
+    private final ReadFence fence;
     private final Clock clock;
     private final AppendSignal appends;
     private final LeaderCheck leader;
@@ -56,6 +57,12 @@ public final class LogService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appends = new AppendSignal(maxLongPolls);
         this.leader = Objects.requireNonNull(leader, "leader");
+        this.fence = new ReadFence(appends::appended);
+    }
+
+    /** How far readers may read (off unless the cluster turns it on: {@code ACKS=all}). */
+    public ReadFence readFence() {
+        return fence;
     }
 
     /** What client writes wait for beyond this node's storage ({@code ACKS}); set once, before serving. */
@@ -118,7 +125,11 @@ public final class LogService {
         rule.beforeWrite(partition);
         long base = engine.append(partition, epoch, records);
         appended(partition);
-        rule.awaitAcknowledged(partition, base + records.size());
+        try {
+            rule.awaitAcknowledged(partition, base + records.size());
+        } catch (NotLeaderException e) {
+            throw deposedAfterStoring(epoch, partition); // "not the leader" would tell the client it was not stored
+        }
         requireStillLeading(epoch, partition);
         return base;
     }
@@ -140,9 +151,13 @@ public final class LogService {
             now = -1;
         }
         if (now != epoch) {
-            throw new NotEnoughReplicasException("this node stopped leading (epoch " + epoch + ") before the write to partition "
-                    + partition + " was acknowledged; it is stored here but its outcome is unknown", true);
+            throw deposedAfterStoring(epoch, partition);
         }
+    }
+
+    private static NotEnoughReplicasException deposedAfterStoring(long epoch, PartitionKey partition) {
+        return new NotEnoughReplicasException("this node stopped leading (epoch " + epoch + ") before the write to partition "
+                + partition + " was acknowledged; it is stored here but its outcome is unknown", true);
     }
 
     /**
@@ -186,18 +201,41 @@ public final class LogService {
         return base;
     }
 
-    /** Reads one record (any partition, internal ones included). */
+    /** Reads one record (any partition, internal ones included), below the {@linkplain ReadFence read fence}. */
     public Record read(PartitionKey partition, long offset) {
+        if (fence.enabled()) {
+            long visible = visibleEnd(partition);
+            if (offset >= visible && offset >= 0) {
+                throw new OffsetOutOfRangeException(partition, offset, visible);
+            }
+        }
         return engine.read(partition, offset);
     }
 
     /**
-     * Reads up to {@code max} records from {@code from}, in order (empty at the partition's end).
+     * Reads up to {@code max} records from {@code from}, in order (empty at the partition's end),
+     * below the {@linkplain ReadFence read fence}.
      *
      * @throws OffsetOutOfRangeException when {@code from} is past the end
      */
     public List<Record> records(PartitionKey partition, long from, int max) {
-        return engine.read(partition, from, clampMax(max), MAX_READ_BYTES);
+        int most = clampMax(max);
+        if (fence.enabled()) {
+            long visible = visibleEnd(partition);
+            if (from > visible) {
+                throw new OffsetOutOfRangeException(partition, from, visible);
+            }
+            if (from == visible && from >= 0) {
+                return List.of();
+            }
+            most = (int) Math.min(most, visible - Math.max(0, from));
+        }
+        return engine.read(partition, from, most, MAX_READ_BYTES);
+    }
+
+    /** The end readers may read to: the stored end, or less under the read fence. */
+    public long visibleEnd(PartitionKey partition) {
+        return fence.visibleEnd(partition, nextOffset(partition));
     }
 
     /**
@@ -211,7 +249,8 @@ public final class LogService {
     public List<Record> awaitRecords(PartitionKey partition, long from, int max, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            if (from != nextOffset(partition)) {
+            // a reader waits at the end, and under the read fence also between it and the stored end
+            if (from < visibleEnd(partition) || from > nextOffset(partition)) {
                 return records(partition, from, max);
             }
             long remaining = deadline - System.nanoTime();
@@ -222,8 +261,8 @@ public final class LogService {
                 throw new ShuttingDownException();
             }
             try (AppendSignal.Waiter waiter = appends.join(partition)) {
-                // joined before this second look, so an append in between still wakes it
-                if (from == nextOffset(partition) && !waiter.await(remaining)) {
+                // joined before this second look, so an append (or a raised fence) in between still wakes it
+                if (from >= visibleEnd(partition) && !waiter.await(remaining)) {
                     return List.of();
                 }
             } catch (InterruptedException e) {

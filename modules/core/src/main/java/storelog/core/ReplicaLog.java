@@ -18,6 +18,7 @@ import storelog.api.NewRecord;
 import storelog.api.OffsetMismatchException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
+import storelog.api.Record;
 import storelog.api.StaleEpochException;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.StorageEngine;
@@ -67,10 +68,17 @@ public final class ReplicaLog {
      * @param recordEpoch the epoch the records were written under (the leader's history)
      * @param prevEpoch   the epoch of the leader's record at {@code offset - 1}, or -1 to skip the check
      * @param leaderNext  the leader's next offset of the partition when it sent, or -1 when not given
+     * @param committed   the leader's committed end of the partition (its {@link ReadFence}), or -1 when not given
      * @param records     the records, in offset order
      */
     public record Batch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch, long leaderNext,
-                        List<NewRecord> records) {
+                        long committed, List<NewRecord> records) {
+
+        /** A batch that says nothing of what is committed. */
+        public Batch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch, long leaderNext,
+                     List<NewRecord> records) {
+            this(partition, offset, epoch, recordEpoch, prevEpoch, leaderNext, -1, records);
+        }
     }
 
     /**
@@ -123,6 +131,8 @@ public final class ReplicaLog {
             long next = apply(batch);
             requireNotFencedSince(batch.epoch());
             noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
+            // what the leader committed, as far as this log now equals the leader's (not its unchecked tail)
+            log.readFence().raise(batch.partition(), Math.min(batch.committed(), batch.offset() + batch.records().size()));
             return next;
         } finally {
             lock.unlock();
@@ -216,6 +226,16 @@ public final class ReplicaLog {
             all.put(info.partition(), new PartitionState(info.nextOffset(), engine.epochs(info.partition())));
         }
         return all;
+    }
+
+    /**
+     * Up to {@code max} records from {@code from} as stored here, past the read fence too: a new
+     * leader's catch-up takes what a quorum holds, committed or not (it decides what is committed).
+     *
+     * @throws storelog.api.OffsetOutOfRangeException when {@code from} is past the end
+     */
+    public List<Record> stored(PartitionKey partition, long from, int max) {
+        return engine.read(partition, from, Math.min(max, LogService.MAX_READ_RECORDS), LogService.MAX_READ_BYTES);
     }
 
     /** The epoch history of one partition (empty when it does not exist). */

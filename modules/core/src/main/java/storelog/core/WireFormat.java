@@ -23,9 +23,10 @@ import storelog.api.PartitionKey;
  *   {"partition_key": "&lt;key&gt;", "records": [{"data": &lt;value&gt;, "data_type": t}, ...]}
  * replicate, offset-carrying form (node to node; data is base64 of the stored bytes):
  *   {"partition_key": k, "offset": n, "epoch": e, "record_epoch": r, "prev_epoch": p, "leader_next_offset": l,
- *    "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
+ *    "leader_committed_offset": c, "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
  *   (epoch: the sending leader's; record_epoch: the records' own, default epoch; prev_epoch: the epoch of the
- *    leader's record before offset, default unchecked; leader_next_offset: the leader's end, default unknown)
+ *    leader's record before offset, default unchecked; leader_next_offset: the leader's end, default unknown;
+ *    leader_committed_offset: the leader's committed end (its read fence), default unknown)
  * replica state request (node to node):
  *   {"epoch": e}
  * </pre>
@@ -63,9 +64,10 @@ public final class WireFormat {
      * @param recordEpoch the records' epoch ({@code record_epoch}, default {@code epoch})
      * @param prevEpoch   {@code prev_epoch}, or -1 when not given (not checked)
      * @param leaderNext  {@code leader_next_offset}, or -1 when not given
+     * @param committed   {@code leader_committed_offset}, or -1 when not given
      */
     public record ReplicaBatch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
-                               long leaderNext, List<NewRecord> records) {
+                               long leaderNext, long committed, List<NewRecord> records) {
     }
 
     /** The body of {@code /publish} or a connector message. */
@@ -102,7 +104,8 @@ public final class WireFormat {
             }
             long epoch = f.epoch == null ? 0 : f.epoch;
             return new ReplicaBatch(f.partition(), f.offset, epoch, f.recordEpoch == null ? epoch : f.recordEpoch,
-                    f.prevEpoch == null ? -1 : f.prevEpoch, f.leaderNext == null ? -1 : f.leaderNext, f.replicas);
+                    f.prevEpoch == null ? -1 : f.prevEpoch, f.leaderNext == null ? -1 : f.leaderNext,
+                    f.committed == null ? -1 : f.committed, f.replicas);
         });
     }
 
@@ -154,6 +157,7 @@ public final class WireFormat {
                 case "record_epoch" -> f.recordEpoch = longValue(parser, name);
                 case "prev_epoch" -> f.prevEpoch = longValue(parser, name);
                 case "leader_next_offset" -> f.leaderNext = longValue(parser, name);
+                case "leader_committed_offset" -> f.committed = longValue(parser, name);
                 case "timestamp" -> f.timestamp = longValue(parser, name);
                 case "records" -> {
                     if (value != JsonToken.START_ARRAY) {
@@ -242,6 +246,7 @@ public final class WireFormat {
         Long recordEpoch;
         Long prevEpoch;
         Long leaderNext;
+        Long committed;
         Long timestamp;
         List<Fields> records;
         List<Payload> payloads;

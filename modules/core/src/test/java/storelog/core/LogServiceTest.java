@@ -145,6 +145,25 @@ class LogServiceTest {
     }
 
     @Test
+    void aTermEndingWhileAStoredWriteWaitsForItsFollowersIsAnUnknownOutcomeNotARefusal() {
+        LogService leader = new LogService(engine, Clock.systemUTC(), 2, () -> 7);
+        leader.replication(new Replication() {
+            @Override
+            public void beforeWrite(PartitionKey partition) {
+            }
+
+            @Override
+            public void awaitAcknowledged(PartitionKey partition, long end) {
+                throw new NotLeaderException("old", java.util.Optional.empty()); // the term ended meanwhile
+            }
+        });
+
+        assertThatThrownBy(() -> leader.publish(KEY, json("1"))).isInstanceOf(NotEnoughReplicasException.class)
+                .satisfies(e -> assertThat(((NotEnoughReplicasException) e).stored()).isTrue());
+        assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("stored: not_leader would say it was not").isEqualTo(1);
+    }
+
+    @Test
     void clientWritesAreStampedWithTheLeadersEpochAndWaitForTheAcknowledgementRule() {
         LogService leader = new LogService(engine, Clock.systemUTC(), 2, () -> 7);
         List<String> asked = new ArrayList<>();

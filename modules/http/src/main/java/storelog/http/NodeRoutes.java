@@ -164,7 +164,7 @@ final class NodeRoutes {
         Object parsed = wire.replicate(Requests.jsonBody(req, limits));
         if (parsed instanceof WireFormat.ReplicaBatch batch) {
             long next = replicas.replicate(new ReplicaLog.Batch(batch.partition(), batch.offset(), batch.epoch(),
-                    batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.records()));
+                    batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.committed(), batch.records()));
             Json.send(res, Status.OK_200, json -> {
                 json.writeStartObject();
                 json.writeStringField("status", "ok");
@@ -219,7 +219,7 @@ final class NodeRoutes {
         long offset = Requests.number(req, "offset", 0, 0, Long.MAX_VALUE);
         int max = (int) Requests.number(req, "max", LogService.MAX_READ_RECORDS, 1, LogService.MAX_READ_RECORDS);
         List<EpochStart> epochs = replicas.epochs(partition);
-        List<Record> records = log.records(partition, offset, max);
+        List<Record> records = replicas.stored(partition, offset, max);
         Json.send(res, Status.OK_200, json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("records");
