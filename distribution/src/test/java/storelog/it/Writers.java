@@ -59,7 +59,8 @@ final class Writers implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + payload + "\",\"data_type\":2,\"partition_key\":\""
                             + partition + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
-                history.acknowledged(writer, partition, payload, Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1")), start);
+                history.acknowledged(writer, partition, payload, Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1")), start,
+                        node.id());
             } else if (r.body().contains("\"not_enough_replicas\"") && r.body().contains("\"stored\":true")) {
                 history.unknown(writer, partition, payload, start, r.statusCode() + " " + r.body());
             } else {

@@ -40,7 +40,12 @@ public final class History {
     }
 
     public void acknowledged(String client, String partition, String payload, long offset, long start) {
-        publishes.add(new Publish(client, partition, payload, Outcome.ACKNOWLEDGED, offset, start, now(), ""));
+        acknowledged(client, partition, payload, offset, start, "");
+    }
+
+    /** An acknowledged publish; {@code detail} says by whom (a node) for the report. */
+    public void acknowledged(String client, String partition, String payload, long offset, long start, String detail) {
+        publishes.add(new Publish(client, partition, payload, Outcome.ACKNOWLEDGED, offset, start, now(), detail));
     }
 
     public void failed(String client, String partition, String payload, long start, String detail) {

@@ -114,12 +114,13 @@ public final class HistoryChecker {
             }
             History.Publish earlier = ackedAt.put(p.partition() + "@" + p.offset(), p);
             if (earlier != null) {
-                conflicting.add(p.partition() + " offset " + p.offset() + " acknowledged to both " + earlier.payload() + " and " + p.payload());
+                conflicting.add(p.partition() + " offset " + p.offset() + " acknowledged to both " + earlier.payload() + " " + when(earlier)
+                        + " and " + p.payload() + " " + when(p));
             }
             byOffset.forEach((node, positions) -> {
                 String there = positions.getOrDefault(p.partition(), Map.of()).get(p.offset());
                 if (!p.payload().equals(there)) {
-                    lost.add(p.payload() + " acknowledged at " + p.partition() + "/" + p.offset() + ": " + node + " holds "
+                    lost.add(p.payload() + " acknowledged at " + p.partition() + "/" + p.offset() + " " + when(p) + ": " + node + " holds "
                             + (there == null ? "nothing" : there) + " there");
                 }
             });
@@ -190,6 +191,11 @@ public final class HistoryChecker {
         return new Report(history.count(History.Outcome.ACKNOWLEDGED), history.count(History.Outcome.FAILED),
                 history.count(History.Outcome.UNKNOWN), unknownStored.size(), reads.size(), lost, duplicated, conflicting, gaps,
                 refusedButStored, phantoms, vanishedReads, divergent, digests);
+    }
+
+    /** By whom and when (milliseconds of {@link History#now()}) a publish was answered. */
+    private static String when(History.Publish p) {
+        return "(" + p.detail() + (p.detail().isEmpty() ? "" : ", ") + "answered at " + p.end() / 1_000_000 + " ms)";
     }
 
     private static String shortDigest(String digest) {
