@@ -27,6 +27,8 @@ import storelog.api.spi.VerificationReport;
  *       crash made) only after the last acknowledged one;</li>
  *   <li>{@code interval|never}: the records below the durable point (a clean close, a truncation) are
  *       there and no record is damaged — what survives is a prefix of what was acknowledged;</li>
+ *   <li>every mode: a batch is all or nothing — its records are all served or none is (unless a
+ *       truncation cut it);</li>
  *   <li>an append after recovery gets the next offset;</li>
  *   <li>{@code verify} after a clean close names exactly the damaged records, nothing else.</li>
  * </ul>
@@ -35,7 +37,7 @@ final class PowerLossCheck {
 
     /**
      * What the engine served per partition, offset by offset: a record's id, or -1 for a damaged
-     * record; and how many batches it served part of (not a failure: see the README's durability notes).
+     * record; and how many batches it served part of (each one also a failure: a batch is all or nothing).
      */
     record Outcome(List<String> failures, Map<PartitionKey, List<Long>> log, int partialBatches) {
         boolean ok() {
@@ -136,6 +138,8 @@ final class PowerLossCheck {
             if (present > 0 && present < batch.size()) {
                 partialBatches++;
             }
+            expect(present == 0 || present == batch.size(), "%s: %d of the %d records of the batch %s are served: a batch is "
+                    + "all or nothing, also across a crash", key, present, batch.size(), batch);
         }
         expect(epochs.isEmpty() || epochs.getLast().startOffset() <= next, "%s: the epoch history %s starts an epoch after the "
                 + "next offset %d", key, epochs, next);
