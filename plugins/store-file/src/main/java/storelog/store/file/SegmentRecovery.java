@@ -25,7 +25,8 @@ final class SegmentRecovery {
      * Makes the active (last) segment consistent and sets its record count. After a clean shutdown a
      * cheap check suffices; when it fails the segment is scanned, and the records its index lists
      * (forced before the marker was written) are kept even where damaged. After a crash the segment is
-     * scanned and a damaged tail that no intact record follows is cut: a write the crash cut short.
+     * scanned and a damaged tail that no intact record follows is cut: a write the crash cut short; so is an
+     * incomplete batch at the end ({@link BatchTail}).
      */
     static void recoverActive(Segment segment, boolean cleanShutdown) throws IOException {
         recoverActive(segment, cleanShutdown, false);
