@@ -212,12 +212,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         checkWritable();
     }
 
-    /**
-     * Writes a batch of {@code length} frame bytes from offset {@code base}, all into one segment (rolling
-     * first when it does not fit; an empty segment takes it whole), all frames but the last marked
-     * {@link Frame#MORE}: recovery never has to look for the start of an incomplete batch in an earlier,
-     * sealed segment.
-     */
+    /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
     private void write(long base, List<NewRecord> records, long length) throws IOException {
         Segment active = active();
         if (active == null) {
