@@ -25,7 +25,7 @@ import storelog.api.StoreLogException;
  * One partition's log: its segments in offset order, the last one active.
  *
  * <p>Appends are serialised by the partition lock: frames go into the active segment's buffers
- * (rolling to a new segment when the next frame would pass {@code MAX_FILE_SIZE}); a failed append
+ * (rolling to a new segment when the next batch would pass {@code MAX_FILE_SIZE}); a failed append
  * is rolled back to where it started, so offsets stay gap-free. When records become durable, visible
  * and acknowledged is the {@link Durability}'s business (one object per {@code FSYNC} policy).
  * Readers ({@link PartitionReader}) never take the lock unless they need buffered bytes flushed; they
@@ -141,11 +141,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
         }
+        long payloadBytes = 0;
         for (NewRecord r : records) {
             if (r.payload().length > Frame.MAX_PAYLOAD) {
                 throw new InvalidRecordException("a record holds at most " + Frame.MAX_PAYLOAD + " bytes, this one "
                         + r.payload().length);
             }
+            payloadBytes += r.payload().length;
         }
         ensureLoaded();
         long base;
@@ -171,9 +173,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 if (!sameEpoch) {
                     history.beginAppend(epoch, base); // durable before any record is written
                 }
-                for (int i = 0; i < records.size(); i++) {
-                    write(base + i, records.get(i));
-                }
+                write(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
             } catch (IOException | RuntimeException e) {
                 throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
             }
@@ -181,9 +181,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             nextOffset = end;
             appends++;
             recordsAppended += records.size();
-            for (NewRecord r : records) {
-                bytesAppended += r.payload().length;
-            }
+            bytesAppended += payloadBytes;
             acknowledgement = durability.appended(end);
         } finally {
             lock.unlock();
@@ -214,15 +212,17 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         checkWritable();
     }
 
-    private void write(long offset, NewRecord record) throws IOException {
+    /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
+    private void write(long base, List<NewRecord> records, long length) throws IOException {
         Segment active = active();
-        int length = Frame.length(record.payload().length);
         if (active == null) {
-            active = addSegment(roller.first(offset));
+            active = addSegment(roller.first(base));
         } else if (!active.hasRoomFor(length, context.config().maxFileSize())) {
-            active = roll(active, offset);
+            active = roll(active, base);
         }
-        active.append(offset, record);
+        for (int i = 0; i < records.size(); i++) {
+            active.append(base + i, records.get(i), i < records.size() - 1);
+        }
     }
 
     /**

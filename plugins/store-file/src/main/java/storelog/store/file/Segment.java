@@ -77,19 +77,27 @@ final class Segment {
         COUNT.setRelease(this, records);
     }
 
-    /** Whether a frame of {@code length} bytes may go into this segment without passing {@code maxFileSize}. */
-    boolean hasRoomFor(int frameLength, long maxFileSize) {
-        return count == 0 || store.size() + frameLength <= maxFileSize;
+    /**
+     * Whether frames of {@code length} bytes in all (a whole batch) may go into this segment without
+     * passing {@code maxFileSize}. An empty segment takes any batch: a segment holds whole batches.
+     */
+    boolean hasRoomFor(long length, long maxFileSize) {
+        return count == 0 || store.size() + length <= maxFileSize;
     }
 
-    /** Appends one record's frame and index entry to the buffers, flushing first when they are full. */
-    void append(long offset, NewRecord record) throws IOException {
+    /**
+     * Appends one record's frame and index entry to the buffers, flushing first when they are full.
+     *
+     * @param more whether more records of the same batch follow ({@link Frame#MORE})
+     */
+    void append(long offset, NewRecord record, boolean more) throws IOException {
         int length = Frame.length(record.payload().length);
         if (!store.fits(length) || !index.fits(IndexEntry.SIZE)) {
             flush();
         }
         long position = store.size();
-        Frame.encode(store.reserve(length), store.bufferedLength(), offset, record.type(), record.timestamp(), record.payload());
+        Frame.encode(store.reserve(length), store.bufferedLength(), offset, record.type(), record.timestamp(), record.payload(),
+                more);
         store.commit(length);
         IndexEntry.encode(index.reserve(IndexEntry.SIZE), index.bufferedLength(), count, position, length);
         index.commit(IndexEntry.SIZE);

@@ -14,6 +14,7 @@ import storelog.api.DataType;
  * <pre>
  * # segment_0.store: store, base offset 0, 4215 bytes, header ok
  * offset=0 position=16 type=json size=38 crc=ok timestamp=1764230400000 payload={"id":1}
+ * offset=1 position=79 type=json batch+ size=38 crc=ok ...   (more records of its batch follow)
  * offset=0 position=16 length=38 crc=ok          (index files)
  * </pre>
  * Damaged frames are shown with what is wrong; the dump stops where the bytes stop making frames.
@@ -59,11 +60,12 @@ final class SegmentDump {
                 return;
             }
             String problem = Frame.problem(bytes, position, length, offset);
-            int typeCode = bytes.get(position + 16);
-            String type = typeCode >= 0 && typeCode <= 2 ? DataType.fromCode(typeCode).name().toLowerCase(java.util.Locale.ROOT)
+            int typeCode = Frame.typeCode(bytes, position);
+            String type = typeCode <= 2 ? DataType.fromCode(typeCode).name().toLowerCase(java.util.Locale.ROOT)
                     : "unknown(" + typeCode + ")";
-            out.append(String.format("offset=%d position=%d type=%s size=%d crc=%s timestamp=%d payload=%s%n",
-                    Frame.offset(bytes, position), position, type, length - Frame.HEADER_SIZE,
+            out.append(String.format("offset=%d position=%d type=%s%s size=%d crc=%s timestamp=%d payload=%s%n",
+                    Frame.offset(bytes, position), position, type, Frame.more(bytes, position) ? " batch+" : "",
+                    length - Frame.HEADER_SIZE,
                     problem == null ? "ok" : "BAD(" + problem + ")", Frame.timestamp(bytes, position),
                     text(typeCode, Frame.payload(bytes, position, length))));
             position += length;

@@ -25,7 +25,8 @@ final class SegmentRecovery {
      * Makes the active (last) segment consistent and sets its record count. After a clean shutdown a
      * cheap check suffices; when it fails the segment is scanned, and the records its index lists
      * (forced before the marker was written) are kept even where damaged. After a crash the segment is
-     * scanned and a damaged tail that no intact record follows is cut: a write the crash cut short.
+     * scanned and a damaged tail that no intact record follows is cut: a write the crash cut short; so is an
+     * incomplete batch at the end ({@link BatchTail}).
      */
     static void recoverActive(Segment segment, boolean cleanShutdown) throws IOException {
         recoverActive(segment, cleanShutdown, false);
@@ -71,7 +72,7 @@ final class SegmentRecovery {
     /**
      * The record count if the segment's files agree after a clean shutdown, else -1: every index
      * entry intact and chained frame to frame, the last one ending where the store ends, and the last
-     * frame intact. Reads the active index (bounded by one segment) and one frame, no other store data.
+     * frame intact and the last of its batch. Reads the active index (bounded by one segment) and one frame, no other store data.
      */
     static long cheapCount(Segment segment) throws IOException {
         BufferedFile store = segment.store();
@@ -103,19 +104,27 @@ final class SegmentRecovery {
         }
         ByteBuffer frame = ByteBuffer.allocate(last.length());
         store.read(last.position(), frame);
-        return Frame.problem(frame.flip(), 0, last.length(), segment.base() + count - 1) == null ? count : -1;
+        frame.flip();
+        return Frame.problem(frame, 0, last.length(), segment.base() + count - 1) == null && !Frame.more(frame, 0) ? count : -1;
     }
 
-    /** Truncates the store before the first damaged record of {@code scan}; returns the scan of what is left. */
+    /**
+     * Truncates the store before the first damaged record of {@code scan}, and before the batch that
+     * record's loss leaves incomplete; returns the scan of what is left.
+     */
     private static SegmentScan cutAtFirstDamage(Segment segment, SegmentScan scan) throws IOException {
         SegmentScan.Corruption first = scan.corrupt().getFirst();
-        int kept = (int) (first.offset() - segment.base());
-        long end = kept == 0 ? FileHeader.SIZE : scan.entries().get(kept - 1).end();
+        int before = (int) (first.offset() - segment.base());
+        long end = before == 0 ? FileHeader.SIZE : scan.entries().get(before - 1).end();
+        SegmentScan cut = BatchTail.cut(new SegmentScan(scan.entries().subList(0, before), List.of(), end, null, -1),
+                segment.store(), segment.base());
+        long kept = cut.entries().size();
         LOG.log(Level.WARNING, "{0}: cutting the log at offset {1} ({2}): after a crash under FSYNC=interval|never a damaged "
-                + "record in unsynced bytes is a torn write, so the {3} records from it on are gone", segment, first.offset(),
-                first.problem(), scan.entries().size() - kept);
-        segment.store().truncate(end);
-        return new SegmentScan(scan.entries().subList(0, kept), List.of(), end, null, -1);
+                + "record in unsynced bytes is a torn write, so the {3} records from offset {4} on are gone (the damaged one, "
+                + "those after it, and the rest of its batch)", segment, first.offset(), first.problem(),
+                scan.entries().size() - kept, segment.base() + kept);
+        segment.store().truncate(cut.validEnd());
+        return new SegmentScan(cut.entries(), List.of(), cut.validEnd(), null, -1);
     }
 
     /**

@@ -30,6 +30,7 @@ import java.util.List;
  * <p>When nothing intact follows the damage, the damage is the tail: records the segment is known to
  * hold ({@code known}) get placeholders and count as damaged; after them, the bytes are a torn tail
  * (a write cut short by a crash, never acknowledged under {@code FSYNC=always}), which the caller may cut.
+ * So is an incomplete batch at the end of the active segment ({@link BatchTail}).
  */
 final class SegmentScanner {
 
@@ -65,10 +66,12 @@ final class SegmentScanner {
      *               closed active segment's forced index lists): those are never torn off, the ones
      *               that cannot be found become damaged records
      * @param limit  the segment holds no record at or after {@code base + limit} (a closed segment's
-     *               count), or {@link Long#MAX_VALUE}
+     *               count), or {@link Long#MAX_VALUE} (the active segment: then the scan ends at its last
+     *               complete batch, an incomplete one at its end is part of the torn tail, {@link BatchTail})
      */
     static SegmentScan scan(BufferedFile store, BufferedFile index, long base, long known, long limit) throws IOException {
-        return new SegmentScanner(new StoreWindow(store), index, base, known, limit).scan();
+        SegmentScan scan = new SegmentScanner(new StoreWindow(store), index, base, known, limit).scan();
+        return limit == Long.MAX_VALUE ? BatchTail.cut(scan, store, base) : scan;
     }
 
     /** A closed segment of {@code count} records. */

@@ -3,13 +3,15 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * Cutting a partition's segments back to an offset, for a follower whose log diverged from a new
  * leader's: later segments are deleted, the segment holding the offset is cut at that record's frame
- * and becomes the active one again; everything that remains is forced. The later segments go first,
+ * and becomes the active one again (the record before the cut made the last of its batch); everything
+ * that remains is forced. The later segments go first,
  * newest first, each deletion forced, so a power cut at any point leaves a prefix of the old log (the
  * truncation had not returned). Runs under the partition's lock.
  */
@@ -40,6 +42,9 @@ final class SegmentTruncation {
         IndexEntry cut = from < last.end() ? last.entry(from) : null;
         last.unseal(); // before the files change: waits for a reader's rebuild, and none starts after it
         if (cut != null) {
+            if (from > last.base()) {
+                endBatch(last, last.entry(from - 1), from - 1);
+            }
             last.store().truncate(cut.position());
             last.index().truncate(IndexEntry.positionOf(from - last.base()));
             last.resetCount(from - last.base());
@@ -47,5 +52,27 @@ final class SegmentTruncation {
         last.force();
         LOG.log(Level.WARNING, "{0}: truncated to offset {1} ({2} segments removed)", dir, from, all.length - keep);
         return Arrays.copyOf(all, keep);
+    }
+
+    /**
+     * Makes record {@code offset}, the new last one, the last of its batch when the truncation cuts its
+     * batch after it: left marked {@link Frame#MORE}, recovery would take the records kept of that batch
+     * for an incomplete one and remove them. The frame is rewritten in place and forced before the cut,
+     * so a power cut leaves the old log (the batch whole) or its batch ended here, never the kept records
+     * marked incomplete. A damaged frame is left as it is.
+     */
+    private static void endBatch(Segment segment, IndexEntry entry, long offset) throws IOException {
+        if (entry.length() < Frame.HEADER_SIZE) {
+            return;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(entry.length());
+        segment.store().read(entry.position(), frame);
+        frame.flip();
+        if (!Frame.more(frame, 0) || Frame.problem(frame, 0, entry.length(), offset) != null) {
+            return;
+        }
+        Frame.clearMore(frame, 0, entry.length());
+        segment.store().overwrite(entry.position(), frame.limit(Frame.HEADER_SIZE));
+        segment.force();
     }
 }

@@ -8,8 +8,8 @@ import storelog.api.Settings;
  * The file engine's settings.
  *
  * @param dataDir      {@code DATA_DIR}, default {@code ./data}
- * @param maxFileSize  {@code MAX_FILE_SIZE}: a segment rolls when the next frame would take its store
- *                     file past this many bytes (default 10 MiB)
+ * @param maxFileSize  {@code MAX_FILE_SIZE}: a segment rolls when the next append's frames (a batch is
+ *                     never split) would take its store file past this many bytes (default 10 MiB)
  * @param fsync        {@code FSYNC}, default {@code always}
  * @param maxOpenFiles {@code STORE_MAX_OPEN_FILES}: segment files kept open at once (default 1024)
  */

@@ -15,7 +15,8 @@ import storelog.api.spi.VerificationReport.Problem;
  * continuity), every index entry against the store, headers, leftovers, and the leader-epoch history
  * ({@link EpochHistoryFile}: its checks, and no epoch starting after the last record). With repair, it
  * fixes what can be fixed without losing an acknowledged record: rebuilds indexes, truncates a torn
- * tail of an active segment (a write cut short, never acknowledged), rewrites a damaged header that
+ * tail of an active segment (a write cut short, never acknowledged; an incomplete batch at its end is
+ * part of it, {@link BatchTail}), rewrites a damaged header that
  * intact frames follow, removes leftover files, removes epochs whose records were lost (as recovery
  * does). Corrupt records and missing records are reported, never "repaired" away; nor is a damaged
  * history, which cannot be rebuilt (frames carry no epoch) and is never replaced by a guessed one.

@@ -109,8 +109,8 @@ class DurabilityTest {
             for (int i = 0; i < 20; i++) {
                 batch.add(text("b" + i));
             }
-            // the batch rolls into a new segment (flushing the full one's index), then its group commit fails: rolled back
-            disk.indexWritesBeforeFailing.set(1);
+            // the batch rolls into a new segment, then its group commit fails (its index write): rolled back
+            disk.indexWritesBeforeFailing.set(0);
             assertThatThrownBy(() -> engine.append(KEY, batch)).isInstanceOf(StoreLogException.class);
             disk.indexWritesBeforeFailing.set(-1);
             Path partition = Engines.partitionDir(dir, KEY);

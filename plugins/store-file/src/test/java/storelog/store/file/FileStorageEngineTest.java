@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ class FileStorageEngineTest {
     }
 
     @Test
-    void aBatchIsStoredAtConsecutiveOffsetsEvenAcrossRolls() {
+    void aBatchThatDoesNotFitRollsAndGoesWholeIntoTheNextSegmentAtConsecutiveOffsets() throws IOException {
         try (FileStorageEngine engine = Engines.open(dir, 256, FsyncPolicy.ALWAYS)) {
             engine.append(KEY, List.of(text("first")));
             List<NewRecord> batch = new ArrayList<>();
@@ -140,7 +141,9 @@ class FileStorageEngineTest {
             assertThat(engine.append(KEY, batch)).isEqualTo(1);
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(41);
             assertThat(engine.read(KEY, 40).text()).isEqualTo("b39");
-            assertThat(engine.info(KEY).orElseThrow().segments()).isGreaterThan(2);
+            assertThat(Engines.storeFiles(dir, KEY)).extracting(Engines::base).containsExactly(0L, 1L);
+            engine.append(KEY, List.of(text("after")));
+            assertThat(Engines.storeFiles(dir, KEY)).extracting(Engines::base).containsExactly(0L, 1L, 41L);
         }
     }
 

@@ -75,7 +75,7 @@ final class PowerLossExplorer {
         return recoveryCrashes;
     }
 
-    /** Crash states in which the engine served part of a batch (a prefix cut by the crash). */
+    /** Crash states in which the engine served part of a batch (each also a failure: a batch is all or nothing). */
     int partialBatches() {
         return partialBatches;
     }

@@ -16,19 +16,35 @@ import storelog.testkit.TestData;
  */
 class RollOrderTest {
 
+    /**
+     * A batch rolls before its first record (a segment holds whole batches), so the full segment holds
+     * unforced records at a roll only while another append's group commit runs: one is held in its
+     * fsync while a batch that does not fit rolls.
+     */
     @Test
-    void theFullSegmentIsForcedBeforeTheNextOneIsCreated(TestInfo test) {
+    void theFullSegmentIsForcedBeforeTheNextOneIsCreated(TestInfo test) throws InterruptedException {
         Path dir = TestData.directory(test);
         Faults faults = new Faults();
         try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS, faults)) {
             Engines.appendTexts(engine, KEY, 0, 1);
+            faults.storeForceGate.arm();
+            Thread single = Thread.ofPlatform().start(() -> engine.append(KEY, java.util.List.of(Engines.text("r1"))));
+            faults.storeForceGate.awaitBlocked(); // r1 is written, its fsync held
             int before = faults.events.size();
-            // a batch whose first records go into the segment and the rest into the next: a roll in the middle
-            engine.append(KEY, java.util.List.of(Engines.text("r1"), Engines.text("r2"), Engines.text("r3"), Engines.text("r4")));
+            Thread batch = Thread.ofPlatform().start(() -> engine.append(KEY, java.util.List.of(Engines.text("r2"),
+                    Engines.text("r3"), Engines.text("r4"), Engines.text("r5"))));
             Path full = Engines.store(dir, 0).toAbsolutePath();
-            Path created = Engines.store(dir, 3).toAbsolutePath();
+            Path created = Engines.store(dir, 2).toAbsolutePath();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!faults.events.contains("create " + created) && batch.getState() == Thread.State.RUNNABLE
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the roll created the next segment, or waits for the held fsync
+            }
+            faults.storeForceGate.release();
+            single.join();
+            batch.join();
             int create = faults.indexOf("create " + created, before);
-            assertThat(create).as("the batch rolled at offset 3: " + faults.events).isNotNegative();
+            assertThat(create).as("the batch rolled at offset 2: " + faults.events).isNotNegative();
             int lastForceBefore = -1;
             for (int i = before; i < create; i++) {
                 if (faults.events.get(i).equals("force " + full)) {
@@ -57,7 +73,7 @@ class RollOrderTest {
                     Engines.text("r2"), Engines.text("r3"), Engines.text("r4")))).isInstanceOf(storelog.api.StorageFailedException.class);
             faults.directoryForceError = null;
         }
-        assertThat(Engines.store(dir, 3)).as("the rolled-back segment's store").doesNotExist();
+        assertThat(Engines.store(dir, 1)).as("the rolled-back segment's store").doesNotExist();
         try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS)) {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(1);
             assertThat(engine.read(KEY, 0).text()).isEqualTo("r0");

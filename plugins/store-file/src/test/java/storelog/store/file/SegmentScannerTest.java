@@ -52,7 +52,7 @@ class SegmentScannerTest {
     private static byte[] frame(long offset, String text) {
         byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(Frame.length(payload.length));
-        Frame.encode(frame, 0, offset, DataType.STRING, 1_764_230_400_000L, payload);
+        Frame.encode(frame, 0, offset, DataType.STRING, 1_764_230_400_000L, payload, false);
         return frame.array();
     }
 
