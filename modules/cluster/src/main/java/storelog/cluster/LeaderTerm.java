@@ -162,9 +162,10 @@ final class LeaderTerm implements AutoCloseable {
                 boolean everyone = states.keySet().containsAll(others.stream().map(Member::nodeId).toList());
                 boolean quorum = states.size() + 1 >= s.minInSync();
                 boolean graceOver = System.nanoTime() > graceUntil;
-                // ACKS=all: never serve before a quorum answered (an acknowledged record may be only there);
+                // ACKS=all: never serve before a quorum answered (an acknowledged record may be only there),
+                // not even when the view holds nobody else (that is a view that lost sight of them);
                 // either way, wait a little for the rest, so the best log is found among as many as answer
-                if (everyone || (graceOver && (quorum || !s.acksAll()))) {
+                if ((quorum || !s.acksAll()) && (everyone || graceOver)) {
                     break;
                 }
                 pause(POLL_MILLIS);
