@@ -60,7 +60,7 @@ class LeaderTermTest {
     }
 
     private LeaderTerm startTerm(long epoch) {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET);
+        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET, 4);
         LeaderTerm t = new LeaderTerm(epoch, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(2)),
                 () -> List.of(b.member("b")), higher -> { });
         t.start();
