@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.EpochHistory;
 import storelog.api.EpochStart;
@@ -40,12 +42,25 @@ import storelog.api.spi.StorageEngine;
  * place. The fence is checked again after storing: a sender fenced meanwhile is not told its records
  * are stored, since the newer leader's view of this node may not hold them.
  *
- * <p>Thread-safe: requests for one partition are applied one at a time.
+ * <p>A leader pipelines its pushes (several requests of one partition in flight), and connections
+ * may deliver them out of order: a request whose offset is past this node's end waits, up to
+ * {@value #REORDER_WAIT_MILLIS} ms, for the requests before it to land; only then is it refused with
+ * this node's end ({@link OffsetMismatchException}), as when they never come.
+ *
+ * <p>Thread-safe: requests for one partition are applied one at a time, in offset order.
  */
 public final class ReplicaLog {
 
     private static final Logger LOG = System.getLogger(ReplicaLog.class.getName());
     private static final int KEPT_TRUNCATIONS = 100;
+    /** How long a request past this node's end waits for the ones before it. */
+    static final long REORDER_WAIT_MILLIS = 500;
+
+    /** One partition's turn: requests are applied one at a time; each one applied wakes those waiting for it. */
+    private static final class Turn {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition landed = lock.newCondition();
+    }
 
     /**
      * A divergent tail this node cut.
@@ -88,7 +103,7 @@ public final class ReplicaLog {
     private final EpochCheck check;
     private final ClusterView cluster;
     private final Clock clock;
-    private final ConcurrentHashMap<PartitionKey, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PartitionKey, Turn> turns = new ConcurrentHashMap<>();
     private final Deque<Truncation> truncations = new ArrayDeque<>();
     private final AtomicLong truncatedRecords = new AtomicLong();
     private final ConcurrentHashMap<PartitionKey, Long> leaderNext = new ConcurrentHashMap<>();
@@ -117,16 +132,43 @@ public final class ReplicaLog {
         }
         admit(batch.epoch());
         requireFollower();
-        ReentrantLock lock = locks.computeIfAbsent(batch.partition(), k -> new ReentrantLock());
-        lock.lock();
+        Turn turn = turns.computeIfAbsent(batch.partition(), k -> new Turn());
+        turn.lock.lock();
         try {
+            if (awaitEarlier(turn, batch)) {
+                requireNotFencedSince(batch.epoch()); // a newer leader may have asked this node's state meanwhile
+            }
             long next = apply(batch);
             requireNotFencedSince(batch.epoch());
             noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
             return next;
         } finally {
-            lock.unlock();
+            turn.landed.signalAll();
+            turn.lock.unlock();
         }
+    }
+
+    /**
+     * Waits (lock held, let go while waiting) until the partition reaches the batch's offset or
+     * {@value #REORDER_WAIT_MILLIS} ms passed; returns whether it waited.
+     */
+    private boolean awaitEarlier(Turn turn, Batch batch) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REORDER_WAIT_MILLIS);
+        boolean waited = false;
+        while (batch.offset() > nextOffset(batch.partition())) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break; // apply refuses it with this node's end
+            }
+            waited = true;
+            try {
+                turn.landed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return waited;
     }
 
     /**
@@ -140,8 +182,8 @@ public final class ReplicaLog {
      * @throws storelog.api.InvalidPartitionKeyException when the key is reserved
      */
     public long appendUnnumbered(PartitionKey partition, Payload payload) {
-        ReentrantLock lock = locks.computeIfAbsent(partition, k -> new ReentrantLock());
-        lock.lock();
+        Turn turn = turns.computeIfAbsent(partition, k -> new Turn());
+        turn.lock.lock();
         try {
             long written = EpochHistory.lastEpoch(engine.epochs(partition));
             if (written > 0) {
@@ -150,7 +192,8 @@ public final class ReplicaLog {
             }
             return log.appendReplica(partition, payload);
         } finally {
-            lock.unlock();
+            turn.landed.signalAll();
+            turn.lock.unlock();
         }
     }
 
