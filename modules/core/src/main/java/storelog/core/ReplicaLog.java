@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.EpochHistory;
 import storelog.api.EpochStart;
 import storelog.api.NewRecord;
@@ -47,7 +44,10 @@ import storelog.api.spi.StorageEngine;
  * {@value #REORDER_WAIT_MILLIS} ms, for the requests before it to land; only then is it refused with
  * this node's end ({@link OffsetMismatchException}), as when they never come.
  *
- * <p>Thread-safe: requests for one partition are applied one at a time, in offset order.
+ * <p>Thread-safe: requests for one partition are checked and written one at a time, in offset
+ * order ({@link PartitionTurn}), and wait for their durability after letting go of the partition, so
+ * that pipelined requests share fsyncs. A request is answered only once its records, and all before
+ * them, are durable.
  */
 public final class ReplicaLog {
 
@@ -55,12 +55,6 @@ public final class ReplicaLog {
     private static final int KEPT_TRUNCATIONS = 100;
     /** How long a request past this node's end waits for the ones before it. */
     static final long REORDER_WAIT_MILLIS = 500;
-
-    /** One partition's turn: requests are applied one at a time; each one applied wakes those waiting for it. */
-    private static final class Turn {
-        final ReentrantLock lock = new ReentrantLock();
-        final Condition landed = lock.newCondition();
-    }
 
     /**
      * A divergent tail this node cut.
@@ -103,7 +97,7 @@ public final class ReplicaLog {
     private final EpochCheck check;
     private final ClusterView cluster;
     private final Clock clock;
-    private final ConcurrentHashMap<PartitionKey, Turn> turns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PartitionKey, PartitionTurn> turns = new ConcurrentHashMap<>();
     private final Deque<Truncation> truncations = new ArrayDeque<>();
     private final AtomicLong truncatedRecords = new AtomicLong();
     private final ConcurrentHashMap<PartitionKey, Long> leaderNext = new ConcurrentHashMap<>();
@@ -132,43 +126,29 @@ public final class ReplicaLog {
         }
         admit(batch.epoch());
         requireFollower();
-        Turn turn = turns.computeIfAbsent(batch.partition(), k -> new Turn());
-        turn.lock.lock();
+        PartitionKey p = batch.partition();
+        PartitionTurn turn = turns.computeIfAbsent(p, k -> new PartitionTurn());
+        Applied applied;
+        turn.lock();
         try {
-            if (awaitEarlier(turn, batch)) {
+            if (turn.awaitWritten(() -> nextOffset(p), batch.offset(), REORDER_WAIT_MILLIS)) {
                 requireNotFencedSince(batch.epoch()); // a newer leader may have asked this node's state meanwhile
             }
-            long next = apply(batch);
-            requireNotFencedSince(batch.epoch());
-            noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
-            return next;
+            applied = apply(batch, turn);
         } finally {
-            turn.landed.signalAll();
-            turn.lock.unlock();
+            turn.unlock();
         }
-    }
-
-    /**
-     * Waits (lock held, let go while waiting) until the partition reaches the batch's offset or
-     * {@value #REORDER_WAIT_MILLIS} ms passed; returns whether it waited.
-     */
-    private boolean awaitEarlier(Turn turn, Batch batch) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REORDER_WAIT_MILLIS);
-        boolean waited = false;
-        while (batch.offset() > nextOffset(batch.partition())) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break; // apply refuses it with this node's end
-            }
-            waited = true;
+        if (applied.written() != null) {
             try {
-                turn.landed.awaitNanos(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                applied.written().await(); // durable together with what the requests before and after it wrote
+            } finally {
+                turn.settled(applied.write());
             }
+            log.appended(p);
         }
-        return waited;
+        requireNotFencedSince(batch.epoch());
+        noteLeaderEnd(p, batch.leaderNext(), applied.next());
+        return applied.next();
     }
 
     /**
@@ -182,8 +162,8 @@ public final class ReplicaLog {
      * @throws storelog.api.InvalidPartitionKeyException when the key is reserved
      */
     public long appendUnnumbered(PartitionKey partition, Payload payload) {
-        Turn turn = turns.computeIfAbsent(partition, k -> new Turn());
-        turn.lock.lock();
+        PartitionTurn turn = turns.computeIfAbsent(partition, k -> new PartitionTurn());
+        turn.lock();
         try {
             long written = EpochHistory.lastEpoch(engine.epochs(partition));
             if (written > 0) {
@@ -192,46 +172,68 @@ public final class ReplicaLog {
             }
             return log.appendReplica(partition, payload);
         } finally {
-            turn.landed.signalAll();
-            turn.lock.unlock();
+            turn.unlock();
         }
     }
 
-    private long apply(Batch b) {
+    /**
+     * What a request did: this node's end once it is durable, and the append still to wait for (null
+     * when there is none: everything sent was here already).
+     */
+    private record Applied(long next, StorageEngine.PendingAppend written, PartitionTurn.Write write) {
+    }
+
+    /**
+     * Checks a request and writes what this node lacks of it (turn held). Positions are checked
+     * against the written end, which counts the records of the requests before it that still wait for
+     * their fsync; cutting a divergent tail, or answering that everything sent is here, waits for them
+     * first (they may yet fail and be cut).
+     */
+    private Applied apply(Batch b, PartitionTurn turn) {
         PartitionKey p = b.partition();
-        long next = nextOffset(p);
-        if (b.offset() > next) {
-            throw new OffsetMismatchException(p, b.offset(), next);
-        }
-        List<EpochStart> history = engine.epochs(p);
-        long written = EpochHistory.lastEpoch(history);
-        if (b.epoch() < written) { // seen here, in this partition's own history (also when the checkpoint was lost)
-            fence.raise(written);
-            throw new StaleEpochException(b.epoch(), written);
-        }
-        if (b.offset() > 0 && b.prevEpoch() >= 0) {
-            EpochStart before = EpochHistory.at(history, b.offset() - 1);
-            long mine = before == null ? -1 : before.epoch();
-            if (mine != b.prevEpoch()) {
-                throw new LogMismatchException(p.value(), b.offset(), b.prevEpoch(), next, mine,
-                        before == null ? 0 : before.startOffset());
+        while (true) {
+            long durable = nextOffset(p);
+            long next = turn.writtenEnd(durable);
+            if (b.offset() > next) {
+                throw new OffsetMismatchException(p, b.offset(), durable);
             }
+            List<EpochStart> history = turn.history(engine.epochs(p));
+            long written = EpochHistory.lastEpoch(history);
+            if (b.epoch() < written) { // seen here, in this partition's own history (also when the checkpoint was lost)
+                fence.raise(written);
+                throw new StaleEpochException(b.epoch(), written);
+            }
+            if (b.offset() > 0 && b.prevEpoch() >= 0) {
+                EpochStart before = EpochHistory.at(history, b.offset() - 1);
+                long mine = before == null ? -1 : before.epoch();
+                if (mine != b.prevEpoch()) {
+                    throw new LogMismatchException(p.value(), b.offset(), b.prevEpoch(), durable, mine,
+                            before == null ? 0 : before.startOffset());
+                }
+            }
+            long end = b.offset() + b.records().size();
+            // an empty batch is the leader saying its log ends at offset: a record here of another epoch is not the leader's
+            long checkUntil = b.records().isEmpty() ? Math.min(next, b.offset() + 1) : Math.min(next, end);
+            long same = EpochHistory.firstOtherEpoch(history, b.offset(), checkUntil, b.recordEpoch());
+            if (same < checkUntil) {
+                if (turn.pending()) {
+                    turn.awaitDurable(() -> nextOffset(p), Long.MAX_VALUE);
+                    continue;
+                }
+                truncate(p, same, next);
+                next = same;
+            }
+            if (end <= next) { // everything sent is here already (a repeated request)
+                if (end > durable && turn.pending()) {
+                    turn.awaitDurable(() -> nextOffset(p), end);
+                    continue;
+                }
+                return new Applied(turn.pending() ? durable : next, null, null);
+            }
+            List<NewRecord> rest = b.records().subList((int) (next - b.offset()), b.records().size());
+            StorageEngine.PendingAppend append = engine.beginAppendAt(p, next, b.recordEpoch(), rest);
+            return new Applied(end, append, turn.written(next, end, b.recordEpoch()));
         }
-        long end = b.offset() + b.records().size();
-        // an empty batch is the leader saying its log ends at offset: a record here of another epoch is not the leader's
-        long checkUntil = b.records().isEmpty() ? Math.min(next, b.offset() + 1) : Math.min(next, end);
-        long same = EpochHistory.firstOtherEpoch(history, b.offset(), checkUntil, b.recordEpoch());
-        if (same < checkUntil) {
-            truncate(p, same, next);
-            next = same;
-        }
-        if (end <= next) {
-            return next; // everything sent is here already (a repeated request)
-        }
-        List<NewRecord> rest = b.records().subList((int) (next - b.offset()), b.records().size());
-        long base = engine.appendAt(p, next, b.recordEpoch(), rest);
-        log.appended(p);
-        return base + rest.size();
     }
 
     private void truncate(PartitionKey p, long from, long next) {

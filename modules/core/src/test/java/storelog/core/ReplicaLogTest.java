@@ -3,17 +3,13 @@ package storelog.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +56,11 @@ class ReplicaLogTest {
     }
 
     private ClusterView view() {
+        return view(() -> role, fence);
+    }
+
+    /** A clustered node in {@code role}, whose leadership's epoch is the highest {@code fence} holds. */
+    static ClusterView view(java.util.function.Supplier<Leadership.Role> role, EpochFence fence) {
         return new ClusterView() {
             @Override
             public boolean clustered() {
@@ -73,7 +74,7 @@ class ReplicaLogTest {
 
             @Override
             public Leadership leadership() {
-                return new Leadership(role, Optional.of("leader"), fence.highest());
+                return new Leadership(role.get(), Optional.of("leader"), fence.highest());
             }
 
             @Override
@@ -136,58 +137,6 @@ class ReplicaLogTest {
         assertThatThrownBy(() -> send(KEY, 5, 3, 3, 3, records("b", 1)))
                 .isInstanceOfSatisfying(OffsetMismatchException.class, e -> assertThat(e.nextOffset()).isEqualTo(2));
         assertThat(texts(KEY)).hasSize(2);
-    }
-
-    /**
-     * A leader pipelines its pushes and connections may deliver them out of order: a request past
-     * this node's end waits for the one before it, then lands after it.
-     */
-    @Test
-    void aRequestThatOvertookTheOneBeforeItWaitsForItAndLandsAfterIt() throws Exception {
-        send(KEY, 0, 3, 3, -1, records("a", 2));
-        Thread[] ahead = new Thread[1];
-        CompletableFuture<Long> later = new CompletableFuture<>();
-        ahead[0] = Thread.ofPlatform().daemon().start(() -> later.complete(send(KEY, 4, 3, 3, 3, records("c", 1))));
-
-        await().atMost(Duration.ofSeconds(5)).until(() -> ahead[0].getState() == Thread.State.TIMED_WAITING);
-        assertThat(later).as("waiting for offsets 2 and 3").isNotDone();
-        assertThat(send(KEY, 2, 3, 3, 3, records("b", 2))).isEqualTo(4);
-
-        assertThat(later.get(5, TimeUnit.SECONDS)).isEqualTo(5);
-        assertThat(texts(KEY)).containsExactly("a0", "a1", "b0", "b1", "c0");
-    }
-
-    @Test
-    void aRequestWhoseEarlierOneNeverComesIsRefusedAfterTheReorderWait() {
-        send(KEY, 0, 3, 3, -1, records("a", 2));
-        long start = System.nanoTime();
-
-        assertThatThrownBy(() -> send(KEY, 3, 3, 3, 3, records("b", 1)))
-                .isInstanceOfSatisfying(OffsetMismatchException.class, e -> assertThat(e.nextOffset()).isEqualTo(2));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(ReplicaLog.REORDER_WAIT_MILLIS));
-        assertThat(texts(KEY)).hasSize(2);
-    }
-
-    /** A newer leader fenced this node while the request waited: it is not stored as the old leader's. */
-    @Test
-    void aRequestThatWaitedIsRefusedWhenANewerLeaderFencedThisNodeMeanwhile() throws Exception {
-        send(KEY, 0, 3, 3, -1, records("a", 2));
-        Thread[] ahead = new Thread[1];
-        CompletableFuture<Long> later = new CompletableFuture<>();
-        ahead[0] = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                later.complete(send(KEY, 3, 3, 3, 3, records("c", 1)));
-            } catch (RuntimeException e) {
-                later.completeExceptionally(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(5)).until(() -> ahead[0].getState() == Thread.State.TIMED_WAITING);
-
-        replicas.state(4);
-        send(KEY, 2, 4, 4, 3, records("b", 1)); // the new leader's record at 2 wakes the waiting request
-
-        assertThat(catchThrowable(() -> later.get(5, TimeUnit.SECONDS))).hasCauseInstanceOf(StaleEpochException.class);
-        assertThat(texts(KEY)).containsExactly("a0", "a1", "b0");
     }
 
     @Test
