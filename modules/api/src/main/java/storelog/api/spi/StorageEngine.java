@@ -109,7 +109,8 @@ public interface StorageEngine extends AutoCloseable {
          * Returns the first record's offset once the records are as durable (and visible) as an
          * append of the engine's policy is when it returns; throws what such an append would throw
          * when they cannot be made so (the engine then cuts them, and every append after them).
-         * Called once, by the thread that began the append.
+         * Called once, by the thread that began the append, and without delay: the durability of
+         * appends begun after it may wait for it (the file engine's group commit).
          */
         long await();
     }
