@@ -189,6 +189,9 @@ final class FollowerStream implements Runnable {
         });
         senders.add(sender);
         sender.start();
+        if (!running) {
+            sender.interrupt(); // stop() ran while it was being sent: it ends with the others
+        }
         return push.end() < end;
     }
 
