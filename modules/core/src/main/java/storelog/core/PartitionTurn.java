@@ -54,7 +54,9 @@ final class PartitionTurn {
         }
         List<EpochStart> all = new ArrayList<>(durable);
         for (Write w : pending) {
-            if (all.isEmpty() || EpochHistory.lastEpoch(all) != w.epoch()) {
+            // epochs only grow: a write of an epoch the history already reached is in it (durable since,
+            // its writer not yet told), or of that last epoch
+            if (all.isEmpty() || w.epoch() > EpochHistory.lastEpoch(all)) {
                 all.add(new EpochStart(w.epoch(), w.start()));
             }
         }
