@@ -3,6 +3,7 @@
 # image with ACKS=leader and ACKS=all, against one standalone node measured in the same run (the
 # ceiling: the same server without replication). wrk, 64 connections, FSYNC=always everywhere.
 #   bench/replication.sh      (about 3 minutes; writes bench/results/replication-<time>.log)
+#   WINDOW=1 bench/replication.sh   sets the cluster nodes' REPLICATION_WINDOW (1: the serial push)
 # Needs: JAVA_HOME (default Temurin 25), wrk, redis-server, curl, python3. Loopback only; data under
 # BENCH_WORK (default /tmp/storelog-bench); stops everything it started.
 set -euo pipefail
@@ -28,16 +29,25 @@ PIDS+=($!)
 
 await_http() { for _ in $(seq 1 400); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0; sleep 0.05; done; echo "node on $1 did not start"; exit 1; }
 
+NODES=() # the node processes started and not yet stopped (bin/storelog execs java: $! is the JVM)
 start_node() { # name port extra-env...
   local name=$1 port=$2; shift 2
   mkdir -p "$W/$name"
-  (cd "$W/$name" && env DATA_DIR="$W/$name/data" HTTP_PORT="$port" HTTP_HOST=127.0.0.1 FSYNC=always \
+  (cd "$W/$name" && exec env DATA_DIR="$W/$name/data" HTTP_PORT="$port" HTTP_HOST=127.0.0.1 FSYNC=always \
      JAVA_OPTS="-Xms512m -Xmx512m" "$@" "$IMAGE/bin/storelog" > "$W/$name/node.log" 2>&1) &
-  PIDS+=($!)
+  NODES+=($!)
   await_http "$port"
 }
 
-stop_all_nodes() { pkill -TERM -f "storelog.home=$IMAGE" 2>/dev/null || true; for _ in $(seq 1 200); do pgrep -f "storelog.home=$IMAGE" >/dev/null || return 0; sleep 0.1; done; pkill -9 -f "storelog.home=$IMAGE" || true; }
+stop_all_nodes() { # by process id, only the nodes this script started
+  kill -TERM "${NODES[@]}" 2>/dev/null || true
+  for _ in $(seq 1 200); do
+    local alive=0; for p in "${NODES[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.1
+  done
+  kill -9 "${NODES[@]}" 2>/dev/null || true
+  NODES=()
+}
 
 leader_port() { # ports...
   for _ in $(seq 1 600); do
@@ -61,20 +71,21 @@ measure() { # label port
 }
 
 {
+trap stop_all_nodes EXIT # this block runs in a subshell (| tee): its nodes are stopped when it ends, however
 echo "# ceiling: one standalone node, same run"
 P=$(free_port); start_node solo "$P"
 measure "standalone" "$P"
 stop_all_nodes
 
 for acks in leader all; do
-  echo "# 3-node cluster, ACKS=$acks, MIN_INSYNC=2, Redis election"
+  echo "# 3-node cluster, ACKS=$acks, MIN_INSYNC=2, Redis election, REPLICATION_WINDOW=${WINDOW:-default}"
   ports=(); gossip=(); raft=()
   for i in 1 2 3; do ports+=("$(free_port)"); gossip+=("$(free_port)"); raft+=("$(free_port)"); done
   seeds="127.0.0.1:${gossip[0]},127.0.0.1:${gossip[1]},127.0.0.1:${gossip[2]}"
   for i in 0 1 2; do
     start_node "$acks-node$((i + 1))" "${ports[$i]}" NODE_ID="node$((i + 1))" BIND_ADDR="127.0.0.1:${gossip[$i]}" \
       ADVERTISE_ADDR="127.0.0.1:${gossip[$i]}" RAFT_PORT="${raft[$i]}" SEEDS="$seeds" SERVICE_NAME="bench-$acks-$stamp" \
-      CLUSTER_SECRET=bench REDIS_ADDR="127.0.0.1:$REDIS_PORT" ACKS="$acks" MIN_INSYNC=2
+      CLUSTER_SECRET=bench REDIS_ADDR="127.0.0.1:$REDIS_PORT" ACKS="$acks" MIN_INSYNC=2 ${WINDOW:+REPLICATION_WINDOW=$WINDOW}
   done
   L=$(leader_port "${ports[@]}")
   echo "leader on port $L"

@@ -43,9 +43,15 @@ class ClusterFiguresIT {
                 sorted.getFirst(), sorted.getLast(), sorted.size());
     }
 
+    /** The nodes' settings; {@code -Dstorelog.bench.window=N} sets {@code REPLICATION_WINDOW} (the node's default otherwise). */
     private static Map<String, String> env(RedisServer redis, String acks) {
-        return Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL), "ACKS", acks,
-                "GAP_INTERVAL", "1000");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL),
+                "ACKS", acks, "GAP_INTERVAL", "1000"));
+        String window = System.getProperty("storelog.bench.window", "");
+        if (!window.isEmpty()) {
+            env.put("REPLICATION_WINDOW", window);
+        }
+        return env;
     }
 
     @Test

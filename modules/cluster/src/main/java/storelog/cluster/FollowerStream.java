@@ -5,8 +5,10 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,15 +19,23 @@ import storelog.api.Record;
 
 /**
  * The leader's push stream to one follower (docs/cluster.md "Replication"): one virtual thread
- * that sends each partition's missing records in order, in batches read from the leader's log
- * (never a second copy in memory: at most one batch per follower at a time), and resumes from what
- * the follower answers after any error. Woken by appends; idle otherwise.
+ * that sends each partition's missing records in order, in batches read from the leader's log, and
+ * resumes from what the follower answers after any error. Woken by appends and by answers; idle
+ * otherwise.
  *
- * <p>Per partition it keeps where to send from ({@code next}); the follower's answers move it:
- * 200 to the follower's new end (never past what was sent: a follower's records beyond are unchecked), {@code offset_mismatch} to the follower's end, {@code log_mismatch}
- * back to where the two logs share an epoch (the follower truncates its divergent tail when the
- * leader's records reach it). A follower that holds more than the leader gets an empty batch at the
- * leader's end, which makes it cut what the leader does not have.
+ * <p>The push is pipelined: up to {@code REPLICATION_WINDOW} requests are in flight to the follower
+ * at once ({@link PushWindow}), each sent by a virtual thread of its own, successive batches of one
+ * partition included; the follower applies them in offset order, whatever order they reach it in.
+ * The leader holds at most that many batches for a follower (never a second copy of its log).
+ * Answers come back to this stream's thread, which alone keeps the window.
+ *
+ * <p>Per partition the window keeps where to send from; the follower's answers move it: 200 counts
+ * the follower as holding up to its new end (never past what that request sent: a follower's records
+ * beyond are unchecked), {@code offset_mismatch} resumes from the follower's end, {@code log_mismatch}
+ * back from where the two logs share an epoch (the follower truncates its divergent tail when the
+ * leader's records reach it); either drops what is in flight for the partition. Any other failure
+ * drops everything in flight and asks the follower's state again. A follower that holds more than
+ * the leader gets an empty batch at the leader's end, which makes it cut what the leader does not have.
  */
 final class FollowerStream implements Runnable {
 
@@ -33,24 +43,30 @@ final class FollowerStream implements Runnable {
     private static final long IDLE_MILLIS = 1_000;
     private static final long MAX_BACKOFF_MILLIS = 1_000;
 
+    /** A request's end: its answer, or why there is none. */
+    private record Done(PushWindow.Push push, long committed, PeerClient.PushAnswer answer, IOException failure) {
+    }
+
     private final String node;
     private final String http;
     private final LeaderTerm term;
     private final Set<PartitionKey> dirty = ConcurrentHashMap.newKeySet();
-    private final Map<PartitionKey, Long> next = new ConcurrentHashMap<>();
-    private final Map<PartitionKey, Long> followerNext = new ConcurrentHashMap<>();
-    /** The committed end the follower was last told of, per partition. */
+    private final PushWindow window;
+    /** The committed end the follower was last told of, per partition (it serves records below it). */
     private final Map<PartitionKey, Long> toldCommitted = new ConcurrentHashMap<>();
+    private final Queue<Done> done = new ConcurrentLinkedQueue<>();
+    private final Set<Thread> senders = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
     private volatile boolean running = true;
     private volatile boolean needState = true;
     private Thread thread;
 
-    FollowerStream(String node, String http, LeaderTerm term) {
+    FollowerStream(String node, String http, LeaderTerm term, int window) {
         this.node = node;
         this.http = http;
         this.term = term;
+        this.window = new PushWindow(window);
     }
 
     String node() {
@@ -65,7 +81,7 @@ final class FollowerStream implements Runnable {
         thread = Thread.ofVirtual().name("storelog-replicate-" + node).start(this);
     }
 
-    /** Starts from what the follower said it holds at the start of the term (the catch-up's answer). */
+    /** Starts from what the follower said it holds at the start of the term (the catch-up's answer); before {@link #start}. */
     void knownState(PeerClient.State state) {
         adopt(state);
         needState = false;
@@ -91,29 +107,32 @@ final class FollowerStream implements Runnable {
         long backoff = 10;
         while (running) {
             try {
+                boolean worked = answers();
+                if (!running) {
+                    return;
+                }
                 if (needState) {
                     PeerClient.State state = term.client().state(http, node, term.epoch());
                     if (state.staleAgainst() >= 0) {
-                        term.deposed(node, state.staleAgainst());
+                        deposed(state.staleAgainst());
                         return;
                     }
                     adopt(state);
                     needState = false;
                 }
-                boolean worked = false;
                 for (PartitionKey p : List.copyOf(dirty)) {
-                    dirty.remove(p);
-                    if (!running) {
-                        return;
+                    if (!running || !window.hasRoom()) {
+                        break;
                     }
+                    dirty.remove(p);
                     if (step(p)) {
-                        dirty.add(p); // more to send, or to check again
+                        dirty.add(p); // more to send once there is room
                         worked = true;
                     }
                 }
                 backoff = 10;
                 if (!worked && idle()) {
-                    term.client().ping(http); // nothing to send for a while: still alive, so still in sync
+                    term.client().ping(http); // nothing sent or answered for a while: still alive, so still in sync
                     term.tracker().healthy(node);
                 }
             } catch (IOException e) {
@@ -121,7 +140,7 @@ final class FollowerStream implements Runnable {
                     return;
                 }
                 LOG.log(Level.DEBUG, "replication to {0} ({1}) failed, retrying in {2} ms: {3}", node, http, backoff, e.toString());
-                needState = true;
+                resync();
                 pause(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             } catch (RuntimeException e) {
@@ -129,60 +148,122 @@ final class FollowerStream implements Runnable {
                     return;
                 }
                 LOG.log(Level.WARNING, "replication to " + node + " failed", e);
-                needState = true;
+                resync();
                 pause(MAX_BACKOFF_MILLIS);
             }
         }
     }
 
-    /** Sends what {@code p} lacks on the follower; returns whether there is more to do for it. */
-    private boolean step(PartitionKey p) throws IOException {
+    /** Drops what is in flight; the follower's state is asked again before anything more is sent. */
+    private void resync() {
+        window.clear();
+        needState = true;
+    }
+
+    /**
+     * Sends the next batch of {@code p} the follower lacks, when there is one and the window has room;
+     * returns whether there is more to send of it now.
+     */
+    private boolean step(PartitionKey p) {
+        long committed = term.committed(p); // read before the end: never past it
         LeaderTerm.LogView log = term.view(p);
         long end = log.end();
-        long from = next.getOrDefault(p, 0L);
-        long theirs = followerNext.getOrDefault(p, from);
-        long committed = term.committed(p);
-        if (from >= end && theirs <= end) {
-            term.tracker().acknowledged(node, p, from, end);
-            if (committed <= toldCommitted.getOrDefault(p, -1L)) {
-                return false;
+        long from = window.next(p);
+        if (from >= end) {
+            if (window.inFlight(p) > 0) {
+                return false; // its answers move it on
             }
-            // nothing to send but what is committed now: an empty push at the end tells it
+            if (window.theirs(p) <= end) {
+                term.tracker().acknowledged(node, p, from, end);
+                if (committed <= toldCommitted.getOrDefault(p, -1L)) {
+                    return false;
+                }
+                // nothing to send but what is committed now: an empty push at the end tells it
+            }
         }
         List<EpochStart> epochs = log.epochs();
         long prevEpoch = from == 0 ? -1 : epochAt(epochs, from - 1);
         List<Record> batch = from < end ? term.read(p, from, log) : List.of();
         long recordEpoch = batch.isEmpty() ? term.epoch() : epochAt(epochs, from);
-        PeerClient.PushAnswer answer = term.client().push(http, node, p, from, term.epoch(), recordEpoch, prevEpoch, end,
-                committed, batch);
+        PushWindow.Push push = window.send(p, batch.size(), end);
+        Thread sender = Thread.ofVirtual().name("storelog-replicate-" + node + "-push").unstarted(() -> {
+            try {
+                finished(new Done(push, committed, term.client().push(http, node, p, from, term.epoch(), recordEpoch, prevEpoch, end,
+                        committed, batch), null));
+            } catch (IOException e) {
+                finished(new Done(push, committed, null, e));
+            }
+        });
+        senders.add(sender);
+        sender.start();
+        if (!running) {
+            sender.interrupt(); // stop() ran while it was being sent: it ends with the others
+        }
+        return push.end() < end;
+    }
+
+    private void finished(Done d) {
+        senders.remove(Thread.currentThread());
+        done.add(d);
+        signal();
+    }
+
+    /** Takes the answers that came back; returns whether there were any. */
+    private boolean answers() throws IOException {
+        boolean any = false;
+        for (Done d = done.poll(); d != null && running; d = done.poll()) {
+            any = true;
+            boolean counts = window.completed(d.push());
+            if (d.answer() != null && d.answer().code().equals("stale_epoch")) {
+                deposed(d.answer().epoch()); // true of the follower whichever request it answered
+                return true;
+            }
+            if (counts) {
+                answer(d);
+            }
+        }
+        return any;
+    }
+
+    /** A counting request's end moves its partition's lane (see the class comment). */
+    private void answer(Done d) throws IOException {
+        PushWindow.Push push = d.push();
+        PartitionKey p = push.partition();
+        if (d.failure() != null) {
+            throw d.failure();
+        }
+        PeerClient.PushAnswer answer = d.answer();
+        dirty.add(p);
         if (answer.ok()) {
-            toldCommitted.put(p, committed);
+            toldCommitted.merge(p, d.committed(), Math::max); // it serves up to there (what it holds of it)
             // what it holds past what was sent was never checked against this log: not counted, sent next
-            long held = Math.min(answer.nextOffset(), from + batch.size());
-            next.put(p, held);
-            followerNext.put(p, answer.nextOffset());
-            term.tracker().acknowledged(node, p, held, end);
-            return held < term.leaderEnd(p) || (!batch.isEmpty() && answer.nextOffset() > held);
+            long held = Math.min(answer.nextOffset(), push.end());
+            window.theirs(p, answer.nextOffset());
+            if (held < push.end()) { // it holds less than it just took: resume from there
+                window.reset(p, held, answer.nextOffset());
+            }
+            term.tracker().acknowledged(node, p, held, push.endWhenSent());
+            return;
         }
         switch (answer.code()) {
             case "offset_mismatch" -> {
-                next.put(p, Math.min(answer.nextOffset(), end));
-                followerNext.put(p, answer.nextOffset());
-                term.tracker().known(node, p, Math.min(answer.nextOffset(), end));
+                long at = Math.min(answer.nextOffset(), push.endWhenSent());
+                window.reset(p, at, answer.nextOffset());
+                term.tracker().known(node, p, at);
             }
             case "log_mismatch" -> {
-                long agreed = back(epochs, from, end, answer.followerEpoch(), answer.followerEpochStart());
-                next.put(p, agreed);
+                long agreed = back(term.view(p).epochs(), push.from(), push.endWhenSent(), answer.followerEpoch(),
+                        answer.followerEpochStart());
+                window.reset(p, agreed, window.theirs(p));
                 term.tracker().known(node, p, agreed);
-            }
-            case "stale_epoch" -> {
-                term.deposed(node, answer.epoch());
-                running = false;
-                return false;
             }
             default -> throw new IOException(node + " answered " + answer.status() + " " + answer.code());
         }
-        return true;
+    }
+
+    private void deposed(long higher) {
+        running = false;
+        term.deposed(node, higher);
     }
 
     /**
@@ -205,16 +286,14 @@ final class FollowerStream implements Runnable {
 
     /** Takes the follower's state: sends each partition from where the two logs stop agreeing. */
     private void adopt(PeerClient.State state) {
-        next.clear();
-        followerNext.clear();
-        toldCommitted.clear(); // it may have restarted: it knows nothing committed then
+        window.clear();
+        toldCommitted.clear(); // it may have restarted: then it knows nothing committed
         for (Map.Entry<PartitionKey, PeerClient.PartitionState> e : state.partitions().entrySet()) {
             PartitionKey p = e.getKey();
             long theirs = e.getValue().nextOffset();
             LeaderTerm.LogView log = term.view(p);
             long shared = EpochHistory.divergence(log.epochs(), log.end(), e.getValue().epochs(), theirs);
-            next.put(p, shared);
-            followerNext.put(p, theirs);
+            window.reset(p, shared, theirs);
             term.tracker().known(node, p, shared);
             dirty.add(p);
         }
@@ -227,12 +306,16 @@ final class FollowerStream implements Runnable {
         term.tracker().healthy(node);
     }
 
-    /** Waits for work; returns whether none came within {@value #IDLE_MILLIS} ms. */
+    /**
+     * Waits for work (a partition to send while there is room, an answer); returns whether none came
+     * within {@value #IDLE_MILLIS} ms while nothing was in flight.
+     */
     private boolean idle() {
         lock.lock();
         try {
-            if (dirty.isEmpty() && running) {
-                return !woken.await(IDLE_MILLIS, TimeUnit.MILLISECONDS) && dirty.isEmpty();
+            if (done.isEmpty() && (dirty.isEmpty() || !window.hasRoom()) && running) {
+                boolean quiet = !woken.await(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                return quiet && done.isEmpty() && dirty.isEmpty() && window.inFlight() == 0;
             }
             return false;
         } catch (InterruptedException e) {
@@ -256,12 +339,14 @@ final class FollowerStream implements Runnable {
         }
     }
 
+    /** Stops sending: the stream's thread ends, and so does every request in flight (interrupted). */
     void stop() {
         running = false;
         signal();
         if (thread != null) {
             thread.interrupt();
         }
+        senders.forEach(Thread::interrupt);
     }
 
     /** Records the follower lacks of what the leader holds, summed over partitions. */

@@ -282,7 +282,7 @@ final class LeaderTerm implements AutoCloseable {
         for (Member m : followers) {
             now.add(m.nodeId());
             streams.computeIfAbsent(m.nodeId(), id -> {
-                FollowerStream s = new FollowerStream(id, m.http(), this);
+                FollowerStream s = new FollowerStream(id, m.http(), this, settings.window());
                 PeerClient.State state = known.get(id);
                 if (state != null) {
                     s.knownState(state);

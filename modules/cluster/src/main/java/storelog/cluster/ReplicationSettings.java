@@ -16,8 +16,11 @@ import storelog.api.Settings;
  * @param replicaLag     {@code REPLICA_LAG_MS} (default 10 s): a follower behind for longer leaves the in-sync set
  * @param gapInterval    {@code GAP_INTERVAL} (default 10 s): between the leader's gap checks
  * @param secret         {@code CLUSTER_SECRET}, sent with every node-to-node request
+ * @param window         {@code REPLICATION_WINDOW} (default 4): the most {@code /replicate} requests in flight to one
+ *                       follower, so also the most batches the leader holds for it
  */
-record ReplicationSettings(boolean acksAll, int minInSync, Duration replicaLag, Duration gapInterval, String secret) {
+record ReplicationSettings(boolean acksAll, int minInSync, Duration replicaLag, Duration gapInterval, String secret,
+                           int window) {
 
     /** Most records one replication request carries. */
     static final int MAX_BATCH_RECORDS = 2_000;
@@ -33,6 +36,7 @@ record ReplicationSettings(boolean acksAll, int minInSync, Duration replicaLag, 
                 (int) s.longValue("MIN_INSYNC", 2, 1, 100),
                 Duration.ofMillis(s.longValue("REPLICA_LAG_MS", 10_000, 100, 3_600_000)),
                 Duration.ofMillis(s.longValue("GAP_INTERVAL", 10_000, 100, 3_600_000)),
-                s.string("CLUSTER_SECRET", ""));
+                s.string("CLUSTER_SECRET", ""),
+                (int) s.longValue("REPLICATION_WINDOW", 4, 1, 64));
     }
 }

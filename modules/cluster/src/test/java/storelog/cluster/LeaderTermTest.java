@@ -64,7 +64,7 @@ class LeaderTermTest {
     }
 
     private LeaderTerm startTerm(long epoch, java.util.function.Supplier<List<storelog.api.spi.Member>> view) {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET);
+        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET, 4);
         LeaderTerm t = new LeaderTerm(epoch, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(2)),
                 view, higher -> { },
                 new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());

@@ -10,13 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import storelog.api.spi.Member;
 
 /**
  * A follower as a leader's {@link PeerClient} sees it, over real HTTP on loopback: each node-to-node
  * endpoint answers what the test says; the bodies of {@code /replicate} are kept. Everything else
- * (the idle ping) answers 200.
+ * (the idle ping) answers 200. Requests are served concurrently (a virtual thread each), so an
+ * answer may wait for other requests, as a follower's pipelined requests do.
  */
 final class StubFollower implements AutoCloseable {
 
@@ -36,15 +39,16 @@ final class StubFollower implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int[] asked = new int[2];
-        server.createContext("/replica/state", ex -> answer(ex, state.apply(++asked[0])));
-        server.createContext("/replica/records", ex -> answer(ex, records.apply(++asked[1])));
+        AtomicInteger[] asked = {new AtomicInteger(), new AtomicInteger()};
+        server.createContext("/replica/state", ex -> answer(ex, state.apply(asked[0].incrementAndGet())));
+        server.createContext("/replica/records", ex -> answer(ex, records.apply(asked[1].incrementAndGet())));
         server.createContext("/replicate", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             pushes.add(body);
             answer(ex, replicate.apply(body));
         });
         server.createContext("/", ex -> answer(ex, new Answer(200, "{}")));
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.EpochHistory;
 import storelog.api.EpochStart;
 import storelog.api.NewRecord;
@@ -41,12 +40,22 @@ import storelog.api.spi.StorageEngine;
  * place. The fence is checked again after storing: a sender fenced meanwhile is not told its records
  * are stored, since the newer leader's view of this node may not hold them.
  *
- * <p>Thread-safe: requests for one partition are applied one at a time.
+ * <p>A leader pipelines its pushes (several requests of one partition in flight), and connections
+ * may deliver them out of order: a request whose offset is past this node's end waits, up to
+ * {@value #REORDER_WAIT_MILLIS} ms, for the requests before it to land; only then is it refused with
+ * this node's end ({@link OffsetMismatchException}), as when they never come.
+ *
+ * <p>Thread-safe: requests for one partition are checked and written one at a time, in offset
+ * order ({@link PartitionTurn}), and wait for their durability after letting go of the partition, so
+ * that pipelined requests share fsyncs. A request is answered only once its records, and all before
+ * them, are durable.
  */
 public final class ReplicaLog {
 
     private static final Logger LOG = System.getLogger(ReplicaLog.class.getName());
     private static final int KEPT_TRUNCATIONS = 100;
+    /** How long a request past this node's end waits for the ones before it. */
+    static final long REORDER_WAIT_MILLIS = 500;
 
     /**
      * A divergent tail this node cut.
@@ -96,7 +105,7 @@ public final class ReplicaLog {
     private final EpochCheck check;
     private final ClusterView cluster;
     private final Clock clock;
-    private final ConcurrentHashMap<PartitionKey, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PartitionKey, PartitionTurn> turns = new ConcurrentHashMap<>();
     private final Deque<Truncation> truncations = new ArrayDeque<>();
     private final AtomicLong truncatedRecords = new AtomicLong();
     private final ConcurrentHashMap<PartitionKey, Long> leaderNext = new ConcurrentHashMap<>();
@@ -125,18 +134,31 @@ public final class ReplicaLog {
         }
         admit(batch.epoch());
         requireFollower();
-        ReentrantLock lock = locks.computeIfAbsent(batch.partition(), k -> new ReentrantLock());
-        lock.lock();
+        PartitionKey p = batch.partition();
+        PartitionTurn turn = turns.computeIfAbsent(p, k -> new PartitionTurn());
+        Applied applied;
+        turn.lock();
         try {
-            long next = apply(batch);
-            requireNotFencedSince(batch.epoch());
-            noteLeaderEnd(batch.partition(), batch.leaderNext(), next);
-            // what the leader committed, as far as this log now equals the leader's (not its unchecked tail)
-            log.readFence().raise(batch.partition(), Math.min(batch.committed(), batch.offset() + batch.records().size()));
-            return next;
+            if (turn.awaitWritten(() -> nextOffset(p), batch.offset(), REORDER_WAIT_MILLIS)) {
+                requireNotFencedSince(batch.epoch()); // a newer leader may have asked this node's state meanwhile
+            }
+            applied = apply(batch, turn);
         } finally {
-            lock.unlock();
+            turn.unlock();
         }
+        if (applied.written() != null) {
+            try {
+                applied.written().await(); // durable together with what the requests before and after it wrote
+            } finally {
+                turn.settled(applied.write());
+            }
+            log.appended(p);
+        }
+        requireNotFencedSince(batch.epoch());
+        noteLeaderEnd(p, batch.leaderNext(), applied.next());
+        // what the leader committed, as far as this log now equals the leader's (not its unchecked tail)
+        log.readFence().raise(p, Math.min(batch.committed(), batch.offset() + batch.records().size()));
+        return applied.next();
     }
 
     /**
@@ -150,8 +172,8 @@ public final class ReplicaLog {
      * @throws storelog.api.InvalidPartitionKeyException when the key is reserved
      */
     public long appendUnnumbered(PartitionKey partition, Payload payload) {
-        ReentrantLock lock = locks.computeIfAbsent(partition, k -> new ReentrantLock());
-        lock.lock();
+        PartitionTurn turn = turns.computeIfAbsent(partition, k -> new PartitionTurn());
+        turn.lock();
         try {
             long written = EpochHistory.lastEpoch(engine.epochs(partition));
             if (written > 0) {
@@ -160,45 +182,68 @@ public final class ReplicaLog {
             }
             return log.appendReplica(partition, payload);
         } finally {
-            lock.unlock();
+            turn.unlock();
         }
     }
 
-    private long apply(Batch b) {
+    /**
+     * What a request did: this node's end once it is durable, and the append still to wait for (null
+     * when there is none: everything sent was here already).
+     */
+    private record Applied(long next, StorageEngine.PendingAppend written, PartitionTurn.Write write) {
+    }
+
+    /**
+     * Checks a request and writes what this node lacks of it (turn held). Positions are checked
+     * against the written end, which counts the records of the requests before it that still wait for
+     * their fsync; cutting a divergent tail, or answering that everything sent is here, waits for them
+     * first (they may yet fail and be cut).
+     */
+    private Applied apply(Batch b, PartitionTurn turn) {
         PartitionKey p = b.partition();
-        long next = nextOffset(p);
-        if (b.offset() > next) {
-            throw new OffsetMismatchException(p, b.offset(), next);
-        }
-        List<EpochStart> history = engine.epochs(p);
-        long written = EpochHistory.lastEpoch(history);
-        if (b.epoch() < written) { // seen here, in this partition's own history (also when the checkpoint was lost)
-            fence.raise(written);
-            throw new StaleEpochException(b.epoch(), written);
-        }
-        if (b.offset() > 0 && b.prevEpoch() >= 0) {
-            EpochStart before = EpochHistory.at(history, b.offset() - 1);
-            long mine = before == null ? -1 : before.epoch();
-            if (mine != b.prevEpoch()) {
-                throw new LogMismatchException(p.value(), b.offset(), b.prevEpoch(), next, mine,
-                        before == null ? 0 : before.startOffset());
+        while (true) {
+            long durable = nextOffset(p);
+            long next = turn.writtenEnd(durable);
+            if (b.offset() > next) {
+                throw new OffsetMismatchException(p, b.offset(), durable);
             }
+            List<EpochStart> history = turn.history(engine.epochs(p));
+            long written = EpochHistory.lastEpoch(history);
+            if (b.epoch() < written) { // seen here, in this partition's own history (also when the checkpoint was lost)
+                fence.raise(written);
+                throw new StaleEpochException(b.epoch(), written);
+            }
+            if (b.offset() > 0 && b.prevEpoch() >= 0) {
+                EpochStart before = EpochHistory.at(history, b.offset() - 1);
+                long mine = before == null ? -1 : before.epoch();
+                if (mine != b.prevEpoch()) {
+                    throw new LogMismatchException(p.value(), b.offset(), b.prevEpoch(), durable, mine,
+                            before == null ? 0 : before.startOffset());
+                }
+            }
+            long end = b.offset() + b.records().size();
+            // an empty batch is the leader saying its log ends at offset: a record here of another epoch is not the leader's
+            long checkUntil = b.records().isEmpty() ? Math.min(next, b.offset() + 1) : Math.min(next, end);
+            long same = EpochHistory.firstOtherEpoch(history, b.offset(), checkUntil, b.recordEpoch());
+            if (same < checkUntil) {
+                if (turn.pending()) {
+                    turn.awaitDurable(() -> nextOffset(p), Long.MAX_VALUE);
+                    continue;
+                }
+                truncate(p, same, next);
+                next = same;
+            }
+            if (end <= next) { // everything sent is here already (a repeated request)
+                if (end > durable && turn.pending()) {
+                    turn.awaitDurable(() -> nextOffset(p), end);
+                    continue;
+                }
+                return new Applied(turn.pending() ? durable : next, null, null);
+            }
+            List<NewRecord> rest = b.records().subList((int) (next - b.offset()), b.records().size());
+            StorageEngine.PendingAppend append = engine.beginAppendAt(p, next, b.recordEpoch(), rest);
+            return new Applied(end, append, turn.written(next, end, b.recordEpoch()));
         }
-        long end = b.offset() + b.records().size();
-        // an empty batch is the leader saying its log ends at offset: a record here of another epoch is not the leader's
-        long checkUntil = b.records().isEmpty() ? Math.min(next, b.offset() + 1) : Math.min(next, end);
-        long same = EpochHistory.firstOtherEpoch(history, b.offset(), checkUntil, b.recordEpoch());
-        if (same < checkUntil) {
-            truncate(p, same, next);
-            next = same;
-        }
-        if (end <= next) {
-            return next; // everything sent is here already (a repeated request)
-        }
-        List<NewRecord> rest = b.records().subList((int) (next - b.offset()), b.records().size());
-        long base = engine.appendAt(p, next, b.recordEpoch(), rest);
-        log.appended(p);
-        return base + rest.size();
     }
 
     private void truncate(PartitionKey p, long from, long next) {

@@ -56,6 +56,11 @@ class ReplicaLogTest {
     }
 
     private ClusterView view() {
+        return view(() -> role, fence);
+    }
+
+    /** A clustered node in {@code role}, whose leadership's epoch is the highest {@code fence} holds. */
+    static ClusterView view(java.util.function.Supplier<Leadership.Role> role, EpochFence fence) {
         return new ClusterView() {
             @Override
             public boolean clustered() {
@@ -69,7 +74,7 @@ class ReplicaLogTest {
 
             @Override
             public Leadership leadership() {
-                return new Leadership(role, Optional.of("leader"), fence.highest());
+                return new Leadership(role.get(), Optional.of("leader"), fence.highest());
             }
 
             @Override

@@ -58,7 +58,8 @@ class DocumentationTest {
             "MAX_LONG_POLLS", "CONNECTOR", "CONNECTOR_TOPIC", "CHANNEL_CAPACITY", "CHANNEL_PUBLISH_TIMEOUT_MS", "ADVERTISE_ADDR",
             "CLUSTER_SECRET", "SEEDS", "SERVICE_NAME", "DNS_SERVER", "ELECTOR", "PLUGINS_DIR", "ADVERTISE_HTTP", "BIND_ADDR",
             "CLUSTER_PORT", "GOSSIP_FAILURE_TIMEOUT_MS", "DNS_INTERVAL_MS", "DNS_TIMEOUT_MS", "REDIS_ADDR", "REDIS_PASSWORD",
-            "LEADER_TTL", "RAFT_PORT", "RAFT_REMOVE_AFTER_MS", "DISCOVERY", "ACKS", "MIN_INSYNC", "REPLICA_LAG_MS", "GAP_INTERVAL"})
+            "LEADER_TTL", "RAFT_PORT", "RAFT_REMOVE_AFTER_MS", "DISCOVERY", "ACKS", "MIN_INSYNC", "REPLICA_LAG_MS", "GAP_INTERVAL",
+            "REPLICATION_WINDOW"})
     void everySettingIsInTheReadmesTableAndTheShippedConfigFile(String name) throws IOException {
         assertThat(configuration()).contains("`" + name + "`");
         List<String> conf = Files.readAllLines(ROOT.resolve("distribution/src/conf/storelog.yaml"));

@@ -101,6 +101,37 @@ public interface StorageEngine extends AutoCloseable {
     long appendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records);
 
     /**
+     * An append written but perhaps not yet durable ({@link #beginAppendAt}).
+     */
+    interface PendingAppend {
+
+        /**
+         * Returns the first record's offset once the records are as durable (and visible) as an
+         * append of the engine's policy is when it returns; throws what such an append would throw
+         * when they cannot be made so (the engine then cuts them, and every append after them).
+         * Called once, by the thread that began the append, and without delay: the durability of
+         * appends begun after it may wait for it (the file engine's group commit).
+         */
+        long await();
+    }
+
+    /**
+     * {@link #appendAt(PartitionKey, long, long, List)} in two steps, for a caller that orders its
+     * appends of a partition itself and must not wait for one's durability before it writes the next
+     * (a follower's pipelined replication requests then share fsyncs): when this returns the records
+     * are written, so an append at their end is taken next, but they are neither durable nor visible
+     * before {@link PendingAppend#await()} returned. Errors of the write itself are thrown here.
+     * The default appends and waits at once; decorators that override {@code appendAt} keep it.
+     *
+     * @throws OffsetMismatchException as {@link #appendAt(PartitionKey, long, List)}
+     * @throws StaleEpochException     when the partition holds records of a higher epoch
+     */
+    default PendingAppend beginAppendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
+        long base = appendAt(partition, expectedOffset, epoch, records);
+        return () -> base;
+    }
+
+    /**
      * The partition's leader-epoch history, oldest first: every entry's start offset is below or at
      * the partition's next offset (an entry whose records were all lost or truncated is removed; the
      * last entry may start at the next offset when no record of it is stored yet). Empty when the

@@ -106,6 +106,11 @@ final class FileStorageEngine implements StorageEngine {
         return writable(partition).append(checkExpected(expectedOffset), checkEpoch(epoch), records);
     }
 
+    @Override
+    public PendingAppend beginAppendAt(PartitionKey partition, long expectedOffset, long epoch, List<NewRecord> records) {
+        return writable(partition).begin(checkExpected(expectedOffset), checkEpoch(epoch), records);
+    }
+
     private static long checkExpected(long expectedOffset) {
         if (expectedOffset < 0) {
             throw new IllegalArgumentException("expected offset " + expectedOffset + " is negative");

@@ -20,6 +20,7 @@ import storelog.api.Record;
 import storelog.api.StorageFailedException;
 import storelog.api.StorageFullException;
 import storelog.api.StoreLogException;
+import storelog.api.spi.StorageEngine;
 
 /**
  * One partition's log: its segments in offset order, the last one active.
@@ -138,6 +139,14 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * @return the first record's offset
      */
     long append(long expected, long epoch, List<NewRecord> records) {
+        return begin(expected, epoch, records).await();
+    }
+
+    /**
+     * {@link #append} up to the write: the records are written when this returns, durable and visible
+     * once the result's {@code await()} returned (the durability wait, lock not held).
+     */
+    StorageEngine.PendingAppend begin(long expected, long epoch, List<NewRecord> records) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
         }
@@ -186,8 +195,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         } finally {
             lock.unlock();
         }
-        durability.acknowledge(acknowledgement);
-        return base;
+        long first = base;
+        return () -> {
+            durability.acknowledge(acknowledgement);
+            return first;
+        };
     }
 
     /**

@@ -25,6 +25,7 @@ import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.UnknownPartitionException;
+import storelog.api.spi.StorageEngine;
 
 class FileStorageEngineTest {
 
@@ -33,6 +34,24 @@ class FileStorageEngineTest {
     @BeforeEach
     void setUp(TestInfo test) {
         dir = storelog.testkit.TestData.directory(test);
+    }
+
+    /**
+     * A follower's pipelined requests ({@code beginAppendAt}): an append begun behind one that has not
+     * waited for its fsync yet is taken at its end; neither is visible before it is durable.
+     */
+    @Test
+    void anAppendBegunBehindOneNotYetDurableIsTakenAndNeitherIsVisibleBeforeItsWait() {
+        try (FileStorageEngine engine = Engines.open(dir)) {
+            StorageEngine.PendingAppend first = engine.beginAppendAt(KEY, 0, 1, List.of(text("a"), text("b")));
+            StorageEngine.PendingAppend second = engine.beginAppendAt(KEY, 2, 1, List.of(text("c")));
+
+            assertThat(engine.info(KEY)).as("not durable yet under FSYNC=always").isEmpty();
+            assertThat(first.await()).isZero();
+            assertThat(second.await()).isEqualTo(2);
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(3);
+            assertThat(engine.read(KEY, 2).text()).isEqualTo("c");
+        }
     }
 
     @Test
