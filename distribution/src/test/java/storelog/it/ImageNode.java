@@ -27,6 +27,12 @@ import java.util.regex.Pattern;
 final class ImageNode implements AutoCloseable {
 
     static final Path IMAGE = Path.of(System.getProperty("storelog.image", "target/storelog")).toAbsolutePath();
+    /**
+     * The nodes' JVM options: quick to start by default (C1 only, serial GC: tests start many JVMs on
+     * two cores); {@code -Dstorelog.it.javaOpts=...} for figures (e.g. the image's own defaults: "").
+     */
+    private static final String JAVA_OPTS = System.getProperty("storelog.it.javaOpts",
+            "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
     private static final Pattern SERVING = Pattern.compile("serving HTTP on [^ ]+:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -66,7 +72,7 @@ final class ImageNode implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().clear();
             builder.environment().put("PATH", System.getenv("PATH"));
-            builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
+            builder.environment().put("JAVA_OPTS", JAVA_OPTS);
             builder.environment().putAll(env);
             process = builder.start();
             port = 0;
