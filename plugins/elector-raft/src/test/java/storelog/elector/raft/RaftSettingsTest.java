@@ -2,10 +2,12 @@ package storelog.elector.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,8 +100,10 @@ class RaftSettingsTest {
                         assertThat(e.getMessage()).contains("cannot listen on its Raft address");
                     });
             elector.close();
-            assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && !t.isDaemon())
-                    .map(Thread::getName).collect(Collectors.toList())).isEmpty();
+            // Netty's shared GlobalEventExecutor thread (started by any Netty user in this JVM) ends by
+            // itself after a second of quiet: wait for the threads to end, do not count them at once
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && !t.isDaemon()).map(Thread::getName).collect(Collectors.toList())).isEmpty());
         }
     }
 
