@@ -102,7 +102,7 @@ class RaftSettingsTest {
             elector.close();
             // Netty's shared GlobalEventExecutor thread (started by any Netty user in this JVM) ends by
             // itself after a second of quiet: wait for the threads to end, do not count them at once
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+            await().pollInSameThread().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> !before.contains(t) && !t.isDaemon()).map(Thread::getName).collect(Collectors.toList())).isEmpty());
         }
     }
