@@ -31,6 +31,7 @@ class RepeatedSignalTest {
     private Path data;
 
     private ServerProcess startWithAcknowledgedRecords(TestInfo test) throws Exception {
+        assumeSigintDeliverable();
         Path dir = TestData.directory(test);
         data = dir.resolve("data");
         ServerProcess server = ServerProcess.start(dir.resolve("run"), Map.of("DATA_DIR", data.toString(), "HTTP_PORT", "0",
@@ -83,6 +84,23 @@ class RepeatedSignalTest {
             assertThat(server.stderr()).doesNotContain("StoreLog stopped");
         }
         assertThat(data.resolve(".clean-shutdown")).doesNotExist();
+    }
+
+    /**
+     * A process started in the background by a shell without job control inherits SIGINT ignored, and
+     * so does every process it starts (this test's server too): the JVM then leaves SIGINT ignored, and
+     * the test would wait for a shutdown that cannot begin. Not a defect of the server: skipped, saying so.
+     */
+    private static void assumeSigintDeliverable() throws java.io.IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!java.nio.file.Files.exists(status)) {
+            return;
+        }
+        String ignored = java.nio.file.Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:"))
+                .map(l -> l.substring("SigIgn:".length()).trim()).findFirst().orElse("0");
+        boolean sigintIgnored = (Long.parseUnsignedLong(ignored, 16) & (1L << (2 - 1))) != 0;
+        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored,
+                "SIGINT is ignored in this process tree (started in the background without job control)");
     }
 
     private void assertEveryAcknowledgedRecordIsThere() {
