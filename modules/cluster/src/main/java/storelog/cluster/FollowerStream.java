@@ -249,13 +249,16 @@ final class FollowerStream implements Runnable {
             case "offset_mismatch" -> {
                 long at = Math.min(answer.nextOffset(), push.endWhenSent());
                 window.reset(p, at, answer.nextOffset());
-                term.tracker().known(node, p, at);
+                // its end may cover a tail never checked against this log (a deposed leader's): counted no further
+                // than before; the push from there checks it
+                term.tracker().known(node, p, Math.min(at, term.tracker().acked(node, p)));
             }
             case "log_mismatch" -> {
                 long agreed = back(term.view(p).epochs(), push.from(), push.endWhenSent(), answer.followerEpoch(),
                         answer.followerEpochStart());
                 window.reset(p, agreed, window.theirs(p));
-                term.tracker().known(node, p, agreed);
+                // where the two logs may agree, not where they were seen to: counted no further than before
+                term.tracker().known(node, p, Math.min(agreed, term.tracker().acked(node, p)));
             }
             default -> throw new IOException(node + " answered " + answer.status() + " " + answer.code());
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import storelog.api.EpochHistory;
@@ -56,6 +57,7 @@ final class LeaderTerm implements AutoCloseable {
     private final StorageEngine engine;
     private final AckTracker tracker;
     private final ReadFence fence;
+    private final LongSupplier highestEpoch;
     private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
     private final Map<PartitionKey, LogView> views = new ConcurrentHashMap<>();
     private volatile boolean ready;
@@ -69,6 +71,16 @@ final class LeaderTerm implements AutoCloseable {
      */
     LeaderTerm(long epoch, StorageEngine engine, ReplicationSettings settings, PeerClient client,
                Supplier<List<Member>> followers, LongConsumer epochSeen, ReadFence fence) {
+        this(epoch, engine, settings, client, followers, epochSeen, fence, () -> epoch);
+    }
+
+    /**
+     * @param highestEpoch the highest epoch this node has seen (its epoch checkpoint): once it passes this
+     *                     term's, nothing more is committed here
+     */
+    LeaderTerm(long epoch, StorageEngine engine, ReplicationSettings settings, PeerClient client,
+               Supplier<List<Member>> followers, LongConsumer epochSeen, ReadFence fence, LongSupplier highestEpoch) {
+        this.highestEpoch = highestEpoch;
         this.epoch = epoch;
         this.engine = engine;
         this.settings = settings;
@@ -82,6 +94,12 @@ final class LeaderTerm implements AutoCloseable {
 
     /** The rule holds up to {@code end}: readers may see it, and the followers are told (they serve it too). */
     private void committed(PartitionKey partition, long end) {
+        // a newer leader fences this node before it reads this node's log for its catch-up: what was stored
+        // here after that reading is not in its view and may be cut, whoever else holds it, so readers must
+        // not see it. The records below end were stored before this check: a fence raised after it reads them
+        if (highestEpoch.getAsLong() > epoch) {
+            return;
+        }
         long before = fence.committed(partition);
         fence.raise(partition, end);
         if (fence.committed(partition) > before) {

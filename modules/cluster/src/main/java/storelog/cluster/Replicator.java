@@ -112,7 +112,7 @@ public final class Replicator implements Replication, AutoCloseable {
         }
         if (leads && term == null) {
             LeaderTerm next = new LeaderTerm(leadership.epoch(), engine, settings, client, this::followers, cluster::epochSeen,
-                    log.readFence());
+                    log.readFence(), cluster::highestEpoch);
             term = next;
             next.start();
         }

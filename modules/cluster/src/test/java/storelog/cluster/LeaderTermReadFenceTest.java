@@ -1,0 +1,146 @@
+package storelog.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.NewRecord;
+import storelog.api.PartitionKey;
+import storelog.api.Settings;
+import storelog.api.spi.StorageEngine;
+import storelog.core.PluginRegistry;
+import storelog.core.ReadFence;
+import storelog.testkit.TestData;
+
+/** What a leader's term lets readers see (its read fence), against one stub follower "b" that holds nothing at first. */
+class LeaderTermReadFenceTest {
+
+    private static final PartitionKey KEY = PartitionKey.of("events");
+    private static final String SECRET = "s3cret";
+    private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
+    private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
+
+    private StorageEngine engine;
+    private final StubFollower b = new StubFollower();
+    private final AtomicLong highest = new AtomicLong(9);
+    private ReadFence fence;
+    private LeaderTerm term;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        Path dir = TestData.directory(test);
+        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
+        b.state = n -> new StubFollower.Answer(200, B_EMPTY);
+        storelog.core.LogService log = new storelog.core.LogService(engine, java.time.Clock.systemUTC());
+        fence = log.readFence();
+        fence.enable();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (term != null) {
+            term.close();
+        }
+        b.close();
+        engine.close();
+    }
+
+    private void startTerm() {
+        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
+        term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")),
+                higher -> { }, fence, highest::get);
+        term.start();
+    }
+
+    private static long offset(String body) {
+        Matcher m = OFFSET.matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static int count(String body) {
+        return body.split("\"data_type\"", -1).length - 1;
+    }
+
+    private static StubFollower.Answer ok(long next) {
+        return new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + next + "}");
+    }
+
+    /**
+     * A newer leader (epoch 10) fenced this node and read its log for its catch-up while records of
+     * epoch 9 were on their way to b: they are not in what the newer leader read, which may cut them
+     * (it need not copy them, and b then cuts them too), so readers here must not see them, although
+     * b acknowledged them. Before the fix the term raised the read fence as b's answers came,
+     * whatever epoch this node had seen since (the client's publish was told "unknown outcome", but
+     * readers saw the record).
+     */
+    @Test
+    void aLeaderFencedByANewerEpochCommitsNothingMore() {
+        engine.append(KEY, 9, IntStream.range(0, 100).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        CountDownLatch fenced = new CountDownLatch(1);
+        b.replicate = body -> {
+            try {
+                fenced.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ok(offset(body) + count(body));
+        };
+        startTerm();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
+
+        highest.set(10); // the newer leader's state request
+        fenced.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == 100);
+        term.tracker().await(KEY, 100, Duration.ofSeconds(5)); // the rule holds (a publish would then be told "unknown")
+        assertThat(fence.committed(KEY)).as("nothing stored after the newer leader read this log is served").isZero();
+    }
+
+    /**
+     * Raft's "figure 8": records of an older epoch that reach {@code MIN_INSYNC} nodes under a newer
+     * leader are not yet safe. Three nodes, MIN_INSYNC=2: leader A (epoch 5) stores r at offset 100
+     * and dies before pushing it; C leads epoch 7 (caught up from B and C, neither holds r), stores r'
+     * at offset 100 and dies before pushing it; A comes back and leads epoch 9 (caught up from A and
+     * B: A's log, epoch 5, is the more up-to-date), pushes r to B, B acknowledges: r is held by two
+     * nodes and this term commits it, readers see it (here: the term's fence is raised to 101). A
+     * dies; C leads epoch 11, caught up from C and B: C's last epoch (7) is higher than B's (5), so
+     * C's log wins and B cuts r as divergent. A record readers saw is gone.
+     *
+     * <p>The fix is not small. Raft's rule (commit an older epoch's records only together with one of
+     * the term's own) would hide every idle partition after a restart of the whole cluster until it
+     * is written to again. Kafka's way keeps them readable: a new leader makes its epoch's start durable
+     * in each partition's epoch history at its end (an epoch entry without records, which the store's
+     * history already allows), and followers record it from the leader's first push; B's last epoch
+     * is then 9 and beats C's 7. That needs the storage SPI to record an epoch start without records.
+     */
+    @Test
+    @Disabled("defect: a new leader commits an older epoch's records by counting replicas (Raft figure 8); the fix "
+            + "needs the epoch history to record a term's start without records, see the javadoc")
+    void recordsOfAnOlderEpochAreNotCommittedBeforeOneOfTheTermsOwn() {
+        engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        b.replicate = body -> ok(offset(body) + count(body));
+        startTerm();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == 101);
+        assertThat(fence.committed(KEY)).as("epoch 5's records are not safe by being on two nodes").isZero();
+
+        long at = engine.append(KEY, 9, List.of(NewRecord.string("own", 1)));
+        term.appended(KEY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == at + 1);
+        assertThat(fence.committed(KEY)).as("with one of the term's own records they are").isEqualTo(at + 1);
+    }
+}
