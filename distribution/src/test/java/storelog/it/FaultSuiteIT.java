@@ -122,10 +122,8 @@ class FaultSuiteIT {
         System.out.println("fault suite: " + fault.label() + " ACKS=" + acks + ": " + report.summary());
 
         assertThat(report.acknowledged()).as("the writers got acknowledgements").isPositive();
-        assertThat(report.safe()).as(report.summary()).isTrue();
-        if (acks.equals("all")) {
-            assertThat(report.lost()).as(report.summary()).isEmpty();
-        }
+        // ACKS=leader: a dead leader's acknowledged records may be lost, their offsets reused, reads of them vanish
+        assertThat(acks.equals("all") ? report.clean() : report.consistent()).as(report.summary()).isTrue();
     }
 
     /** Three nodes, each reaching Redis through a link of its own (so one node's link can be cut). */
@@ -192,7 +190,7 @@ class FaultSuiteIT {
         line.put("unknown", r.unknown());
         line.put("unknown_stored", r.unknownStored());
         line.put("reads", r.reads());
-        line.put("lost", r.lost().size());
+        line.put("lost", r.lostAcknowledged());
         line.put("duplicated", r.duplicated().size());
         line.put("conflicting", r.conflicting().size());
         line.put("gaps", r.gaps().size());

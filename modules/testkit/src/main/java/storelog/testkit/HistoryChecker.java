@@ -31,35 +31,39 @@ public final class HistoryChecker {
 
     /**
      * What a check found. {@code lost}: acknowledged publishes missing or not at their offset on some
-     * node; {@code duplicated}: a payload stored more than once; {@code conflicting}: two acknowledged
+     * node (one entry per node; {@code lostAcknowledged} counts the publishes); {@code duplicated}: a payload stored more than once; {@code conflicting}: two acknowledged
      * publishes given the same offset; {@code gaps}: offsets not consecutive from 0;
      * {@code refusedButStored}: a publish answered with a clean error that was stored anyway;
      * {@code phantoms}: records no client published; {@code vanishedReads}: a read returned a record the
      * final log does not hold there; {@code divergent}: partitions whose logs differ between nodes.
      * {@code digests}: per node and partition, SHA-256 of the log (offsets and payloads), for the report.
      */
-    public record Report(long acknowledged, long refused, long unknown, long unknownStored, long reads,
+    public record Report(long acknowledged, long refused, long unknown, long unknownStored, long reads, long lostAcknowledged,
                          List<String> lost, List<String> duplicated, List<String> conflicting, List<String> gaps,
                          List<String> refusedButStored, List<String> phantoms, List<String> vanishedReads,
                          List<String> divergent, Map<String, Map<String, String>> digests) {
 
         /** Whether nothing at all was violated (what {@code ACKS=all} must achieve). */
         public boolean clean() {
-            return lost.isEmpty() && safe();
+            return lost.isEmpty() && conflicting.isEmpty() && vanishedReads.isEmpty() && consistent();
         }
 
-        /** Whether everything but lost acknowledged records is right (what {@code ACKS=leader} must achieve). */
-        public boolean safe() {
-            return duplicated.isEmpty() && conflicting.isEmpty() && gaps.isEmpty() && refusedButStored.isEmpty()
-                    && phantoms.isEmpty() && vanishedReads.isEmpty() && divergent.isEmpty();
+        /**
+         * Whether the nodes hold one gap-free log of what clients published, each record once, nothing
+         * refused — what {@code ACKS=leader} must achieve, where a dead leader's acknowledged records
+         * may be lost, their offsets given to later records (conflicting acknowledgements), and reads
+         * of them vanish.
+         */
+        public boolean consistent() {
+            return duplicated.isEmpty() && gaps.isEmpty() && refusedButStored.isEmpty() && phantoms.isEmpty() && divergent.isEmpty();
         }
 
         /** One paragraph: the counts, then the first few of each violation. */
         public String summary() {
             StringBuilder s = new StringBuilder(String.format(
-                    "acknowledged %d, refused %d, unknown %d (stored %d), reads %d; lost %d, duplicated %d, conflicting %d,"
+                    "acknowledged %d, refused %d, unknown %d (stored %d), reads %d; lost %d (%d records), duplicated %d, conflicting %d,"
                             + " gaps %d, refused-but-stored %d, phantoms %d, vanished reads %d, divergent %d",
-                    acknowledged, refused, unknown, unknownStored, reads, lost.size(), duplicated.size(), conflicting.size(),
+                    acknowledged, refused, unknown, unknownStored, reads, lost.size(), lostAcknowledged, duplicated.size(), conflicting.size(),
                     gaps.size(), refusedButStored.size(), phantoms.size(), vanishedReads.size(), divergent.size()));
             Map<String, List<String>> all = new LinkedHashMap<>();
             all.put("lost", lost);
@@ -106,6 +110,7 @@ public final class HistoryChecker {
         });
 
         List<String> lost = new ArrayList<>();
+        java.util.Set<String> lostPayloads = new java.util.HashSet<>();
         List<String> conflicting = new ArrayList<>();
         Map<String, History.Publish> ackedAt = new HashMap<>();
         for (History.Publish p : publishes) {
@@ -120,6 +125,7 @@ public final class HistoryChecker {
             byOffset.forEach((node, positions) -> {
                 String there = positions.getOrDefault(p.partition(), Map.of()).get(p.offset());
                 if (!p.payload().equals(there)) {
+                    lostPayloads.add(p.payload());
                     lost.add(p.payload() + " acknowledged at " + p.partition() + "/" + p.offset() + " " + when(p) + ": " + node + " holds "
                             + (there == null ? "nothing" : there) + " there");
                 }
@@ -189,7 +195,8 @@ public final class HistoryChecker {
             }
         }
         return new Report(history.count(History.Outcome.ACKNOWLEDGED), history.count(History.Outcome.FAILED),
-                history.count(History.Outcome.UNKNOWN), unknownStored.size(), reads.size(), lost, duplicated, conflicting, gaps,
+                history.count(History.Outcome.UNKNOWN), unknownStored.size(), reads.size(), lostPayloads.size(), lost, duplicated,
+                conflicting, gaps,
                 refusedButStored, phantoms, vanishedReads, divergent, digests);
     }
 
