@@ -11,8 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +41,6 @@ class FollowerStreamMismatchCountTest {
     private static final String SECRET = "s3cret";
     private static final String B_DIVERGENT =
             "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3000,\"epochs\":[[2,0],[3,1000]]}}}";
-    private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
     private StorageEngine engine;
     private final StubFollower b = new StubFollower();
@@ -67,19 +64,6 @@ class FollowerStreamMismatchCountTest {
         engine.close();
     }
 
-    private static long offset(String body) {
-        Matcher m = OFFSET.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static int count(String body) {
-        return body.split("\"data_type\"", -1).length - 1;
-    }
-
-    private static StubFollower.Answer ok(long next) {
-        return new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + next + "}");
-    }
-
     @Test
     void anOffsetMismatchDoesNotCountTheFollowersUncheckedTail() {
         CountDownLatch observed = new CountDownLatch(1);
@@ -87,14 +71,14 @@ class FollowerStreamMismatchCountTest {
         AtomicLong ackedThen = new AtomicLong(-1);
         AtomicLong committedThen = new AtomicLong(-1);
         b.replicate = body -> {
-            long at = offset(body);
+            long at = StubFollower.offsetOf(body);
             if (at == 1_000 && observed.getCount() > 0) { // the slow push: answered after the test looked
                 try {
                     observed.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return ok(at + count(body));
+                return StubFollower.ok(at + StubFollower.recordsIn(body));
             }
             if (at == 3_000 && at3000.incrementAndGet() == 1) { // overtook the one before it: b's end is 3,000
                 return new StubFollower.Answer(409, "{\"code\":\"offset_mismatch\",\"next_offset\":3000}");
@@ -106,7 +90,7 @@ class FollowerStreamMismatchCountTest {
                 return new StubFollower.Answer(409, "{\"code\":\"log_mismatch\",\"next_offset\":3000,"
                         + "\"follower_epoch\":3,\"follower_epoch_start\":1000}");
             }
-            return ok(at + count(body));
+            return StubFollower.ok(at + StubFollower.recordsIn(body));
         };
         ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
         term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")),

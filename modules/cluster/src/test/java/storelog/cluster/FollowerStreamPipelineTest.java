@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +34,6 @@ class FollowerStreamPipelineTest {
     private static final PartitionKey KEY = PartitionKey.of("events");
     private static final String SECRET = "s3cret";
     private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
-    private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
     private StorageEngine engine;
     private final StubFollower b = new StubFollower();
@@ -70,19 +67,6 @@ class FollowerStreamPipelineTest {
         term.start();
     }
 
-    private static long offset(String body) {
-        Matcher m = OFFSET.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static int count(String body) {
-        return body.split("\"data_type\"", -1).length - 1;
-    }
-
-    private static StubFollower.Answer ok(long next) {
-        return new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + next + "}");
-    }
-
     /** Waits, up to 10 s, until the first three requests are all in flight. */
     private void inFlightTogether() {
         allThree.countDown();
@@ -97,7 +81,7 @@ class FollowerStreamPipelineTest {
 
     /** Where the pushes that carried records began (empty pushes only tell the committed end). */
     private List<Long> offsets() {
-        return b.pushes().stream().filter(body -> count(body) > 0).map(FollowerStreamPipelineTest::offset).toList();
+        return b.pushes().stream().filter(body -> StubFollower.recordsIn(body) > 0).map(StubFollower::offsetOf).toList();
     }
 
     @Test
@@ -106,14 +90,14 @@ class FollowerStreamPipelineTest {
         CountDownLatch last = new CountDownLatch(1);
         b.replicate = body -> {
             inFlightTogether();
-            long at = offset(body);
+            long at = StubFollower.offsetOf(body);
             try { // answered last batch first, first batch last
                 (at == 0 ? last : at == 2_000 ? later : new CountDownLatch(0)).await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             (at == 4_000 ? later : last).countDown();
-            return ok(at + count(body));
+            return StubFollower.ok(at + StubFollower.recordsIn(body));
         };
         startTerm();
 
@@ -127,9 +111,9 @@ class FollowerStreamPipelineTest {
         AtomicInteger requests = new AtomicInteger();
         CountDownLatch mismatchAnswered = new CountDownLatch(1);
         b.replicate = body -> {
-            long at = offset(body);
+            long at = StubFollower.offsetOf(body);
             if (requests.incrementAndGet() > 3) {
-                return ok(at + count(body));
+                return StubFollower.ok(at + StubFollower.recordsIn(body));
             }
             inFlightTogether();
             if (at == 2_000) { // b lost records: it holds 1,000
@@ -141,7 +125,7 @@ class FollowerStreamPipelineTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return ok(at + count(body));
+            return StubFollower.ok(at + StubFollower.recordsIn(body));
         };
         startTerm();
 
@@ -156,8 +140,8 @@ class FollowerStreamPipelineTest {
     void aStaleEpochMidWindowDeposesTheLeaderAndStopsThePush() {
         b.replicate = body -> {
             inFlightTogether();
-            long at = offset(body);
-            return at == 2_000 ? new StubFollower.Answer(409, "{\"code\":\"stale_epoch\",\"epoch\":12}") : ok(at + count(body));
+            long at = StubFollower.offsetOf(body);
+            return at == 2_000 ? new StubFollower.Answer(409, "{\"code\":\"stale_epoch\",\"epoch\":12}") : StubFollower.ok(at + StubFollower.recordsIn(body));
         };
         startTerm();
 

@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +30,6 @@ class LeaderTermReadFenceTest {
     private static final PartitionKey KEY = PartitionKey.of("events");
     private static final String SECRET = "s3cret";
     private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
-    private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
     private StorageEngine engine;
     private final StubFollower b = new StubFollower();
@@ -66,19 +63,6 @@ class LeaderTermReadFenceTest {
         term.start();
     }
 
-    private static long offset(String body) {
-        Matcher m = OFFSET.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static int count(String body) {
-        return body.split("\"data_type\"", -1).length - 1;
-    }
-
-    private static StubFollower.Answer ok(long next) {
-        return new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + next + "}");
-    }
-
     /**
      * A newer leader (epoch 10) fenced this node and read its log for its catch-up while records of
      * epoch 9 were on their way to b: they are not in what the newer leader read, which may cut them
@@ -97,7 +81,7 @@ class LeaderTermReadFenceTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return ok(offset(body) + count(body));
+            return StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
         };
         startTerm();
         await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
@@ -132,7 +116,7 @@ class LeaderTermReadFenceTest {
             + "needs the epoch history to record a term's start without records, see the javadoc")
     void recordsOfAnOlderEpochAreNotCommittedBeforeOneOfTheTermsOwn() {
         engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.replicate = body -> ok(offset(body) + count(body));
+        b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
         startTerm();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == 101);

@@ -52,6 +52,24 @@ final class StubFollower implements AutoCloseable {
         server.start();
     }
 
+    private static final java.util.regex.Pattern OFFSET = java.util.regex.Pattern.compile("\"offset\":(\\d+)");
+
+    /** The first offset of a pushed {@code /replicate} body (-1 when it has none). */
+    static long offsetOf(String body) {
+        java.util.regex.Matcher m = OFFSET.matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** How many records a pushed {@code /replicate} body carries. */
+    static int recordsIn(String body) {
+        return body.split("\"data_type\"", -1).length - 1;
+    }
+
+    /** A follower's 200 to a push: it holds the partition up to {@code next}. */
+    static Answer ok(long next) {
+        return new Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + next + "}");
+    }
+
     Member member(String nodeId) {
         return new Member(nodeId, "127.0.0.1:" + server.getAddress().getPort(), Map.of());
     }
