@@ -250,7 +250,8 @@ public final class LogService {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             // a reader waits at the end, and under the read fence also between it and the stored end
-            if (from < visibleEnd(partition) || from > nextOffset(partition)) {
+            long stored = nextOffset(partition);
+            if (from < fence.visibleEnd(partition, stored) || from > stored) {
                 return records(partition, from, max);
             }
             long remaining = deadline - System.nanoTime();
