@@ -48,9 +48,21 @@ public final class LayerProbe {
         }
         System.out.println("MEMBERS " + nodes.getFirst().members());
         nodes.forEach(Discovery::close);
-        System.out.println("THREADS " + Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> !thread.isDaemon() && thread != Thread.currentThread() && !thread.getName().equals("DestroyJavaVM"))
-                .map(Thread::getName).sorted().toList());
+        // a pool thread of JGroups may still be finishing its last task: wait for the threads to end, up to 10 s
+        long threadsDeadline = System.nanoTime() + 10_000_000_000L;
+        List<String> left = liveThreads();
+        while (!left.isEmpty() && System.nanoTime() < threadsDeadline) {
+            Thread.sleep(10);
+            left = liveThreads();
+        }
+        System.out.println("THREADS " + left);
         System.out.println("MODULES " + ModuleLayer.boot().modules().stream().map(Module::getName).sorted().toList());
+    }
+
+    /** The non-daemon threads other than this one, by name. */
+    private static List<String> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !thread.isDaemon() && thread != Thread.currentThread() && !thread.getName().equals("DestroyJavaVM"))
+                .map(Thread::getName).sorted().toList();
     }
 }
