@@ -48,6 +48,11 @@ public abstract class ForwardingStorageEngine implements StorageEngine {
     }
 
     @Override
+    public void startEpoch(PartitionKey partition, long epoch, long startOffset) {
+        delegate.startEpoch(partition, epoch, startOffset);
+    }
+
+    @Override
     public List<EpochStart> epochs(PartitionKey partition) {
         return delegate.epochs(partition);
     }

@@ -132,6 +132,27 @@ public interface StorageEngine extends AutoCloseable {
     }
 
     /**
+     * Records that leader epoch {@code epoch} starts at {@code startOffset}, the partition's next offset,
+     * without a record: the entry {@code (epoch, startOffset)} is added to its {@linkplain #epochs epoch
+     * history}, durably (forced, whatever the durability policy) before this returns. A new leader does
+     * this in every partition when its term begins, and a follower when the leader's first push brings
+     * its log to that point (docs/cluster.md, "Reads"): a log that holds the epoch then ranks above one
+     * that missed it, although offsets stay gap-free (no marker record). The entry lasts like any other:
+     * a crash that loses records below it removes it with them, and a truncation to {@code startOffset}
+     * or below removes it. An append of {@code epoch} at {@code startOffset} then finds it in place. Does
+     * nothing when the partition's latest entry is already of {@code epoch}. A latest entry of a lower
+     * epoch without records (a failed append's) is replaced.
+     *
+     * @throws UnknownPartitionException when the partition does not exist
+     * @throws OffsetMismatchException   when {@code startOffset} is not the next offset readers see (appends
+     *                                   in flight are waited for first, as by {@link #appendAt})
+     * @throws StaleEpochException       when the history holds a higher epoch (nothing is recorded)
+     * @throws IllegalArgumentException  when {@code epoch} is negative
+     * @throws StorageFailedException    as an append (a damaged history included)
+     */
+    void startEpoch(PartitionKey partition, long epoch, long startOffset);
+
+    /**
      * The partition's leader-epoch history, oldest first: every entry's start offset is below or at
      * the partition's next offset (an entry whose records were all lost or truncated is removed; the
      * last entry may start at the next offset when no record of it is stored yet). Empty when the

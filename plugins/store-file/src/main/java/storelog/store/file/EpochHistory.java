@@ -22,6 +22,11 @@ import storelog.api.StorageFailedException;
  *       history gains (epoch, base) and the file is replaced and forced — whatever the {@code FSYNC}
  *       policy — so no record can be durable or visible before the history that names its epoch.
  *       If the append then fails, the entry stays: it starts at the next offset and has no records.</li>
+ *   <li><b>An epoch's start without records.</b> A new leader's term, and a follower reaching its
+ *       start, add (epoch, next offset) alone ({@link #start}), saved the same way: the log then
+ *       ranks by that epoch (docs/cluster.md, "Reads"). Recovery and truncation treat it like any
+ *       entry: kept while it starts at or below the log's end, removed by a truncation to its start
+ *       or below.</li>
  *   <li><b>Stale epochs.</b> An epoch below that of the partition's last record is refused. A last
  *       entry without records (it starts at the next offset) does not count: an append of a lower
  *       epoch replaces it.</li>
@@ -141,6 +146,33 @@ final class EpochHistory {
             throw e;
         }
         LOG.log(Level.DEBUG, "partition {0}: leader epoch history {1}", key, entries);
+    }
+
+    /**
+     * Records that {@code epoch} starts at {@code next}, the next offset, before any record of it
+     * ({@link storelog.api.spi.StorageEngine#startEpoch}): an entry without records, saved durably.
+     * Nothing changes when the latest entry is of {@code epoch} already. Unlike an append, a latest
+     * entry of a higher epoch is refused even without records: the entry only ranks the log, and a
+     * lower one must never replace a higher one's rank.
+     *
+     * @throws StaleEpochException    when the history holds a higher epoch
+     * @throws StorageFailedException when the history is damaged
+     * @throws IOException            when the file could not be written (the history is as it was)
+     */
+    void start(long epoch, long next) throws IOException {
+        if (damage != null) {
+            throw damage;
+        }
+        long latest = entries.isEmpty() ? CURRENT : entries.getLast().epoch();
+        if (latest > epoch) {
+            EpochStart last = entries.getLast();
+            throw new StaleEpochException("epoch " + epoch + " is stale for partition " + key + ": its history holds epoch "
+                    + last.epoch() + " from offset " + last.startOffset(), epoch, last.epoch());
+        }
+        if (latest < epoch) {
+            beginAppend(epoch, next);
+            LOG.log(Level.DEBUG, "partition {0}: leader epoch {1} starts at offset {2}", key, epoch, next);
+        }
     }
 
     /** The log went back to {@code next} records after a failed sync: entries beyond it go, the file follows before the next append. */

@@ -126,6 +126,11 @@ final class FileStorageEngine implements StorageEngine {
     }
 
     @Override
+    public void startEpoch(PartitionKey partition, long epoch, long startOffset) {
+        existing(partition).startEpoch(checkEpoch(epoch), startOffset);
+    }
+
+    @Override
     public List<EpochStart> epochs(PartitionKey partition) {
         checkOpen();
         PartitionLog log = partitions.get(partition);

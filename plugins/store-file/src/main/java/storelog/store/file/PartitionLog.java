@@ -203,6 +203,27 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     /**
+     * Records that leader {@code epoch} starts at {@code start}, the next offset, without a record
+     * ({@link StorageEngine#startEpoch}); appends in flight up to {@code start} are waited for first.
+     */
+    void startEpoch(long epoch, long start) {
+        ensureLoaded();
+        lock.lock();
+        try {
+            checkWritable();
+            while (start != nextOffset) {
+                settleOrRefuse(start);
+            }
+            history.start(epoch, start);
+        } catch (IOException e) {
+            throw IoErrors.isDiskFull(e) ? new StorageFullException("the disk under " + dir + " is full: leader epoch "
+                    + epoch + " could not be recorded in partition " + key + " (" + e.getMessage() + ")", e) : failClosed(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * An append at {@code expected} that is not the next offset (lock held): refused with the next
      * offset readers can see, not one that counts appends still in flight (they may yet fail and
      * their offsets be reused). When {@code expected} is exactly what readers see but appends are in
