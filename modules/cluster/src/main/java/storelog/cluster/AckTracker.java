@@ -34,6 +34,8 @@ final class AckTracker {
     private static final class Follower {
         final Map<PartitionKey, Long> acked = new ConcurrentHashMap<>();
         final Map<PartitionKey, Long> caughtUpAt = new ConcurrentHashMap<>();
+        /** The partitions whose history here holds the leader's epoch start (it said so after a push). */
+        final Set<PartitionKey> holdsStart = ConcurrentHashMap.newKeySet();
         volatile long healthyAt;
     }
 
@@ -43,6 +45,7 @@ final class AckTracker {
     private final ToLongFunction<PartitionKey> leaderEnd;
     private final LongSupplier clock;
     private final ObjLongConsumer<PartitionKey> committed;
+    private final ToLongFunction<PartitionKey> epochStart;
     private final Map<String, Follower> followers = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
@@ -57,6 +60,16 @@ final class AckTracker {
      */
     AckTracker(int minInSync, Duration replicaLag, Supplier<Set<String>> members, ToLongFunction<PartitionKey> leaderEnd,
                LongSupplier clock, ObjLongConsumer<PartitionKey> committed) {
+        this(minInSync, replicaLag, members, leaderEnd, clock, committed, p -> 0);
+    }
+
+    /**
+     * @param epochStart where the leader's epoch starts in a partition ({@link EpochStarts}; 0: no older
+     *                   record below it): nothing is committed before {@code MIN_INSYNC} nodes hold that start
+     */
+    AckTracker(int minInSync, Duration replicaLag, Supplier<Set<String>> members, ToLongFunction<PartitionKey> leaderEnd,
+               LongSupplier clock, ObjLongConsumer<PartitionKey> committed, ToLongFunction<PartitionKey> epochStart) {
+        this.epochStart = epochStart;
         this.minInSync = minInSync;
         this.lagMillis = replicaLag.toMillis();
         this.members = members;
@@ -68,21 +81,27 @@ final class AckTracker {
     /**
      * The end up to which the acknowledgement rule holds for {@code partition} now: every in-sync
      * follower holds it, and {@code MIN_INSYNC} nodes (the leader included) do. What a reader may
-     * see (Kafka's high watermark); 0 while fewer than {@code MIN_INSYNC} nodes are known.
+     * see (Kafka's high watermark); 0 while fewer than {@code MIN_INSYNC} nodes are known, or hold the
+     * start of the leader's epoch (records of older epochs below it are not safe by their copies
+     * alone: docs/cluster.md, "Reads").
      */
     long committedEnd(PartitionKey partition) {
         long end = leaderEnd.applyAsLong(partition);
         long lowestInSync = end;
         List<Long> held = new ArrayList<>();
         held.add(end);
+        int holdingStart = 1; // the leader recorded it before it served
         for (String node : members.get()) {
             long a = acked(node, partition);
             held.add(a);
             if (inSync(node, partition)) {
                 lowestInSync = Math.min(lowestInSync, a);
             }
+            if (holdsStart(node, partition)) {
+                holdingStart++;
+            }
         }
-        if (held.size() < minInSync) {
+        if (held.size() < minInSync || holdingStart < minInSync) {
             return 0;
         }
         held.sort(Comparator.reverseOrder());
@@ -102,6 +121,24 @@ final class AckTracker {
         signal();
     }
 
+    /**
+     * A follower said (answering a push) that its history of {@code partition} holds the leader's
+     * epoch start, durably; call before the push's {@link #acknowledged}, which then counts it.
+     */
+    void startHeld(String node, PartitionKey partition) {
+        followers.computeIfAbsent(node, n -> new Follower()).holdsStart.add(partition);
+    }
+
+    /**
+     * Whether {@code node} holds the leader's epoch start in {@code partition}: it said so, or it holds
+     * records past the start (this term's own, which carry the epoch into its history).
+     */
+    boolean holdsStart(String node, PartitionKey partition) {
+        long start = epochStart.applyAsLong(partition);
+        Follower f = followers.get(node);
+        return start == 0 || f != null && (f.holdsStart.contains(partition) || f.acked.getOrDefault(partition, 0L) > start);
+    }
+
     /** A follower answered a request without news of a partition (it is alive). */
     void healthy(String node) {
         followers.computeIfAbsent(node, n -> new Follower()).healthyAt = clock.getAsLong();
@@ -116,6 +153,7 @@ final class AckTracker {
     void known(String node, PartitionKey partition, long next) {
         Follower f = followers.computeIfAbsent(node, n -> new Follower());
         f.acked.put(partition, next);
+        f.holdsStart.remove(partition); // until it says so again: it may have come back without it
         long now = clock.getAsLong();
         if (next >= leaderEnd.applyAsLong(partition)) {
             f.caughtUpAt.put(partition, now);

@@ -54,6 +54,12 @@ final class FollowerStream implements Runnable {
     private final PushWindow window;
     /** The committed end the follower was last told of, per partition (it serves records below it). */
     private final Map<PartitionKey, Long> toldCommitted = new ConcurrentHashMap<>();
+    /**
+     * The partitions sent an empty push at the leader's epoch start so that the follower records it
+     * (see {@link #step}); asked once per state of the follower, so one that answers without
+     * recording it (it holds more, to be cut first) is not asked in a loop.
+     */
+    private final Set<PartitionKey> toldStart = ConcurrentHashMap.newKeySet();
     private final Queue<Done> done = new ConcurrentLinkedQueue<>();
     private final Set<Thread> senders = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -175,10 +181,13 @@ final class FollowerStream implements Runnable {
             }
             if (window.theirs(p) <= end) {
                 term.tracker().acknowledged(node, p, from, end);
-                if (committed <= toldCommitted.getOrDefault(p, -1L)) {
+                // it holds everything but perhaps not this epoch's start, which nothing else will bring it
+                boolean startDue = end == term.epochStart(p) && !term.tracker().holdsStart(node, p) && !toldStart.contains(p);
+                if (committed <= toldCommitted.getOrDefault(p, -1L) && !startDue) {
                     return false;
                 }
-                // nothing to send but what is committed now: an empty push at the end tells it
+                // nothing to send but what is committed now, or the epoch's start: an empty push at the end tells it
+                toldStart.add(p);
             }
         }
         List<EpochStart> epochs = log.epochs();
@@ -189,7 +198,7 @@ final class FollowerStream implements Runnable {
         Thread sender = Thread.ofVirtual().name("storelog-replicate-" + node + "-push").unstarted(() -> {
             try {
                 finished(new Done(push, committed, term.client().push(http, node, p, from, term.epoch(), recordEpoch, prevEpoch, end,
-                        committed, batch), null));
+                        committed, term.epochStart(p), batch), null));
             } catch (IOException e) {
                 finished(new Done(push, committed, null, e));
             }
@@ -235,6 +244,9 @@ final class FollowerStream implements Runnable {
         PeerClient.PushAnswer answer = d.answer();
         dirty.add(p);
         if (answer.ok()) {
+            if (answer.lastEpoch() == term.epoch()) {
+                term.tracker().startHeld(node, p); // durably, so this epoch's start counts towards MIN_INSYNC
+            }
             toldCommitted.merge(p, d.committed(), Math::max); // it serves up to there (what it holds of it)
             // what it holds past what was sent was never checked against this log: not counted, sent next
             long held = Math.min(answer.nextOffset(), push.end());
@@ -245,6 +257,7 @@ final class FollowerStream implements Runnable {
             term.tracker().acknowledged(node, p, held, push.endWhenSent());
             return;
         }
+        toldStart.remove(p); // its log moves: it may reach the start anew
         switch (answer.code()) {
             case "offset_mismatch" -> {
                 long at = Math.min(answer.nextOffset(), push.endWhenSent());
@@ -291,6 +304,7 @@ final class FollowerStream implements Runnable {
     private void adopt(PeerClient.State state) {
         window.clear();
         toldCommitted.clear(); // it may have restarted: then it knows nothing committed
+        toldStart.clear();
         for (Map.Entry<PartitionKey, PeerClient.PartitionState> e : state.partitions().entrySet()) {
             PartitionKey p = e.getKey();
             long theirs = e.getValue().nextOffset();

@@ -20,6 +20,7 @@ import storelog.api.EpochStart;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
+import storelog.api.StaleEpochException;
 import storelog.api.spi.Member;
 import storelog.api.spi.StorageEngine;
 import storelog.core.ReadFence;
@@ -34,6 +35,9 @@ import storelog.core.ReadFence;
  *       that is not its own, cuts its own divergent tail and copies the records it lacks
  *       ({@code /replica/records}); a copy that fails, or whose node left the view, makes it ask
  *       the members again rather than serve without those records;</li>
+ *   <li><b>its epoch's start</b>: it records, durably, that its epoch starts at the end of every
+ *       partition ({@link EpochStarts}); it commits nothing of a partition before {@code MIN_INSYNC}
+ *       nodes hold that start (docs/cluster.md, "Reads");</li>
  *   <li><b>serving</b>: only then does it take client writes ({@link #ready()}), stamped with its
  *       epoch, and push them to every follower ({@link FollowerStream}).</li>
  * </ol>
@@ -60,6 +64,7 @@ final class LeaderTerm implements AutoCloseable {
     private final LongSupplier highestEpoch;
     private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
     private final Map<PartitionKey, LogView> views = new ConcurrentHashMap<>();
+    private final EpochStarts starts;
     private volatile boolean ready;
     private volatile boolean closed;
     private Thread starter;
@@ -87,8 +92,9 @@ final class LeaderTerm implements AutoCloseable {
         this.client = client;
         this.followers = followers;
         this.epochSeen = epochSeen;
+        this.starts = new EpochStarts(epoch, engine);
         this.tracker = new AckTracker(settings.minInSync(), settings.replicaLag(), this::followerIds, this::leaderEnd,
-                () -> System.nanoTime() / 1_000_000, this::committed);
+                () -> System.nanoTime() / 1_000_000, this::committed, starts::of);
         this.fence = fence;
     }
 
@@ -116,6 +122,11 @@ final class LeaderTerm implements AutoCloseable {
         return epoch;
     }
 
+    /** Where this term's epoch starts in {@code partition} (0: no older record below it): sent with every push. */
+    long epochStart(PartitionKey partition) {
+        return starts.of(partition);
+    }
+
     boolean ready() {
         return ready;
     }
@@ -133,7 +144,7 @@ final class LeaderTerm implements AutoCloseable {
         starter = Thread.ofVirtual().name("storelog-leader-term-" + epoch).start(() -> {
             try {
                 Map<String, PeerClient.State> states = catchUp();
-                while (!closed && !adoptBestLogs(Map.copyOf(states))) {
+                while (!closed && !(adoptBestLogs(Map.copyOf(states)) && startEpoch())) {
                     // serving now would put this epoch's records where another node's (maybe acknowledged) ones are
                     LOG.log(Level.WARNING, "epoch {0}: not caught up yet; asking the members again", epoch);
                     pause(ASK_AGAIN_MILLIS);
@@ -240,6 +251,24 @@ final class LeaderTerm implements AutoCloseable {
             }
         }
         return complete;
+    }
+
+    /**
+     * Records this epoch's start in every partition ({@link EpochStarts}); returns whether it did. A
+     * partition that holds a higher epoch means this node was deposed.
+     */
+    private boolean startEpoch() {
+        try {
+            starts.record(partitions());
+            views.clear(); // the histories a push reads gained the start
+            return true;
+        } catch (StaleEpochException e) {
+            deposed("this node's log", e.highest());
+            return false;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "epoch " + epoch + ": could not record the epoch's start", e);
+            return false;
+        }
     }
 
     /** Raft's "at least as up-to-date": a higher last epoch, or the same last epoch and a longer log. */

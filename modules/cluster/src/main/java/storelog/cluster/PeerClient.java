@@ -37,8 +37,12 @@ final class PeerClient {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Logger LOG = System.getLogger(PeerClient.class.getName());
 
-    /** The answer to a push: {@code status} 200 with {@code nextOffset}, or a 409 with its code and fields. */
-    record PushAnswer(int status, String code, long nextOffset, long epoch, long followerEpoch, long followerEpochStart) {
+    /**
+     * The answer to a push: {@code status} 200 with {@code nextOffset} and the partition's {@code lastEpoch}
+     * on the follower (-1 when not said), or a 409 with its code and fields.
+     */
+    record PushAnswer(int status, String code, long nextOffset, long epoch, long followerEpoch, long followerEpochStart,
+                      long lastEpoch) {
         boolean ok() {
             return status == 200;
         }
@@ -67,9 +71,13 @@ final class PeerClient {
                 .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000))).build();
     }
 
-    /** Pushes records of one epoch to follower {@code nodeId} at {@code offset}; a 200 from another node is an {@link IOException}. */
+    /**
+     * Pushes records of one epoch to follower {@code nodeId} at {@code offset}, telling it where the
+     * leader's epoch starts in the partition ({@code epochStart}, left out when not above 0); a 200
+     * from another node is an {@link IOException}.
+     */
     PushAnswer push(String node, String nodeId, PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
-                    long leaderNext, long committed, List<Record> records) throws IOException {
+                    long leaderNext, long committed, long epochStart, List<Record> records) throws IOException {
         byte[] body = json(g -> {
             g.writeStartObject();
             g.writeStringField("partition_key", partition.value());
@@ -79,6 +87,9 @@ final class PeerClient {
             g.writeNumberField("prev_epoch", prevEpoch);
             g.writeNumberField("leader_next_offset", leaderNext);
             g.writeNumberField("leader_committed_offset", committed);
+            if (epochStart > 0) {
+                g.writeNumberField("epoch_start", epochStart);
+            }
             g.writeArrayFieldStart("records");
             for (Record r : records) {
                 g.writeStartObject();
@@ -97,7 +108,8 @@ final class PeerClient {
             requireNode(node, nodeId, answer.get("node_id"));
         }
         return new PushAnswer(response.statusCode(), (String) answer.getOrDefault("code", ""), number(answer, "next_offset"),
-                number(answer, "epoch"), number(answer, "follower_epoch"), number(answer, "follower_epoch_start"));
+                number(answer, "epoch"), number(answer, "follower_epoch"), number(answer, "follower_epoch_start"),
+                number(answer, "last_epoch"));
     }
 
     /** Fences {@code node} (member {@code nodeId}) with {@code epoch} and asks what it holds; an answer of another node is an {@link IOException}. */

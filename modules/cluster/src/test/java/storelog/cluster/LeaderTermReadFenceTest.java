@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.NewRecord;
@@ -104,16 +103,12 @@ class LeaderTermReadFenceTest {
      * dies; C leads epoch 11, caught up from C and B: C's last epoch (7) is higher than B's (5), so
      * C's log wins and B cuts r as divergent. A record readers saw is gone.
      *
-     * <p>The fix is not small. Raft's rule (commit an older epoch's records only together with one of
-     * the term's own) would hide every idle partition after a restart of the whole cluster until it
-     * is written to again. Kafka's way keeps them readable: a new leader makes its epoch's start durable
-     * in each partition's epoch history at its end (an epoch entry without records, which the store's
-     * history already allows), and followers record it from the leader's first push; B's last epoch
-     * is then 9 and beats C's 7. That needs the storage SPI to record an epoch start without records.
+     * <p>The fix (Kafka's): the term records its epoch's start (here at 101) and commits nothing
+     * before {@code MIN_INSYNC} nodes hold it. This stub b never says it recorded it (its answers
+     * carry no {@code last_epoch}), so only the term's own record, which carries the epoch into b's
+     * history, lets the records below it be committed. Before the fix the fence rose to 101 at once.
      */
     @Test
-    @Disabled("defect: a new leader commits an older epoch's records by counting replicas (Raft figure 8); the fix "
-            + "needs the epoch history to record a term's start without records, see the javadoc")
     void recordsOfAnOlderEpochAreNotCommittedBeforeOneOfTheTermsOwn() {
         engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
         b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
@@ -126,5 +121,28 @@ class LeaderTermReadFenceTest {
         term.appended(KEY);
         await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == at + 1);
         assertThat(fence.committed(KEY)).as("with one of the term's own records they are").isEqualTo(at + 1);
+    }
+
+    /**
+     * The same records become readable, without a record of the term's own, once b says (answering a
+     * push that carries {@code epoch_start}) that its history holds the term's epoch start: then two
+     * nodes hold it, and every later leader's catch-up finds a log that ranks by epoch 9 or later.
+     */
+    @Test
+    void recordsOfAnOlderEpochAreCommittedOnceAQuorumHoldsTheTermsEpochStart() {
+        engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        b.replicate = body -> {
+            long end = StubFollower.offsetOf(body) + StubFollower.recordsIn(body);
+            boolean start = body.contains("\"epoch_start\":101") && end == 101;
+            return new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + end
+                    + ",\"last_epoch\":" + (start ? 9 : 5) + "}");
+        };
+        startTerm();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fence.committed(KEY) == 101);
+        assertThat(engine.epochs(KEY)).as("the leader recorded its epoch's start").containsExactly(
+                new storelog.api.EpochStart(5, 0), new storelog.api.EpochStart(9, 101));
+        assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("without a record").isEqualTo(101);
+        assertThat(b.pushes()).allMatch(body -> body.contains("\"epoch_start\":101"));
     }
 }

@@ -37,7 +37,8 @@ import storelog.api.spi.StorageEngine;
  * Records this node already holds with the same epoch at the same offset are the same records and
  * are skipped; from the first that differs, this node's log is <em>divergent</em> (an old leader's
  * unreplicated tail): it is truncated there, logged and reported, and the leader's records take its
- * place. The fence is checked again after storing: a sender fenced meanwhile is not told its records
+ * place. A request that brings this log to where the leader's epoch starts records that start
+ * ({@link StorageEngine#startEpoch}). The fence is checked again after storing: a sender fenced meanwhile is not told its records
  * are stored, since the newer leader's view of this node may not hold them.
  *
  * <p>A leader pipelines its pushes (several requests of one partition in flight), and connections
@@ -78,16 +79,25 @@ public final class ReplicaLog {
      * @param prevEpoch   the epoch of the leader's record at {@code offset - 1}, or -1 to skip the check
      * @param leaderNext  the leader's next offset of the partition when it sent, or -1 when not given
      * @param committed   the leader's committed end of the partition (its {@link ReadFence}), or -1 when not given
+     * @param epochStart  where the leader's epoch starts in the partition, or -1 when not given: a request that
+     *                    brings this log to exactly there records that start ({@link StorageEngine#startEpoch})
      * @param records     the records, in offset order
      */
     public record Batch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch, long leaderNext,
-                        long committed, List<NewRecord> records) {
+                        long committed, long epochStart, List<NewRecord> records) {
 
-        /** A batch that says nothing of what is committed. */
+        /** A batch that says nothing of what is committed, nor where the leader's epoch starts. */
         public Batch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch, long leaderNext,
                      List<NewRecord> records) {
-            this(partition, offset, epoch, recordEpoch, prevEpoch, leaderNext, -1, records);
+            this(partition, offset, epoch, recordEpoch, prevEpoch, leaderNext, -1, -1, records);
         }
+    }
+
+    /**
+     * What a request left: this node's next offset of the partition, and the partition's last epoch
+     * here (durable; the sender's own once this node holds the start of its epoch).
+     */
+    public record Stored(long next, long lastEpoch) {
     }
 
     /**
@@ -127,6 +137,16 @@ public final class ReplicaLog {
      * @return this node's next offset of the partition afterwards
      */
     public long replicate(Batch batch) {
+        return store(batch).next();
+    }
+
+    /**
+     * Stores what a leader sent (see the class comment) and, when that brings this log to the start
+     * of the leader's epoch, records the start.
+     *
+     * @return this node's next offset of the partition and its last epoch afterwards
+     */
+    public Stored store(Batch batch) {
         if (batch.recordEpoch() < 0 || batch.recordEpoch() > batch.epoch()) {
             // a leader's records are of its epoch or an earlier one: a later one would fence every leader below it here
             throw new BadRequestException("invalid_epoch", "record_epoch " + batch.recordEpoch()
@@ -154,11 +174,39 @@ public final class ReplicaLog {
             }
             log.appended(p);
         }
+        startEpoch(batch, turn);
+        long lastEpoch = EpochHistory.lastEpoch(engine.epochs(p)); // read before the fence check: see requireNotFencedSince
         requireNotFencedSince(batch.epoch());
         noteLeaderEnd(p, batch.leaderNext(), applied.next());
         // what the leader committed, as far as this log now equals the leader's (not its unchecked tail)
         log.readFence().raise(p, Math.min(batch.committed(), batch.offset() + batch.records().size()));
-        return applied.next();
+        return new Stored(applied.next(), lastEpoch);
+    }
+
+    /**
+     * Records where the leader's epoch starts ({@code epochStart}) once a request brought this log to
+     * exactly there: the request was checked against the leader's log (position, log matching) up to
+     * its end, so this log then equals the leader's below the start. A log that holds the start ranks
+     * by the leader's epoch in a later leader's catch-up, above one that missed the epoch
+     * (docs/cluster.md, "Reads"). Nothing is recorded when this node holds more than that (the
+     * leader's next push cuts what it does not have, then this runs again), nor when the epoch's own
+     * records already put it in the history.
+     */
+    private void startEpoch(Batch b, PartitionTurn turn) {
+        long start = b.epochStart();
+        if (start <= 0 || b.offset() + b.records().size() != start) {
+            return;
+        }
+        PartitionKey p = b.partition();
+        turn.lock();
+        try {
+            turn.awaitDurable(() -> nextOffset(p), Long.MAX_VALUE); // appends behind this one settle first
+            if (nextOffset(p) == start && EpochHistory.lastEpoch(engine.epochs(p)) < b.epoch()) {
+                engine.startEpoch(p, b.epoch(), start);
+            }
+        } finally {
+            turn.unlock();
+        }
     }
 
     /**
@@ -299,7 +347,8 @@ public final class ReplicaLog {
 
     /**
      * After storing: a newer leader that asked this node's {@link #state} after the fence check above
-     * was told of a log without these records, so the sender must not count them as held here
+     * was told of a log without these records (or without the epoch start recorded with them), so the
+     * sender must not count them as held here
      * ({@link StaleEpochException}, though they are stored: the newer leader keeps or cuts them). The
      * state raises the fence before it reads the partitions, so whatever was stored before that
      * reading is in its answer, and whatever after sees the raised fence here.

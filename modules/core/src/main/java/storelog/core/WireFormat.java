@@ -23,10 +23,11 @@ import storelog.api.PartitionKey;
  *   {"partition_key": "&lt;key&gt;", "records": [{"data": &lt;value&gt;, "data_type": t}, ...]}
  * replicate, offset-carrying form (node to node; data is base64 of the stored bytes):
  *   {"partition_key": k, "offset": n, "epoch": e, "record_epoch": r, "prev_epoch": p, "leader_next_offset": l,
- *    "leader_committed_offset": c, "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
+ *    "leader_committed_offset": c, "epoch_start": s, "records": [{"data": "&lt;base64&gt;", "data_type": t, "timestamp": ms}, ...]}
  *   (epoch: the sending leader's; record_epoch: the records' own, default epoch; prev_epoch: the epoch of the
  *    leader's record before offset, default unchecked; leader_next_offset: the leader's end, default unknown;
- *    leader_committed_offset: the leader's committed end (its read fence), default unknown)
+ *    leader_committed_offset: the leader's committed end (its read fence), default unknown; epoch_start: where
+ *    the sending leader's epoch starts in the partition, default not given)
  * replica state request (node to node):
  *   {"epoch": e}
  * </pre>
@@ -65,9 +66,10 @@ public final class WireFormat {
      * @param prevEpoch   {@code prev_epoch}, or -1 when not given (not checked)
      * @param leaderNext  {@code leader_next_offset}, or -1 when not given
      * @param committed   {@code leader_committed_offset}, or -1 when not given
+     * @param epochStart  {@code epoch_start}, or -1 when not given
      */
     public record ReplicaBatch(PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
-                               long leaderNext, long committed, List<NewRecord> records) {
+                               long leaderNext, long committed, long epochStart, List<NewRecord> records) {
     }
 
     /** The body of {@code /publish} or a connector message. */
@@ -105,7 +107,7 @@ public final class WireFormat {
             long epoch = f.epoch == null ? 0 : f.epoch;
             return new ReplicaBatch(f.partition(), f.offset, epoch, f.recordEpoch == null ? epoch : f.recordEpoch,
                     f.prevEpoch == null ? -1 : f.prevEpoch, f.leaderNext == null ? -1 : f.leaderNext,
-                    f.committed == null ? -1 : f.committed, f.replicas);
+                    f.committed == null ? -1 : f.committed, f.epochStart == null ? -1 : f.epochStart, f.replicas);
         });
     }
 
@@ -158,6 +160,7 @@ public final class WireFormat {
                 case "prev_epoch" -> f.prevEpoch = longValue(parser, name);
                 case "leader_next_offset" -> f.leaderNext = longValue(parser, name);
                 case "leader_committed_offset" -> f.committed = longValue(parser, name);
+                case "epoch_start" -> f.epochStart = longValue(parser, name);
                 case "timestamp" -> f.timestamp = longValue(parser, name);
                 case "records" -> {
                     if (value != JsonToken.START_ARRAY) {
@@ -247,6 +250,7 @@ public final class WireFormat {
         Long prevEpoch;
         Long leaderNext;
         Long committed;
+        Long epochStart;
         Long timestamp;
         List<Fields> records;
         List<Payload> payloads;

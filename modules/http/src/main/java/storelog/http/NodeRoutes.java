@@ -163,14 +163,16 @@ final class NodeRoutes {
         requireMember(req, "/replicate");
         Object parsed = wire.replicate(Requests.jsonBody(req, limits));
         if (parsed instanceof WireFormat.ReplicaBatch batch) {
-            long next = replicas.replicate(new ReplicaLog.Batch(batch.partition(), batch.offset(), batch.epoch(),
-                    batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.committed(), batch.records()));
+            ReplicaLog.Stored stored = replicas.store(new ReplicaLog.Batch(batch.partition(), batch.offset(), batch.epoch(),
+                    batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.committed(), batch.epochStart(),
+                    batch.records()));
             Json.send(res, Status.OK_200, json -> {
                 json.writeStartObject();
                 json.writeStringField("status", "ok");
                 json.writeStringField("node_id", cluster.nodeId()); // the leader checks it is the member it meant
                 json.writeStringField("partition_key", batch.partition().value());
-                json.writeNumberField("next_offset", next);
+                json.writeNumberField("next_offset", stored.next());
+                json.writeNumberField("last_epoch", stored.lastEpoch()); // the leader's: it holds the leader's epoch start
                 json.writeEndObject();
             });
             return;

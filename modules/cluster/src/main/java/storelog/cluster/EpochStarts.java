@@ -1,0 +1,56 @@
+package storelog.cluster;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import storelog.api.EpochStart;
+import storelog.api.PartitionInfo;
+import storelog.api.PartitionKey;
+import storelog.api.spi.StorageEngine;
+
+/**
+ * Where a leader's epoch starts in each partition (docs/cluster.md, "Reads"): recorded durably in
+ * the partition's epoch history when the term begins, after its catch-up and before it serves
+ * ({@link StorageEngine#startEpoch}: no record, offsets stay gap-free); sent with every push, so a
+ * follower records it once its log reaches it; and until {@code MIN_INSYNC} nodes hold it, the term
+ * commits nothing ({@link AckTracker}), because the records below it may be of older epochs, which
+ * a quorum holding them does not make safe (Raft's "figure 8"), while a quorum holding the start
+ * does: every later leader's catch-up then finds a log that ranks by this epoch or a later one.
+ *
+ * <p>Thread-safe: written by the term's start, read by its streams and tracker afterwards.
+ */
+final class EpochStarts {
+
+    private final long epoch;
+    private final StorageEngine engine;
+    private final Map<PartitionKey, Long> starts = new ConcurrentHashMap<>();
+
+    EpochStarts(long epoch, StorageEngine engine) {
+        this.epoch = epoch;
+        this.engine = engine;
+    }
+
+    /**
+     * Records the epoch's start at the end of every partition that holds records, durably.
+     *
+     * @throws storelog.api.StaleEpochException when a partition holds a higher epoch (this node has seen it)
+     */
+    void record(Collection<PartitionKey> partitions) {
+        for (PartitionKey p : partitions) {
+            long end = engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
+            if (end > 0) {
+                engine.startEpoch(p, epoch, end);
+            }
+            for (EpochStart e : engine.epochs(p)) {
+                if (e.epoch() == epoch && e.startOffset() > 0) {
+                    starts.put(p, e.startOffset());
+                }
+            }
+        }
+    }
+
+    /** Where the epoch starts in {@code p}: 0 when no older record lies below it (a partition new in this term). */
+    long of(PartitionKey p) {
+        return starts.getOrDefault(p, 0L);
+    }
+}
