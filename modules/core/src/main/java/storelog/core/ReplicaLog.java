@@ -200,7 +200,10 @@ public final class ReplicaLog {
         PartitionKey p = b.partition();
         turn.lock();
         try {
-            turn.awaitDurable(() -> nextOffset(p), Long.MAX_VALUE); // appends behind this one settle first
+            if (EpochHistory.lastEpoch(turn.history(engine.epochs(p))) >= b.epoch()) {
+                return; // the epoch's own records are written behind this request (or a newer leader's)
+            }
+            turn.awaitDurable(() -> nextOffset(p), turn.writtenEnd(nextOffset(p))); // what is written now settles first
             if (nextOffset(p) == start && EpochHistory.lastEpoch(engine.epochs(p)) < b.epoch()) {
                 engine.startEpoch(p, b.epoch(), start);
             }
