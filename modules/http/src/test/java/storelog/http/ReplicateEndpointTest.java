@@ -73,6 +73,20 @@ class ReplicateEndpointTest {
         assertThat(json(unnumbered).get("code").asText()).isEqualTo("stale_epoch");
     }
 
+    /** A push that brings the partition to where the leader's epoch starts records it, and the answer says so. */
+    @Test
+    void aPushThatReachesTheLeadersEpochStartRecordsItAndAnswersTheLastEpoch() {
+        HttpResponse<String> before = replicate(replica("rep", 0, 3, "1", 1));
+        String reaching = replica("rep", 1, 3, "2", 1).replace("\"epoch\":3", "\"epoch\":4,\"record_epoch\":3,\"epoch_start\":2");
+
+        HttpResponse<String> reached = replicate(reaching);
+
+        assertThat(json(before).get("last_epoch").asLong()).isEqualTo(3);
+        assertThat(reached.statusCode()).isEqualTo(200);
+        assertThat(json(reached).get("last_epoch").asLong()).as("it holds epoch 4's start").isEqualTo(4);
+        assertThat(json(reached).get("next_offset").asLong()).as("without a record").isEqualTo(2);
+    }
+
     @Test
     void withOffsetsItAppendsExactlyThereOrSaysWhereItIs() {
         HttpResponse<String> ok = replicate(replica("rep", 0, 3, "{\"a\":1}", 1234));
