@@ -338,12 +338,14 @@ final class PeerClient {
         }
     }
 
+    /** Writes one JSON document. */
     @FunctionalInterface
-    private interface Writer {
+    interface Writer {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static byte[] json(Writer writer) throws IOException {
+    /** The bytes of the JSON document {@code writer} writes (node-to-node bodies, in both directions). */
+    static byte[] json(Writer writer) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             writer.write(g);

@@ -1,10 +1,8 @@
 package storelog.cluster;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,8 +39,6 @@ import storelog.core.WireFormat;
  * server's routes give. Its epoch fence lives in memory (one per fixture, kept while it runs).
  */
 final class ReplicaNode implements AutoCloseable {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final String nodeId;
     private final ReplicaLog replicas;
@@ -142,17 +138,8 @@ final class ReplicaNode implements AutoCloseable {
         byte[] get() throws IOException;
     }
 
-    @FunctionalInterface
-    private interface Writer {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] json(Writer writer) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            writer.write(g);
-        }
-        return out.toByteArray();
+    private static byte[] json(PeerClient.Writer writer) throws IOException {
+        return PeerClient.json(writer);
     }
 
     /** Sends what {@code body} gives, or the 409 (or 500) the server's error mapping gives for what it throws. */
