@@ -259,7 +259,7 @@ final class LeaderTerm implements AutoCloseable {
      */
     private boolean startEpoch() {
         try {
-            starts.record(partitions());
+            starts.record(partitions(), fence::committed);
             views.clear(); // the histories a push reads gained the start
             return true;
         } catch (StaleEpochException e) {

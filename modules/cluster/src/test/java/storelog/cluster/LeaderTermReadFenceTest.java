@@ -145,4 +145,20 @@ class LeaderTermReadFenceTest {
         assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("without a record").isEqualTo(101);
         assertThat(b.pushes()).allMatch(body -> body.contains("\"epoch_start\":101"));
     }
+
+    /**
+     * A partition whose records this node knows to be committed (it learned so as a follower) gets no
+     * epoch start: the term commits nothing older there, so a failover costs no fsync per idle partition.
+     */
+    @Test
+    void aPartitionCommittedToItsEndGetsNoEpochStart() {
+        engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        fence.raise(KEY, 101);
+        b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
+        startTerm();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> term.ready() && term.tracker().acked("b", KEY) == 101);
+        assertThat(engine.epochs(KEY)).containsExactly(new storelog.api.EpochStart(5, 0));
+        assertThat(term.epochStart(KEY)).isZero();
+    }
 }
