@@ -36,6 +36,9 @@ import storelog.api.Record;
  * leader's records reach it); either drops what is in flight for the partition. Any other failure
  * drops everything in flight and asks the follower's state again. A follower that holds more than
  * the leader gets an empty batch at the leader's end, which makes it cut what the leader does not have.
+ * Every push says where the leader's epoch starts in the partition; a 200 whose {@code last_epoch} is
+ * the leader's counts the follower as holding that start ({@link AckTracker#holdsStart}), and a
+ * follower that holds everything but the start gets one empty push at the leader's end for it.
  */
 final class FollowerStream implements Runnable {
 
