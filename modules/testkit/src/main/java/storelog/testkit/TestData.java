@@ -26,8 +26,8 @@ public final class TestData {
     /** A fresh, empty directory for the running test. */
     public static Path directory(TestInfo test) {
         String testClass = test.getTestClass().map(Class::getSimpleName).orElse("unknown");
-        String testName = test.getTestMethod().map(Method::getName).orElse("test")
-                + suffix(test.getDisplayName());
+        String method = test.getTestMethod().map(Method::getName).orElse("test");
+        String testName = method + suffix(method, test.getDisplayName());
         return fresh(root().resolve(testClass).resolve(testName));
     }
 
@@ -36,10 +36,16 @@ public final class TestData {
         return fresh(root().resolve(owner.getSimpleName()).resolve(name));
     }
 
-    /** Parameterized and repeated tests get their display name's digits, so runs do not share a folder. */
-    private static String suffix(String displayName) {
-        String digits = displayName.replaceAll("[^0-9]+", "-").replaceAll("^-|-$", "");
-        return displayName.startsWith("[") || displayName.startsWith("repetition") ? "-" + digits : "";
+    /**
+     * Parameterized and repeated tests get their display name (as letters, digits and dashes) unless it
+     * is the plain {@code method()}, so invocations never share a folder, whatever their name pattern.
+     */
+    private static String suffix(String methodName, String displayName) {
+        if (displayName.equals(methodName + "()")) {
+            return "";
+        }
+        String safe = displayName.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
+        return safe.isEmpty() ? "" : "-" + safe.substring(0, Math.min(safe.length(), 80));
     }
 
     private static Path fresh(Path dir) {
