@@ -225,12 +225,13 @@ class FaultSuiteIT {
 
     /**
      * One node on one side, the two others and Redis on the other — the lease authority stays with the
-     * majority — for 2–4 leases; the writers turn to the majority's leader once there is one.
+     * majority — for 3–6 leases (time for the lease to expire, gossip to drop the minority and the
+     * majority's new leader to catch up); the writers turn to the majority's leader once there is one.
      */
     private void split(ImageNode minority, Random random) {
         List<ImageNode> majority = cluster.others(minority);
         TcpProxy redisLink = redisLinks.get(cluster.nodes().indexOf(minority));
-        long millis = 2 * TTL + random.nextInt((int) (2 * TTL));
+        long millis = 3 * TTL + random.nextInt((int) (3 * TTL));
         long end = System.nanoTime() + millis * 1_000_000;
         redisLink.blackhole(true);
         cut(minority, majority, random);
