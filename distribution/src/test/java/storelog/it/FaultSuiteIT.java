@@ -238,7 +238,8 @@ class FaultSuiteIT {
         try {
             target = cluster.awaitOneLeader(majority, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
         } catch (AssertionError e) {
-            System.out.println("fault suite: split: the majority " + majority + " agreed on no leader within " + millis + " ms");
+            System.out.println("fault suite: split (" + minority + " alone): the majority " + majority + " agreed on no leader within "
+                    + millis + " ms: " + e.getMessage());
         }
         TestCluster.pause(Math.max(0, (end - System.nanoTime()) / 1_000_000));
         links.healAll();
