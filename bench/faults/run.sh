@@ -19,9 +19,11 @@ SCENARIOS=${3:-kill-leader,kill-follower,kill-two,pause-leader,redis-restart,lea
 ACKS=${4:-all,leader}
 mkdir -p bench/results
 out=$PWD/bench/results/faults-$(date -u +%Y%m%dT%H%M%SZ).jsonl
-# -fae: every scenario runs even when one finds a violation; the JSON lines say which
+# -fae: every scenario runs even when one finds a violation; the JSON lines say which. The fork
+# timeout (600 s by default, distribution/pom.xml) would end a long run silently: 4 h here, and each
+# scenario run is bounded by its own @Timeout (30 min).
 mvn -B -o -fae -pl distribution -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=FaultSuiteIT \
+  -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=FaultSuiteIT -Dit.fork.timeout=14400 \
   -Dfaults.rounds="$ROUNDS" -Dfaults.seed="$SEED" -Dfaults.scenarios="$SCENARIOS" -Dfaults.acks="$ACKS" \
   -Dfaults.out="$out" | grep -E "fault suite|Tests run|FAIL" || true
 echo "results: $out"

@@ -59,7 +59,7 @@ public final class PeerRoutes {
             }
             String[] pair = part.split("=", -1);
             if (pair.length != 2) {
-                throw invalid(raw, "\"" + part.strip() + "\" is not advertised-host:port=dialled-host:port");
+                throw invalid(raw, "\"" + part.strip() + "\" is not one route");
             }
             InetSocketAddress from = address(raw, pair[0]);
             if (routes.put(from, address(raw, pair[1])) != null) {
