@@ -46,7 +46,13 @@ class FaultSuiteIT {
 
     /** The faults, each injected once per round. */
     enum Fault {
-        KILL_LEADER, KILL_FOLLOWER, KILL_TWO, PAUSE_LEADER, REDIS_RESTART, LEADER_REDIS_CUT;
+        KILL_LEADER, KILL_FOLLOWER, KILL_TWO, PAUSE_LEADER, REDIS_RESTART, LEADER_REDIS_CUT,
+        LEADER_ISOLATED, FOLLOWER_ISOLATED, SPLIT, LEADER_LINKS_SLOW, LINKS_RESET;
+
+        /** Whether the fault acts on the links between nodes (which then run through {@link NodeLinks}). */
+        boolean network() {
+            return compareTo(LEADER_ISOLATED) >= 0;
+        }
 
         static Fault of(String name) {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -61,6 +67,7 @@ class FaultSuiteIT {
     private RedisServer redis;
     private final List<TcpProxy> redisLinks = new ArrayList<>();
     private TestCluster cluster;
+    private NodeLinks links;
     private volatile ImageNode target;
 
     static Stream<String> runs() {
@@ -84,6 +91,9 @@ class FaultSuiteIT {
         if (cluster != null) {
             cluster.close();
         }
+        if (links != null) {
+            links.close();
+        }
         redisLinks.forEach(TcpProxy::close);
         redis.close();
     }
@@ -101,7 +111,7 @@ class FaultSuiteIT {
         System.out.printf("fault suite: %s ACKS=%s rounds=%d seed=%d (replay: -Dfaults.scenarios=%s -Dfaults.acks=%s -Dfaults.seed=%d)%n",
                 fault.label(), acks, rounds, seed, fault.label(), acks, seed);
 
-        startCluster(acks);
+        startCluster(acks, fault.network());
         long started = System.nanoTime();
         History history = new History();
         target = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
@@ -110,6 +120,9 @@ class FaultSuiteIT {
             for (int round = 0; round < rounds; round++) {
                 TestCluster.pause(300 + random.nextInt(1200)); // traffic before the fault: a random moment
                 inject(fault, random);
+                if (fault.network()) { // healed: the next round starts from one view again (gossip merges in up to ~2.6 x its timeout)
+                    cluster.await("one view of every node after healing", Duration.ofSeconds(60), FaultSuiteIT::oneView);
+                }
                 target = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
             }
             TestCluster.pause(1000); // traffic after the last healing
@@ -120,20 +133,27 @@ class FaultSuiteIT {
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         record(fault, acks, rounds, seed, seconds, report);
         System.out.println("fault suite: " + fault.label() + " ACKS=" + acks + ": " + report.summary());
+        System.out.println("fault suite: most frequent refusals and unknown outcomes: " + reasons(history));
 
         assertThat(report.acknowledged()).as("the writers got acknowledgements").isPositive();
         // ACKS=leader: a dead leader's acknowledged records may be lost, their offsets reused, reads of them vanish
         assertThat(acks.equals("all") ? report.clean() : report.consistent()).as(report.summary()).isTrue();
     }
 
-    /** Three nodes, each reaching Redis through a link of its own (so one node's link can be cut). */
-    private void startCluster(String acks) {
+    /**
+     * Three nodes, each reaching Redis through a link of its own (so one node's link can be cut), and
+     * with {@code network}, each other through a link of their own ({@link NodeLinks}).
+     */
+    private void startCluster(String acks, boolean network) {
         cluster = TestCluster.of(dir, 3, Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL),
                 "ACKS", acks, "MIN_INSYNC", "2", "GAP_INTERVAL", "500", "REPLICA_LAG_MS", "2000"));
         for (ImageNode node : cluster.nodes()) {
             TcpProxy link = TcpProxy.to("127.0.0.1", redis.port());
             redisLinks.add(link);
             node.env().put("REDIS_ADDR", link.address());
+        }
+        if (network) {
+            links = NodeLinks.wire(cluster);
         }
         cluster.start();
     }
@@ -165,7 +185,101 @@ class FaultSuiteIT {
                 TestCluster.pause(TTL + random.nextInt((int) (2 * TTL)));
                 link.blackhole(false);
             }
+            case LEADER_ISOLATED -> isolate(leader, followers, random, 1000 + random.nextInt(5000));
+            case FOLLOWER_ISOLATED -> {
+                ImageNode follower = followers.get(random.nextInt(followers.size()));
+                isolate(follower, cluster.others(follower), random, 1000 + random.nextInt(5000));
+            }
+            case SPLIT -> split(random.nextInt(3) < 2 ? leader : followers.get(random.nextInt(followers.size())), random);
+            case LEADER_LINKS_SLOW -> {
+                Duration delay = Duration.ofMillis(200 + random.nextInt(600));
+                links.around(leader, followers, p -> p.delay(delay));
+                TestCluster.pause(2000 + random.nextInt(3000));
+                links.healAll();
+            }
+            case LINKS_RESET -> resetLinks(random, 2000 + random.nextInt(3000));
         }
+    }
+
+    /** Cuts every link between {@code node} and {@code others} for {@code millis}, then heals them. */
+    private void isolate(ImageNode node, List<ImageNode> others, Random random, long millis) {
+        cut(node, others, random);
+        TestCluster.pause(millis);
+        links.healAll();
+    }
+
+    /**
+     * Cuts every link between {@code node} and {@code others}: blackholed (bytes held, delivered on
+     * healing, as TCP retransmits them) or dropped (connections closed, new ones too), at random.
+     */
+    private void cut(ImageNode node, List<ImageNode> others, Random random) {
+        boolean blackhole = random.nextBoolean();
+        links.around(node, others, p -> {
+            if (blackhole) {
+                p.blackhole(true);
+            } else {
+                p.drop(true);
+            }
+        });
+    }
+
+    /**
+     * One node on one side, the two others and Redis on the other — the lease authority stays with the
+     * majority — for 3–6 leases (time for the lease to expire, gossip to drop the minority and the
+     * majority's new leader to catch up); the writers turn to the majority's leader once there is one.
+     */
+    private void split(ImageNode minority, Random random) {
+        List<ImageNode> majority = cluster.others(minority);
+        TcpProxy redisLink = redisLinks.get(cluster.nodes().indexOf(minority));
+        long millis = 3 * TTL + random.nextInt((int) (3 * TTL));
+        long end = System.nanoTime() + millis * 1_000_000;
+        redisLink.blackhole(true);
+        cut(minority, majority, random);
+        try {
+            target = cluster.awaitOneLeader(majority, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        } catch (AssertionError e) {
+            System.out.println("fault suite: split (" + minority + " alone): the majority " + majority + " agreed on no leader within "
+                    + millis + " ms: " + e.getMessage());
+        }
+        TestCluster.pause(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+        links.healAll();
+        redisLink.blackhole(false);
+    }
+
+    /** For {@code millis}: reset a random link (both directions) for 20–300 ms, again and again. */
+    private void resetLinks(Random random, long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        List<ImageNode> nodes = cluster.nodes();
+        while (System.nanoTime() < end) {
+            ImageNode a = nodes.get(random.nextInt(nodes.size()));
+            List<ImageNode> others = cluster.others(a);
+            ImageNode b = others.get(random.nextInt(others.size()));
+            links.between(a, b, p -> p.reset(true));
+            TestCluster.pause(20 + random.nextInt(280));
+            links.healAll();
+            TestCluster.pause(random.nextInt(300));
+        }
+    }
+
+    /** Whether every node answers and lists all the nodes as members. */
+    private static boolean oneView(Map<String, com.fasterxml.jackson.databind.JsonNode> statuses) {
+        return statuses.size() == 3 && statuses.values().stream().allMatch(s -> s.path("members").size() == 3);
+    }
+
+    /** The three most frequent details of publishes that were not acknowledged (numbers and addresses masked), with counts. */
+    private static Map<String, Long> reasons(History history) {
+        Map<String, Long> counts = history.publishes().stream().filter(p -> p.outcome() != History.Outcome.ACKNOWLEDGED)
+                .collect(java.util.stream.Collectors.groupingBy(p -> p.outcome() + " " + masked(p.detail()),
+                        java.util.stream.Collectors.counting()));
+        Map<String, Long> top = new java.util.LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
+    }
+
+    private static String masked(String detail) {
+        String masked = detail.replaceAll("[0-9]+", "#");
+        return masked.substring(0, Math.min(120, masked.length()));
     }
 
     /** SIGKILL {@code nodes}, keep them down a random while, start them again. */

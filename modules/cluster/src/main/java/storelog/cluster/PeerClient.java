@@ -25,12 +25,14 @@ import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
+import storelog.api.spi.PeerRoutes;
 
 /**
  * Node-to-node HTTP calls of the leader (API.md §3), each carrying {@code X-Cluster-Secret}: push
  * records ({@code /replicate}), fence and ask a node's state ({@code /replica/state}), take records
  * ({@code /replica/records}), and a follower's {@code /status}. Answers come back as values; every
- * failure to get an answer is an {@link IOException}. Thread-safe (one {@link HttpClient} shared).
+ * failure to get an answer is an {@link IOException}. A node is named by the HTTP address it advertises;
+ * {@code PEER_ROUTES} says where that address is really dialled. Thread-safe (one {@link HttpClient} shared).
  */
 final class PeerClient {
 
@@ -63,10 +65,16 @@ final class PeerClient {
     private final HttpClient http;
     private final String secret;
     private final Duration timeout;
+    private final PeerRoutes routes;
 
     PeerClient(String secret, Duration timeout) {
+        this(secret, timeout, PeerRoutes.none());
+    }
+
+    PeerClient(String secret, Duration timeout, PeerRoutes routes) {
         this.secret = secret;
         this.timeout = timeout;
+        this.routes = routes;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000))).build();
     }
@@ -281,7 +289,7 @@ final class PeerClient {
     }
 
     private HttpRequest.Builder request(String node, String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create("http://" + node + pathAndQuery)).timeout(timeout)
+        return HttpRequest.newBuilder(URI.create("http://" + routes.route(node) + pathAndQuery)).timeout(timeout)
                 .header("X-Cluster-Secret", secret);
     }
 

@@ -13,6 +13,7 @@ import storelog.api.PartitionKey;
 import storelog.api.Settings;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.Member;
+import storelog.api.spi.PeerRoutes;
 import storelog.api.spi.StorageEngine;
 import storelog.core.GapObservation;
 import storelog.core.LeaderCheck;
@@ -43,21 +44,22 @@ public final class Replicator implements Replication, AutoCloseable {
             Thread.ofPlatform().name("storelog-gap-check").daemon().factory());
     private volatile LeaderTerm term;
 
-    private Replicator(ClusterNode cluster, StorageEngine engine, ReplicationSettings settings) {
+    private Replicator(ClusterNode cluster, StorageEngine engine, ReplicationSettings settings, PeerRoutes routes) {
         this.cluster = cluster;
         this.engine = engine;
         this.settings = settings;
-        this.client = new PeerClient(settings.secret(), Duration.ofMillis(Math.max(1_000, settings.replicaLag().toMillis() / 2)));
+        this.client = new PeerClient(settings.secret(), Duration.ofMillis(Math.max(1_000, settings.replicaLag().toMillis() / 2)),
+                routes);
     }
 
     /**
      * The replicator of a clustered node, not yet running; reads {@code ACKS}, {@code MIN_INSYNC},
-     * {@code REPLICA_LAG_MS} and {@code GAP_INTERVAL}.
+     * {@code REPLICA_LAG_MS}, {@code GAP_INTERVAL} and {@code PEER_ROUTES}.
      *
      * @throws storelog.api.InvalidSettingException naming a bad variable
      */
     public static Replicator of(ClusterNode cluster, StorageEngine engine, Settings settings) {
-        return new Replicator(cluster, engine, ReplicationSettings.from(settings));
+        return new Replicator(cluster, engine, ReplicationSettings.from(settings), PeerRoutes.from(settings));
     }
 
     /**

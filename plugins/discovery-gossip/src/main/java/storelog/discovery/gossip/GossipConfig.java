@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
+import storelog.api.spi.PeerRoutes;
 
 /**
  * The gossip plugin's settings.
@@ -29,9 +30,11 @@ import storelog.api.Settings;
  *                             it is suspected and, once verified, removed (default 3000, from 300 to
  *                             600000); heartbeats go every third of it, and the search for other
  *                             partitions to merge with runs at about the same pace
+ * @param routes               {@code PEER_ROUTES}: where the transport really connects when it dials a
+ *                             peer's advertised address ({@link RoutedSocketFactory})
  */
 record GossipConfig(HostPort bind, InetAddress bindAddress, HostPort advertise, InetAddress advertiseAddress,
-                    SharedSecret secret, String cluster, long failureTimeoutMillis) {
+                    SharedSecret secret, String cluster, long failureTimeoutMillis, PeerRoutes routes) {
 
     static final String BIND_ADDR = "BIND_ADDR";
     static final String ADVERTISE_ADDR = "ADVERTISE_ADDR";
@@ -83,7 +86,7 @@ record GossipConfig(HostPort bind, InetAddress bindAddress, HostPort advertise, 
         long failureTimeout = settings.longValue(FAILURE_TIMEOUT_MS, DEFAULT_FAILURE_TIMEOUT_MS,
                 MIN_FAILURE_TIMEOUT_MS, MAX_FAILURE_TIMEOUT_MS);
         return new GossipConfig(bind, bindAddress, advertise, advertiseAddress, SharedSecret.of(secret, cluster), cluster,
-                failureTimeout);
+                failureTimeout, PeerRoutes.from(settings));
     }
 
     private static HostPort hostPort(String name, String value) {
@@ -115,6 +118,6 @@ record GossipConfig(HostPort bind, InetAddress bindAddress, HostPort advertise, 
     @Override
     public String toString() {
         return "gossip " + cluster + " bind " + bind + " advertise " + advertise + ", " + secret
-                + ", failure timeout " + failureTimeoutMillis + " ms";
+                + ", failure timeout " + failureTimeoutMillis + " ms" + (routes.isEmpty() ? "" : ", " + routes);
     }
 }

@@ -24,7 +24,8 @@ import org.jgroups.stack.Protocol;
  *   <caption>protocols</caption>
  *   <tr><th>protocol</th><th>job</th><th>settings</th></tr>
  *   <tr><td>TCP</td><td>transport</td><td>{@code BIND_ADDR}, exactly that port ({@code port_range=0}); {@code
- *       ADVERTISE_ADDR} as external address when it differs; connect timeout T/3 (0.3–2 s)</td></tr>
+ *       ADVERTISE_ADDR} as external address when it differs; connect timeout T/3 (0.3–2 s); {@code
+ *       PEER_ROUTES} applied to every connection it opens ({@link RoutedSocketFactory})</td></tr>
  *   <tr><td>{@link PeerFilter}</td><td>drops senders with another {@code CLUSTER_SECRET}</td><td></td></tr>
  *   <tr><td>{@link SeedPing}</td><td>discovery: asks the seeds</td><td>seeds re-read periodically</td></tr>
  *   <tr><td>MERGE3</td><td>finds and merges partitions</td><td>every T/3 to T, checked every 1.6 T</td></tr>
@@ -58,6 +59,9 @@ final class GossipStack {
         tcp.setBindPort(config.bind().port());
         tcp.setPortRange(0);
         tcp.setSockConnTimeout((int) third);
+        if (!config.routes().isEmpty()) {
+            tcp.setSocketFactory(new RoutedSocketFactory(config.routes()));
+        }
         FD_SOCK2 sockets = new FD_SOCK2().setBindAddress(config.bindAddress()).setOffset(FD_PORT_OFFSET).setPortRange(FD_PORTS);
         if (config.advertisesElsewhere()) {
             tcp.setExternalAddr(config.advertiseAddress());

@@ -60,8 +60,12 @@ final class TestNode implements AutoCloseable {
 
     static TestNode start(String cluster, String id, int port, String secret, Supplier<List<String>> seeds,
                           long failureTimeoutMillis) {
-        GossipDiscovery discovery = (GossipDiscovery) new GossipDiscoveryProvider()
-                .open(Settings.of(settings(cluster, port, secret, failureTimeoutMillis)));
+        return start(cluster, id, port, seeds, settings(cluster, port, secret, failureTimeoutMillis));
+    }
+
+    /** Starts a node with {@code settings} (those of {@link #settings} and more). */
+    static TestNode start(String cluster, String id, int port, Supplier<List<String>> seeds, Map<String, String> settings) {
+        GossipDiscovery discovery = (GossipDiscovery) new GossipDiscoveryProvider().open(Settings.of(settings));
         TestNode node = new TestNode(id, port, discovery);
         discovery.start(new DiscoveryContext(self(id, port), seeds), node.recorder);
         return node;

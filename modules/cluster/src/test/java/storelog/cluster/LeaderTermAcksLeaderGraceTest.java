@@ -1,0 +1,85 @@
+package storelog.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.api.NewRecord;
+import storelog.api.PartitionKey;
+import storelog.api.Record;
+import storelog.api.Settings;
+import storelog.api.spi.StorageEngine;
+import storelog.core.PluginRegistry;
+import storelog.testkit.TestData;
+
+/**
+ * Under {@code ACKS=leader} a new leader serves after a 1 s grace with whichever members answered
+ * its state request ({@code LeaderTerm.catchUp}). docs/cluster.md ("ACKS") says a dead leader loses
+ * only "the records it acknowledged that no follower had yet" — but a follower that holds such a
+ * record and answers after the grace (a loaded machine: the fault suite's {@code split} logged
+ * "caught up from []" while the other majority node was reachable) is not heard, and its record is
+ * later cut as divergent. Disabled: a known gap (docs/reliability.md, "Network partitions"), not
+ * fixed here — waiting for every reachable member is the availability trade-off the grace makes.
+ */
+class LeaderTermAcksLeaderGraceTest {
+
+    private static final PartitionKey KEY = PartitionKey.of("events");
+    private static final String SECRET = "s3cret";
+    /** b holds the leader's two records and, at offset 2, one the old leader acknowledged that b got. */
+    private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
+
+    private StorageEngine engine;
+    private final StubFollower b = new StubFollower();
+    private LeaderTerm term;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        Path dir = TestData.directory(test);
+        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
+        engine.append(KEY, 5, List.of(NewRecord.string("r0", 1), NewRecord.string("r1", 1)));
+        String data = Base64.getEncoder().encodeToString("acked".getBytes(StandardCharsets.UTF_8));
+        b.records = n -> new StubFollower.Answer(200, "{\"records\":[{\"offset\":2,\"data\":\"" + data
+                + "\",\"data_type\":2,\"timestamp\":1}],\"next_offset\":3,\"epochs\":[[5,0]]}");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (term != null) {
+            term.close();
+        }
+        b.close();
+        engine.close();
+    }
+
+    @Test
+    @Disabled("known gap: under ACKS=leader a follower answering after the 1 s grace is not heard (docs/reliability.md)")
+    void aFollowerThatAnswersAfterTheGraceIsStillHeardBeforeServing() {
+        b.state = n -> {
+            try {
+                Thread.sleep(1_500); // b is slow to answer (a loaded machine), yet reachable
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new StubFollower.Answer(200, B_AHEAD);
+        };
+        ReplicationSettings acksLeader = new ReplicationSettings(false, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET, 4);
+        term = new LeaderTerm(7, engine, acksLeader, new PeerClient(SECRET, Duration.ofSeconds(2)), () -> List.of(b.member("b")),
+                higher -> { }, new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
+        term.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(term::ready);
+        assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList())
+                .as("b's record, acknowledged by the old leader and held by a follower, was copied before serving")
+                .containsExactly("r0", "r1", "acked");
+    }
+}
