@@ -1,6 +1,7 @@
 package storelog.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class FaultSuiteIT {
 
     /** The faults, each injected once per round. */
     enum Fault {
-        KILL_LEADER, KILL_FOLLOWER, KILL_TWO, PAUSE_LEADER, REDIS_RESTART, LEADER_REDIS_CUT;
+        KILL_LEADER, KILL_FOLLOWER, KILL_TWO, PAUSE_LEADER, REDIS_RESTART, LEADER_REDIS_CUT, CLOCK_SKEW;
 
         static Fault of(String name) {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -62,6 +63,11 @@ class FaultSuiteIT {
     private final List<TcpProxy> redisLinks = new ArrayList<>();
     private TestCluster cluster;
     private volatile ImageNode target;
+    /** Movable wall clocks of the nodes (clock-skew only) and how many skew rounds ran. */
+    private SkewedClocks clocks;
+    private int skewRounds;
+    /** Wall-clock offsets a skewed node runs with: both directions, small and large. */
+    private static final List<String> SKEWS = List.of("+1h", "-1h", "+1d", "-1d", "-10m");
 
     static Stream<String> runs() {
         List<String> runs = new ArrayList<>();
@@ -101,7 +107,9 @@ class FaultSuiteIT {
         System.out.printf("fault suite: %s ACKS=%s rounds=%d seed=%d (replay: -Dfaults.scenarios=%s -Dfaults.acks=%s -Dfaults.seed=%d)%n",
                 fault.label(), acks, rounds, seed, fault.label(), acks, seed);
 
-        startCluster(acks);
+        assumeTrue(fault != Fault.CLOCK_SKEW || SkewedClocks.available(),
+                "clock-skew needs libfaketime (apt-get install libfaketime): not found at " + SkewedClocks.LIBRARY);
+        startCluster(acks, fault);
         long started = System.nanoTime();
         History history = new History();
         target = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
@@ -127,13 +135,16 @@ class FaultSuiteIT {
     }
 
     /** Three nodes, each reaching Redis through a link of its own (so one node's link can be cut). */
-    private void startCluster(String acks) {
+    private void startCluster(String acks, Fault fault) {
         cluster = TestCluster.of(dir, 3, Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL),
                 "ACKS", acks, "MIN_INSYNC", "2", "GAP_INTERVAL", "500", "REPLICA_LAG_MS", "2000"));
         for (ImageNode node : cluster.nodes()) {
             TcpProxy link = TcpProxy.to("127.0.0.1", redis.port());
             redisLinks.add(link);
             node.env().put("REDIS_ADDR", link.address());
+        }
+        if (fault == Fault.CLOCK_SKEW) {
+            clocks = SkewedClocks.install(cluster.nodes(), dir);
         }
         cluster.start();
     }
@@ -165,7 +176,30 @@ class FaultSuiteIT {
                 TestCluster.pause(TTL + random.nextInt((int) (2 * TTL)));
                 link.blackhole(false);
             }
+            case CLOCK_SKEW -> skewAndKillLeader(leader, followers, random);
         }
+    }
+
+    /**
+     * Moves one node's wall clock (the leader's in every other round, a follower's in the others) by
+     * a random offset while it runs, lets the writers go on, then kills the leader and restarts it: a
+     * new leader must be agreed with a node whose clock is off (and which may itself be elected, or be
+     * the restarted one, still skewed). The clock goes back to the true time once a leader is agreed,
+     * another jump.
+     */
+    private void skewAndKillLeader(ImageNode leader, List<ImageNode> followers, Random random) {
+        ImageNode skewed = skewRounds++ % 2 == 0 ? leader : followers.get(random.nextInt(followers.size()));
+        String offset = SKEWS.get(random.nextInt(SKEWS.size()));
+        clocks.set(skewed, offset);
+        TestCluster.pause(300 + random.nextInt(1200)); // traffic with one clock off
+        long killed = System.nanoTime();
+        down(List.of(leader), random);
+        ImageNode next = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
+        assertThat(SkewedClocks.skewOf(skewed)).as(skewed + " still runs " + offset + " (restarted or not)")
+                .isBetween(SkewedClocks.seconds(offset) - 5, SkewedClocks.seconds(offset) + 5);
+        System.out.printf("fault suite: clock-skew round %d: %s (%s) at %s, %s killed, %s leads %d ms later%n", skewRounds, skewed,
+                skewed == leader ? "leader" : "follower", offset, leader, next, (System.nanoTime() - killed) / 1_000_000);
+        clocks.set(skewed, "+0");
     }
 
     /** SIGKILL {@code nodes}, keep them down a random while, start them again. */
