@@ -219,19 +219,7 @@ class FaultSuiteIT {
         line.put("rounds", rounds);
         line.put("seed", seed);
         line.put("seconds", seconds);
-        line.put("acknowledged", r.acknowledged());
-        line.put("refused", r.refused());
-        line.put("unknown", r.unknown());
-        line.put("unknown_stored", r.unknownStored());
-        line.put("reads", r.reads());
-        line.put("lost", r.lostAcknowledged());
-        line.put("duplicated", r.duplicated().size());
-        line.put("conflicting", r.conflicting().size());
-        line.put("gaps", r.gaps().size());
-        line.put("refused_but_stored", r.refusedButStored().size());
-        line.put("phantoms", r.phantoms().size());
-        line.put("vanished_reads", r.vanishedReads().size());
-        line.put("divergent", r.divergent().size());
+        line.putAll(r.counts());
         line.put("first_violations", r.clean() ? "" : r.summary());
         Files.writeString(out, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line) + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);

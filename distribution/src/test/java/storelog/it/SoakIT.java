@@ -127,7 +127,7 @@ class SoakIT {
                 .put("load", rates(load))
                 .put("latency_ms", SoakReport.latency(load.latency()))
                 .put("errors", errors.counts())
-                .put("checker", SoakReport.checker(checked))
+                .put("checker", checked.counts())
                 .put("warm_up_s", warmUp)
                 .put("trends", trends.stream().map(Flatness.Trend::toString).toList())
                 .resources(samples, cluster.nodes().stream().map(ImageNode::id).toList())

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
-import storelog.testkit.HistoryChecker;
 
 /**
  * What a soak leaves behind in its output folder, all named {@code soak-<stamp>...}: the figures as
@@ -47,25 +46,6 @@ final class SoakReport {
         }
         l.put("max", micros.getMaxValue() / 1000.0);
         return l;
-    }
-
-    /** The checker's counts (the violations themselves are in the test's failure message). */
-    static Map<String, Object> checker(HistoryChecker.Report r) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("acknowledged", r.acknowledged());
-        c.put("refused", r.refused());
-        c.put("unknown", r.unknown());
-        c.put("unknown_stored", r.unknownStored());
-        c.put("reads", r.reads());
-        c.put("lost", r.lostAcknowledged());
-        c.put("duplicated", r.duplicated().size());
-        c.put("conflicting", r.conflicting().size());
-        c.put("gaps", r.gaps().size());
-        c.put("refused_but_stored", r.refusedButStored().size());
-        c.put("phantoms", r.phantoms().size());
-        c.put("vanished_reads", r.vanishedReads().size());
-        c.put("divergent", r.divergent().size());
-        return c;
     }
 
     /** The CSV of every sample and one PNG per node of its curves. */
