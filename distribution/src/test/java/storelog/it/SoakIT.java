@@ -91,6 +91,7 @@ class SoakIT {
         ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
         System.out.printf("soak: %d min, ACKS=%s, leader %s, node JVM %s%n", minutes, acks, leader, JAVA_OPTS);
 
+        String loadBefore = loadAverage();
         History history = new History();
         ErrorKinds errors = new ErrorKinds();
         double saturation;
@@ -109,6 +110,7 @@ class SoakIT {
             }
             samples = sampler.samples();
         }
+        String loadAfter = loadAverage();
         leaderChanges(samples, errors);
 
         ImageNode last = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
@@ -120,7 +122,9 @@ class SoakIT {
         Path out = Path.of(System.getProperty("soak.out", "target/soak"));
         List<Path> files = new SoakReport(out, stamp)
                 .put("started", stamp).put("minutes", minutes).put("acks", acks).put("nodes", cluster.nodes().size())
-                .put("node_java_opts", JAVA_OPTS).put("partitions", PARTITIONS.size())
+                .put("node_java_opts", JAVA_OPTS)
+                .put("machine_load_average", Map.of("before", loadBefore, "after", loadAfter, "cores",
+                        Runtime.getRuntime().availableProcessors())).put("partitions", PARTITIONS.size())
                 .put("payload_bytes", OpenLoopPublishers.PAYLOAD_BYTES)
                 .put("saturation", Map.of("closed_loop_publishers", CLOSED_LOOP_PUBLISHERS, "seconds", SATURATION_SECONDS,
                         "records_per_s", Math.round(saturation)))
@@ -134,6 +138,8 @@ class SoakIT {
                 .latencyOverTime(load.latencyByWindow())
                 .finish();
         System.out.println("soak: latency ms " + SoakReport.latency(load.latency()) + ", load " + rates(load));
+        System.out.printf("soak: machine load average (1, 5, 15 min) before %s, after %s, on %d cores%n", loadBefore, loadAfter,
+                Runtime.getRuntime().availableProcessors());
         System.out.println("soak: errors " + errors.counts() + "; checker: " + checked.summary());
         trends.forEach(t -> System.out.println("soak: " + t));
         files.forEach(f -> System.out.println("soak: wrote " + f));
@@ -163,6 +169,19 @@ class SoakIT {
             }
         }
         return acked * 1e9 / (to - from);
+    }
+
+    /**
+     * The machine's load average ({@code /proc/loadavg}: 1, 5 and 15 minutes), so a reader of the results
+     * sees whether something else shared the machine: the figures are only as quiet as the machine.
+     */
+    private static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static Map<String, Object> rates(OpenLoopPublishers load) {
