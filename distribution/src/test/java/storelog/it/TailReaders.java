@@ -1,6 +1,12 @@
 package storelog.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -14,14 +20,19 @@ import storelog.testkit.History;
  * Readers that tail every partition of one node each with long polls ({@code wait_ms}), as a
  * consumer would, and record every record they are served in a {@link History}. Unlike
  * {@link Readers} (random nodes, short polls, for fault rounds where nodes come and go) a tail
- * reader stays on its node: in a fault-free run an unanswered read is an error, counted in
- * {@link ErrorKinds} as {@code "read: no answer from <node>"}. One virtual thread per node and
+ * reader stays on its node: in a fault-free run a read not answered within 10 s (the publishes' bound)
+ * is an error, counted in {@link ErrorKinds} as {@code "read: no answer from <node>"}. One virtual thread per node and
  * partition.
  */
 final class TailReaders implements AutoCloseable {
 
     private static final int WAIT_MS = 1000;
     private static final int MAX = 1000;
+    /** As long as a publish may take ({@link Writers#send}): an unanswered read is one not answered in this. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong records = new AtomicLong();
@@ -41,7 +52,7 @@ final class TailReaders implements AutoCloseable {
         long next = 0;
         while (running.get()) {
             long start = History.now();
-            JsonNode page = node.get("/records?partition=" + URLEncoder.encode(partition, StandardCharsets.UTF_8) + "&offset=" + next
+            JsonNode page = get(node, "/records?partition=" + URLEncoder.encode(partition, StandardCharsets.UTF_8) + "&offset=" + next
                     + "&max=" + MAX + "&wait_ms=" + WAIT_MS);
             if (page == null) {
                 errors.add("read: no answer from " + node.id());
@@ -62,6 +73,19 @@ final class TailReaders implements AutoCloseable {
                 records.incrementAndGet();
             }
             next = Math.max(next, page.path("next_offset").asLong());
+        }
+    }
+
+    /** GET as JSON, answered within {@link #TIMEOUT}; null when not. */
+    private JsonNode get(ImageNode node, String pathAndQuery) {
+        try {
+            return JSON.readTree(http.send(HttpRequest.newBuilder(node.uri(pathAndQuery)).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
