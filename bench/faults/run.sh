@@ -6,7 +6,8 @@
 #   bench/faults/run.sh [ROUNDS] [SEED] [SCENARIOS] [ACKS]
 #   defaults: 20 rounds, seed 20261203, every scenario, ACKS=all and leader (about an hour)
 # Scenarios: kill-leader, kill-follower, kill-two, pause-leader, redis-restart, leader-redis-cut,
-# leader-isolated, follower-isolated, split, leader-links-slow, links-reset (links between nodes: NodeLinks).
+# leader-isolated, follower-isolated, split, leader-links-slow, links-reset (links between nodes: NodeLinks),
+# clock-skew (needs libfaketime: apt-get install libfaketime; skipped without it).
 # Replay one failure: bench/faults/run.sh 20 <seed> <scenario> <acks>
 # Needs: JDK 21+ (JAVA_HOME, default Temurin 25), redis-server on the PATH, the image built
 # (built here by the reactor, -am: no mvn install needed).
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ROUNDS=${1:-20}
 SEED=${2:-20261203}
-SCENARIOS=${3:-kill-leader,kill-follower,kill-two,pause-leader,redis-restart,leader-redis-cut,leader-isolated,follower-isolated,split,leader-links-slow,links-reset}
+SCENARIOS=${3:-kill-leader,kill-follower,kill-two,pause-leader,redis-restart,leader-redis-cut,leader-isolated,follower-isolated,split,leader-links-slow,links-reset,clock-skew}
 ACKS=${4:-all,leader}
 mkdir -p bench/results
 out=$PWD/bench/results/faults-$(date -u +%Y%m%dT%H%M%SZ).jsonl

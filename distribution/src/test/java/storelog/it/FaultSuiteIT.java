@@ -1,6 +1,7 @@
 package storelog.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,11 +48,11 @@ class FaultSuiteIT {
     /** The faults, each injected once per round. */
     enum Fault {
         KILL_LEADER, KILL_FOLLOWER, KILL_TWO, PAUSE_LEADER, REDIS_RESTART, LEADER_REDIS_CUT,
-        LEADER_ISOLATED, FOLLOWER_ISOLATED, SPLIT, LEADER_LINKS_SLOW, LINKS_RESET;
+        LEADER_ISOLATED, FOLLOWER_ISOLATED, SPLIT, LEADER_LINKS_SLOW, LINKS_RESET, CLOCK_SKEW;
 
         /** Whether the fault acts on the links between nodes (which then run through {@link NodeLinks}). */
         boolean network() {
-            return compareTo(LEADER_ISOLATED) >= 0;
+            return compareTo(LEADER_ISOLATED) >= 0 && this != CLOCK_SKEW;
         }
 
         static Fault of(String name) {
@@ -69,6 +70,11 @@ class FaultSuiteIT {
     private TestCluster cluster;
     private NodeLinks links;
     private volatile ImageNode target;
+    /** Movable wall clocks of the nodes (clock-skew only) and how many skew rounds ran. */
+    private SkewedClocks clocks;
+    private int skewRounds;
+    /** Wall-clock offsets a skewed node runs with: both directions, small and large. */
+    private static final List<String> SKEWS = List.of("+1h", "-1h", "+1d", "-1d", "-10m");
 
     static Stream<String> runs() {
         List<String> runs = new ArrayList<>();
@@ -111,7 +117,9 @@ class FaultSuiteIT {
         System.out.printf("fault suite: %s ACKS=%s rounds=%d seed=%d (replay: -Dfaults.scenarios=%s -Dfaults.acks=%s -Dfaults.seed=%d)%n",
                 fault.label(), acks, rounds, seed, fault.label(), acks, seed);
 
-        startCluster(acks, fault.network());
+        assumeTrue(fault != Fault.CLOCK_SKEW || SkewedClocks.available(),
+                "clock-skew needs libfaketime (apt-get install libfaketime): not found at " + SkewedClocks.LIBRARY);
+        startCluster(acks, fault);
         long started = System.nanoTime();
         History history = new History();
         target = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
@@ -144,7 +152,7 @@ class FaultSuiteIT {
      * Three nodes, each reaching Redis through a link of its own (so one node's link can be cut), and
      * with {@code network}, each other through a link of their own ({@link NodeLinks}).
      */
-    private void startCluster(String acks, boolean network) {
+    private void startCluster(String acks, Fault fault) {
         cluster = TestCluster.of(dir, 3, Map.of("REDIS_ADDR", redis.address(), "LEADER_TTL", Long.toString(TTL),
                 "ACKS", acks, "MIN_INSYNC", "2", "GAP_INTERVAL", "500", "REPLICA_LAG_MS", "2000"));
         for (ImageNode node : cluster.nodes()) {
@@ -152,8 +160,11 @@ class FaultSuiteIT {
             redisLinks.add(link);
             node.env().put("REDIS_ADDR", link.address());
         }
-        if (network) {
+        if (fault.network()) {
             links = NodeLinks.wire(cluster);
+        }
+        if (fault == Fault.CLOCK_SKEW) {
+            clocks = SkewedClocks.install(cluster.nodes(), dir);
         }
         cluster.start();
     }
@@ -198,6 +209,7 @@ class FaultSuiteIT {
                 links.healAll();
             }
             case LINKS_RESET -> resetLinks(random, 2000 + random.nextInt(3000));
+            case CLOCK_SKEW -> skewAndKillLeader(leader, followers, random);
         }
     }
 
@@ -282,6 +294,28 @@ class FaultSuiteIT {
         return masked.substring(0, Math.min(120, masked.length()));
     }
 
+    /**
+     * Moves one node's wall clock (the leader's in every other round, a follower's in the others) by
+     * a random offset while it runs, lets the writers go on, then kills the leader and restarts it: a
+     * new leader must be agreed with a node whose clock is off (and which may itself be elected, or be
+     * the restarted one, still skewed). The clock goes back to the true time once a leader is agreed,
+     * another jump.
+     */
+    private void skewAndKillLeader(ImageNode leader, List<ImageNode> followers, Random random) {
+        ImageNode skewed = skewRounds++ % 2 == 0 ? leader : followers.get(random.nextInt(followers.size()));
+        String offset = SKEWS.get(random.nextInt(SKEWS.size()));
+        clocks.set(skewed, offset);
+        TestCluster.pause(300 + random.nextInt(1200)); // traffic with one clock off
+        long killed = System.nanoTime();
+        down(List.of(leader), random);
+        ImageNode next = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(60));
+        assertThat(SkewedClocks.skewOf(skewed)).as(skewed + " still runs " + offset + " (restarted or not)")
+                .isBetween(SkewedClocks.seconds(offset) - 5, SkewedClocks.seconds(offset) + 5);
+        System.out.printf("fault suite: clock-skew round %d: %s (%s) at %s, %s killed, %s leads %d ms later%n", skewRounds, skewed,
+                skewed == leader ? "leader" : "follower", offset, leader, next, (System.nanoTime() - killed) / 1_000_000);
+        clocks.set(skewed, "+0");
+    }
+
     /** SIGKILL {@code nodes}, keep them down a random while, start them again. */
     private static void down(List<ImageNode> nodes, Random random) {
         nodes.forEach(ImageNode::kill);
@@ -299,19 +333,7 @@ class FaultSuiteIT {
         line.put("rounds", rounds);
         line.put("seed", seed);
         line.put("seconds", seconds);
-        line.put("acknowledged", r.acknowledged());
-        line.put("refused", r.refused());
-        line.put("unknown", r.unknown());
-        line.put("unknown_stored", r.unknownStored());
-        line.put("reads", r.reads());
-        line.put("lost", r.lostAcknowledged());
-        line.put("duplicated", r.duplicated().size());
-        line.put("conflicting", r.conflicting().size());
-        line.put("gaps", r.gaps().size());
-        line.put("refused_but_stored", r.refusedButStored().size());
-        line.put("phantoms", r.phantoms().size());
-        line.put("vanished_reads", r.vanishedReads().size());
-        line.put("divergent", r.divergent().size());
+        line.putAll(r.counts());
         line.put("first_violations", r.clean() ? "" : r.summary());
         Files.writeString(out, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line) + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -52,7 +52,21 @@ final class Writers implements AutoCloseable {
             TestCluster.pause(20);
             return;
         }
-        long start = History.now();
+        if (send(http, history, writer, node, partition, payload, History.now()).outcome() != History.Outcome.ACKNOWLEDGED) {
+            TestCluster.pause(20);
+        }
+    }
+
+    /** How one publish ended, as recorded; {@code detail} is the status and body, or the exception (empty when acknowledged). */
+    record Sent(History.Outcome outcome, String detail) {
+    }
+
+    /**
+     * Publishes {@code payload} to {@code partition} on {@code node} once and records the outcome in
+     * {@code history} with {@code start} as the operation's start: acknowledged (with its offset),
+     * unknown (no answer, or 503 {@code not_enough_replicas} with {@code "stored": true}), or refused.
+     */
+    static Sent send(HttpClient http, History history, String writer, ImageNode node, String partition, String payload, long start) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + node.http() + "/publish"))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
@@ -61,15 +75,18 @@ final class Writers implements AutoCloseable {
             if (r.statusCode() == 200) {
                 history.acknowledged(writer, partition, payload, Long.parseLong(r.body().replaceAll(".*\"offset\":(\\d+).*", "$1")), start,
                         node.id());
-            } else if (r.body().contains("\"not_enough_replicas\"") && r.body().contains("\"stored\":true")) {
-                history.unknown(writer, partition, payload, start, r.statusCode() + " " + r.body());
-            } else {
-                history.failed(writer, partition, payload, start, r.statusCode() + " " + r.body());
-                TestCluster.pause(20);
+                return new Sent(History.Outcome.ACKNOWLEDGED, "");
             }
+            String detail = r.statusCode() + " " + r.body();
+            if (r.body().contains("\"not_enough_replicas\"") && r.body().contains("\"stored\":true")) {
+                history.unknown(writer, partition, payload, start, detail);
+                return new Sent(History.Outcome.UNKNOWN, detail);
+            }
+            history.failed(writer, partition, payload, start, detail);
+            return new Sent(History.Outcome.FAILED, detail);
         } catch (Exception e) {
             history.unknown(writer, partition, payload, start, e.toString());
-            TestCluster.pause(20);
+            return new Sent(History.Outcome.UNKNOWN, e.toString());
         }
     }
 

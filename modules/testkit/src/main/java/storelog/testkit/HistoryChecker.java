@@ -58,6 +58,28 @@ public final class HistoryChecker {
             return duplicated.isEmpty() && gaps.isEmpty() && refusedButStored.isEmpty() && phantoms.isEmpty() && divergent.isEmpty();
         }
 
+        /**
+         * The counts by name, for a results file: {@code acknowledged, refused, unknown, unknown_stored,
+         * reads} and, per kind of violation, how many ({@code lost} counts acknowledged publishes).
+         */
+        public Map<String, Long> counts() {
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("acknowledged", acknowledged);
+            c.put("refused", refused);
+            c.put("unknown", unknown);
+            c.put("unknown_stored", unknownStored);
+            c.put("reads", reads);
+            c.put("lost", lostAcknowledged);
+            c.put("duplicated", (long) duplicated.size());
+            c.put("conflicting", (long) conflicting.size());
+            c.put("gaps", (long) gaps.size());
+            c.put("refused_but_stored", (long) refusedButStored.size());
+            c.put("phantoms", (long) phantoms.size());
+            c.put("vanished_reads", (long) vanishedReads.size());
+            c.put("divergent", (long) divergent.size());
+            return c;
+        }
+
         /** One paragraph: the counts, then the first few of each violation. */
         public String summary() {
             StringBuilder s = new StringBuilder(String.format(

@@ -68,6 +68,18 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void theCountsByNameSayHowManyOfEachViolationWereFound() {
+        var logs = correctRun();
+        Report report = HistoryChecker.check(history, withLog(logs, "n2", n2(logs).subList(0, 3)));
+        assertEquals(List.of("acknowledged", "refused", "unknown", "unknown_stored", "reads", "lost", "duplicated", "conflicting",
+                "gaps", "refused_but_stored", "phantoms", "vanished_reads", "divergent"), List.copyOf(report.counts().keySet()));
+        assertEquals(3L, report.counts().get("acknowledged"));
+        assertEquals(1L, report.counts().get("lost"));
+        assertEquals(1L, report.counts().get("divergent"));
+        assertEquals(0L, report.counts().get("duplicated"));
+    }
+
+    @Test
     void aRecordAtAnotherOffsetThanAcknowledgedIsLost() {
         var logs = correctRun();
         List<Stored> swapped = List.of(new Stored(0, "b"), new Stored(1, "a"), new Stored(2, "u"), new Stored(3, "c"));
