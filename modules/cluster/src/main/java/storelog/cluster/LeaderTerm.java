@@ -166,7 +166,10 @@ final class LeaderTerm implements AutoCloseable {
      * Fences the members and returns the states of a quorum (with {@code ACKS=all}) and of whoever
      * else answered within the grace period.
      * Every member is asked at once, again and again until it answers; a member that hangs (a paused
-     * process) holds up nobody once a quorum answered and the grace period passed.
+     * process) holds up nobody once a quorum answered and the grace period passed. Under
+     * {@code ACKS=leader} no quorum protects the old leader's acknowledged records, only the followers
+     * that hold them, so after the grace the term still waits for every request in flight to be
+     * answered or to fail (the request timeout): a slow but reachable follower is heard.
      */
     private Map<String, PeerClient.State> catchUp() {
         ReplicationSettings s = settings;
@@ -174,6 +177,7 @@ final class LeaderTerm implements AutoCloseable {
         long graceUntil = System.nanoTime() + GRACE_NANOS;
         ExecutorService asks = Executors.newVirtualThreadPerTaskExecutor();
         Set<String> asking = ConcurrentHashMap.newKeySet();
+        Set<String> inFlight = ConcurrentHashMap.newKeySet();
         try {
             while (!closed) {
                 List<Member> others = followers.get();
@@ -181,7 +185,7 @@ final class LeaderTerm implements AutoCloseable {
                     if (!states.containsKey(m.nodeId()) && asking.add(m.nodeId())) {
                         asks.execute(() -> {
                             try {
-                                ask(m, states);
+                                ask(m, states, inFlight);
                             } finally {
                                 asking.remove(m.nodeId());
                             }
@@ -190,7 +194,7 @@ final class LeaderTerm implements AutoCloseable {
                 }
                 boolean everyone = states.keySet().containsAll(others.stream().map(Member::nodeId).toList());
                 boolean quorum = states.size() + 1 >= s.minInSync();
-                boolean graceOver = System.nanoTime() > graceUntil;
+                boolean graceOver = System.nanoTime() > graceUntil && (s.acksAll() || inFlight.isEmpty());
                 // ACKS=all: never serve before a quorum answered (an acknowledged record may be only there),
                 // not even when the view holds nobody else (that is a view that lost sight of them);
                 // either way, wait a little for the rest, so the best log is found among as many as answer
@@ -205,7 +209,9 @@ final class LeaderTerm implements AutoCloseable {
         return states;
     }
 
-    private void ask(Member m, Map<String, PeerClient.State> states) {
+    /** Asks {@code m} for its state; {@code inFlight} holds it from the request until its answer is recorded or it failed. */
+    private void ask(Member m, Map<String, PeerClient.State> states, Set<String> inFlight) {
+        inFlight.add(m.nodeId());
         try {
             PeerClient.State state = client().state(m.http(), m.nodeId(), epoch);
             if (state.staleAgainst() >= 0) {
@@ -214,12 +220,15 @@ final class LeaderTerm implements AutoCloseable {
             }
             states.put(m.nodeId(), state);
         } catch (IOException e) {
+            inFlight.remove(m.nodeId());
             LOG.log(Level.DEBUG, "epoch {0}: {1} did not answer its state: {2}", epoch, m.nodeId(), e.toString());
             try {
                 Thread.sleep(ASK_AGAIN_MILLIS); // before it is asked again
             } catch (InterruptedException stopped) {
                 Thread.currentThread().interrupt(); // the catch-up is over
             }
+        } finally {
+            inFlight.remove(m.nodeId());
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.NewRecord;
@@ -28,8 +27,8 @@ import storelog.testkit.TestData;
  * only "the records it acknowledged that no follower had yet" — but a follower that holds such a
  * record and answers after the grace (a loaded machine: the fault suite's {@code split} logged
  * "caught up from []" while the other majority node was reachable) is not heard, and its record is
- * later cut as divergent. Disabled: a known gap (docs/reliability.md, "Network partitions"), not
- * fixed here — waiting for every reachable member is the availability trade-off the grace makes.
+ * later cut as divergent. After the grace the term now waits for requests still in flight (up to
+ * the request timeout) under {@code ACKS=leader}.
  */
 class LeaderTermAcksLeaderGraceTest {
 
@@ -62,7 +61,6 @@ class LeaderTermAcksLeaderGraceTest {
     }
 
     @Test
-    @Disabled("known gap: under ACKS=leader a follower answering after the 1 s grace is not heard (docs/reliability.md)")
     void aFollowerThatAnswersAfterTheGraceIsStillHeardBeforeServing() {
         b.state = n -> {
             try {
