@@ -98,7 +98,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     /**
      * Loads the segments from disk (recovering them) on first use. A load that fails fails this
-     * partition only, and the next use tries again.
+     * partition only, and the next use tries again — unless an fsync failed: then the partition
+     * failed closed until StoreLog restarts (the kernel may have dropped the bytes the fsync was for,
+     * and a second fsync would report success).
      */
     void ensureLoaded() {
         if (loaded) {
@@ -109,11 +111,16 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             if (closed) {
                 throw new IllegalStateException("the storage engine is closed");
             }
+            if (failure != null) {
+                throw failure;
+            }
             if (!loaded) {
                 loadFailed = true; // until it succeeded
                 load();
                 loadFailed = false;
             }
+        } catch (UnrecoverableWriteException e) { // a failed fsync is never retried into success: failed until a restart
+            throw failClosed(e);
         } catch (IOException e) {
             throw new StorageFailedException("cannot open partition " + key + " in " + dir + ": " + e, e);
         } finally {

@@ -293,6 +293,25 @@ class LazyRecoveryTest {
         }
     }
 
+    @Test
+    void aPartitionWhoseRecoveryFsyncFailedStaysFailedUntilARestart() throws IOException {
+        Path data = data("data");
+        crash(data);
+        Faults disk = new Faults();
+        try (FileStorageEngine engine = open(data, disk, false)) {
+            disk.failForce = true;
+            assertThatThrownBy(() -> engine.read(key(4), 0)).isInstanceOf(storelog.api.StorageFailedException.class);
+            disk.failForce = false;
+            assertThatThrownBy(() -> engine.read(key(4), 0)).as("never retried into success")
+                    .isInstanceOf(storelog.api.StorageFailedException.class);
+            assertThat(engine.read(key(3), 0).text()).isEqualTo("p3-r0");
+            assertThat(engine.metrics().get("failed_partitions")).isEqualTo(1);
+        }
+        try (FileStorageEngine engine = open(data, Disk.LOCAL, false)) {
+            assertThat(engine.read(key(4), 0).text()).as("recovered after the restart").isEqualTo("p4-r0");
+        }
+    }
+
     private static List<String> markerLines(Path data) throws IOException {
         return Files.readAllLines(data.resolve(DataDirectory.CLEAN_MARKER));
     }
