@@ -156,8 +156,10 @@ final class FileStorageEngine implements StorageEngine {
     public Map<String, Long> metrics() {
         long[] appended = new long[3];
         partitions.values().forEach(log -> log.addAppendCounts(appended));
+        OpenFiles files = context.files();
         return Map.of("appends_total", appended[0], "records_appended_total", appended[1], "bytes_appended_total", appended[2],
-                "fsyncs_total", context.files().fsyncs(), "open_files", (long) context.files().openCount(),
+                "fsyncs_total", files.fsyncs(), "open_files", (long) files.openCount(),
+                "open_file_hits_total", files.hits(), "open_file_misses_total", files.misses(),
                 "partitions", (long) partitions.size(),
                 "failed_partitions", partitions.values().stream().filter(PartitionLog::failed).count(),
                 "partitions_awaiting_recovery", partitions.values().stream().filter(PartitionLog::awaitsRecovery).count());
