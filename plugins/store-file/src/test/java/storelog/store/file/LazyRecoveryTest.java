@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
@@ -13,11 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -149,8 +146,7 @@ class LazyRecoveryTest {
         Path data = data("data");
         crash(data);
         cutLastFrame(data, key(3));
-        Path copy = dir.resolve("copy");
-        copyTree(data, copy);
+        Path copy = EpochChecks.crashCopy(data, dir.resolve("copy"));
         try (FileStorageEngine lazy = open(data, Disk.LOCAL, false);
              FileStorageEngine eager = open(copy, Disk.LOCAL, false)) {
             List<PartitionInfo> all = eager.partitions(); // recovers every partition, as the open did before
@@ -314,20 +310,5 @@ class LazyRecoveryTest {
 
     private static List<String> markerLines(Path data) throws IOException {
         return Files.readAllLines(data.resolve(DataDirectory.CLEAN_MARKER));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(DataDirectory.LOCK_FILE)) {
-                    Files.copy(p, target);
-                }
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }
