@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
@@ -24,7 +27,8 @@ import storelog.api.StorageFailedException;
  * <pre>
  * DATA_DIR/
  *   .lock               held (OS file lock) while an engine or verify has the directory open
- *   .clean-shutdown     present only between a clean close and the next open
+ *   .clean-shutdown     present only between a clean close and the next open; lists the partitions
+ *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each)
  *   &lt;partition&gt;/          one directory per partition (nested for long keys)
  *     segment_&lt;base&gt;.store
  *     segment_&lt;base&gt;.index
@@ -34,11 +38,17 @@ import storelog.api.StorageFailedException;
  * directories' entries were forced: it promises that everything the index files list is durable.
  * Opening for serving removes the marker (durably) before anything is written, so a crash at any
  * later point leaves no marker and the next start recovers.
+ *
+ * <p>After an unclean stop, partitions are recovered lazily (on first use, and in the background): a
+ * clean close that comes before some were recovered cannot vouch for them, so the marker names them,
+ * and the next start recovers those (and only those) as after a crash.
  */
 final class DataDirectory implements AutoCloseable {
 
     static final String LOCK_FILE = ".lock";
     static final String CLEAN_MARKER = ".clean-shutdown";
+    /** The marker's line prefix naming a partition that still awaits crash recovery. */
+    private static final String RECOVER = "recover ";
 
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
 
@@ -47,13 +57,17 @@ final class DataDirectory implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final boolean wasClean;
+    /** The partitions the clean-shutdown marker named as not recovered yet (empty after a crash: all are). */
+    private final Set<PartitionKey> unrecovered;
 
-    private DataDirectory(Path root, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean) {
+    private DataDirectory(Path root, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean,
+            Set<PartitionKey> unrecovered) {
         this.root = root;
         this.disk = disk;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.wasClean = wasClean;
+        this.unrecovered = unrecovered;
     }
 
     /**
@@ -80,15 +94,38 @@ final class DataDirectory implements AutoCloseable {
             Path marker = root.resolve(CLEAN_MARKER);
             boolean marked = disk.exists(marker);
             boolean clean = marked || isEmpty(root, disk);
+            Set<PartitionKey> unrecovered = marked ? unrecoveredIn(read(disk, marker)) : Set.of();
             if (claim && marked) {
                 disk.deleteIfExists(marker);
                 Directories.force(disk, root);
             }
-            return new DataDirectory(root, disk, channel, lock, clean);
+            return new DataDirectory(root, disk, channel, lock, clean, unrecovered);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailedException("cannot open data directory " + root + ": " + e, e);
         }
+    }
+
+    private static byte[] read(Disk disk, Path file) throws IOException {
+        try (FileChannel channel = disk.open(file, StandardOpenOption.READ)) {
+            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(channel.size()));
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                // until the end
+            }
+            return bytes.array();
+        }
+    }
+
+    /** The partitions a clean-shutdown marker's {@code recover} lines name. */
+    private static Set<PartitionKey> unrecoveredIn(byte[] marker) {
+        Set<PartitionKey> keys = new HashSet<>();
+        for (String line : new String(marker, StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith(RECOVER)) {
+                PartitionKey.fromRelativePath(List.of(line.substring(RECOVER.length()).split("/"))).ifPresentOrElse(keys::add,
+                        () -> LOG.log(Level.WARNING, "ignoring {0} in the clean-shutdown marker: not a partition", line));
+            }
+        }
+        return keys;
     }
 
     /** A new data directory (nothing in it but the lock file) has nothing to recover. */
@@ -108,9 +145,17 @@ final class DataDirectory implements AutoCloseable {
         return root;
     }
 
-    /** Whether the previous user closed the directory cleanly. */
+    /** Whether the previous user closed the directory cleanly (some partitions may still need recovery). */
     boolean wasClean() {
         return wasClean;
+    }
+
+    /**
+     * Whether partition {@code key} must be recovered as after a crash before it serves: the last stop
+     * was unclean, or it was clean but came before this partition's recovery (the marker names it).
+     */
+    boolean needsRecovery(PartitionKey key) {
+        return !wasClean || unrecovered.contains(key);
     }
 
     /** Every partition that has a directory, found by decoding directory names; foreign ones are ignored. */
@@ -138,15 +183,23 @@ final class DataDirectory implements AutoCloseable {
     }
 
     /**
-     * Writes the clean-shutdown marker durably (the last step of a clean close). The directory is
+     * Writes the clean-shutdown marker durably (the last step of a clean close), naming the partitions
+     * whose crash recovery has not run yet: the marker vouches for all others only. The directory is
      * forced first, so the partition directories created in this run are durable before the marker
      * that vouches for them can be.
      */
-    void markClean() throws IOException {
+    void markClean(Collection<PartitionKey> notRecovered) throws IOException {
         Directories.force(disk, root);
+        StringBuilder text = new StringBuilder("closed cleanly at ").append(Instant.now()).append('\n');
+        for (PartitionKey key : notRecovered) {
+            text.append(RECOVER).append(String.join("/", key.relativePath())).append('\n');
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            marker.write(ByteBuffer.wrap(("closed cleanly at " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)));
+            while (bytes.hasRemaining()) {
+                marker.write(bytes);
+            }
             marker.force(true);
         }
         Directories.force(disk, root);

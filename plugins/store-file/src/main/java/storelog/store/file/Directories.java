@@ -31,6 +31,11 @@ final class Directories {
      */
     static void createBelow(Disk disk, Path root, Path dir) throws IOException {
         disk.createDirectories(dir);
+        forceUpTo(disk, root, dir);
+    }
+
+    /** Forces {@code dir} and every directory above it up to {@code root}, that one included. */
+    static void forceUpTo(Disk disk, Path root, Path dir) throws IOException {
         for (Path d = dir; d != null && d.startsWith(root); d = d.getParent()) {
             force(disk, d);
         }

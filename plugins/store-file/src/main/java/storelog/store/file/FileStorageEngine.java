@@ -3,6 +3,7 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +26,12 @@ import storelog.api.spi.StorageEngine;
 
 /**
  * The file storage engine: a {@link DataDirectory} of partitions, each a {@link PartitionLog} of
- * segments. Partitions load lazily on first use, so opening after a clean shutdown reads no segment
- * data; after a crash, every partition's active segment is recovered before the engine serves.
- * Thread-safe; see {@link StorageEngine} for the contract.
+ * segments. Partitions load lazily on first use, so opening reads no segment data. After a crash,
+ * too: each partition is recovered when it is first used (any read, append, info, truncation, epochs
+ * or listing), never serving anything before its own recovery, and the ones nobody uses are recovered
+ * in the background ({@link BackgroundRecovery}) — so the time to open does not grow with the number
+ * of partitions. A clean close before all were recovered names the rest in its marker
+ * ({@link DataDirectory#markClean}). Thread-safe; see {@link StorageEngine} for the contract.
  */
 final class FileStorageEngine implements StorageEngine {
 
@@ -38,6 +42,8 @@ final class FileStorageEngine implements StorageEngine {
     private final DataDirectory directory;
     private final StoreContext context;
     private final ConcurrentHashMap<PartitionKey, PartitionLog> partitions = new ConcurrentHashMap<>();
+    /** Recovering the partitions of an unclean stop nobody used yet; null when none needed it. */
+    private BackgroundRecovery recovery;
     private volatile boolean closed;
 
     private FileStorageEngine(DataDirectory directory, StoreContext context) {
@@ -46,12 +52,21 @@ final class FileStorageEngine implements StorageEngine {
     }
 
     static FileStorageEngine open(StoreConfig config, Disk disk) {
+        return open(config, disk, true);
+    }
+
+    /**
+     * @param recoverInBackground whether the partitions of an unclean stop are recovered in the
+     *                            background too, not only on first use (tests turn it off to see
+     *                            what first use alone does)
+     */
+    static FileStorageEngine open(StoreConfig config, Disk disk, boolean recoverInBackground) {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
         OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
         FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files,
-                new Flusher(config.fsync().flushDelayNanos()), StoreContext.newSyncThreads(), directory.wasClean()));
+                new Flusher(config.fsync().flushDelayNanos()), StoreContext.newSyncThreads()));
         try {
-            engine.discover();
+            engine.discover(recoverInBackground);
         } catch (RuntimeException e) {
             engine.closeResources();
             throw e;
@@ -59,7 +74,7 @@ final class FileStorageEngine implements StorageEngine {
         return engine;
     }
 
-    private void discover() {
+    private void discover(boolean recoverInBackground) {
         long start = System.nanoTime();
         List<PartitionKey> keys;
         try {
@@ -67,23 +82,28 @@ final class FileStorageEngine implements StorageEngine {
         } catch (IOException e) {
             throw new StorageFailedException("cannot list the partitions in " + directory.root() + ": " + e, e);
         }
+        List<PartitionLog> crashed = new ArrayList<>();
         for (PartitionKey key : keys) {
-            partitions.put(key, new PartitionLog(key, context));
+            PartitionLog log = new PartitionLog(key, context, directory.needsRecovery(key));
+            partitions.put(key, log);
+            if (log.awaitsRecovery()) {
+                crashed.add(log);
+            }
         }
-        if (!context.cleanStart()) {
-            inParallel(log -> {
-                log.ensureLoaded();
-                return true;
-            });
+        if (!crashed.isEmpty()) {
             try {
-                Directories.force(context.disk(), directory.root()); // the partition directories in it
+                // the partition directories in it: each partition's recovery forces those below
+                Directories.force(context.disk(), directory.root());
             } catch (IOException e) {
                 throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
             }
+            if (recoverInBackground) {
+                recovery = BackgroundRecovery.start(crashed);
+            }
         }
         LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}) in {3} ms; FSYNC={4}: {5}", directory.root(), keys.size(),
-                context.cleanStart() ? "clean start" : "recovered after an unclean stop", (System.nanoTime() - start) / 1_000_000,
-                context.config().fsync(), context.config().fsync().guarantee());
+                crashed.isEmpty() ? "clean start" : crashed.size() + " to recover after an unclean stop, on first use and in the background",
+                (System.nanoTime() - start) / 1_000_000, context.config().fsync(), context.config().fsync().guarantee());
     }
 
     @Override
@@ -141,10 +161,13 @@ final class FileStorageEngine implements StorageEngine {
     public Map<String, Long> metrics() {
         long[] appended = new long[3];
         partitions.values().forEach(log -> log.addAppendCounts(appended));
+        OpenFiles files = context.files();
         return Map.of("appends_total", appended[0], "records_appended_total", appended[1], "bytes_appended_total", appended[2],
-                "fsyncs_total", context.files().fsyncs(), "open_files", (long) context.files().openCount(),
+                "fsyncs_total", files.fsyncs(), "open_files", (long) files.openCount(),
+                "open_file_hits_total", files.hits(), "open_file_misses_total", files.misses(),
                 "partitions", (long) partitions.size(),
-                "failed_partitions", partitions.values().stream().filter(PartitionLog::failed).count());
+                "failed_partitions", partitions.values().stream().filter(PartitionLog::failed).count(),
+                "partitions_awaiting_recovery", partitions.values().stream().filter(PartitionLog::awaitsRecovery).count());
     }
 
     @Override
@@ -167,9 +190,19 @@ final class FileStorageEngine implements StorageEngine {
         return log != null && log.exists() ? Optional.of(log.info()) : Optional.empty();
     }
 
+    /**
+     * Every partition, each one recovered first if it awaits that — in parallel, so a listing right
+     * after a crash costs what the eager recovery of all would have, not one partition after another.
+     */
     @Override
     public List<PartitionInfo> partitions() {
         checkOpen();
+        if (partitions.values().stream().anyMatch(PartitionLog::awaitsRecovery)) {
+            inParallel(log -> {
+                log.exists();
+                return true;
+            });
+        }
         return partitions.values().stream().filter(PartitionLog::exists).map(PartitionLog::info)
                 .sorted(Comparator.comparing(PartitionInfo::partition)).toList();
     }
@@ -196,7 +229,7 @@ final class FileStorageEngine implements StorageEngine {
         if (log != null) {
             return log;
         }
-        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context));
+        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context, false));
         if (closed) {
             log.close();
             checkOpen();
@@ -225,13 +258,16 @@ final class FileStorageEngine implements StorageEngine {
             return;
         }
         closed = true;
+        if (recovery != null) {
+            recovery.close();
+        }
         context.flusher().close();
         boolean clean = inParallel(PartitionLog::close);
         context.syncThreads().shutdown();
         context.files().close();
         try {
             if (clean) {
-                directory.markClean();
+                directory.markClean(partitions.values().stream().filter(PartitionLog::awaitsRecovery).map(PartitionLog::key).toList());
             } else {
                 LOG.log(Level.WARNING, "{0}: not marked clean, a partition failed; the next start recovers", directory.root());
             }
@@ -273,6 +309,9 @@ final class FileStorageEngine implements StorageEngine {
     }
 
     private void closeResources() {
+        if (recovery != null) {
+            recovery.close();
+        }
         context.flusher().close();
         context.syncThreads().shutdown();
         context.files().close();

@@ -28,6 +28,8 @@ final class OpenFiles implements AutoCloseable {
     private final Disk disk;
     private final int capacity;
     private final LongAdder fsyncs = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
     private boolean closed;
@@ -46,8 +48,10 @@ final class OpenFiles implements AutoCloseable {
             }
             Handle handle = open.get(path);
             if (handle != null && handle.tryRetain()) {
+                hits.increment();
                 return handle;
             }
+            misses.increment();
             handle = new Handle(path, withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)));
             open.put(path, handle);
             evictIdle();
@@ -136,6 +140,16 @@ final class OpenFiles implements AutoCloseable {
         return fsyncs.sum();
     }
 
+    /** Acquisitions that found the file open already (the LRU's hits). */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** Acquisitions that had to open the file (the LRU's misses: first uses and reopenings after eviction). */
+    long misses() {
+        return misses.sum();
+    }
+
     /** How many files are open now. */
     int openCount() {
         lock.lock();
@@ -153,10 +167,15 @@ final class OpenFiles implements AutoCloseable {
     private record Idle(Handle handle, long lastUse) {
     }
 
+    /**
+     * Over capacity, closes the least recently used idle files down to 7/8 of it: one sort of the open
+     * files per {@code capacity / 8} misses, not one per miss (a scan of cold partitions misses on
+     * every file, and the sort runs under the lock every acquisition takes).
+     */
     private void evictIdle() {
         int excess = open.size() - capacity;
         if (excess > 0) {
-            closeIdle(excess);
+            closeIdle(excess + capacity / 8);
         }
     }
 

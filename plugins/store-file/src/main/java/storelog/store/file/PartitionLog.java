@@ -64,6 +64,10 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long visibleEnd;
     private volatile StorageFailedException failure;
     private volatile boolean loaded;
+    /** Whether loading must recover the partition as after a crash ({@link DataDirectory#needsRecovery}). */
+    private final boolean crashed;
+    /** Whether the last attempt to load failed (a metric; the next use tries again). */
+    private volatile boolean loadFailed;
     /** Whether the partition exists for readers: once it has a segment on disk at load, or a visible record. */
     private volatile boolean exists;
     private long nextOffset;
@@ -76,9 +80,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long bytesAppended;
     private boolean closed;
 
-    PartitionLog(PartitionKey key, StoreContext context) {
+    /** A partition of the engine; {@code crashed}: it must be recovered as after a crash when it loads. */
+    PartitionLog(PartitionKey key, StoreContext context, boolean crashed) {
         this.key = key;
         this.context = context;
+        this.crashed = crashed;
         this.dir = key.directoryIn(context.config().dataDir());
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
@@ -90,7 +96,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         return key;
     }
 
-    /** Loads the segments from disk (recovering them) on first use. */
+    /**
+     * Loads the segments from disk (recovering them) on first use. A load that fails fails this
+     * partition only, and the next use tries again — unless an fsync failed: then the partition
+     * failed closed until StoreLog restarts (the kernel may have dropped the bytes the fsync was for,
+     * and a second fsync would report success).
+     */
     void ensureLoaded() {
         if (loaded) {
             return;
@@ -100,9 +111,16 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             if (closed) {
                 throw new IllegalStateException("the storage engine is closed");
             }
-            if (!loaded) {
-                load();
+            if (failure != null) {
+                throw failure;
             }
+            if (!loaded) {
+                loadFailed = true; // until it succeeded
+                load();
+                loadFailed = false;
+            }
+        } catch (UnrecoverableWriteException e) { // a failed fsync is never retried into success: failed until a restart
+            throw failClosed(e);
         } catch (IOException e) {
             throw new StorageFailedException("cannot open partition " + key + " in " + dir + ": " + e, e);
         } finally {
@@ -110,8 +128,16 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         }
     }
 
+    /**
+     * Whether the partition still awaits its crash recovery. Stable once {@link #close()} returned
+     * (nothing loads a closed partition): a clean close names such partitions in its marker.
+     */
+    boolean awaitsRecovery() {
+        return crashed && !loaded;
+    }
+
     private void load() throws IOException {
-        List<Segment> found = PartitionRecovery.recover(key, dir, context, durability.sealedMaybeUnsynced());
+        List<Segment> found = PartitionRecovery.recover(key, dir, context, durability.sealedMaybeUnsynced(), crashed);
         segments = found.toArray(NONE);
         exists = !found.isEmpty();
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
@@ -368,9 +394,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         return failure;
     }
 
-    /** Whether the partition failed closed (a metric: a background failure is seen by no caller at once). */
+    /**
+     * Whether the partition failed closed, or its last load failed (a metric: a background failure is
+     * seen by no caller at once).
+     */
     boolean failed() {
-        return failure != null;
+        return failure != null || loadFailed;
     }
 
     private void checkWritable() {

@@ -25,14 +25,20 @@ final class PartitionRecovery {
     private PartitionRecovery() {
     }
 
-    /** The partition's segments, consistent, the last one active (none when the partition does not exist). */
-    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced) throws IOException {
+    /**
+     * The partition's segments, consistent, the last one active (none when the partition does not exist).
+     *
+     * @param crashed whether the partition was in use when the engine last stopped uncleanly and has
+     *                not been recovered since ({@link DataDirectory#needsRecovery})
+     */
+    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced, boolean crashed)
+            throws IOException {
         List<Segment> found = SegmentFiles.load(key, dir, context);
         if (found.isEmpty()) {
             return found;
         }
         found = dropEmptyBehindCutBack(key, found, context.disk());
-        if (context.cleanStart()) {
+        if (!crashed) {
             SegmentRecovery.recoverActive(found.getLast(), true);
             return found;
         }

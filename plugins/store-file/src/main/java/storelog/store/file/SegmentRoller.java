@@ -33,14 +33,21 @@ final class SegmentRoller {
 
     /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
-        if (syncs) {
-            Directories.createBelow(context.disk(), context.config().dataDir(), dir);
-        } else {
+        if (!syncs) {
             Directories.create(context.disk(), dir, false);
             namesUnforced = true;
             directoriesUnforced = true;
+            return create(base);
         }
-        return create(base);
+        // Three fsyncs, not seven: the new files' headers are not forced on their own (the group
+        // commit's fsync of the store covers its header before any acknowledgement, the index is
+        // derived data recovery rebuilds), and each directory is forced once, after the files are in
+        // it: the partition directory for the files' names, the ones above it up to DATA_DIR for its own.
+        context.disk().createDirectories(dir);
+        OpenFiles files = context.files();
+        Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, false));
+        forceOrDelete(segment, () -> Directories.forceUpTo(context.disk(), context.config().dataDir(), dir));
+        return segment;
     }
 
     /**
@@ -60,22 +67,35 @@ final class SegmentRoller {
         OpenFiles files = context.files();
         Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
         if (syncs) {
-            try {
-                Directories.force(context.disk(), dir);
-            } catch (IOException e) {
-                // the caller never sees the segment, so its rollback cannot remove it: left behind the full
-                // segment, it would make recovery count records the full one no longer holds
-                try {
-                    segment.deleteFiles();
-                } catch (IOException | RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
+            forceOrDelete(segment, () -> Directories.force(context.disk(), dir));
         } else {
             namesUnforced = true;
         }
         return segment;
+    }
+
+    /** A directory fsync that makes a new segment's names durable. */
+    @FunctionalInterface
+    private interface NameForce {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code force}; when it fails, deletes the new segment's files: the caller never sees the
+     * segment, so its rollback cannot remove it, and left behind a full segment it would make recovery
+     * count records the full one no longer holds.
+     */
+    private static void forceOrDelete(Segment segment, NameForce force) throws IOException {
+        try {
+            force.run();
+        } catch (IOException e) {
+            try {
+                segment.deleteFiles();
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -12,9 +12,8 @@ import storelog.api.PartitionKey;
  * @param files      the bounded set of open files (on {@code disk})
  * @param flusher    background flushes ({@code FSYNC=interval|never}; its thread starts on first use)
  * @param syncThreads the threads that run group commits ({@code FSYNC=always}; started on first use)
- * @param cleanStart whether the engine was shut down cleanly before this start
  */
-record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, ExecutorService syncThreads, boolean cleanStart) {
+record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, ExecutorService syncThreads) {
 
     /** Threads running group commits: fsyncs of different partitions overlap, up to this many. */
     static final int SYNC_THREADS = 4;

@@ -46,7 +46,7 @@ final class Verifier {
              OpenFiles files = new OpenFiles(disk, 16)) {
             keys = directory.partitionKeys();
             for (PartitionKey key : keys) {
-                verifier.partition(key, key.directoryIn(dataDir), files, directory.wasClean());
+                verifier.partition(key, key.directoryIn(dataDir), files, !directory.needsRecovery(key));
             }
         } catch (IOException e) {
             throw new StorageFailedException("verifying " + dataDir + " failed: " + e, e);

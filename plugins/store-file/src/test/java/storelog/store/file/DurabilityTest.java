@@ -44,7 +44,9 @@ class DurabilityTest {
         List<Path> stores = Engines.storeFiles(dir, KEY);
         Path partition = Engines.partitionDir(dir, KEY);
 
-        try (FileStorageEngine engine = Engines.open(dir, 300, FsyncPolicy.parse(fsync), disk)) {
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(dir, 300, FsyncPolicy.parse(fsync)), disk, false)) {
+            assertThat(disk.events).as("nothing of the partition is forced before it is used").noneMatch(e -> e.contains(partition.toString()));
+            engine.read(KEY, 0); // the partition's recovery: done before it answers
             List<String> before = new ArrayList<>(disk.events);
             Path active = stores.getLast();
             assertThat(before).as("forced before the engine serves").contains("force " + active,

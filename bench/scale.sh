@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Scale (issue 11, items 1 and 2), from outside with the jlink image, FSYNC=always unless said:
+#   - time to /health/ready after a clean stop and after kill -9 with N partitions of one record each
+#     (PARTITIONS, default "10000 100000") and with about 1 GiB in one partition (BIG=0 skips it);
+#   - cold first reads/s over 10,000 partitions, 64 connections, right after the kill -9 restart,
+#     with the open-files LRU's hits and misses from /metrics;
+#   - first publishes/s to new partitions (FSYNC=always) vs the raw fsync rate of this disk.
+#   bench/scale.sh    (about 10 minutes with the defaults; writes bench/results/scale-<time>.log and
+#                      bench/scale-restart.png)
+# Needs: JDK 21+ (JAVA_HOME, default Temurin 25), wrk, python3, curl. Loopback only; data under
+# BENCH_WORK (default /tmp/storelog-bench), removed at the end. Every wait is bounded; kills what it started.
+# The data sets are created over HTTP with FSYNC=never (creation speed is not what is measured here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+W=${BENCH_WORK:-/tmp/storelog-bench}/scale
+PARTITIONS=${PARTITIONS:-10000 100000}
+BIG=${BIG:-1}
+NEW=${NEW:-5000}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+log=$ROOT/bench/results/scale-$stamp.log
+mkdir -p "$W" bench/results
+
+IMAGE=$ROOT/distribution/target/storelog
+[ -x "$IMAGE/bin/storelog" ] || mvn -B -q -o -pl distribution -am package -DskipTests
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+PID=
+PORT=
+start_server() { # data-dir fsync; sets PID, PORT; returns when /health/ready answers 200 (at most 120 s)
+  PORT=$(free_port)
+  DATA_DIR=$1 FSYNC=$2 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 JAVA_OPTS="-Xms1g -Xmx1g" \
+    "$IMAGE/bin/storelog" >> "$W/server.out" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 12000); do
+    curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.01
+  done
+  echo "server did not become ready"; tail -30 "$W/server.out"; exit 1
+}
+stop_server() { kill -TERM "$PID"; wait "$PID" || true; PID=; }
+kill9_server() { kill -9 "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
+metric() { curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v m="storelog_storage_$1" '$1 == m {print $2}'; }
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$W"; }
+trap cleanup EXIT
+
+# wrk over partitions PREFIX0..N-1 (bench/lua/partitions.lua), 64 connections; prints the rate per second
+per_partition() { # mode n prefix
+  local t0 t1 done_dir=$W/wrk-done wpid
+  rm -rf "$done_dir"; mkdir -p "$done_dir"
+  t0=$(date +%s%N)
+  MODE=$1 N=$2 PREFIX=$3 THREADS=2 DONE_DIR=$done_dir wrk -t2 -c64 -d900s --timeout 30s \
+    -s bench/lua/partitions.lua "http://127.0.0.1:$PORT" > "$W/wrk.out" 2>&1 &
+  wpid=$!
+  for _ in $(seq 1 9000); do [ "$(ls "$done_dir" | wc -l)" -ge 2 ] && break; sleep 0.1; done
+  kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null || true
+  t1=$(cat "$done_dir"/done-* | awk '{ if ($1 > m) m = $1 } END { print m }')
+  failed=$(cat "$done_dir"/done-* | awk '{ s += $2 } END { print s }')
+  [ "$failed" = 0 ] || echo "($failed answers were not 200)" >&2
+  if [ "$1" = publish ]; then # the request wrk dropped (see the script)
+    curl -sf -H 'Content-Type: application/json' -d "{\"partition_key\":\"${3}0\",\"data_type\":2,\"data\":\"one record\"}" \
+      "http://127.0.0.1:$PORT/publish" > /dev/null
+  fi
+  echo "$(( $2 * 1000000000 / (t1 - t0) ))"
+}
+
+create_partitions() { # dir n: one record in each of p0..p(n-1), FSYNC=never, then a clean stop
+  rm -rf "$1"
+  start_server "$1" never
+  local rate; rate=$(per_partition publish "$2" p)
+  for _ in $(seq 1 600); do [ "$(metric partitions)" = "$2" ] && break; sleep 0.1; done
+  echo "created $(metric partitions) partitions over HTTP (FSYNC=never) at $rate/s"
+  stop_server
+}
+
+restart_times() { # dir label: ready after a clean stop, then after kill -9 (server left running, recovered)
+  local t0 t1
+  t0=$(now_ms); start_server "$1" always; t1=$(now_ms)
+  echo "RESULT restart $2 clean $((t1 - t0))"
+  kill9_server   # an idle kill -9: the start above removed the marker, so every partition awaits recovery
+  t0=$(now_ms); start_server "$1" always; t1=$(now_ms)
+  echo "RESULT restart $2 crash $((t1 - t0))"
+  grep -h "opened .* partitions" "$W/server.out" | tail -1 || true
+}
+
+{
+echo "# scale run $stamp on $(nproc) cores, $(uname -r); machine shared with other work: figures are noisy"
+echo "# raw fsync rate: 100 B appended + fsync, one file, 3 s (the bound for new partitions: each costs 3 fsyncs)"
+python3 - "$W" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "raw-fsync")
+fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND)
+n, t0 = 0, time.time()
+while time.time() - t0 < 3:
+    os.write(fd, b"x" * 100); os.fsync(fd); n += 1
+print("RESULT raw_fsyncs_per_s %d" % (n / (time.time() - t0)))
+os.close(fd); os.remove(path)
+PY
+
+for n in $PARTITIONS; do
+  echo "# $n partitions of one record"
+  create_partitions "$W/p$n" "$n"
+  restart_times "$W/p$n" "${n}_partitions"
+  if [ "$n" = 10000 ]; then
+    echo "# cold first reads right after the kill -9 restart (background recovery still running: $(metric partitions_awaiting_recovery) partitions await it)"
+    h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
+    echo "RESULT cold_reads_per_s $(per_partition read "$n" p)"
+    h1=$(metric open_file_hits_total); m1=$(metric open_file_misses_total)
+    echo "RESULT open_file_hits $((h1 - h0))"
+    echo "RESULT open_file_misses $((m1 - m0))"
+    echo "open files now: $(metric open_files) (STORE_MAX_OPEN_FILES default 1024)"
+    echo "# the same reads again (warm: the LRU holds 1024 of the 20,000 files)"
+    h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
+    echo "RESULT warm_again_reads_per_s $(per_partition read "$n" p)"
+    echo "second pass: hits $(( $(metric open_file_hits_total) - h0 )), misses $(( $(metric open_file_misses_total) - m0 ))"
+  fi
+  t0=$(now_ms)
+  for _ in $(seq 1 1200); do [ "$(metric partitions_awaiting_recovery)" = 0 ] && break; sleep 0.1; done
+  echo "background recovery done $(( $(now_ms) - t0 )) ms after the measurements above (awaiting: $(metric partitions_awaiting_recovery))"
+  stop_server
+  rm -rf "$W/p$n"
+done
+
+if [ "$BIG" = 1 ]; then
+  echo "# about 1 GiB in one partition (1,000,000 records of 1 KiB)"
+  rm -rf "$W/big"; start_server "$W/big" never
+  python3 - "$PORT" <<'PY'
+import http.client, json, sys
+port = int(sys.argv[1])
+body = json.dumps({"partition_key": "big", "records": [{"data": "y" * 1022, "data_type": 0}] * 1000})
+c = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(1000):
+    c.request("POST", "/publish/batch", body, {"Content-Type": "application/json"}); r = c.getresponse(); r.read()
+    assert r.status == 200, r.status
+PY
+  du -sh "$W/big"
+  stop_server
+  restart_times "$W/big" "1GiB_one_partition"
+  t0=$(now_ms)
+  curl -sf "http://127.0.0.1:$PORT/read?partition=big&offset=999999" > /dev/null
+  echo "RESULT big_first_read_after_crash_ms $(( $(now_ms) - t0 ))"
+  stop_server
+  rm -rf "$W/big"
+fi
+
+echo "# first publishes to $NEW new partitions, FSYNC=always, 64 connections"
+rm -rf "$W/new"; start_server "$W/new" always
+f0=$(metric fsyncs_total)
+echo "RESULT new_partitions_per_s $(per_partition publish "$NEW" n)"
+echo "segment-file fsyncs: $(( $(metric fsyncs_total) - f0 )) for $(metric partitions) partitions (directory fsyncs are not in this count)"
+stop_server
+} 2>&1 | tee "$log"
+
+"$JAVA_HOME/bin/java" bench/src/main/java/storelog/bench/ScalePlot.java "$log" bench/scale-restart.png
+echo "wrote $log and bench/scale-restart.png"

@@ -1,0 +1,114 @@
+package storelog.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * Draws the restart figures of {@code bench/scale.sh} as a PNG bar chart (headless, java.desktop
+ * only: the machines have no plotting tool): per data set, the time to {@code /health/ready} after a
+ * clean stop and after kill -9, with the goal line when one is given.
+ *
+ * <p>Input: the {@code RESULT restart <data set> <clean|crash> <ms>} lines of a scale log. Run with the
+ * JDK's source launcher: {@code java bench/src/main/java/storelog/bench/ScalePlot.java <log> <png>}.
+ */
+public final class ScalePlot {
+
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 520;
+    private static final int LEFT = 80;
+    private static final int BOTTOM = 80;
+    private static final int TOP = 60;
+
+    private ScalePlot() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, double[]> sets = new LinkedHashMap<>(); // data set -> {clean ms, crash ms}
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 5 && f[0].equals("RESULT") && f[1].equals("restart")) {
+                double[] pair = sets.computeIfAbsent(f[2], k -> new double[] {Double.NaN, Double.NaN});
+                pair[f[3].equals("clean") ? 0 : 1] = Double.parseDouble(f[4]);
+            }
+        }
+        ImageIO.write(draw(sets), "png", Path.of(args[1]).toFile());
+    }
+
+    static BufferedImage draw(Map<String, double[]> sets) {
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, WIDTH, HEIGHT);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString("StoreLog restart: time to /health/ready (ms), FSYNC=always", LEFT, 30);
+        double max = 2000; // the goal line (2 s) is always in view
+        for (double[] pair : sets.values()) {
+            for (double v : pair) {
+                if (!Double.isNaN(v)) {
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        max *= 1.15;
+        int plotHeight = HEIGHT - TOP - BOTTOM;
+        int plotWidth = WIDTH - LEFT - 40;
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i <= 5; i++) {
+            double v = max * i / 5;
+            int y = HEIGHT - BOTTOM - (int) (plotHeight * i / 5.0);
+            g.setColor(new Color(220, 220, 220));
+            g.drawLine(LEFT, y, LEFT + plotWidth, y);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format(Locale.ROOT, "%.0f", v), 10, y + 4);
+        }
+        int goal = HEIGHT - BOTTOM - (int) (plotHeight * 2000 / max);
+        g.setColor(Color.RED);
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+        g.drawLine(LEFT, goal, LEFT + plotWidth, goal);
+        g.drawString("2 s goal (crash restart, 10k/100k partitions)", LEFT + 5, goal - 4);
+        g.setStroke(new BasicStroke(1));
+        List<String> names = new ArrayList<>(sets.keySet());
+        int group = names.isEmpty() ? plotWidth : plotWidth / names.size();
+        Color[] colors = {new Color(70, 130, 180), new Color(230, 140, 40)};
+        String[] kinds = {"after a clean stop", "after kill -9"};
+        for (int i = 0; i < names.size(); i++) {
+            double[] pair = sets.get(names.get(i));
+            int x0 = LEFT + i * group + group / 6;
+            int bar = group / 3;
+            for (int k = 0; k < 2; k++) {
+                if (Double.isNaN(pair[k])) {
+                    continue;
+                }
+                int h = (int) (plotHeight * pair[k] / max);
+                g.setColor(colors[k]);
+                g.fillRect(x0 + k * bar, HEIGHT - BOTTOM - h, bar - 6, h);
+                g.setColor(Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "%.0f", pair[k]), x0 + k * bar + 4, HEIGHT - BOTTOM - h - 4);
+            }
+            g.drawString(names.get(i), x0, HEIGHT - BOTTOM + 18);
+        }
+        for (int k = 0; k < 2; k++) {
+            g.setColor(colors[k]);
+            g.fillRect(LEFT + k * 200, HEIGHT - 35, 14, 14);
+            g.setColor(Color.BLACK);
+            g.drawString(kinds[k], LEFT + k * 200 + 20, HEIGHT - 23);
+        }
+        g.dispose();
+        return image;
+    }
+}
