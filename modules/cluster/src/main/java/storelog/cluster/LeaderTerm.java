@@ -169,7 +169,8 @@ final class LeaderTerm implements AutoCloseable {
      * process) holds up nobody once a quorum answered and the grace period passed. Under
      * {@code ACKS=leader} no quorum protects the old leader's acknowledged records, only the followers
      * that hold them, so after the grace the term still waits for every request in flight to be
-     * answered or to fail (the request timeout): a slow but reachable follower is heard.
+     * answered or to fail (the request timeout): a slow but reachable follower is heard. It sends none
+     * after the grace, so that wait is one request timeout at most.
      */
     private Map<String, PeerClient.State> catchUp() {
         ReplicationSettings s = settings;
@@ -181,8 +182,12 @@ final class LeaderTerm implements AutoCloseable {
         try {
             while (!closed) {
                 List<Member> others = followers.get();
+                boolean afterGrace = System.nanoTime() > graceUntil;
                 for (Member m : others) {
-                    if (!states.containsKey(m.nodeId()) && asking.add(m.nodeId())) {
+                    // ACKS=leader: after the grace only the requests in flight are waited for, none is sent anew,
+                    // or members that hang, asked in turns, could keep one in flight at every moment
+                    if ((s.acksAll() || !afterGrace) && !states.containsKey(m.nodeId()) && asking.add(m.nodeId())) {
+                        inFlight.add(m.nodeId()); // before it runs: a request sent is in flight at once
                         asks.execute(() -> {
                             try {
                                 ask(m, states, inFlight);
@@ -194,7 +199,7 @@ final class LeaderTerm implements AutoCloseable {
                 }
                 boolean everyone = states.keySet().containsAll(others.stream().map(Member::nodeId).toList());
                 boolean quorum = states.size() + 1 >= s.minInSync();
-                boolean graceOver = System.nanoTime() > graceUntil && (s.acksAll() || inFlight.isEmpty());
+                boolean graceOver = afterGrace && (s.acksAll() || inFlight.isEmpty());
                 // ACKS=all: never serve before a quorum answered (an acknowledged record may be only there),
                 // not even when the view holds nobody else (that is a view that lost sight of them);
                 // either way, wait a little for the rest, so the best log is found among as many as answer
@@ -209,9 +214,8 @@ final class LeaderTerm implements AutoCloseable {
         return states;
     }
 
-    /** Asks {@code m} for its state; {@code inFlight} holds it from the request until its answer is recorded or it failed. */
+    /** Asks {@code m} for its state; {@code inFlight} (added to by the caller) holds it until its answer is recorded or it failed. */
     private void ask(Member m, Map<String, PeerClient.State> states, Set<String> inFlight) {
-        inFlight.add(m.nodeId());
         try {
             PeerClient.State state = client().state(m.http(), m.nodeId(), epoch);
             if (state.staleAgainst() >= 0) {
