@@ -18,8 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>What it guarantees:
  * <ul>
  *   <li>A failed flush leaves the file exactly as it was before the flush (it is truncated back) and
- *       keeps the buffer, so nothing is half-written and the data can be flushed again later; when
- *       even the truncation fails the flush throws {@link UnrecoverableWriteException}.</li>
+ *       keeps the buffer, so nothing is half-written and the data can be flushed again later; a
+ *       failed {@link #overwrite} puts back the bytes it replaced. When even that undo fails, they
+ *       throw {@link UnrecoverableWriteException}.</li>
  *   <li>{@link #force()} returns normally only once an fsync that <em>started after</em> every write
  *       made before the call succeeded: a caller never hears "synced" while another thread's fsync of
  *       the same bytes is still running or has failed.</li>
@@ -118,34 +119,47 @@ final class BufferedFile {
         if (buffered == 0) {
             return;
         }
-        ByteBuffer src = buffer.duplicate().limit(buffered).position(0);
-        try {
-            withChannel(channel -> {
-                src.rewind();
-                long at = flushed;
-                while (src.hasRemaining()) {
-                    at += channel.write(src, at);
-                }
-                return null;
-            });
-        } catch (FileNotOpenedException e) {
-            throw e; // nothing was written
-        } catch (IOException e) {
-            undoPartialWrite(e);
-            throw e;
-        }
+        writeUndoably(flushed, buffer.duplicate().limit(buffered).position(0), ByteBuffer.allocate(0));
         flushed += buffered;
         buffered = 0;
         written++;
     }
 
-    private void undoPartialWrite(IOException cause) throws UnrecoverableWriteException {
+    /**
+     * Writes {@code src} at {@code position}, where the file held {@code replaced} (its bytes below
+     * {@link #flushed}); a write that fails puts those bytes back and cuts the file to {@link #flushed},
+     * so a short write (half the bytes, then ENOSPC or EIO) leaves nothing of itself behind.
+     *
+     * @throws UnrecoverableWriteException when that undo failed too: the file's content is unknown
+     */
+    private void writeUndoably(long position, ByteBuffer src, ByteBuffer replaced) throws IOException {
         try {
-            withChannel(channel -> channel.size() > flushed ? channel.truncate(flushed) : channel);
+            writeAt(position, src);
+        } catch (FileNotOpenedException e) {
+            throw e; // nothing was written
         } catch (IOException e) {
-            cause.addSuppressed(e);
-            throw UnrecoverableWriteException.undoFailed(path, cause);
+            try {
+                writeAt(position, replaced);
+                withChannel(channel -> channel.size() > flushed ? channel.truncate(flushed) : channel);
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+                throw UnrecoverableWriteException.undoFailed(path, e);
+            }
+            throw e;
         }
+    }
+
+    /** Writes all of {@code src} at {@code position} (from its current position; a retry starts over). */
+    private void writeAt(long position, ByteBuffer src) throws IOException {
+        int start = src.position();
+        withChannel(channel -> {
+            src.position(start);
+            long at = position;
+            while (src.hasRemaining()) {
+                at += channel.write(src, at);
+            }
+            return null;
+        });
     }
 
     /** Drops the buffer's memory when it holds nothing (an idle file keeps no buffer). */
@@ -233,18 +247,22 @@ final class BufferedFile {
         });
     }
 
-    /** Overwrites bytes in place, extending the file if they pass its end (repairs only, such as a damaged header). */
+    /**
+     * Overwrites bytes in place, extending the file if they pass its end (repairs, such as a damaged
+     * header, and a truncation ending a batch in a kept frame). A failed overwrite puts back the bytes
+     * it replaced: a write cut short must not damage the record it was to rewrite, which may be
+     * acknowledged.
+     *
+     * @throws UnrecoverableWriteException when even putting them back failed
+     */
     void overwrite(long position, ByteBuffer src) throws IOException {
-        int start = src.position();
         long end = position + src.remaining();
-        withChannel(channel -> {
-            src.position(start);
-            long at = position;
-            while (src.hasRemaining()) {
-                at += channel.write(src, at);
-            }
-            return null;
-        });
+        ByteBuffer replaced = ByteBuffer.allocate((int) Math.max(0, Math.min(end, flushed) - position));
+        if (replaced.hasRemaining()) {
+            read(position, replaced);
+            replaced.flip();
+        }
+        writeUndoably(position, src, replaced);
         flushed = Math.max(flushed, end);
         written++;
     }

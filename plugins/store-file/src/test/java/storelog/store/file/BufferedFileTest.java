@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.testkit.TestData;
 
-/** {@link BufferedFile}'s promise about fsync: "synced" is said only of bytes an fsync that succeeded covered. */
+/**
+ * {@link BufferedFile}'s promises: "synced" is said only of bytes an fsync that succeeded covered; a
+ * failed write leaves the file as it was, or says that it could not.
+ */
 class BufferedFileTest {
 
     private final Faults disk = new Faults();
@@ -138,6 +142,36 @@ class BufferedFileTest {
             assertThat(files.openCount()).as("nothing cached under the deleted name").isZero();
         } finally {
             pool.shutdown();
+        }
+    }
+
+    @Test
+    void anOverwriteCutShortPutsBackTheBytesItReplaced(TestInfo test) throws Exception {
+        Path path = TestData.directory(test).resolve("segment_0.store");
+        disk.createNew(path).close();
+        try (OpenFiles files = new OpenFiles(disk, 4)) {
+            BufferedFile file = new BufferedFile(files, path, 0);
+            write(file, "acknowledged record");
+            disk.shortStoreWrites.set(1); // half of the new bytes reach the file, then ENOSPC
+
+            assertThatThrownBy(() -> file.overwrite(0, ByteBuffer.wrap("REWRITTEN".getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOf(IOException.class).isNotInstanceOf(UnrecoverableWriteException.class);
+            assertThat(Files.readString(path)).isEqualTo("acknowledged record");
+            assertThat(file.flushedSize()).isEqualTo("acknowledged record".length());
+        }
+    }
+
+    @Test
+    void anOverwriteThatCannotBePutBackIsUnrecoverable(TestInfo test) throws Exception {
+        Path path = TestData.directory(test).resolve("segment_0.store");
+        disk.createNew(path).close();
+        try (OpenFiles files = new OpenFiles(disk, 4)) {
+            BufferedFile file = new BufferedFile(files, path, 0);
+            write(file, "acknowledged record");
+            disk.diskFull = true; // every write is cut short: the undo too
+
+            assertThatThrownBy(() -> file.overwrite(0, ByteBuffer.wrap("REWRITTEN".getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOf(UnrecoverableWriteException.class);
         }
     }
 }

@@ -41,6 +41,11 @@ final class Faults extends LocalDisk {
     final AtomicInteger failTruncates = new AtomicInteger();
     /** The next this many positional store writes (flushes) fail with EIO, writing nothing. */
     final AtomicInteger failStoreWrites = new AtomicInteger();
+    /**
+     * The next this many positional store writes write the first half of their bytes and then fail
+     * with ENOSPC (a short write, then the error), as {@link FuzzDisk} does at random.
+     */
+    final AtomicInteger shortStoreWrites = new AtomicInteger();
     /** When not negative: how many more positional index writes succeed before every later one fails. */
     final AtomicInteger indexWritesBeforeFailing = new AtomicInteger(-1);
     /** Creating a file whose name ends with this fails with ENOSPC (before anything is written). */
@@ -170,7 +175,7 @@ final class Faults extends LocalDisk {
             if (!index && positional && failStoreWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IOException("injected store write failure (EIO)");
             }
-            if (diskFull) {
+            if (diskFull || (!index && positional && shortStoreWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0)) {
                 int half = src.remaining() / 2;
                 ByteBuffer part = src.slice(src.position(), half);
                 if (positional) {
