@@ -165,14 +165,54 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * @return the first record's offset
      */
     long append(long expected, long epoch, List<NewRecord> records) {
-        return begin(expected, epoch, records).await();
+        return appendOrBegin(expected, epoch, records, null);
     }
 
     /**
      * {@link #append} up to the write: the records are written when this returns, durable and visible
-     * once the result's {@code await()} returned (the durability wait, lock not held).
+     * once the result's {@code await()} returned (the durability wait, lock not held). {@link #append}
+     * does not go through the object this returns: one allocated per append costs the single appender
+     * half its rate (JMH, bench/RESULTS.md "Same machine, same run").
      */
     StorageEngine.PendingAppend begin(long expected, long epoch, List<NewRecord> records) {
+        Pending pending = new Pending();
+        long first = appendOrBegin(expected, epoch, records, pending);
+        return () -> {
+            durability.acknowledge(pending.acknowledgement);
+            return first;
+        };
+    }
+
+    /** What a begun append waits for before it is acknowledged. */
+    private static final class Pending {
+        GroupCommitter.Waiter acknowledgement;
+    }
+
+    /**
+     * Writes an append; returns its first offset once it may be acknowledged, or, with a
+     * {@code pending} to fill, at once (the caller waits for {@code pending.acknowledgement}).
+     */
+    private long appendOrBegin(long expected, long epoch, List<NewRecord> records, Pending pending) {
+        long payloadBytes = checkedPayloadBytes(records);
+        ensureLoaded();
+        long base;
+        GroupCommitter.Waiter acknowledgement;
+        lock.lock();
+        try {
+            base = writeLocked(expected, epoch, records, payloadBytes);
+            acknowledgement = durability.appended(base + records.size());
+        } finally {
+            lock.unlock();
+        }
+        if (pending == null) {
+            durability.acknowledge(acknowledgement);
+        } else {
+            pending.acknowledgement = acknowledgement;
+        }
+        return base;
+    }
+
+    private static long checkedPayloadBytes(List<NewRecord> records) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
         }
@@ -184,48 +224,39 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             }
             payloadBytes += r.payload().length;
         }
-        ensureLoaded();
-        long base;
-        GroupCommitter.Waiter acknowledgement;
-        lock.lock();
-        try {
-            checkWritable();
-            boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
-            if (!sameEpoch) {
-                history.check(epoch, nextOffset); // a stale epoch is refused before the offset is compared
-            }
-            while (expected >= 0 && expected != nextOffset) {
-                settleOrRefuse(expected);
-                sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
-            }
-            base = nextOffset;
-            Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
-            int startSegments = segments.length;
-            long startStore = first == null ? 0 : first.store().size();
-            long startIndex = first == null ? 0 : first.index().size();
-            long startCount = first == null ? 0 : first.count();
-            try {
-                if (!sameEpoch) {
-                    history.beginAppend(epoch, base); // durable before any record is written
-                }
-                write(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
-            } catch (IOException | RuntimeException e) {
-                throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
-            }
-            long end = base + records.size();
-            nextOffset = end;
-            appends++;
-            recordsAppended += records.size();
-            bytesAppended += payloadBytes;
-            acknowledgement = durability.appended(end);
-        } finally {
-            lock.unlock();
+        return payloadBytes;
+    }
+
+    /** Checks and writes an append (lock held); returns its first offset. */
+    private long writeLocked(long expected, long epoch, List<NewRecord> records, long payloadBytes) {
+        checkWritable();
+        boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
+        if (!sameEpoch) {
+            history.check(epoch, nextOffset); // a stale epoch is refused before the offset is compared
         }
-        long first = base;
-        return () -> {
-            durability.acknowledge(acknowledgement);
-            return first;
-        };
+        while (expected >= 0 && expected != nextOffset) {
+            settleOrRefuse(expected);
+            sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
+        }
+        long base = nextOffset;
+        Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
+        int startSegments = segments.length;
+        long startStore = first == null ? 0 : first.store().size();
+        long startIndex = first == null ? 0 : first.index().size();
+        long startCount = first == null ? 0 : first.count();
+        try {
+            if (!sameEpoch) {
+                history.beginAppend(epoch, base); // durable before any record is written
+            }
+            write(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
+        } catch (IOException | RuntimeException e) {
+            throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
+        }
+        nextOffset = base + records.size();
+        appends++;
+        recordsAppended += records.size();
+        bytesAppended += payloadBytes;
+        return base;
     }
 
     /**
