@@ -77,8 +77,11 @@ class NodeFailoverTest {
 
             java.util.concurrent.ExecutionException ended = org.assertj.core.api.Assertions.catchThrowableOfType(
                     java.util.concurrent.ExecutionException.class, () -> waiting.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            // the tail ends instead of polling again: with the node's 503 shutting_down, a refused
+            // connection, or (a loaded machine: the node's shutdown outlasted the client's request
+            // timeout, seen once in CI) the request's timeout
             assertThat(ended.getCause()).isInstanceOfSatisfying(StoreLogClientException.class,
-                    e -> assertThat(e.code()).isIn("shutting_down", "connection_failed"));
+                    e -> assertThat(e.code()).isIn("shutting_down", "connection_failed", "timeout"));
             assertThat(tail.isClosed()).isTrue();
         }
     }
