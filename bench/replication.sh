@@ -4,6 +4,9 @@
 # ceiling: the same server without replication). wrk, 64 connections, FSYNC=always everywhere.
 #   bench/replication.sh      (about 3 minutes; writes bench/results/replication-<time>.log)
 #   WINDOW=1 bench/replication.sh   sets the cluster nodes' REPLICATION_WINDOW (1: the serial push)
+#   IMAGE=/path/to/storelog-image   another build's image (base against head in one locked run)
+#   MODES="all" SOLO=0              only some of the runs (default: the standalone ceiling, then leader and all)
+#   JFR_DIR=/tmp/jfr                a JFR recording (profile settings) per node, named after the node
 # Needs: JAVA_HOME (default Temurin 25), wrk, redis-server, curl, python3. Loopback only; data under
 # BENCH_WORK (default /tmp/storelog-bench); stops everything it started.
 set -euo pipefail
@@ -14,7 +17,7 @@ W=${BENCH_WORK:-/tmp/storelog-bench}/replication
 D=${DURATION:-10}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/replication-$stamp.log
-IMAGE=$ROOT/distribution/target/storelog
+IMAGE=${IMAGE:-$ROOT/distribution/target/storelog}
 [ -x "$IMAGE/bin/storelog" ] || mvn -B -q package -DskipTests
 rm -rf "$W"; mkdir -p "$W" bench/results
 
@@ -33,8 +36,10 @@ NODES=() # the node processes started and not yet stopped (bin/storelog execs ja
 start_node() { # name port extra-env...
   local name=$1 port=$2; shift 2
   mkdir -p "$W/$name"
+  local jfr=""
+  [ -n "${JFR_DIR:-}" ] && mkdir -p "$JFR_DIR" && jfr="-XX:StartFlightRecording=filename=$JFR_DIR/$name.jfr,settings=profile,dumponexit=true"
   (cd "$W/$name" && exec env DATA_DIR="$W/$name/data" HTTP_PORT="$port" HTTP_HOST=127.0.0.1 FSYNC=always \
-     JAVA_OPTS="-Xms512m -Xmx512m" "$@" "$IMAGE/bin/storelog" > "$W/$name/node.log" 2>&1) &
+     JAVA_OPTS="-Xms512m -Xmx512m $jfr" "$@" "$IMAGE/bin/storelog" > "$W/$name/node.log" 2>&1) &
   NODES+=($!)
   await_http "$port"
 }
@@ -72,12 +77,15 @@ measure() { # label port
 
 {
 trap stop_all_nodes EXIT # this block runs in a subshell (| tee): its nodes are stopped when it ends, however
+echo "# image: $IMAGE; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${SOLO:-1}" = 1 ]; then
 echo "# ceiling: one standalone node, same run"
 P=$(free_port); start_node solo "$P"
 measure "standalone" "$P"
 stop_all_nodes
+fi
 
-for acks in leader all; do
+for acks in ${MODES:-leader all}; do
   echo "# 3-node cluster, ACKS=$acks, MIN_INSYNC=2, Redis election, REPLICATION_WINDOW=${WINDOW:-default}"
   ports=(); gossip=(); raft=()
   for i in 1 2 3; do ports+=("$(free_port)"); gossip+=("$(free_port)"); raft+=("$(free_port)"); done
