@@ -26,21 +26,39 @@ import java.util.stream.Stream;
  */
 public class AotTraining {
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Path image = Path.of(args[0]).toAbsolutePath();
         Path cache = image.resolve("lib/storelog.aot");
         if (Runtime.version().feature() < 25) {
             System.out.println("AOT cache: JDK " + Runtime.version() + " cannot write one (JDK 25+); the image has none");
             return;
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                train(image, cache);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.println("AOT cache: training attempt " + attempt + " failed (" + e.getMessage().lines().findFirst().orElse("")
+                        + "); again");
+            }
+        }
+    }
+
+    private static void train(Path image, Path cache) throws IOException, InterruptedException {
+        Files.deleteIfExists(cache);
         Path data = Files.createTempDirectory("storelog-aot-training");
-        int port;
+        int port; // free now; another process could take it before the server binds it: then another attempt
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         Path log = data.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(image.resolve("bin/storelog").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        // only what the launcher needs: no setting of the build's environment (SEEDS, FSYNC, ...) may reach the server
+        builder.environment().keySet().retainAll(java.util.Set.of("PATH", "HOME", "TMPDIR"));
         builder.environment().put("JAVA_OPTS", "-XX:AOTCacheOutput=" + cache);
         builder.environment().put("DATA_DIR", data.resolve("data").toString());
         builder.environment().put("HTTP_HOST", "127.0.0.1");
