@@ -22,7 +22,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/scale-$stamp.log
 mkdir -p "$W" bench/results
 
-IMAGE=$ROOT/distribution/target/storelog
+IMAGE=${IMAGE:-$ROOT/distribution/target/storelog}   # IMAGE=<another build's image> compares code in one session
 [ -x "$IMAGE/bin/storelog" ] || mvn -B -q -o -pl distribution -am package -DskipTests
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -87,7 +87,7 @@ restart_times() { # dir label: ready after a clean stop, then after kill -9 (ser
 }
 
 {
-echo "# scale run $stamp on $(nproc) cores, $(uname -r); machine shared with other work: figures are noisy"
+echo "# scale run $stamp on $(nproc) cores, $(uname -r), image $IMAGE ($(cd "$IMAGE/../.." 2>/dev/null && git rev-parse --short HEAD 2>/dev/null)); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# raw fsync rate: 100 B appended + fsync, one file, 3 s (the bound for new partitions: each costs 3 fsyncs)"
 python3 - "$W" <<'PY'
 import os, sys, time
@@ -116,6 +116,8 @@ for n in $PARTITIONS; do
     h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
     echo "RESULT warm_again_reads_per_s $(per_partition read "$n" p)"
     echo "second pass: hits $(( $(metric open_file_hits_total) - h0 )), misses $(( $(metric open_file_misses_total) - m0 ))"
+    echo "# the bound of the same run: $n reads of ONE partition (nothing cold: HTTP + the engine's hot read path)"
+    echo "RESULT hot_reads_per_s $(per_partition hot "$n" p)"
   fi
   t0=$(now_ms)
   for _ in $(seq 1 1200); do [ "$(metric partitions_awaiting_recovery)" = 0 ] && break; sleep 0.1; done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the built runtime image the way a user would on a machine without a JDK: unpacked from the
 # .tar.gz into a fresh folder, PATH holding no java, JAVA_HOME unset. Publishes and reads over HTTP,
-# stops it with SIGTERM and checks exit code 0; then drops the Kafka connector folder into plugins/
+# stops it with SIGTERM and checks exit code 0; checks the AOT cache fits the unpacked image; then drops the Kafka connector folder into plugins/
 # and checks `storelog plugins` lists it. Called by .ci/run after `mvn verify`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,10 +35,23 @@ grep -q "StoreLog stopped" "$work/server.log" || { echo "no orderly shutdown:"; 
 [ -f "$work/data/.clean-shutdown" ] || { echo "no clean-shutdown marker"; exit 1; }
 echo "image: started without a JDK, served, stopped on SIGTERM with exit code 0"
 
+# the AOT cache written at build time still fits the unpacked image (AOTMode=on: the JVM refuses to start otherwise)
+aot_on=
+if [ -f "$image/lib/storelog.aot" ]; then
+  aot_on=-XX:AOTMode=on
+  env -i PATH="$work/bin" HOME="$work" JAVA_OPTS="-XX:AOTMode=on" "$image/bin/storelog" plugins > /dev/null \
+    || { echo "the image's AOT cache (lib/storelog.aot) is not usable after unpacking"; exit 1; }
+  # JVM options with a class-data sharing choice of their own (the ITs pass -Xshare:auto) start without it
+  env -i PATH="$work/bin" HOME="$work" JAVA_OPTS="-Xshare:auto" "$image/bin/storelog" plugins > /dev/null \
+    || { echo "JAVA_OPTS=-Xshare:auto: the image did not start"; exit 1; }
+  echo "image: its AOT cache is used after unpacking, and left out when JAVA_OPTS choose their own CDS"
+fi
+
 kafka=plugins/connector-kafka/target/plugin/connector-kafka
 if [ -d "$kafka" ]; then
   cp -r "$kafka" "$image/plugins/"
-  listing=$(env -i PATH="$work/bin" HOME="$work" "$image/bin/storelog" plugins)
+  # with the AOT cache in use (if the image has one): a dropped plugin loads in its own layer, beside it
+  listing=$(env -i PATH="$work/bin" HOME="$work" JAVA_OPTS="$aot_on" "$image/bin/storelog" plugins)
   echo "$listing"
   grep -q "^kafka .*connector .*plugins/connector-kafka" <<< "$listing" || { echo "the dropped Kafka plugin is not listed"; exit 1; }
   if grep -q "^FAILED" <<< "$listing"; then echo "a plugin failed to load"; exit 1; fi

@@ -1,5 +1,6 @@
 -- One request per partition PREFIX0 .. PREFIX(N-1), each once, spread over wrk's threads; then stops.
--- MODE=publish: POST /publish of one record (creates the partition); MODE=read: GET /read offset 0.
+-- MODE=publish: POST /publish of one record (creates the partition); MODE=read: GET /read offset 0;
+-- MODE=hot: GET /read offset 0 of PREFIX0, N times (the bound for cold reads: nothing is cold).
 -- Env: N, PREFIX (default p), MODE (default publish), THREADS (must equal wrk -t, default 2), DONE_DIR.
 -- wrk runs for its whole -d even when every thread stopped, so each thread writes DONE_DIR/done-<i>
 -- ("<epoch ns> <non-200 answers>") when all its requests were answered; bench/scale.sh waits for those
@@ -30,6 +31,9 @@ request = function()
   sent = sent + 1
   if mode == "read" then
     return wrk.format("GET", "/read?partition=" .. key .. "&offset=0")
+  end
+  if mode == "hot" then -- N reads of PREFIX0 only: the same requests with nothing cold
+    return wrk.format("GET", "/read?partition=" .. prefix .. "0&offset=0")
   end
   return wrk.format("POST", "/publish", {["Content-Type"] = "application/json"},
     '{"partition_key":"' .. key .. '","data_type":2,"data":"one record"}')

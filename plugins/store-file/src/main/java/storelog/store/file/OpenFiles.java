@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>fsyncs do not use these shared descriptors ({@link #force}).
  *
- * <p>Thread-safe. Retaining a cached handle is lock-free; opening and evicting take one lock.
+ * <p>Thread-safe. Finding and retaining a cached handle takes one lock, briefly; the syscalls that open
+ * and close files run outside it.
  */
 final class OpenFiles implements AutoCloseable {
 
@@ -32,6 +33,8 @@ final class OpenFiles implements AutoCloseable {
     private final LongAdder misses = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
+    /** Files forgotten so far: a file opened outside the lock is not cached if one was forgotten meanwhile. */
+    private long forgotten;
     private boolean closed;
 
     OpenFiles(Disk disk, int capacity) {
@@ -39,25 +42,61 @@ final class OpenFiles implements AutoCloseable {
         this.capacity = capacity;
     }
 
-    /** A retained handle on {@code path} (read-write; the file must exist). Release it with {@link Handle#close()}. */
+    /**
+     * A retained handle on {@code path} (read-write; the file must exist). Release it with {@link Handle#close()}.
+     * The file is opened, and evicted files closed, outside the lock every acquisition takes: a scan of
+     * cold partitions opens a file on every acquisition, and no one should wait for another's syscalls.
+     */
     Handle acquire(Path path) throws IOException {
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("the storage engine is closed");
+        while (true) {
+            long generation;
+            lock.lock();
+            try {
+                checkOpen();
+                Handle handle = open.get(path);
+                if (handle != null && handle.tryRetain()) {
+                    hits.increment();
+                    return handle;
+                }
+                generation = forgotten;
+            } finally {
+                lock.unlock();
             }
-            Handle handle = open.get(path);
-            if (handle != null && handle.tryRetain()) {
-                hits.increment();
+            FileChannel channel = withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            Handle handle = new Handle(path, channel);
+            List<Handle> closing;
+            Handle other = null;
+            lock.lock();
+            try {
+                if (closed || forgotten != generation) {
+                    closing = List.of(handle); // closed, or a file forgotten meanwhile (maybe this one, renamed over): again
+                    handle = null;
+                } else if ((other = open.get(path)) != null && other.tryRetain()) {
+                    closing = List.of(handle); // another caller opened it meanwhile
+                    handle = null;
+                } else {
+                    other = null;
+                    misses.increment();
+                    open.put(path, handle);
+                    closing = evictIdle();
+                }
+            } finally {
+                lock.unlock();
+            }
+            closing.forEach(Handle::closeChannel);
+            if (handle != null) {
                 return handle;
             }
-            misses.increment();
-            handle = new Handle(path, withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)));
-            open.put(path, handle);
-            evictIdle();
-            return handle;
-        } finally {
-            lock.unlock();
+            if (other != null) {
+                hits.increment();
+                return other;
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the storage engine is closed");
         }
     }
 
@@ -78,12 +117,14 @@ final class OpenFiles implements AutoCloseable {
             if (!IoErrors.isDescriptorShortage(e)) {
                 throw e;
             }
+            List<Handle> closing;
             lock.lock();
             try {
-                closeIdle(open.size());
+                closing = closeIdle(open.size());
             } finally {
                 lock.unlock();
             }
+            closing.forEach(Handle::closeChannel);
             return opening.open();
         }
     }
@@ -97,6 +138,7 @@ final class OpenFiles implements AutoCloseable {
     void forget(Path path) {
         lock.lock();
         try {
+            forgotten++;
             Handle handle = open.remove(path);
             if (handle != null) {
                 handle.evict();
@@ -168,19 +210,21 @@ final class OpenFiles implements AutoCloseable {
     }
 
     /**
-     * Over capacity, closes the least recently used idle files down to 7/8 of it: one sort of the open
-     * files per {@code capacity / 8} misses, not one per miss (a scan of cold partitions misses on
-     * every file, and the sort runs under the lock every acquisition takes).
+     * Over capacity, takes the least recently used idle files out, down to 7/8 of it: one sort of the
+     * open files per {@code capacity / 8} misses, not one per miss (a scan of cold partitions misses on
+     * every file, and the sort runs under the lock every acquisition takes). Returns them, for the
+     * caller to close once it released the lock.
      */
-    private void evictIdle() {
+    private List<Handle> evictIdle() {
         int excess = open.size() - capacity;
-        if (excess > 0) {
-            closeIdle(excess + capacity / 8);
-        }
+        return excess > 0 ? closeIdle(excess + capacity / 8) : List.of();
     }
 
-    /** Closes up to {@code excess} files nobody uses, least recently used first (lock held). */
-    private void closeIdle(int excess) {
+    /**
+     * Takes up to {@code excess} files nobody uses out, least recently used first (lock held): each is
+     * closed for users from now on; the caller closes their channels ({@link Handle#closeChannel}).
+     */
+    private List<Handle> closeIdle(int excess) {
         List<Idle> idle = new ArrayList<>();
         for (Handle h : open.values()) {
             if (h.refs.get() == 0) {
@@ -188,13 +232,15 @@ final class OpenFiles implements AutoCloseable {
             }
         }
         idle.sort(Comparator.comparingLong(Idle::lastUse));
-        for (int i = 0; i < idle.size() && excess > 0; i++) {
+        List<Handle> taken = new ArrayList<>();
+        for (int i = 0; i < idle.size() && taken.size() < excess; i++) {
             Handle h = idle.get(i).handle();
-            if (h.tryClose()) {
+            if (h.refs.compareAndSet(0, Handle.CLOSED)) {
                 open.remove(h.path);
-                excess--;
+                taken.add(h);
             }
         }
+        return taken;
     }
 
     @Override
@@ -263,13 +309,18 @@ final class OpenFiles implements AutoCloseable {
             if (!refs.compareAndSet(0, CLOSED)) {
                 return false;
             }
+            closeChannel();
+            return true;
+        }
+
+        /** Closes the channel (nobody uses it: {@code refs} is {@link #CLOSED}, or it never had a user). */
+        private void closeChannel() {
             try {
                 channel.close();
             } catch (IOException e) {
                 System.getLogger(OpenFiles.class.getName()).log(System.Logger.Level.WARNING,
                         "closing " + path + " failed: " + e);
             }
-            return true;
         }
     }
 }

@@ -13,8 +13,8 @@ import storelog.api.PartitionKey;
  * segments that may have missed their background fsync ({@link Durability#sealedMaybeUnsynced()},
  * none under {@code FSYNC=always}) are checked for lost or torn records, the active segment is
  * scanned and repaired (under {@code interval|never} cut at its first damaged record), and every file
- * recovery adopts — those segments' stores and indexes, the partition's directories — is forced
- * before the partition serves anything: bytes that only reached the page cache before the crash must
+ * recovery adopts — those segments' stores and sealed indexes, the partition's directories — is forced
+ * before the partition serves anything (the active index, derived data, at its roll or the clean close): bytes that only reached the page cache before the crash must
  * not be served and then lost to a power cut, their offsets reused.
  * Runs before the partition is used, under its lock.
  */
@@ -44,9 +44,10 @@ final class PartitionRecovery {
         }
         found = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
         SegmentRecovery.recoverActive(found.getLast(), false, sealedMaybeUnsynced > 0);
-        for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size())) {
+        for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size() - 1)) {
             adopted.forceAdopted();
         }
+        found.getLast().forceAdoptedActive();
         Path root = context.config().dataDir();
         for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             Directories.force(context.disk(), d);

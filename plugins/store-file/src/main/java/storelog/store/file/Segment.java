@@ -285,6 +285,18 @@ final class Segment {
         force();
     }
 
+    /**
+     * The active segment's {@link #forceAdopted()}: its store now, its index when the segment is next
+     * forced whole (its roll, the clean close). The index is derived data, which the group commit does
+     * not force either: until then a power cut can only take index entries, and the crash recovery
+     * that follows it scans the active segment and writes them again from the store.
+     */
+    void forceAdoptedActive() throws IOException {
+        store.adoptedUnsynced();
+        index.adoptedUnsynced();
+        store.force();
+    }
+
     /** Drops the write buffers' memory when they hold nothing (an idle segment keeps no buffers). */
     void releaseBuffers() {
         store.releaseBuffer();

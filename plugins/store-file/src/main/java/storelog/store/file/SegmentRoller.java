@@ -42,11 +42,15 @@ final class SegmentRoller {
         // Three fsyncs, not seven: the new files' headers are not forced on their own (the group
         // commit's fsync of the store covers its header before any acknowledgement, the index is
         // derived data recovery rebuilds), and each directory is forced once, after the files are in
-        // it: the partition directory for the files' names, the ones above it up to DATA_DIR for its own.
+        // it: the partition directory for the files' names, the ones above it up to DATA_DIR for its
+        // own — DATA_DIR's fsync shared with the partitions created at the same time.
         context.disk().createDirectories(dir);
         OpenFiles files = context.files();
         Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, false));
-        forceOrDelete(segment, () -> Directories.forceUpTo(context.disk(), context.config().dataDir(), dir));
+        forceOrDelete(segment, () -> {
+            forceBelowDataDir();
+            context.dataDirForce().force();
+        });
         return segment;
     }
 
@@ -108,14 +112,19 @@ final class SegmentRoller {
         if (!namesUnforced) {
             return;
         }
+        forceBelowDataDir();
+        if (andDataDir && directoriesUnforced) {
+            context.dataDirForce().force();
+            directoriesUnforced = false;
+        }
+        namesUnforced = false;
+    }
+
+    /** Forces the partition's directory and those above it, up to {@code DATA_DIR} (not that one). */
+    private void forceBelowDataDir() throws IOException {
         Path root = context.config().dataDir();
         for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             Directories.force(context.disk(), d);
         }
-        if (andDataDir && directoriesUnforced) {
-            Directories.force(context.disk(), root);
-            directoriesUnforced = false;
-        }
-        namesUnforced = false;
     }
 }

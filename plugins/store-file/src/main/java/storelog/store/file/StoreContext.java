@@ -12,8 +12,10 @@ import storelog.api.PartitionKey;
  * @param files      the bounded set of open files (on {@code disk})
  * @param flusher    background flushes ({@code FSYNC=interval|never}; its thread starts on first use)
  * @param syncThreads the threads that run group commits ({@code FSYNC=always}; started on first use)
+ * @param dataDirForce fsyncs of {@code DATA_DIR} for new partitions' names, shared by concurrent creations
  */
-record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, ExecutorService syncThreads) {
+record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, ExecutorService syncThreads,
+        GroupedDirectoryForce dataDirForce) {
 
     /** Threads running group commits: fsyncs of different partitions overlap, up to this many. */
     static final int SYNC_THREADS = 4;

@@ -52,4 +52,41 @@ class CreationFsyncsTest {
             }
         }
     }
+
+    /**
+     * Partitions created at the same time share {@code DATA_DIR}'s fsync ({@link GroupedDirectoryForce}),
+     * yet each one's first acknowledgement comes after an fsync of {@code DATA_DIR} that started after
+     * its directory was made.
+     */
+    @Test
+    void concurrentCreationsAreEachCoveredByADataDirFsyncThatStartedAfterTheirDirectory() throws Exception {
+        int n = 64;
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS, disk)) {
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<?>> appends = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    PartitionKey key = PartitionKey.of("c" + i);
+                    appends.add(threads.submit(() -> {
+                        engine.append(key, List.of(text("r0")));
+                        disk.events.add("acknowledged " + key.directoryIn(dir));
+                        return null;
+                    }));
+                }
+                for (var append : appends) {
+                    append.get();
+                }
+            }
+        }
+        List<String> events;
+        synchronized (disk.events) {
+            events = new ArrayList<>(disk.events);
+        }
+        for (int i = 0; i < n; i++) {
+            Path partition = PartitionKey.of("c" + i).directoryIn(dir);
+            int made = events.indexOf("mkdir " + partition);
+            int acknowledged = events.indexOf("acknowledged " + partition);
+            assertThat(made).as("c" + i).isNotNegative().isLessThan(acknowledged);
+            assertThat(events.subList(made, acknowledged)).as("c" + i).contains("force-dir " + dir);
+        }
+    }
 }

@@ -3,8 +3,15 @@ package storelog.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.testkit.TestData;
@@ -36,6 +43,71 @@ class OpenFilesTest {
             assertThat(open.misses()).isEqualTo(100);
             open.acquire(files[0]).close();
             assertThat(open.misses()).as("the least recently used was closed").isEqualTo(101);
+        }
+    }
+
+    /** Opens of one file wait at a gate; all opens are counted. */
+    private static final class SlowOpens extends LocalDisk {
+        final Faults.Gate gate = new Faults.Gate();
+        final AtomicInteger opens = new AtomicInteger();
+        volatile Path slow;
+
+        @Override
+        public FileChannel open(Path path, OpenOption... options) throws IOException {
+            opens.incrementAndGet();
+            if (path.equals(slow)) {
+                gate.pass();
+            }
+            return super.open(path, options);
+        }
+    }
+
+    @Test
+    void anOpenThatTakesLongHoldsUpNoOtherFile(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Path slow = Files.writeString(dir.resolve("slow"), "x");
+        Path other = Files.writeString(dir.resolve("other"), "x");
+        SlowOpens disk = new SlowOpens();
+        disk.slow = slow;
+        try (OpenFiles open = new OpenFiles(disk, CAPACITY); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            disk.gate.arm();
+            Future<?> stuck = threads.submit(() -> {
+                open.acquire(slow).close();
+                return null;
+            });
+            disk.gate.awaitBlocked();
+            Future<?> meanwhile = threads.submit(() -> {
+                open.acquire(other).close();
+                return null;
+            });
+            meanwhile.get(20, TimeUnit.SECONDS); // it used to wait for the lock the slow open held
+            disk.gate.release();
+            stuck.get(20, TimeUnit.SECONDS);
+            assertThat(open.misses()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFileForgottenWhileItWasBeingOpenedIsOpenedAgain(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        Path file = Files.writeString(dir.resolve("f"), "old");
+        SlowOpens disk = new SlowOpens();
+        disk.slow = file;
+        try (OpenFiles open = new OpenFiles(disk, CAPACITY); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            disk.gate.arm();
+            Future<OpenFiles.Handle> acquired = threads.submit(() -> open.acquire(file));
+            disk.gate.awaitBlocked(); // its descriptor is of the old file
+            open.forget(file);
+            Path replacement = Files.writeString(dir.resolve("f.new"), "new!");
+            Files.move(replacement, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            disk.gate.release();
+            try (OpenFiles.Handle handle = acquired.get(20, TimeUnit.SECONDS)) {
+                assertThat(handle.channel().size()).as("the renamed-over file, not the old one").isEqualTo(4);
+            }
+            assertThat(disk.opens).hasValue(2);
+            try (OpenFiles.Handle again = open.acquire(file)) {
+                assertThat(again.channel().size()).isEqualTo(4);
+            }
         }
     }
 }
