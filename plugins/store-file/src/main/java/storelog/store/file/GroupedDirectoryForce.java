@@ -84,7 +84,7 @@ final class GroupedDirectoryForce {
             Directories.force(disk, dir);
         } catch (UnrecoverableWriteException e) {
             failed = e;
-        } catch (RuntimeException e) { // the caller sees it; the others must not take the round for a success
+        } catch (RuntimeException | Error e) { // the caller sees it; the others must not take the round for a success
             failed = UnrecoverableWriteException.fsyncFailed(dir, new IOException(e));
             throw e;
         } finally {

@@ -34,6 +34,8 @@ class GroupedDirectoryForceTest {
         final Faults.Gate gate = new Faults.Gate();
         final AtomicInteger forces = new AtomicInteger();
         final Set<Integer> failing = ConcurrentHashMap.newKeySet();
+        /** fsyncs that end in an Error (not an IOException): a thread the JVM could not create, an assertion. */
+        final Set<Integer> erring = ConcurrentHashMap.newKeySet();
 
         @Override
         public void forceDirectory(Path dir) throws IOException {
@@ -41,6 +43,9 @@ class GroupedDirectoryForceTest {
             gate.pass();
             if (failing.contains(n)) {
                 throw new IOException("injected directory fsync failure " + n);
+            }
+            if (erring.contains(n)) {
+                throw new OutOfMemoryError("injected: unable to create native thread for fsync " + n);
             }
             super.forceDirectory(dir);
         }
@@ -103,6 +108,33 @@ class GroupedDirectoryForceTest {
         }
         force.force(); // a caller after the failure is not covered by it: it forces again
         assertThat(disk.forces).hasValue(3);
+    }
+
+    /**
+     * An fsync that ends in an Error (not an IOException nor a RuntimeException) did not make the
+     * directory durable: the callers it covered must not take their round for a success.
+     */
+    @Test
+    void anFsyncEndingInAnErrorFailsEveryCallerItCovered() throws Exception {
+        GroupedDirectoryForce force = new GroupedDirectoryForce(disk, dir);
+        disk.erring.add(2);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            disk.gate.arm();
+            Future<?> first = threads.submit(() -> call(force));
+            disk.gate.awaitBlocked();
+            List<Future<?>> covered = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                covered.add(threads.submit(() -> call(force)));
+            }
+            awaitWaiting(force, 3);
+            disk.gate.release();
+            first.get(30, TimeUnit.SECONDS); // fsync 1 succeeded
+            for (Future<?> f : covered) { // fsync 2, theirs, never completed
+                assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).as("a caller covered by an fsync that threw an Error")
+                        .isInstanceOf(java.util.concurrent.ExecutionException.class);
+            }
+        }
+        assertThat(disk.forces).hasValue(2);
     }
 
     private static Void call(GroupedDirectoryForce force) throws IOException {
