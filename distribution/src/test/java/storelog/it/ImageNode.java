@@ -29,10 +29,11 @@ final class ImageNode implements AutoCloseable {
     static final Path IMAGE = Path.of(System.getProperty("storelog.image", "target/storelog")).toAbsolutePath();
     /**
      * The nodes' JVM options: quick to start by default (C1 only, serial GC: tests start many JVMs on
-     * two cores); {@code -Dstorelog.it.javaOpts=...} for figures (e.g. the image's own defaults: "").
+     * two cores; no class-sharing option, so bin/storelog uses the image's AOT cache as a user's start
+     * does); {@code -Dstorelog.it.javaOpts=...} for figures (e.g. the image's own defaults: "").
      */
     private static final String JAVA_OPTS = System.getProperty("storelog.it.javaOpts",
-            "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
+            "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
     private static final Pattern SERVING = Pattern.compile("serving HTTP on [^ ]+:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
