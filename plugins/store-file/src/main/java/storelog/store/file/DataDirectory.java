@@ -29,6 +29,10 @@ import storelog.api.StorageFailedException;
  *   .lock               held (OS file lock) while an engine or verify has the directory open
  *   .clean-shutdown     present only between a clean close and the next open; lists the partitions
  *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each)
+ *   .unforced-rolls     present from the open of a run whose FSYNC policy forces sealed segments
+ *                       later, in the background ({@code interval}, {@code never}), until a clean close
+ *                       that forced every partition: recovery after a crash then checks and forces
+ *                       the newest sealed segments even under {@code always}
  *   &lt;partition&gt;/          one directory per partition (nested for long keys)
  *     segment_&lt;base&gt;.store
  *     segment_&lt;base&gt;.index
@@ -47,6 +51,7 @@ final class DataDirectory implements AutoCloseable {
 
     static final String LOCK_FILE = ".lock";
     static final String CLEAN_MARKER = ".clean-shutdown";
+    static final String UNFORCED_ROLLS = ".unforced-rolls";
     /** The marker's line prefix naming a partition that still awaits crash recovery. */
     private static final String RECOVER = "recover ";
 
@@ -59,15 +64,32 @@ final class DataDirectory implements AutoCloseable {
     private final boolean wasClean;
     /** The partitions the clean-shutdown marker named as not recovered yet (empty after a crash: all are). */
     private final Set<PartitionKey> unrecovered;
+    /** Whether a run since the last clean close that forced everything may have left sealed segments unforced. */
+    private final boolean rollsMayBeUnforced;
 
     private DataDirectory(Path root, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean,
-            Set<PartitionKey> unrecovered) {
+            Set<PartitionKey> unrecovered, boolean rollsMayBeUnforced) {
         this.root = root;
         this.disk = disk;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.wasClean = wasClean;
         this.unrecovered = unrecovered;
+        this.rollsMayBeUnforced = rollsMayBeUnforced;
+    }
+
+    /** How a partition must be recovered before it serves. */
+    enum Recovery {
+        /** Closed cleanly: the cheap check of its active segment. */
+        NONE,
+        /** As after a crash, with the sealed segments the current policy may leave unforced checked. */
+        CRASH,
+        /**
+         * As after a crash of a run under {@code interval} or {@code never}, whatever the current
+         * policy: such a run forces sealed segments in the background, and its crash may have come
+         * first — the newest ones are checked and forced before anything of them is served.
+         */
+        CRASH_AFTER_UNFORCED_ROLLS
     }
 
     /**
@@ -95,11 +117,12 @@ final class DataDirectory implements AutoCloseable {
             boolean marked = disk.exists(marker);
             boolean clean = marked || isEmpty(root, disk);
             Set<PartitionKey> unrecovered = marked ? unrecoveredIn(read(disk, marker)) : Set.of();
+            boolean rollsMayBeUnforced = disk.exists(root.resolve(UNFORCED_ROLLS));
             if (claim && marked) {
                 disk.deleteIfExists(marker);
                 Directories.force(disk, root);
             }
-            return new DataDirectory(root, disk, channel, lock, clean, unrecovered);
+            return new DataDirectory(root, disk, channel, lock, clean, unrecovered, rollsMayBeUnforced);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailedException("cannot open data directory " + root + ": " + e, e);
@@ -130,7 +153,8 @@ final class DataDirectory implements AutoCloseable {
 
     /** A new data directory (nothing in it but the lock file) has nothing to recover. */
     private static boolean isEmpty(Path root, Disk disk) throws IOException {
-        return disk.list(root).stream().allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
+        return disk.list(root).stream().map(p -> p.getFileName().toString())
+                .allMatch(name -> name.equals(LOCK_FILE) || name.equals(UNFORCED_ROLLS));
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -156,6 +180,27 @@ final class DataDirectory implements AutoCloseable {
      */
     boolean needsRecovery(PartitionKey key) {
         return !wasClean || unrecovered.contains(key);
+    }
+
+    /** How partition {@code key} must be recovered before it serves ({@link #needsRecovery}). */
+    Recovery recoveryOf(PartitionKey key) {
+        if (!needsRecovery(key)) {
+            return Recovery.NONE;
+        }
+        return rollsMayBeUnforced ? Recovery.CRASH_AFTER_UNFORCED_ROLLS : Recovery.CRASH;
+    }
+
+    /**
+     * Records, durably and before this run writes anything, that it forces sealed segments only in the
+     * background ({@code interval}, {@code never}): until a clean close forced every partition, a
+     * restart after a crash must not trust sealed segments, whatever its own policy.
+     */
+    void recordUnforcedRolls() throws IOException {
+        Path file = root.resolve(UNFORCED_ROLLS);
+        if (!disk.exists(file)) {
+            disk.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            Directories.force(disk, root);
+        }
     }
 
     /** Every partition that has a directory, found by decoding directory names; foreign ones are ignored. */
@@ -184,11 +229,16 @@ final class DataDirectory implements AutoCloseable {
 
     /**
      * Writes the clean-shutdown marker durably (the last step of a clean close), naming the partitions
-     * whose crash recovery has not run yet: the marker vouches for all others only. The directory is
+     * whose crash recovery has not run yet: the marker vouches for all others only. With none left, the
+     * {@value #UNFORCED_ROLLS} record goes too (a run under {@code interval|never} writes it again). The directory is
      * forced first, so the partition directories created in this run are durable before the marker
      * that vouches for them can be.
      */
     void markClean(Collection<PartitionKey> notRecovered) throws IOException {
+        if (notRecovered.isEmpty()) {
+            // every partition was forced by its close: no sealed segment of any earlier run is unforced
+            disk.deleteIfExists(root.resolve(UNFORCED_ROLLS));
+        }
         Directories.force(disk, root);
         StringBuilder text = new StringBuilder("closed cleanly at ").append(Instant.now()).append('\n');
         for (PartitionKey key : notRecovered) {

@@ -67,7 +67,13 @@ final class FileStorageEngine implements StorageEngine {
                 new Flusher(config.fsync().flushDelayNanos()), StoreContext.newSyncThreads(),
                 new GroupedDirectoryForce(disk, config.dataDir())));
         try {
+            if (config.fsync().mode() != FsyncPolicy.Mode.ALWAYS) {
+                directory.recordUnforcedRolls();
+            }
             engine.discover(recoverInBackground);
+        } catch (IOException e) {
+            engine.closeResources();
+            throw new StorageFailedException("cannot write " + DataDirectory.UNFORCED_ROLLS + " in " + config.dataDir() + ": " + e, e);
         } catch (RuntimeException e) {
             engine.closeResources();
             throw e;
@@ -85,7 +91,7 @@ final class FileStorageEngine implements StorageEngine {
         }
         List<PartitionLog> crashed = new ArrayList<>();
         for (PartitionKey key : keys) {
-            PartitionLog log = new PartitionLog(key, context, directory.needsRecovery(key));
+            PartitionLog log = new PartitionLog(key, context, directory.recoveryOf(key));
             partitions.put(key, log);
             if (log.awaitsRecovery()) {
                 crashed.add(log);
@@ -230,7 +236,7 @@ final class FileStorageEngine implements StorageEngine {
         if (log != null) {
             return log;
         }
-        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context, false));
+        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context, DataDirectory.Recovery.NONE));
         if (closed) {
             log.close();
             checkOpen();

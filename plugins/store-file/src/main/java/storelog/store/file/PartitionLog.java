@@ -64,8 +64,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long visibleEnd;
     private volatile StorageFailedException failure;
     private volatile boolean loaded;
-    /** Whether loading must recover the partition as after a crash ({@link DataDirectory#needsRecovery}). */
-    private final boolean crashed;
+    /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
+    private final DataDirectory.Recovery recovery;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
     /** Whether the partition exists for readers: once it has a segment on disk at load, or a visible record. */
@@ -80,11 +80,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long bytesAppended;
     private boolean closed;
 
-    /** A partition of the engine; {@code crashed}: it must be recovered as after a crash when it loads. */
-    PartitionLog(PartitionKey key, StoreContext context, boolean crashed) {
+    /** A partition of the engine; {@code recovery}: how it must be recovered when it loads. */
+    PartitionLog(PartitionKey key, StoreContext context, DataDirectory.Recovery recovery) {
         this.key = key;
         this.context = context;
-        this.crashed = crashed;
+        this.recovery = recovery;
         this.dir = key.directoryIn(context.config().dataDir());
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
@@ -133,11 +133,15 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * (nothing loads a closed partition): a clean close names such partitions in its marker.
      */
     boolean awaitsRecovery() {
-        return crashed && !loaded;
+        return recovery != DataDirectory.Recovery.NONE && !loaded;
     }
 
     private void load() throws IOException {
-        List<Segment> found = PartitionRecovery.recover(key, dir, context, durability.sealedMaybeUnsynced(), crashed);
+        int ownUnsynced = durability.sealedMaybeUnsynced();
+        int sealedToCheck = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS
+                ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
+        List<Segment> found = PartitionRecovery.recover(key, dir, context, sealedToCheck, ownUnsynced > 0,
+                recovery != DataDirectory.Recovery.NONE);
         segments = found.toArray(NONE);
         exists = !found.isEmpty();
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();

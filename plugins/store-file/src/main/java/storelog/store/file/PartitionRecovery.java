@@ -28,11 +28,16 @@ final class PartitionRecovery {
     /**
      * The partition's segments, consistent, the last one active (none when the partition does not exist).
      *
+     * @param sealedMaybeUnsynced how many of the newest sealed segments may have missed their fsync
+     *                            (checked and forced after a crash)
+     * @param activeMaybeUnsynced whether the active segment's acknowledged records may be unsynced (the
+     *                            current policy is not {@code always}): after a crash it is cut at its
+     *                            first damaged record rather than resynchronised past the damage
      * @param crashed whether the partition was in use when the engine last stopped uncleanly and has
      *                not been recovered since ({@link DataDirectory#needsRecovery})
      */
-    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced, boolean crashed)
-            throws IOException {
+    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced,
+            boolean activeMaybeUnsynced, boolean crashed) throws IOException {
         List<Segment> found = SegmentFiles.load(key, dir, context);
         if (found.isEmpty()) {
             return found;
@@ -43,7 +48,7 @@ final class PartitionRecovery {
             return found;
         }
         found = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
-        SegmentRecovery.recoverActive(found.getLast(), false, sealedMaybeUnsynced > 0);
+        SegmentRecovery.recoverActive(found.getLast(), false, activeMaybeUnsynced);
         for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size() - 1)) {
             adopted.forceAdopted();
         }
