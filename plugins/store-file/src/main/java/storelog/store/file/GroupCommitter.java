@@ -12,7 +12,7 @@ import storelog.api.StoreLogException;
 
 /**
  * Group commit for {@code FSYNC=always}: appenders park here until their records are durable. The
- * first appender that finds no sync running starts a sync loop on a thread of the engine; the loop
+ * first appender that finds no sync running starts a sync loop on a thread of the engine (a platform thread: see {@link StoreContext#newSyncThreads}); the loop
  * runs one sync after another for as long as anyone waits, and each sync covers everything appended
  * before it started, so concurrent appenders share fsyncs and durability costs latency rather than
  * throughput. Only the appenders a sync covered are woken.

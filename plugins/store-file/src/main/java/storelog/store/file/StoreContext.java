@@ -16,13 +16,14 @@ import storelog.api.PartitionKey;
 record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, ExecutorService syncThreads) {
 
     /**
-     * Threads running group commits: one virtual thread per partition with appenders waiting, so the
-     * fsyncs of different partitions all overlap (and share the file system's journal commits), and
-     * waking a virtual-thread appender (the HTTP server's) costs no switch of OS threads. A fixed pool
-     * of 4 platform threads held 16 busy partitions to 4 fsyncs at a time.
+     * Threads running group commits: a platform thread per partition with appenders waiting (idle ones
+     * end after a minute), so the fsyncs of different partitions all overlap and share the file
+     * system's journal commits; a fixed pool of 4 held 16 busy partitions to 4 fsyncs at a time. Not
+     * virtual threads: under a full CPU a sync loop queued behind the HTTP server's virtual threads
+     * stretched every fsync cycle (P3 fell from 24k to 17-22k requests/s, bench/RESULTS.md).
      */
     static ExecutorService newSyncThreads() {
-        return Executors.newThreadPerTaskExecutor(Uninterruptible.virtualThreads("storelog-sync-"));
+        return Executors.newCachedThreadPool(Uninterruptible.threads("storelog-sync-"));
     }
 
     /** The {@code FSYNC} policy object of one partition. */

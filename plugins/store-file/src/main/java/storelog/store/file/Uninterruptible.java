@@ -48,14 +48,6 @@ final class Uninterruptible {
         return own(Thread.ofPlatform().name(name, 0).daemon().factory());
     }
 
-    /**
-     * Virtual threads named {@code name}{@code N} that run operations themselves, as {@link #threads}:
-     * for work that mostly waits (a group commit's loop), one per partition that needs one, however many.
-     */
-    static ThreadFactory virtualThreads(String name) {
-        return own(Thread.ofVirtual().name(name, 0).factory());
-    }
-
     private static ThreadFactory own(ThreadFactory factory) {
         return task -> factory.newThread(() -> {
             OWN.set(true);
