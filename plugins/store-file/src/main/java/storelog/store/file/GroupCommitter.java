@@ -11,8 +11,10 @@ import storelog.api.StorageFailedException;
 import storelog.api.StoreLogException;
 
 /**
- * Group commit for {@code FSYNC=always}: appenders park here until their records are durable. The
- * first appender that finds no sync running starts a sync loop on a thread of the engine (a platform thread: see {@link StoreContext#newSyncThreads}); the loop
+ * Group commit for {@code FSYNC=always}: appenders park here until their records are durable. An
+ * appender that finds no sync running runs one itself (so a lone appender waits for one fsync and
+ * no loop); while appenders still wait after it, a sync loop takes over on a thread of the engine
+ * (a platform thread: see {@link StoreContext#newSyncThreads}); the loop
  * runs one sync after another for as long as anyone waits, and each sync covers everything appended
  * before it started, so concurrent appenders share fsyncs and durability costs latency rather than
  * throughput. Only the appenders a sync covered are woken.
@@ -54,6 +56,7 @@ final class GroupCommitter {
         private final long target;
         private volatile boolean done;
         private RuntimeException error;
+        private boolean leads;
 
         private Waiter(long target) {
             this.target = target;
@@ -105,18 +108,7 @@ final class GroupCommitter {
         if (wake != null) {
             LockSupport.unpark(wake);
         }
-        if (start) {
-            try {
-                syncThreads.execute(this::syncLoop);
-            } catch (RejectedExecutionException e) { // the engine is closing: its close resolves the waiters
-                lock.lock();
-                try {
-                    scheduled = false;
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
+        waiter.leads = start;
         return waiter;
     }
 
@@ -126,6 +118,9 @@ final class GroupCommitter {
      * @throws StoreLogException when they were cut (a rollback, a truncation) or the partition failed
      */
     void await(Waiter waiter) {
+        if (waiter.leads) {
+            leadSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
+        }
         boolean interrupted = false;
         while (!waiter.done) {
             LockSupport.park(this);
@@ -136,6 +131,24 @@ final class GroupCommitter {
         }
         if (waiter.error != null) {
             throw waiter.error;
+        }
+    }
+
+    /** The appender's own sync; if appenders wait after it, a sync loop of the engine takes over. */
+    private void leadSync() {
+        action.sync();
+        lock.lock();
+        try {
+            scheduled = failure == null && !waiters.isEmpty();
+            if (scheduled) {
+                try {
+                    syncThreads.execute(this::syncLoop);
+                } catch (RejectedExecutionException e) { // the engine is closing: its close resolves the waiters
+                    scheduled = false;
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
