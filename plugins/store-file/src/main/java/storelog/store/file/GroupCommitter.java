@@ -1,8 +1,8 @@
 package storelog.store.file;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
@@ -12,21 +12,34 @@ import storelog.api.StoreLogException;
 
 /**
  * Group commit for {@code FSYNC=always}: appenders park here until their records are durable. An
- * appender that finds no sync running runs one itself; while appenders still wait after it, a sync
- * thread of the engine runs one sync after another for as long as anyone waits. Every sync covers
- * everything appended before it started, so concurrent appenders share fsyncs and durability costs
- * latency rather than throughput. Only the appenders a sync covered are woken.
+ * appender that finds no sync running runs one itself (so a lone appender waits for one fsync and
+ * no loop); while appenders still wait after it, a sync loop takes over on a thread of the engine
+ * (a platform thread: see {@link StoreContext#newSyncThreads}); the loop
+ * runs one sync after another for as long as anyone waits, and each sync covers everything appended
+ * before it started, so concurrent appenders share fsyncs and durability costs latency rather than
+ * throughput. Only the appenders a sync covered are woken.
+ *
+ * <p>Between two syncs the loop <em>gathers</em>: the appenders the last sync woke are usually about
+ * to append again (a closed loop of clients), and a sync started at once would cover only those that
+ * appended during the last fsync, so the appenders would split into two halves taking turns, each
+ * getting one fsync in two. The loop waits until as many appenders wait as the last sync covered, but
+ * at most half of the last sync's time ({@link #gatherNanos}), so a lone appender or a quiet partition
+ * pays for it at most once. This only delays a sync; nothing is acknowledged before its fsync.
  *
  * <p>Offsets are the currency: {@code durable} is the partition's offset below which every record is
  * on disk. An appender registers while it still holds the partition lock, so every rollback or
  * truncation (which run under that lock too) sees every appender whose records it removes and fails
- * it: no appender is ever told "durable" for a record that was cut.
+ * it: no appender is ever told "durable" for a record that was cut. Registrations come in offset
+ * order (under the partition lock), so the waiters form a queue sorted by target.
  *
  * <p>Thread-safe. Lock order: the partition lock, then this class's lock. {@link #register},
  * {@link #advance}, {@link #rolledBack} and {@link #fail} are called with the partition lock held;
  * {@link #await} and the sync action without it.
  */
 final class GroupCommitter {
+
+    /** The longest gather between two syncs, whatever the last sync took. */
+    static final long MAX_GATHER_NANOS = 1_000_000;
 
     /**
      * Flushes and forces the partition. Never throws: it ends every waiter it concerns itself, through
@@ -51,11 +64,16 @@ final class GroupCommitter {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.target, b.target));
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final SyncAction action;
     private final Executor syncThreads;
     private long durable;
+    /** Whether a sync loop runs (or is about to). */
     private boolean scheduled;
+    /** The sync loop's thread while it gathers, to be woken once {@link #gathered} appenders wait; else null. */
+    private Thread gatherer;
+    /** How many appenders waited for the last sync or during it: as many are likely to wait for the next one. */
+    private int gathered;
     private StorageFailedException failure;
 
     GroupCommitter(SyncAction action, Executor syncThreads) {
@@ -66,6 +84,8 @@ final class GroupCommitter {
     /** Registers the caller as waiting until the offsets below {@code target} are durable (partition lock held). */
     Waiter register(long target) {
         Waiter waiter = new Waiter(target);
+        boolean start;
+        Thread wake = null;
         lock.lock();
         try {
             if (failure != null) {
@@ -76,11 +96,19 @@ final class GroupCommitter {
                 return waiter;
             }
             waiters.add(waiter);
-            waiter.leads = !scheduled;
+            start = !scheduled;
             scheduled = true;
+            if (gatherer != null && waiters.size() >= gathered) {
+                wake = gatherer;
+                gatherer = null;
+            }
         } finally {
             lock.unlock();
         }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        waiter.leads = start;
         return waiter;
     }
 
@@ -91,7 +119,7 @@ final class GroupCommitter {
      */
     void await(Waiter waiter) {
         if (waiter.leads) {
-            runSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
+            leadSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
         }
         boolean interrupted = false;
         while (!waiter.done) {
@@ -106,18 +134,64 @@ final class GroupCommitter {
         }
     }
 
-    private void runSync() {
+    /** The appender's own sync; if appenders wait after it, a sync loop of the engine takes over. */
+    private void leadSync() {
         action.sync();
         lock.lock();
         try {
-            scheduled = !waiters.isEmpty();
+            scheduled = failure == null && !waiters.isEmpty();
             if (scheduled) {
                 try {
-                    syncThreads.execute(this::runSync);
+                    syncThreads.execute(this::syncLoop);
                 } catch (RejectedExecutionException e) { // the engine is closing: its close resolves the waiters
                     scheduled = false;
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Syncs while anyone waits, gathering between syncs; ends when a sync (and its gather) leaves no one waiting. */
+    private void syncLoop() {
+        while (true) {
+            long started = System.nanoTime();
+            action.sync();
+            if (!gather(gatherNanos(System.nanoTime() - started))) {
+                return;
+            }
+        }
+    }
+
+    /** Half of the last sync's time: what a gather may add to a sync at most. */
+    static long gatherNanos(long lastSyncNanos) {
+        return Math.min(MAX_GATHER_NANOS, lastSyncNanos / 2);
+    }
+
+    /**
+     * Waits until {@link #gathered} appenders wait, at most
+     * {@code nanos}. Returns whether another sync is due; if not, the loop is over.
+     */
+    private boolean gather(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        lock.lock();
+        try {
+            while (failure == null && waiters.size() < gathered) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                gatherer = Thread.currentThread();
+                lock.unlock();
+                try {
+                    LockSupport.parkNanos(this, left);
+                } finally {
+                    lock.lock();
+                }
+            }
+            gatherer = null;
+            scheduled = failure == null && !waiters.isEmpty();
+            return scheduled;
         } finally {
             lock.unlock();
         }
@@ -132,6 +206,7 @@ final class GroupCommitter {
             while (!waiters.isEmpty() && waiters.peek().target <= durable) {
                 wake.add(waiters.poll());
             }
+            gathered = wake.size() + waiters.size(); // those woken, once back, and those waiting already
         } finally {
             lock.unlock();
         }

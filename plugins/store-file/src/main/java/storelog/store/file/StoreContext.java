@@ -17,11 +17,15 @@ import storelog.api.PartitionKey;
 record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, ExecutorService syncThreads,
         GroupedDirectoryForce dataDirForce) {
 
-    /** Threads running group commits: fsyncs of different partitions overlap, up to this many. */
-    static final int SYNC_THREADS = 4;
-
+    /**
+     * Threads running group commits: a platform thread per partition with appenders waiting (idle ones
+     * end after a minute), so the fsyncs of different partitions all overlap and share the file
+     * system's journal commits; a fixed pool of 4 held 16 busy partitions to 4 fsyncs at a time. Not
+     * virtual threads: under a full CPU a sync loop queued behind the HTTP server's virtual threads
+     * stretched every fsync cycle (P3 fell from 24k to 17-22k requests/s, bench/RESULTS.md).
+     */
     static ExecutorService newSyncThreads() {
-        return Executors.newFixedThreadPool(SYNC_THREADS, Uninterruptible.threads("storelog-sync-"));
+        return Executors.newCachedThreadPool(Uninterruptible.threads("storelog-sync-"));
     }
 
     /** The {@code FSYNC} policy object of one partition. */

@@ -45,8 +45,11 @@ final class Uninterruptible {
      * {@code shutdownNow()}).
      */
     static ThreadFactory threads(String name) {
-        ThreadFactory platform = Thread.ofPlatform().name(name, 0).daemon().factory();
-        return task -> platform.newThread(() -> {
+        return own(Thread.ofPlatform().name(name, 0).daemon().factory());
+    }
+
+    private static ThreadFactory own(ThreadFactory factory) {
+        return task -> factory.newThread(() -> {
             OWN.set(true);
             task.run();
         });

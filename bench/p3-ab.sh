@@ -1,0 +1,22 @@
+#!/bin/bash
+cd "$(dirname "$0")/.."  # paths below are relative to the checkout
+# usage: MODS_BASE=<modules dir> MODS_HEAD=<modules dir> flock /work/bench.lock bench/p3-ab.sh  (modules dirs: distribution/target/modules of each build; full JDK, since the image has no jdk.jfr)
+# P3 A/B in one run: trivial JDK server (ceiling), then base and head servers alternately, FSYNC=always, wrk -t2 -c64 10 s
+J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
+W=/tmp/storelog-bench/p3-ab; mkdir -p $W
+echo "# $(date -u) load: $(cat /proc/loadavg)"
+bash ${SHARED_BENCH:-../shared/bench}/http-ceiling.sh 10 2>&1 | grep -E "==|Requests/sec|50%|99%"
+run() { # name mods fsync
+  rm -rf $W/data; PORT=18978
+  DATA_DIR=$W/data FSYNC=$3 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 $J/java -Xms1g -Xmx1g -p $2 -m storelog.server/storelog.server.Main > $W/server.out 2>&1 &
+  PID=$!
+  for i in $(seq 1 200); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.05; done
+  wrk -t2 -c64 -d3s -s bench/lua/publish100.lua http://127.0.0.1:$PORT/publish > /dev/null
+  f0=$(curl -s http://127.0.0.1:$PORT/metrics | awk '/^storelog_storage_fsyncs_total/{print $2}')
+  echo "== $1 FSYNC=$3"; wrk -t2 -c64 -d10s --latency -s bench/lua/publish100.lua http://127.0.0.1:$PORT/publish | grep -E "Requests/sec|50%|99%"
+  f1=$(curl -s http://127.0.0.1:$PORT/metrics | awk '/^storelog_storage_fsyncs_total/{print $2}')
+  echo "fsyncs during the window (+ ~0.1 s): $((f1 - f0))"
+  kill $PID; wait $PID 2>/dev/null
+}
+for r in ${ROUNDS:-1 2}; do run base ${MODS_BASE:?} always; run head ${MODS_HEAD:?} always; done
+run head ${MODS_HEAD:?} never
