@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import storelog.api.PartitionKey;
-import storelog.api.Record;
 
 /**
  * A power cut of a run under {@code FSYNC=never} tears its active segment anywhere (its bytes were
@@ -19,7 +17,8 @@ import storelog.api.Record;
  * under {@code always} (61bc8a5: {@code .unforced-rolls} makes it check the sealed segments whatever the
  * policy), the active segment is still recovered as one whose bytes were all forced: the damaged
  * records stay as corrupt ones below intact later ones, a hole served as {@code corrupt_record} for
- * good, and the run acknowledges appends after it.
+ * good, and the run acknowledges appends after it. Fixed: such a crash cuts the active segment at its
+ * first damage too, whatever the current policy.
  */
 class PolicyChangeActiveTearTest {
 
@@ -43,7 +42,6 @@ class PolicyChangeActiveTearTest {
         return FileStorageEngine.open(Engines.config(PowerLossWorkload.dataDir(disk.root()), 1 << 20, fsync), disk, false);
     }
 
-    @Disabled("a known inconsistency (review4): recovery under always after a run under never keeps a torn active segment's hole")
     @Test
     void aTornActiveSegmentOfARunUnderNeverIsCutAtItsFirstDamageAlsoUnderAlways() {
         PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
@@ -54,23 +52,23 @@ class PolicyChangeActiveTearTest {
             written.add(first.read(KEY, i).text()); // the read flushes the record to the OS: one version of the file each
         }
         Random random = new Random(5);
-        int holes = 0;
+        long kept = 0;
         for (int draw = 0; draw < DRAWS; draw++) {
             PowerCutDisk after = PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.crash(random));
             try (FileStorageEngine second = open(after, FsyncPolicy.ALWAYS)) {
                 long end = second.info(KEY).map(i -> i.nextOffset()).orElse(0L);
+                kept += end;
                 for (long o = 0; o < end; o++) {
                     try {
                         assertThat(second.read(KEY, o).text()).isEqualTo(written.get((int) o));
                     } catch (RuntimeException e) {
-                        holes++;
                         throw new AssertionError("draw " + draw + ": record " + o + " of " + end + " kept after a crash "
                                 + "of a run under never is unreadable (" + e + "), records after it are served", e);
                     }
                 }
             }
         }
-        assertThat(holes).isZero();
+        assertThat(kept).as("records kept over all draws (the draws keep some)").isPositive();
         first.close();
     }
 }
