@@ -103,7 +103,7 @@ final class GroupCommit implements Durability {
             point = log.mark();
             truncations = log.truncations();
             active.flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: this action must end its waiters, never throw
             log.flushFailed(IoErrors.asIoException(e));
             return;
         } finally {
@@ -111,7 +111,7 @@ final class GroupCommit implements Durability {
         }
         try {
             active.store().force();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error (no thread for the fsync's hand-off): its outcome is unknown, so fail closed
             lock.lock();
             try {
                 if (e instanceof FileNotOpenedException) {

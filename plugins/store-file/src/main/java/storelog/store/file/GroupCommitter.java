@@ -137,6 +137,7 @@ final class GroupCommitter {
     /** The appender's own sync; if appenders wait after it, a sync loop of the engine takes over. */
     private void leadSync() {
         action.sync();
+        boolean inline = false;
         lock.lock();
         try {
             scheduled = failure == null && !waiters.isEmpty();
@@ -145,10 +146,15 @@ final class GroupCommitter {
                     syncThreads.execute(this::syncLoop);
                 } catch (RejectedExecutionException e) { // the engine is closing: its close resolves the waiters
                     scheduled = false;
+                } catch (Error e) { // no thread for the loop (OutOfMemoryError): this appender runs it, else the waiters park forever
+                    inline = true;
                 }
             }
         } finally {
             lock.unlock();
+        }
+        if (inline) {
+            syncLoop();
         }
     }
 

@@ -64,7 +64,7 @@ final class IoErrors {
      * undone: it must fail the partition and end its waiters, never escape the background thread or
      * the group commit (which would stay marked as running, every later appender waiting for it).
      */
-    static IOException asIoException(Exception e) {
+    static IOException asIoException(Throwable e) {
         return e instanceof IOException io ? io : new IOException("unexpected failure: " + e, e);
     }
 

@@ -138,9 +138,10 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     private void load() throws IOException {
         int ownUnsynced = durability.sealedMaybeUnsynced();
-        int sealedToCheck = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS
-                ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
-        List<Segment> found = PartitionRecovery.recover(key, dir, context, sealedToCheck, ownUnsynced > 0,
+        boolean afterUnforced = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS;
+        int sealedToCheck = afterUnforced ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
+        // the active segment of a crashed run under interval|never may be torn anywhere, like its sealed ones
+        List<Segment> found = PartitionRecovery.recover(key, dir, context, sealedToCheck, ownUnsynced > 0 || afterUnforced,
                 recovery != DataDirectory.Recovery.NONE);
         segments = found.toArray(NONE);
         exists = !found.isEmpty();
