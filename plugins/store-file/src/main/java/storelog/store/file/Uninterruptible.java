@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a short file operation on a channel of its own — an fsync, a segment creation, an index
@@ -29,12 +31,23 @@ final class Uninterruptible {
         void run() throws IOException;
     }
 
-    /** As many threads as operations wait: each blocks on the device; idle ones end after a minute. */
-    private static final ExecutorService THREADS = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("storelog-io-", 0).daemon().factory());
+    /**
+     * At most this many operations run at once; more wait in line. Each blocks a platform thread on the
+     * device, and callers are not bounded (one request thread per partition appending alone hands its
+     * fsync here): unbounded, 10,000 partitions would hold 10,000 threads (review4, SyncThreadBoundTest).
+     * Sixteen fsyncs in flight are more than a disk's journal commits need to be shared.
+     */
+    static final int MAX_THREADS = 16;
 
     /** Set on the threads {@link #threads} makes. */
     private static final ThreadLocal<Boolean> OWN = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Up to {@link #MAX_THREADS} threads; idle ones end after a minute. They are never interrupted and
+     * run nested operations themselves (an operation waiting in line for a thread held by its own
+     * caller would never run).
+     */
+    private static final ExecutorService THREADS = bounded();
 
     private Uninterruptible() {
     }
@@ -46,6 +59,13 @@ final class Uninterruptible {
      */
     static ThreadFactory threads(String name) {
         return own(Thread.ofPlatform().name(name, 0).daemon().factory());
+    }
+
+    private static ExecutorService bounded() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                own(Thread.ofPlatform().name("storelog-io-", 0).daemon().factory()));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadFactory own(ThreadFactory factory) {

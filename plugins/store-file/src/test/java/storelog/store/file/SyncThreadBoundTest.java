@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.PartitionKey;
@@ -28,7 +27,8 @@ import storelog.testkit.TestData;
  * threads), so N partitions with one waiting appender each hold N platform threads blocked in fsync
  * (10,000 partitions: 10,000 threads, past a container's pids limit; the thread that cannot be created
  * ends the fsync in an OutOfMemoryError, GroupCommitErrorTest). Before the group-commit change the
- * engine's syncs ran on 4 threads.
+ * engine's syncs ran on 4 threads. Fixed: the hand-off pool holds at most
+ * {@link Uninterruptible#MAX_THREADS} threads; more fsyncs wait in line.
  */
 class SyncThreadBoundTest {
 
@@ -65,7 +65,6 @@ class SyncThreadBoundTest {
         }
     }
 
-    @Disabled("a known defect (review4): one platform thread per partition with a waiting appender; remove to see it fail")
     @Test
     void appendersOfManyPartitionsAtOnceDoNotHoldAPlatformThreadEach(TestInfo test) throws Exception {
         SlowForces disk = new SlowForces();
