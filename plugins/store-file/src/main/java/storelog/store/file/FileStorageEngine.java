@@ -64,7 +64,7 @@ final class FileStorageEngine implements StorageEngine {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
         OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
         FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files,
-                new Flusher(config.fsync().flushDelayNanos()), StoreContext.newSyncThreads(),
+                new Flusher(config.fsync().flushDelayNanos()), new SyncThreads(),
                 new GroupedDirectoryForce(disk, config.dataDir())));
         try {
             if (config.fsync().mode() != FsyncPolicy.Mode.ALWAYS) {

@@ -1,7 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.StorageFailedException;
 import storelog.api.StoreLogException;
@@ -16,7 +15,7 @@ final class GroupCommit implements Durability {
     private final Durability.Log log;
     private final GroupCommitter committer;
 
-    GroupCommit(Durability.Log log, Executor syncThreads) {
+    GroupCommit(Durability.Log log, GroupCommitter.SyncExecutor syncThreads) {
         this.log = log;
         this.committer = new GroupCommitter(this::sync, syncThreads);
     }

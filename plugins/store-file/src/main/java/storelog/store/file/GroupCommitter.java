@@ -14,7 +14,7 @@ import storelog.api.StoreLogException;
  * Group commit for {@code FSYNC=always}: appenders park here until their records are durable. An
  * appender that finds no sync running runs one itself (so a lone appender waits for one fsync and
  * no loop); while appenders still wait after it, a sync loop takes over on a thread of the engine
- * (a platform thread: see {@link StoreContext#newSyncThreads}); the loop
+ * (a platform thread: see {@link SyncThreads}); the loop
  * runs one sync after another for as long as anyone waits, and each sync covers everything appended
  * before it started, so concurrent appenders share fsyncs and durability costs latency rather than
  * throughput. Only the appenders a sync covered are woken.
@@ -66,7 +66,7 @@ final class GroupCommitter {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final SyncAction action;
-    private final Executor syncThreads;
+    private final SyncExecutor syncThreads;
     private long durable;
     /** Whether a sync loop runs (or is about to). */
     private boolean scheduled;
@@ -76,7 +76,16 @@ final class GroupCommitter {
     private int gathered;
     private StorageFailedException failure;
 
-    GroupCommitter(SyncAction action, Executor syncThreads) {
+    /** Where sync loops run. */
+    @FunctionalInterface
+    interface SyncExecutor extends Executor {
+        /** Whether other loops wait for a thread: a running loop then lets its thread go after a sync. */
+        default boolean othersWaiting() {
+            return false;
+        }
+    }
+
+    GroupCommitter(SyncAction action, SyncExecutor syncThreads) {
         this.action = action;
         this.syncThreads = syncThreads;
     }
@@ -166,6 +175,26 @@ final class GroupCommitter {
             if (!gather(gatherNanos(System.nanoTime() - started))) {
                 return;
             }
+            if (syncThreads.othersWaiting()) { // other partitions' loops wait for a thread: this one queues behind them
+                continueLater();
+                return;
+            }
+        }
+    }
+
+    /** Queues the loop again (another sync is due: {@code scheduled} stays set); runs it here when it cannot. */
+    private void continueLater() {
+        try {
+            syncThreads.execute(this::syncLoop);
+        } catch (RejectedExecutionException e) { // the engine is closing: its close resolves the waiters
+            lock.lock();
+            try {
+                scheduled = false;
+            } finally {
+                lock.unlock();
+            }
+        } catch (Error e) { // no room for the task: this thread goes on, else the waiters park forever
+            syncLoop();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sync loop's thread cannot be started (OutOfMemoryError: unable to create native thread, the
- * cached pool of {@link StoreContext#newSyncThreads} at its pids limit) while appenders still wait
+ * cached pool of {@link SyncThreads} at its pids limit) while appenders still wait
  * after a lone appender's own sync: they must still be synced, not park forever behind a loop that
  * was "scheduled" but never ran.
  */
@@ -24,7 +23,7 @@ class GroupCommitterNoThreadTest {
         CountDownLatch syncStarted = new CountDownLatch(1);
         CountDownLatch secondRegistered = new CountDownLatch(1);
         AtomicReference<GroupCommitter> committer = new AtomicReference<>();
-        Executor noThreads = task -> {
+        GroupCommitter.SyncExecutor noThreads = task -> {
             throw new OutOfMemoryError("injected: unable to create native thread");
         };
         committer.set(new GroupCommitter(() -> {
