@@ -75,13 +75,20 @@ class EpochCrashTest {
         });
         Map<Long, String> acked = new HashMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUND_TIMEOUT_SECONDS);
+        // under interval/never a kill within the flush delay of the round's start loses the whole round, and
+        // with it the epochs it began: the round then runs at least 5 flush delays, so that something of it
+        // (and of its epochs) reaches the OS before the kill — the kill's moment stays random after that
+        long minimumEnd = Long.MAX_VALUE;
         try {
-            while (acked.size() < killAfter) {
+            while (acked.size() < killAfter || System.nanoTime() - minimumEnd < 0) {
                 String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null || line.equals("EOF")) {
                     fail("round " + round + ": the child stopped reporting after " + acked.size() + " acknowledgements");
                 }
                 collect(line, acked);
+                if (minimumEnd == Long.MAX_VALUE && !acked.isEmpty()) {
+                    minimumEnd = System.nanoTime() + 5 * FsyncPolicy.parse(fsync).flushDelayNanos();
+                }
             }
         } finally {
             child.destroyForcibly(); // SIGKILL on Linux
