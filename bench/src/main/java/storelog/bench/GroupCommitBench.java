@@ -58,6 +58,13 @@ public final class GroupCommitBench {
                                     + " rec_per_fsync=%.1f%n", round, p, n, always.recordsPerSecond(),
                             never.recordsPerSecond(), n * raw, bound, always.recordsPerSecond() / bound,
                             always.fsyncsPerSecond(), always.records / Math.max(1.0, always.fsyncs));
+                    if (p == 1 && n > 1) {
+                        // the bound group commit can reach on one file: the raw loop writing n records per fsync
+                        double grouped = rawFsync(seconds, n);
+                        System.out.printf(Locale.ROOT, "RESULT round=%d kind=p2-grouped partitions=1 appenders=%d"
+                                        + " raw_grouped_rec_s=%.0f raw_grouped_fsyncs_s=%.0f ratio_grouped=%.3f%n", round, n, grouped,
+                                grouped / n, always.recordsPerSecond() / Math.min(grouped, never.recordsPerSecond()));
+                    }
                 }
             }
         }
@@ -120,18 +127,26 @@ public final class GroupCommitBench {
      * record (8 B offset, 4 B length, 100 B payload) and one fdatasync per record, for {@code seconds}.
      */
     static double rawFsyncPerRecord(double seconds) throws IOException {
+        return rawFsync(seconds, 1);
+    }
+
+    /** The same loop writing {@code perFsync} records (one write) per fdatasync; returns records/s. */
+    static double rawFsync(double seconds, int perFsync) throws IOException {
         Path work = Path.of(System.getenv().getOrDefault("BENCH_WORK", "/tmp/storelog-bench"));
         Files.createDirectories(work);
         Path file = Files.createTempFile(work, "raw-fsync-", ".log");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer rec = ByteBuffer.allocateDirect(12 + PAYLOAD);
+            ByteBuffer rec = ByteBuffer.allocateDirect((12 + PAYLOAD) * perFsync);
             byte[] body = payload();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             long t0 = System.nanoTime();
             long n = 0;
-            for (long pos = 0; System.nanoTime() < end; n++) {
+            for (long pos = 0; System.nanoTime() < end; ) {
                 rec.clear();
-                rec.putLong(n).putInt(PAYLOAD).put(body).flip();
+                for (int i = 0; i < perFsync; i++, n++) {
+                    rec.putLong(n).putInt(PAYLOAD).put(body);
+                }
+                rec.flip();
                 while (rec.hasRemaining()) {
                     pos += ch.write(rec, pos);
                 }
