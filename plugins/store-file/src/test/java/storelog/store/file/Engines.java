@@ -32,6 +32,14 @@ final class Engines {
         return FileStorageEngine.open(config(dir, maxFileSize, fsync), disk);
     }
 
+    /**
+     * An engine on a {@link PowerCutDisk}'s data directory that recovers a crashed partition only on
+     * first use, so a test sees what each run of a power-cut scenario finds on that disk.
+     */
+    static FileStorageEngine openForeground(PowerCutDisk disk, long maxFileSize, FsyncPolicy fsync) {
+        return FileStorageEngine.open(config(PowerLossWorkload.dataDir(disk.root()), maxFileSize, fsync), disk, false);
+    }
+
     static FileStorageEngine open(Path dir) {
         return open(dir, StoreConfig.DEFAULT_MAX_FILE_SIZE, FsyncPolicy.ALWAYS);
     }
