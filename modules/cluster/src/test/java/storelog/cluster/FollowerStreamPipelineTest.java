@@ -3,10 +3,8 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,10 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
-import storelog.testkit.TestData;
 
 /**
  * The pipelined push to one stub follower "b" (real HTTP on loopback): the leader holds 5,000
@@ -31,12 +26,11 @@ import storelog.testkit.TestData;
  */
 class FollowerStreamPipelineTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
-    private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
 
+    private LeaderTermSetup setup;
     private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    private StubFollower b;
     private final AtomicLong seen = new AtomicLong(-1);
     /** Counted down by each request that arrives; the first three wait for it. */
     private final CountDownLatch allThree = new CountDownLatch(3);
@@ -45,26 +39,21 @@ class FollowerStreamPipelineTest {
 
     @BeforeEach
     void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
+        setup = new LeaderTermSetup(test);
+        engine = setup.engine;
+        b = setup.b;
         engine.append(KEY, 5, IntStream.range(0, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.state = n -> new StubFollower.Answer(200, B_EMPTY);
+        b.state = n -> new StubFollower.Answer(200, LeaderTermSetup.B_EMPTY);
     }
 
     @AfterEach
     void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+        setup.close();
     }
 
     private void startTerm() {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
-        term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")), seen::set,
-                new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
-        term.start();
+        term = setup.start(9, LeaderTermSetup.settings(true, Duration.ofSeconds(10)), Duration.ofSeconds(10), setup::onlyB, seen::set,
+                setup.newFence(), () -> 9);
     }
 
     /** Waits, up to 10 s, until the first three requests are all in flight. */

@@ -3,10 +3,8 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,49 +15,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
 import storelog.core.ReadFence;
-import storelog.testkit.TestData;
 
 /** What a leader's term lets readers see (its read fence), against one stub follower "b" that holds nothing at first. */
 class LeaderTermReadFenceTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
-    private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
 
+    private LeaderTermSetup setup;
     private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    private StubFollower b;
     private final AtomicLong highest = new AtomicLong(9);
     private ReadFence fence;
     private LeaderTerm term;
 
     @BeforeEach
     void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
-        b.state = n -> new StubFollower.Answer(200, B_EMPTY);
-        storelog.core.LogService log = new storelog.core.LogService(engine, java.time.Clock.systemUTC());
-        fence = log.readFence();
+        setup = new LeaderTermSetup(test);
+        engine = setup.engine;
+        b = setup.b;
+        b.state = n -> new StubFollower.Answer(200, LeaderTermSetup.B_EMPTY);
+        fence = setup.newFence();
         fence.enable();
     }
 
     @AfterEach
     void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+        setup.close();
     }
 
     private void startTerm() {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
-        term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")),
+        term = setup.start(9, LeaderTermSetup.settings(true, Duration.ofSeconds(10)), Duration.ofSeconds(10), setup::onlyB,
                 higher -> { }, fence, highest::get);
-        term.start();
     }
 
     /**

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,10 +16,7 @@ import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
-import storelog.api.Settings;
 import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
-import storelog.testkit.TestData;
 
 /**
  * A leader's term against one stub follower "b" (real HTTP on loopback): its catch-up from b and
@@ -29,21 +24,22 @@ import storelog.testkit.TestData;
  */
 class LeaderTermTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
     /** b holds the leader's two records and, at offset 2, one the old leader acknowledged with b as the second node. */
     private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
     private static final String B_EQUAL = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":2,\"epochs\":[[5,0]]}}}";
     private static final String B_BEHIND = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":1,\"epochs\":[[5,0]]}}}";
 
+    private LeaderTermSetup setup;
     private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    private StubFollower b;
     private LeaderTerm term;
 
     @BeforeEach
     void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
+        setup = new LeaderTermSetup(test);
+        engine = setup.engine;
+        b = setup.b;
         engine.append(KEY, 5, List.of(NewRecord.string("r0", 1), NewRecord.string("r1", 1)));
         String data = Base64.getEncoder().encodeToString("acked".getBytes(StandardCharsets.UTF_8));
         b.records = n -> new StubFollower.Answer(200, "{\"records\":[{\"offset\":2,\"data\":\"" + data
@@ -52,24 +48,16 @@ class LeaderTermTest {
 
     @AfterEach
     void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+        setup.close();
     }
 
     private LeaderTerm startTerm(long epoch) {
-        return startTerm(epoch, () -> List.of(b.member("b")));
+        return startTerm(epoch, setup::onlyB);
     }
 
     private LeaderTerm startTerm(long epoch, java.util.function.Supplier<List<storelog.api.spi.Member>> view) {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET, 4);
-        LeaderTerm t = new LeaderTerm(epoch, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(2)),
-                view, higher -> { },
-                new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
-        t.start();
-        return t;
+        return setup.start(epoch, LeaderTermSetup.settings(true, Duration.ofSeconds(1)), Duration.ofSeconds(2), view,
+                higher -> { }, setup.newFence(), () -> epoch);
     }
 
     private List<String> texts() {
