@@ -9,13 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.spi.StorageEngine;
 
 /**
  * An {@code offset_mismatch} answer names the follower's end, and that end may cover a divergent
@@ -35,24 +33,15 @@ class FollowerStreamMismatchCountTest {
     private static final String B_DIVERGENT =
             "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3000,\"epochs\":[[2,0],[3,1000]]}}}";
 
-    private LeaderTermSetup setup;
-    private StorageEngine engine;
-    private StubFollower b;
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        setup = new LeaderTermSetup(test);
-        engine = setup.engine;
-        b = setup.b;
-        engine.append(KEY, 2, IntStream.range(0, 1_000).mapToObj(i -> NewRecord.string("old" + i, 1)).toList());
-        engine.append(KEY, 5, IntStream.range(1_000, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.state = n -> new StubFollower.Answer(200, B_DIVERGENT);
-    }
-
-    @AfterEach
-    void tearDown() {
-        setup.close();
+    void setUp() {
+        setup.engine.append(KEY, 2, IntStream.range(0, 1_000).mapToObj(i -> NewRecord.string("old" + i, 1)).toList());
+        setup.engine.append(KEY, 5, IntStream.range(1_000, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.b.state = n -> new StubFollower.Answer(200, B_DIVERGENT);
     }
 
     @Test
@@ -61,7 +50,7 @@ class FollowerStreamMismatchCountTest {
         AtomicInteger at3000 = new AtomicInteger();
         AtomicLong ackedThen = new AtomicLong(-1);
         AtomicLong committedThen = new AtomicLong(-1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             long at = StubFollower.offsetOf(body);
             if (at == 1_000 && observed.getCount() > 0) { // the slow push: answered after the test looked
                 try {

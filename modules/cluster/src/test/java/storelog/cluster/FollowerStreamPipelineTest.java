@@ -11,13 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.spi.StorageEngine;
 
 /**
  * The pipelined push to one stub follower "b" (real HTTP on loopback): the leader holds 5,000
@@ -28,9 +26,8 @@ class FollowerStreamPipelineTest {
 
     private static final PartitionKey KEY = LeaderTermSetup.KEY;
 
-    private LeaderTermSetup setup;
-    private StorageEngine engine;
-    private StubFollower b;
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private final AtomicLong seen = new AtomicLong(-1);
     /** Counted down by each request that arrives; the first three wait for it. */
     private final CountDownLatch allThree = new CountDownLatch(3);
@@ -38,17 +35,9 @@ class FollowerStreamPipelineTest {
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        setup = new LeaderTermSetup(test);
-        engine = setup.engine;
-        b = setup.b;
-        engine.append(KEY, 5, IntStream.range(0, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.state = n -> new StubFollower.Answer(200, LeaderTermSetup.B_EMPTY);
-    }
-
-    @AfterEach
-    void tearDown() {
-        setup.close();
+    void setUp() {
+        setup.engine.append(KEY, 5, IntStream.range(0, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.b.state = n -> new StubFollower.Answer(200, LeaderTermSetup.B_EMPTY);
     }
 
     private void startTerm() {
@@ -70,14 +59,14 @@ class FollowerStreamPipelineTest {
 
     /** Where the pushes that carried records began (empty pushes only tell the committed end). */
     private List<Long> offsets() {
-        return b.pushes().stream().filter(body -> StubFollower.recordsIn(body) > 0).map(StubFollower::offsetOf).toList();
+        return setup.b.pushes().stream().filter(body -> StubFollower.recordsIn(body) > 0).map(StubFollower::offsetOf).toList();
     }
 
     @Test
     void successiveBatchesAreInFlightTogetherAndAnswersOutOfOrderCountAll() {
         CountDownLatch later = new CountDownLatch(1);
         CountDownLatch last = new CountDownLatch(1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             inFlightTogether();
             long at = StubFollower.offsetOf(body);
             try { // answered last batch first, first batch last
@@ -99,7 +88,7 @@ class FollowerStreamPipelineTest {
     void aMismatchMidWindowDropsTheRestAndResumesFromTheFollowersAnswer() {
         AtomicInteger requests = new AtomicInteger();
         CountDownLatch mismatchAnswered = new CountDownLatch(1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             long at = StubFollower.offsetOf(body);
             if (requests.incrementAndGet() > 3) {
                 return StubFollower.ok(at + StubFollower.recordsIn(body));
@@ -127,7 +116,7 @@ class FollowerStreamPipelineTest {
 
     @Test
     void aStaleEpochMidWindowDeposesTheLeaderAndStopsThePush() {
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             inFlightTogether();
             long at = StubFollower.offsetOf(body);
             return at == 2_000 ? new StubFollower.Answer(409, "{\"code\":\"stale_epoch\",\"epoch\":12}") : StubFollower.ok(at + StubFollower.recordsIn(body));

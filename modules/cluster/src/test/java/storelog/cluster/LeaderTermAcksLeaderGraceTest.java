@@ -3,18 +3,12 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import storelog.api.NewRecord;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
-import storelog.api.spi.StorageEngine;
 
 /**
  * Under {@code ACKS=leader} a new leader serves after a 1 s grace with whichever members answered
@@ -31,30 +25,18 @@ class LeaderTermAcksLeaderGraceTest {
     /** b holds the leader's two records and, at offset 2, one the old leader acknowledged that b got. */
     private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
 
-    private LeaderTermSetup setup;
-    private StorageEngine engine;
-    private StubFollower b;
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        setup = new LeaderTermSetup(test);
-        engine = setup.engine;
-        b = setup.b;
-        engine.append(KEY, 5, List.of(NewRecord.string("r0", 1), NewRecord.string("r1", 1)));
-        String data = Base64.getEncoder().encodeToString("acked".getBytes(StandardCharsets.UTF_8));
-        b.records = n -> new StubFollower.Answer(200, "{\"records\":[{\"offset\":2,\"data\":\"" + data
-                + "\",\"data_type\":2,\"timestamp\":1}],\"next_offset\":3,\"epochs\":[[5,0]]}");
-    }
-
-    @AfterEach
-    void tearDown() {
-        setup.close();
+    void setUp() {
+        setup.twoRecordsHereAndAThirdOnB();
     }
 
     @Test
     void aFollowerThatAnswersAfterTheGraceIsStillHeardBeforeServing() {
-        b.state = n -> {
+        setup.b.state = n -> {
             try {
                 Thread.sleep(1_500); // b is slow to answer (a loaded machine), yet reachable
             } catch (InterruptedException e) {
@@ -65,7 +47,7 @@ class LeaderTermAcksLeaderGraceTest {
         term = setup.start(7, LeaderTermSetup.settings(false, Duration.ofSeconds(1)), Duration.ofSeconds(2));
 
         await().atMost(Duration.ofSeconds(10)).until(term::ready);
-        assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList())
+        assertThat(setup.engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList())
                 .as("b's record, acknowledged by the old leader and held by a follower, was copied before serving")
                 .containsExactly("r0", "r1", "acked");
     }
