@@ -44,6 +44,14 @@ final class Engines {
         return open(dir, StoreConfig.DEFAULT_MAX_FILE_SIZE, FsyncPolicy.ALWAYS);
     }
 
+    /** Writes {@code text} through {@code file}'s buffer and flushes it to the OS (no fsync). */
+    static void writeFlushed(BufferedFile file, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        file.reserve(bytes.length).put(file.bufferedLength(), bytes);
+        file.commit(bytes.length);
+        file.flush();
+    }
+
     static NewRecord text(String s) {
         return new NewRecord(DataType.STRING, s.getBytes(StandardCharsets.UTF_8), 1_764_230_400_000L);
     }
