@@ -3,25 +3,17 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.Settings;
-import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
-import storelog.testkit.TestData;
 
 /**
  * An {@code offset_mismatch} answer names the follower's end, and that end may cover a divergent
@@ -37,31 +29,19 @@ import storelog.testkit.TestData;
  */
 class FollowerStreamMismatchCountTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
     private static final String B_DIVERGENT =
             "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3000,\"epochs\":[[2,0],[3,1000]]}}}";
 
-    private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
-        engine.append(KEY, 2, IntStream.range(0, 1_000).mapToObj(i -> NewRecord.string("old" + i, 1)).toList());
-        engine.append(KEY, 5, IntStream.range(1_000, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.state = n -> new StubFollower.Answer(200, B_DIVERGENT);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+    void setUp() {
+        setup.engine.append(KEY, 2, IntStream.range(0, 1_000).mapToObj(i -> NewRecord.string("old" + i, 1)).toList());
+        setup.engine.append(KEY, 5, IntStream.range(1_000, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.b.state = n -> new StubFollower.Answer(200, B_DIVERGENT);
     }
 
     @Test
@@ -70,7 +50,7 @@ class FollowerStreamMismatchCountTest {
         AtomicInteger at3000 = new AtomicInteger();
         AtomicLong ackedThen = new AtomicLong(-1);
         AtomicLong committedThen = new AtomicLong(-1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             long at = StubFollower.offsetOf(body);
             if (at == 1_000 && observed.getCount() > 0) { // the slow push: answered after the test looked
                 try {
@@ -92,10 +72,7 @@ class FollowerStreamMismatchCountTest {
             }
             return StubFollower.ok(at + StubFollower.recordsIn(body));
         };
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
-        term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")),
-                higher -> { }, new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
-        term.start();
+        term = setup.start(9, LeaderTermSetup.settings(true, Duration.ofSeconds(10)), Duration.ofSeconds(10));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> observed.getCount() == 0);
         assertThat(ackedThen.get()).as("b holds the leader's log only up to 1,000 (its records beyond are epoch 3's)")

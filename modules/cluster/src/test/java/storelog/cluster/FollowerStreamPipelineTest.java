@@ -3,26 +3,19 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.Settings;
-import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
-import storelog.testkit.TestData;
 
 /**
  * The pipelined push to one stub follower "b" (real HTTP on loopback): the leader holds 5,000
@@ -31,12 +24,10 @@ import storelog.testkit.TestData;
  */
 class FollowerStreamPipelineTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
-    private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
 
-    private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private final AtomicLong seen = new AtomicLong(-1);
     /** Counted down by each request that arrives; the first three wait for it. */
     private final CountDownLatch allThree = new CountDownLatch(3);
@@ -44,27 +35,14 @@ class FollowerStreamPipelineTest {
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
-        engine.append(KEY, 5, IntStream.range(0, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.state = n -> new StubFollower.Answer(200, B_EMPTY);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+    void setUp() {
+        setup.engine.append(KEY, 5, IntStream.range(0, 5_000).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.b.state = n -> new StubFollower.Answer(200, LeaderTermSetup.B_EMPTY);
     }
 
     private void startTerm() {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
-        term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")), seen::set,
-                new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
-        term.start();
+        term = setup.start(9, LeaderTermSetup.settings(true, Duration.ofSeconds(10)), Duration.ofSeconds(10), setup::onlyB, seen::set,
+                setup.newFence(), () -> 9);
     }
 
     /** Waits, up to 10 s, until the first three requests are all in flight. */
@@ -81,14 +59,14 @@ class FollowerStreamPipelineTest {
 
     /** Where the pushes that carried records began (empty pushes only tell the committed end). */
     private List<Long> offsets() {
-        return b.pushes().stream().filter(body -> StubFollower.recordsIn(body) > 0).map(StubFollower::offsetOf).toList();
+        return setup.b.pushes().stream().filter(body -> StubFollower.recordsIn(body) > 0).map(StubFollower::offsetOf).toList();
     }
 
     @Test
     void successiveBatchesAreInFlightTogetherAndAnswersOutOfOrderCountAll() {
         CountDownLatch later = new CountDownLatch(1);
         CountDownLatch last = new CountDownLatch(1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             inFlightTogether();
             long at = StubFollower.offsetOf(body);
             try { // answered last batch first, first batch last
@@ -110,7 +88,7 @@ class FollowerStreamPipelineTest {
     void aMismatchMidWindowDropsTheRestAndResumesFromTheFollowersAnswer() {
         AtomicInteger requests = new AtomicInteger();
         CountDownLatch mismatchAnswered = new CountDownLatch(1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             long at = StubFollower.offsetOf(body);
             if (requests.incrementAndGet() > 3) {
                 return StubFollower.ok(at + StubFollower.recordsIn(body));
@@ -138,7 +116,7 @@ class FollowerStreamPipelineTest {
 
     @Test
     void aStaleEpochMidWindowDeposesTheLeaderAndStopsThePush() {
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             inFlightTogether();
             long at = StubFollower.offsetOf(body);
             return at == 2_000 ? new StubFollower.Answer(409, "{\"code\":\"stale_epoch\",\"epoch\":12}") : StubFollower.ok(at + StubFollower.recordsIn(body));

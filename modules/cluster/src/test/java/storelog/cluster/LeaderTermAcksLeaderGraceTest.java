@@ -3,23 +3,12 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import storelog.api.NewRecord;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
-import storelog.api.Settings;
-import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
-import storelog.testkit.TestData;
 
 /**
  * Under {@code ACKS=leader} a new leader serves after a 1 s grace with whichever members answered
@@ -32,37 +21,22 @@ import storelog.testkit.TestData;
  */
 class LeaderTermAcksLeaderGraceTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
     /** b holds the leader's two records and, at offset 2, one the old leader acknowledged that b got. */
     private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
 
-    private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
-        engine.append(KEY, 5, List.of(NewRecord.string("r0", 1), NewRecord.string("r1", 1)));
-        String data = Base64.getEncoder().encodeToString("acked".getBytes(StandardCharsets.UTF_8));
-        b.records = n -> new StubFollower.Answer(200, "{\"records\":[{\"offset\":2,\"data\":\"" + data
-                + "\",\"data_type\":2,\"timestamp\":1}],\"next_offset\":3,\"epochs\":[[5,0]]}");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+    void setUp() {
+        setup.twoRecordsHereAndAThirdOnB();
     }
 
     @Test
     void aFollowerThatAnswersAfterTheGraceIsStillHeardBeforeServing() {
-        b.state = n -> {
+        setup.b.state = n -> {
             try {
                 Thread.sleep(1_500); // b is slow to answer (a loaded machine), yet reachable
             } catch (InterruptedException e) {
@@ -70,13 +44,10 @@ class LeaderTermAcksLeaderGraceTest {
             }
             return new StubFollower.Answer(200, B_AHEAD);
         };
-        ReplicationSettings acksLeader = new ReplicationSettings(false, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET, 4);
-        term = new LeaderTerm(7, engine, acksLeader, new PeerClient(SECRET, Duration.ofSeconds(2)), () -> List.of(b.member("b")),
-                higher -> { }, new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
-        term.start();
+        term = setup.start(7, LeaderTermSetup.settings(false, Duration.ofSeconds(1)), Duration.ofSeconds(2));
 
         await().atMost(Duration.ofSeconds(10)).until(term::ready);
-        assertThat(engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList())
+        assertThat(setup.engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList())
                 .as("b's record, acknowledged by the old leader and held by a follower, was copied before serving")
                 .containsExactly("r0", "r1", "acked");
     }

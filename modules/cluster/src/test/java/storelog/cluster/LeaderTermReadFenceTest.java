@@ -3,63 +3,40 @@ package storelog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
-import storelog.api.Settings;
-import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
 import storelog.core.ReadFence;
-import storelog.testkit.TestData;
 
 /** What a leader's term lets readers see (its read fence), against one stub follower "b" that holds nothing at first. */
 class LeaderTermReadFenceTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
-    private static final String B_EMPTY = "{\"node_id\":\"b\",\"partitions\":{}}";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
 
-    private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private final AtomicLong highest = new AtomicLong(9);
     private ReadFence fence;
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
-        b.state = n -> new StubFollower.Answer(200, B_EMPTY);
-        storelog.core.LogService log = new storelog.core.LogService(engine, java.time.Clock.systemUTC());
-        fence = log.readFence();
+    void setUp() {
+        setup.b.state = n -> new StubFollower.Answer(200, LeaderTermSetup.B_EMPTY);
+        fence = setup.newFence();
         fence.enable();
     }
 
-    @AfterEach
-    void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
-    }
-
     private void startTerm() {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), SECRET, 4);
-        term = new LeaderTerm(9, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(10)), () -> List.of(b.member("b")),
+        term = setup.start(9, LeaderTermSetup.settings(true, Duration.ofSeconds(10)), Duration.ofSeconds(10), setup::onlyB,
                 higher -> { }, fence, highest::get);
-        term.start();
     }
 
     /**
@@ -72,9 +49,9 @@ class LeaderTermReadFenceTest {
      */
     @Test
     void aLeaderFencedByANewerEpochCommitsNothingMore() {
-        engine.append(KEY, 9, IntStream.range(0, 100).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.engine.append(KEY, 9, IntStream.range(0, 100).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
         CountDownLatch fenced = new CountDownLatch(1);
-        b.replicate = body -> {
+        setup.b.replicate = body -> {
             try {
                 fenced.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -83,7 +60,7 @@ class LeaderTermReadFenceTest {
             return StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
         };
         startTerm();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !setup.b.pushes().isEmpty());
 
         highest.set(10); // the newer leader's state request
         fenced.countDown();
@@ -110,14 +87,14 @@ class LeaderTermReadFenceTest {
      */
     @Test
     void recordsOfAnOlderEpochAreNotCommittedBeforeOneOfTheTermsOwn() {
-        engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
+        setup.engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
         startTerm();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == 101);
         assertThat(fence.committed(KEY)).as("epoch 5's records are not safe by being on two nodes").isZero();
 
-        long at = engine.append(KEY, 9, List.of(NewRecord.string("own", 1)));
+        long at = setup.engine.append(KEY, 9, List.of(NewRecord.string("own", 1)));
         term.appended(KEY);
         await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) == at + 1);
         assertThat(fence.committed(KEY)).as("with one of the term's own records they are").isEqualTo(at + 1);
@@ -130,8 +107,8 @@ class LeaderTermReadFenceTest {
      */
     @Test
     void recordsOfAnOlderEpochAreCommittedOnceAQuorumHoldsTheTermsEpochStart() {
-        engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        b.replicate = body -> {
+        setup.engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.b.replicate = body -> {
             long end = StubFollower.offsetOf(body) + StubFollower.recordsIn(body);
             boolean start = body.contains("\"epoch_start\":101") && end == 101;
             return new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":" + end
@@ -140,10 +117,10 @@ class LeaderTermReadFenceTest {
         startTerm();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> fence.committed(KEY) == 101);
-        assertThat(engine.epochs(KEY)).as("the leader recorded its epoch's start").containsExactly(
+        assertThat(setup.engine.epochs(KEY)).as("the leader recorded its epoch's start").containsExactly(
                 new storelog.api.EpochStart(5, 0), new storelog.api.EpochStart(9, 101));
-        assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("without a record").isEqualTo(101);
-        assertThat(b.pushes()).allMatch(body -> body.contains("\"epoch_start\":101"));
+        assertThat(setup.engine.info(KEY).orElseThrow().nextOffset()).as("without a record").isEqualTo(101);
+        assertThat(setup.b.pushes()).allMatch(body -> body.contains("\"epoch_start\":101"));
     }
 
     /**
@@ -152,13 +129,13 @@ class LeaderTermReadFenceTest {
      */
     @Test
     void aPartitionCommittedToItsEndGetsNoEpochStart() {
-        engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        setup.engine.append(KEY, 5, IntStream.range(0, 101).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
         fence.raise(KEY, 101);
-        b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
+        setup.b.replicate = body -> StubFollower.ok(StubFollower.offsetOf(body) + StubFollower.recordsIn(body));
         startTerm();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> term.ready() && term.tracker().acked("b", KEY) == 101);
-        assertThat(engine.epochs(KEY)).containsExactly(new storelog.api.EpochStart(5, 0));
+        assertThat(setup.engine.epochs(KEY)).containsExactly(new storelog.api.EpochStart(5, 0));
         assertThat(term.epochStart(KEY)).isZero();
     }
 }

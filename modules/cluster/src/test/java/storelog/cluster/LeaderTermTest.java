@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
-import storelog.api.Settings;
-import storelog.api.spi.StorageEngine;
-import storelog.core.PluginRegistry;
-import storelog.testkit.TestData;
 
 /**
  * A leader's term against one stub follower "b" (real HTTP on loopback): its catch-up from b and
@@ -29,62 +22,43 @@ import storelog.testkit.TestData;
  */
 class LeaderTermTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("events");
-    private static final String SECRET = "s3cret";
+    private static final PartitionKey KEY = LeaderTermSetup.KEY;
     /** b holds the leader's two records and, at offset 2, one the old leader acknowledged with b as the second node. */
     private static final String B_AHEAD = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":3,\"epochs\":[[5,0]]}}}";
     private static final String B_EQUAL = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":2,\"epochs\":[[5,0]]}}}";
     private static final String B_BEHIND = "{\"node_id\":\"b\",\"partitions\":{\"events\":{\"next_offset\":1,\"epochs\":[[5,0]]}}}";
 
-    private StorageEngine engine;
-    private final StubFollower b = new StubFollower();
+    @RegisterExtension
+    final LeaderTermSetup setup = new LeaderTermSetup();
     private LeaderTerm term;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        Path dir = TestData.directory(test);
-        engine = PluginRegistry.bootLayer().storageEngine("file").open(Settings.of(Map.of("DATA_DIR", dir.toString())));
-        engine.append(KEY, 5, List.of(NewRecord.string("r0", 1), NewRecord.string("r1", 1)));
-        String data = Base64.getEncoder().encodeToString("acked".getBytes(StandardCharsets.UTF_8));
-        b.records = n -> new StubFollower.Answer(200, "{\"records\":[{\"offset\":2,\"data\":\"" + data
-                + "\",\"data_type\":2,\"timestamp\":1}],\"next_offset\":3,\"epochs\":[[5,0]]}");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (term != null) {
-            term.close();
-        }
-        b.close();
-        engine.close();
+    void setUp() {
+        setup.twoRecordsHereAndAThirdOnB();
     }
 
     private LeaderTerm startTerm(long epoch) {
-        return startTerm(epoch, () -> List.of(b.member("b")));
+        return startTerm(epoch, setup::onlyB);
     }
 
     private LeaderTerm startTerm(long epoch, java.util.function.Supplier<List<storelog.api.spi.Member>> view) {
-        ReplicationSettings settings = new ReplicationSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(10), SECRET, 4);
-        LeaderTerm t = new LeaderTerm(epoch, engine, settings, new PeerClient(SECRET, Duration.ofSeconds(2)),
-                view, higher -> { },
-                new storelog.core.LogService(engine, java.time.Clock.systemUTC()).readFence());
-        t.start();
-        return t;
+        return setup.start(epoch, LeaderTermSetup.settings(true, Duration.ofSeconds(1)), Duration.ofSeconds(2), view,
+                higher -> { }, setup.newFence(), () -> epoch);
     }
 
     private List<String> texts() {
-        return engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList();
+        return setup.engine.read(KEY, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList();
     }
 
     @Test
     void takesTheMoreUpToDateLogOfTheQuorumBeforeServing() {
-        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        setup.b.state = n -> new StubFollower.Answer(200, B_AHEAD);
         term = startTerm(7);
 
         await().atMost(Duration.ofSeconds(10)).until(term::ready);
         assertThat(texts()).containsExactly("r0", "r1", "acked");
         // the copied record keeps its epoch; the term's own epoch starts after it (no record of its own)
-        assertThat(engine.epochs(KEY)).containsExactly(new EpochStart(5, 0), new EpochStart(7, 3));
+        assertThat(setup.engine.epochs(KEY)).containsExactly(new EpochStart(5, 0), new EpochStart(7, 3));
     }
 
     /**
@@ -95,9 +69,9 @@ class LeaderTermTest {
      */
     @Test
     void doesNotServeBeforeAQuorumAnsweredEvenWhenTheViewIsEmpty() {
-        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        setup.b.state = n -> new StubFollower.Answer(200, B_AHEAD);
         java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
-        term = startTerm(7, () -> seen.get() ? List.of(b.member("b")) : List.of());
+        term = startTerm(7, () -> seen.get() ? List.of(setup.b.member("b")) : List.of());
         assertThat(term.ready()).isFalse();
 
         seen.set(true);
@@ -112,10 +86,10 @@ class LeaderTermTest {
      */
     @Test
     void doesNotServeWhileTheCopyOfTheBestLogFailed() {
-        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        setup.b.state = n -> new StubFollower.Answer(200, B_AHEAD);
         AtomicInteger asked = new AtomicInteger();
-        var answer = b.records;
-        b.records = n -> asked.incrementAndGet() == 1 ? new StubFollower.Answer(503, "{\"code\":\"busy\"}") : answer.apply(n);
+        var answer = setup.b.records;
+        setup.b.records = n -> asked.incrementAndGet() == 1 ? new StubFollower.Answer(503, "{\"code\":\"busy\"}") : answer.apply(n);
         term = startTerm(7);
 
         await().atMost(Duration.ofSeconds(10)).until(term::ready);
@@ -125,22 +99,22 @@ class LeaderTermTest {
 
     /**
      * The first record of a new epoch is pushed while the stream still has the partition's history
-     * of before it (it steps between the engine's append and the append listener, or is woken by the
+     * of before it (it steps between the setup.engine's append and the append listener, or is woken by the
      * gap check): the record must go with its own epoch. Labelled with the older epoch on b, a later
      * catch-up would rank b's log below a log of an epoch in between, and cut it there.
      */
     @Test
     void theFirstRecordOfANewEpochIsPushedWithThatEpoch() {
-        b.state = n -> new StubFollower.Answer(200, B_EQUAL);
-        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":3}");
+        setup.b.state = n -> new StubFollower.Answer(200, B_EQUAL);
+        setup.b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":3}");
         term = startTerm(9);
         await().atMost(Duration.ofSeconds(10)).until(() -> term.ready() && term.streams().containsKey("b"));
 
-        engine.append(KEY, 9, List.of(NewRecord.string("r2", 2))); // the listener has not run yet
+        setup.engine.append(KEY, 9, List.of(NewRecord.string("r2", 2))); // the listener has not run yet
         term.streams().get("b").wake(KEY);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
-        assertThat(b.pushes().getFirst()).contains("\"offset\":2").contains("\"record_epoch\":9");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !setup.b.pushes().isEmpty());
+        assertThat(setup.b.pushes().getFirst()).contains("\"offset\":2").contains("\"record_epoch\":9");
     }
 
     /**
@@ -150,10 +124,10 @@ class LeaderTermTest {
      */
     @Test
     void copiesNoMoreThanTheStateOfTheBestLogNamed() {
-        b.state = n -> new StubFollower.Answer(200, B_AHEAD);
+        setup.b.state = n -> new StubFollower.Answer(200, B_AHEAD);
         String data = Base64.getEncoder().encodeToString("late".getBytes(StandardCharsets.UTF_8));
-        var answer = b.records;
-        b.records = n -> {
+        var answer = setup.b.records;
+        setup.b.records = n -> {
             String body = answer.apply(n).body();
             return new StubFollower.Answer(200, body.replace("}],", "},{\"offset\":3,\"data\":\"" + data
                     + "\",\"data_type\":2,\"timestamp\":1}],").replace("\"next_offset\":3", "\"next_offset\":4")
@@ -172,11 +146,11 @@ class LeaderTermTest {
      */
     @Test
     void aFollowerIsCountedAsHoldingOnlyWhatThePushesChecked() {
-        b.state = n -> new StubFollower.Answer(200, B_BEHIND);
-        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":50}");
+        setup.b.state = n -> new StubFollower.Answer(200, B_BEHIND);
+        setup.b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"b\",\"next_offset\":50}");
         term = startTerm(9);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !b.pushes().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !setup.b.pushes().isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> term.tracker().acked("b", KEY) > 1);
         assertThat(term.tracker().acked("b", KEY)).isEqualTo(2);
     }
@@ -190,7 +164,7 @@ class LeaderTermTest {
     @Test
     void anAnswerFromAnotherNodeThanTheMemberAskedCountsForNothing() {
         AtomicInteger asked = new AtomicInteger();
-        b.state = n -> {
+        setup.b.state = n -> {
             asked.set(n);
             return new StubFollower.Answer(200, B_EQUAL.replace("\"b\"", "\"c\""));
         };
@@ -202,11 +176,11 @@ class LeaderTermTest {
 
     @Test
     void aPushAnsweredByAnotherNodeIsNoAcknowledgement() {
-        b.state = n -> new StubFollower.Answer(200, B_BEHIND);
-        b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"c\",\"next_offset\":2}");
+        setup.b.state = n -> new StubFollower.Answer(200, B_BEHIND);
+        setup.b.replicate = body -> new StubFollower.Answer(200, "{\"status\":\"ok\",\"node_id\":\"c\",\"next_offset\":2}");
         term = startTerm(9);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.pushes().size() >= 2 || term.tracker().acked("b", KEY) > 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> setup.b.pushes().size() >= 2 || term.tracker().acked("b", KEY) > 1);
         assertThat(term.tracker().acked("b", KEY)).isEqualTo(1);
     }
 }

@@ -2,6 +2,7 @@ package storelog.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -281,12 +282,9 @@ class LogServiceTest {
         assertThat(log.longPollMetrics()).containsEntry("waiting", 0L).containsEntry("partitions", 0L);
     }
 
-    private static void awaitWaiting(LogService log, long readers) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (log.longPollMetrics().get("waiting") < readers) {
-            assertThat(System.nanoTime()).as("%d readers waiting within 20 s", readers).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitWaiting(LogService log, long readers) {
+        await(readers + " readers waiting").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                .until(() -> log.longPollMetrics().get("waiting") >= readers);
     }
 
     @Test

@@ -2,6 +2,7 @@ package storelog.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static storelog.http.TestServer.json;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -42,12 +43,9 @@ class LongPollTest {
     }
 
     /** Waits (with a deadline) until {@code /metrics} shows {@code readers} reads waiting. */
-    private void awaitWaiting(int readers) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!server.get("/metrics").body().contains("storelog_long_polls_waiting " + readers + "\n")) {
-            assertThat(System.nanoTime()).as("%d reads waiting within 20 s", readers).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private void awaitWaiting(int readers) {
+        await(readers + " reads waiting").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                .until(() -> server.get("/metrics").body().contains("storelog_long_polls_waiting " + readers + "\n"));
     }
 
     @Test

@@ -1,12 +1,12 @@
 package storelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.Settings;
@@ -63,16 +63,12 @@ class ListenerLimitsTest {
      * Asks on fresh connections until a request is served, for at most 20 s: a finished request frees
      * its slot only just after its answer is written, and a refused one closes its connection.
      */
-    private static String awaitServed(int port, String path) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (RawConnection connection = new RawConnection(port)) {
-                String response = connection.get(path).readResponse();
-                if (!response.startsWith("HTTP/1.1 503") || System.nanoTime() > deadline) {
-                    return response;
-                }
-            }
-            Thread.sleep(10);
-        }
+    private static String awaitServed(int port, String path) {
+        return await("a request to " + path + " served").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    try (RawConnection connection = new RawConnection(port)) {
+                        return connection.get(path).readResponse();
+                    }
+                }, response -> !response.startsWith("HTTP/1.1 503"));
     }
 }

@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import storelog.testkit.ChildJvm;
 import storelog.testkit.TestData;
 
 /**
@@ -188,11 +189,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     private static String location(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ChildJvm.classPath(type);
     }
 
     private static int freePort() throws IOException {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import storelog.api.spi.Member;
+import storelog.testkit.ChildJvm;
 
 /**
  * A {@link NodeMain} in a child JVM (class path: this plugin's classes and tests, JGroups, the SPI), so a
@@ -40,9 +41,9 @@ final class ChildNode implements AutoCloseable {
     static ChildNode start(String cluster, String id, int port, String secret, List<String> seeds, long failureTimeoutMillis,
                            Path dir, String... jvmOptions) throws IOException {
         Path log = dir.resolve(id + "-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m"));
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m"));
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", classPath(), NodeMain.class.getName(), cluster, id, Integer.toString(port),
+        command.addAll(List.of("-cp", ChildJvm.classPath(GossipDiscovery.class, NodeMain.class, org.jgroups.JChannel.class, Member.class), NodeMain.class.getName(), cluster, id, Integer.toString(port),
                 secret == null ? "-" : secret, String.join(",", seeds), Long.toString(failureTimeoutMillis)));
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         ChildNode node = new ChildNode(id, log, process);
@@ -138,22 +139,5 @@ final class ChildNode implements AutoCloseable {
 
     boolean exitedCleanly() {
         return !process.isAlive() && process.exitValue() == 0;
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String classPath() {
-        return String.join(java.io.File.pathSeparator, location(GossipDiscovery.class), location(NodeMain.class),
-                location(org.jgroups.JChannel.class), location(Member.class));
-    }
-
-    private static String location(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import storelog.api.spi.Member;
+import storelog.testkit.ChildJvm;
 import storelog.testkit.TestData;
 
 /**
@@ -35,7 +36,7 @@ class PluginFolderTest {
         String modulePath = String.join(File.pathSeparator, location(Member.class), location("storelog.core.PluginRegistry"),
                 location("com.fasterxml.jackson.core.JsonFactory"));
 
-        Process probe = new ProcessBuilder(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        Process probe = new ProcessBuilder(ChildJvm.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "--module-path", modulePath, "--add-modules", "storelog.core", "--limit-modules", "storelog.core",
                 "-cp", location(LayerProbe.class), LayerProbe.class.getName(),
                 dir.resolve("plugins").toString(), "layer-" + System.nanoTime(), Integer.toString(ports[0]), Integer.toString(ports[1]))
@@ -67,11 +68,7 @@ class PluginFolderTest {
         return location(Class.forName(className, false, ClassLoader.getSystemClassLoader()));
     }
 
-    private static String location(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    private static String location(Class<?> type) {
+        return ChildJvm.classPath(type);
     }
 }

@@ -6,15 +6,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -40,9 +33,9 @@ import storelog.elector.redis.LeaseStore.Won;
  * no longer its own extends nothing: the owner leads until the deadline of the last confirmed one.
  *
  * <h2>Threads</h2>
- * Two platform daemon threads per elector: the <em>elector thread</em> (a one-thread scheduler) owns
- * the rounds, the timers and the listener calls, and never blocks; the <em>I/O thread</em> runs the
- * Redis commands one at a time, each bounded by the connection and command timeouts. Keeping the
+ * Two platform daemon threads per elector ({@link LeaseThreads}): the <em>elector thread</em> (a
+ * one-thread scheduler) owns the rounds, the timers and the listener calls ({@link ListenerReport}),
+ * and never blocks; the <em>I/O thread</em> runs the Redis commands one at a time, each bounded by the connection and command timeouts. Keeping the
  * blocking commands off the elector thread means a hung Redis cannot delay the step-down event: a timer
  * fires at the lease deadline whatever the I/O thread is doing. Platform rather than virtual threads:
  * both live as long as the elector and block in socket reads, so virtual threads would save nothing;
@@ -83,19 +76,14 @@ final class RedisLeaseElector implements LeaderElector {
     private volatile boolean active;
     private volatile long campaignNotBefore;
 
-    private volatile ScheduledThreadPoolExecutor loop;
-    private volatile ExecutorService io;
-    private volatile Thread loopThread;
-    private volatile ElectionListener listener;
+    private volatile LeaseThreads threads;
 
     // elector thread only
     private boolean roundRunning;
     private boolean kickPending;
     private long nextRoundAt;
     private ScheduledFuture<?> nextRound;
-    private ScheduledFuture<?> tick;
-    private Leadership told;
-    private boolean toldUsable;
+    private ListenerReport report;
     private boolean failing;
     private boolean floorTooHighLogged;
 
@@ -115,11 +103,9 @@ final class RedisLeaseElector implements LeaderElector {
             }
             started = true;
         }
-        listener = electionListener;
-        loop = new ScheduledThreadPoolExecutor(1, threads("storelog-redis-elector-" + context.nodeId(), true));
-        loop.setRemoveOnCancelPolicy(true);
-        loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        io = Executors.newSingleThreadExecutor(threads("storelog-redis-io-" + context.nodeId(), false));
+        LeaseThreads created = new LeaseThreads(context.nodeId(), settings.timeoutMillis());
+        report = new ListenerReport(context.nodeId(), this, electionListener, () -> state, created);
+        threads = created;
         LOG.log(Level.INFO, "node {0}: redis elector on {1}, slot {2} of {3}, lease {4}", context.nodeId(),
                 settings.address(), context.slot(), context.slots(), settings.leaderKey());
         onLoop(this::round);
@@ -174,19 +160,15 @@ final class RedisLeaseElector implements LeaderElector {
             active = false;
         }
         giveUp("it closes");
-        if (loop == null) {
+        LeaseThreads t = threads;
+        if (t == null) {
             store.close();
             return;
         }
-        loop.shutdown();
-        if (Thread.currentThread() != loopThread) { // closed by the listener: the thread ends when it returns
-            await(loop);
-        }
+        t.stopLoop();
         // a win sent before the elector thread stopped may have come back after giveUp's release
         onIo("releasing the lease", store::releaseHeld);
-        io.execute(store::close);
-        io.shutdown();
-        await(io);
+        t.stopIo(store::close);
         LOG.log(Level.INFO, "node {0}: redis elector closed", context.nodeId());
     }
 
@@ -194,21 +176,18 @@ final class RedisLeaseElector implements LeaderElector {
 
     /** Runs {@code task} on the I/O thread (a test blocks it there to stand for a hung command). */
     CompletableFuture<Void> onIoThread(Runnable task) {
-        return CompletableFuture.runAsync(task, io);
+        return threads.onIoThread(task);
     }
 
     /** Runs {@code task} on the elector thread (a test blocks it there to stand for a paused elector). */
     CompletableFuture<Void> onElectorThread(Runnable task) {
-        return CompletableFuture.runAsync(task, loop);
+        return threads.onElectorThread(task);
     }
 
     /** A crash: both threads stop and the connection closes without giving the lease back. */
     void crash() {
         closed = true;
-        loop.shutdownNow();
-        io.shutdownNow();
-        await(loop);
-        await(io);
+        threads.kill();
         store.close();
     }
 
@@ -352,28 +331,7 @@ final class RedisLeaseElector implements LeaderElector {
 
     /** Tell the listener if what it can read changed, and set a timer for the next change by time alone. */
     private void changed() {
-        Leadership current = leadership();
-        boolean usable = usable();
-        if (!current.equals(told) || usable != toldUsable) {
-            if (told == null || current.role() != told.role() || !current.leaderId().equals(told.leaderId())) {
-                LOG.log(Level.INFO, "node {0}: {1}{2}, epoch {3}", context.nodeId(), current.role(),
-                        current.role() == Leadership.Role.FOLLOWER ? " of " + current.leaderId().orElseThrow() : "",
-                        current.epoch());
-            }
-            told = current;
-            toldUsable = usable;
-            try {
-                listener.changed(this);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "node " + context.nodeId() + ": the election listener failed", e);
-            }
-        }
-        if (tick != null) {
-            tick.cancel(false);
-        }
-        long now = System.nanoTime();
-        OptionalLong next = state.nextChangeAfter(now);
-        tick = next.isPresent() ? later(this::changed, next.getAsLong() - now) : null; // fires at or after it
+        report.changed();
     }
 
     // ---- any thread
@@ -426,92 +384,32 @@ final class RedisLeaseElector implements LeaderElector {
 
     /** Sends a round's command on the I/O thread; its reply is handled on the elector thread. */
     private <T> void io(Supplier<T> command, Consumer<Reply<T>> handler) {
-        try {
-            io.execute(() -> {
-                Reply<T> reply = call(command);
-                onLoop(() -> {
-                    nextRoundAt = reply.sent() + roundNanos;
-                    handler.accept(reply);
-                    afterRound(reply);
-                });
-            });
-        } catch (RejectedExecutionException e) {
+        boolean sent = threads.send(command, reply -> {
+            nextRoundAt = reply.sent() + roundNanos;
+            handler.accept(reply);
+            afterRound(reply);
+        });
+        if (!sent) {
             roundRunning = false; // closing
         }
     }
 
     /** A command outside the rounds (release, raising the epoch): best effort, failures logged. */
     private void onIo(String what, Runnable command) {
-        if (io == null) {
-            return;
-        }
-        try {
-            io.execute(() -> {
-                Reply<Object> reply = call(() -> {
-                    command.run();
-                    return null;
-                });
-                if (!reply.answered()) {
-                    LOG.log(Level.DEBUG, "node {0}: {1} failed: {2}", context.nodeId(), what, reply.failure().toString());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // closed: the lease expires by itself
+        LeaseThreads t = threads;
+        if (t != null) {
+            t.sendAndForget(what, command);
         }
     }
 
-    private static <T> Reply<T> call(Supplier<T> command) {
-        long sent = System.nanoTime();
-        try {
-            T value = command.get();
-            return new Reply<>(value, null, sent, System.nanoTime());
-        } catch (RuntimeException e) {
-            return new Reply<>(null, e, sent, System.nanoTime());
-        }
-    }
-
-    /** Schedules {@code task} on the elector thread; null once closed. */
     private ScheduledFuture<?> later(Runnable task, long delayNanos) {
-        try {
-            return loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
-        }
+        return threads.later(task, delayNanos);
     }
 
     private void onLoop(Runnable task) {
-        if (loop == null) {
-            return;
+        LeaseThreads t = threads;
+        if (t != null) {
+            t.onLoop(task);
         }
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            // closed: nothing more to tell
-        }
-    }
-
-    private void await(ExecutorService executor) {
-        Duration bound = Duration.ofMillis(4L * settings.timeoutMillis() + 1_000);
-        try {
-            if (!executor.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
-                LOG.log(Level.WARNING, "node {0}: a redis elector thread did not stop within {1} ms", context.nodeId(),
-                        bound.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private ThreadFactory threads(String name, boolean electorThread) {
-        ClassLoader plugin = RedisLeaseElector.class.getClassLoader();
-        return task -> {
-            Thread thread = Thread.ofPlatform().name(name).daemon().unstarted(task);
-            thread.setContextClassLoader(plugin); // Jedis and SLF4J look things up through it
-            if (electorThread) {
-                loopThread = thread;
-            }
-            return thread;
-        };
     }
 }

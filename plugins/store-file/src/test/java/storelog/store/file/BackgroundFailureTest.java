@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,11 +55,7 @@ class BackgroundFailureTest {
             } catch (StorageFailedException refused) {
                 // the partition failed closed in the appender's own roll
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (engine.metrics().get("failed_partitions") == 0) {
-                assertThat(System.nanoTime()).as("the partition fails closed").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            awaitFailedClosed(engine);
             assertThatThrownBy(() -> engine.append(KEY, List.of(text("after")))).isInstanceOf(StorageFailedException.class);
             faults.failForce = false;
             faults.failStoreWrites.set(0);
@@ -84,11 +82,7 @@ class BackgroundFailureTest {
             Engines.appendTexts(engine, KEY, 0, 5);
             faults.failStoreWrites.set(1);
             Engines.appendTexts(engine, KEY, 5, 5); // acknowledged; the flusher's write of them fails once
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (engine.metrics().get("failed_partitions") == 0) {
-                assertThat(System.nanoTime()).as("the partition fails closed").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            awaitFailedClosed(engine);
         }
         try (FileStorageEngine engine = Engines.open(dir, 1 << 20, fsync)) {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(10);
@@ -117,6 +111,11 @@ class BackgroundFailureTest {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(5);
             assertThat(engine.read(KEY, 4).text()).isEqualTo("r4");
         }
+    }
+
+    private static void awaitFailedClosed(FileStorageEngine engine) {
+        await("the partition fails closed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                .until(() -> engine.metrics().get("failed_partitions") > 0);
     }
 
     /** Waits until the background flusher wrote what was appended (nothing left in buffers to lose to the fault). */

@@ -25,13 +25,6 @@ class BufferedFileTest {
 
     private final Faults disk = new Faults();
 
-    private static void write(BufferedFile file, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        file.reserve(bytes.length).put(file.bufferedLength(), bytes);
-        file.commit(bytes.length);
-        file.flush();
-    }
-
     @Test
     void aForceNeverReportsSyncedWhileAnotherThreadsFsyncOfTheSameBytesFails(TestInfo test) throws Exception {
         Path path = TestData.directory(test).resolve("segment_0.store");
@@ -39,7 +32,7 @@ class BufferedFileTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (OpenFiles files = new OpenFiles(disk, 4)) {
             BufferedFile file = new BufferedFile(files, path, 0);
-            write(file, "unsynced bytes");
+            Engines.writeFlushed(file, "unsynced bytes");
             disk.storeForceGate.arm();
             Future<?> first = pool.submit(() -> {
                 file.force();
@@ -85,11 +78,11 @@ class BufferedFileTest {
             shared[0] = files;
             racing.createNew(path).close();
             BufferedFile old = new BufferedFile(files, path, 0);
-            write(old, "old records");
+            Engines.writeFlushed(old, "old records");
             old.delete();
             racing.createNew(path).close();
             BufferedFile successor = new BufferedFile(files, path, 0);
-            write(successor, "new records");
+            Engines.writeFlushed(successor, "new records");
             assertThat(Files.readString(path)).isEqualTo("new records");
         }
     }
@@ -130,7 +123,7 @@ class BufferedFileTest {
         try (OpenFiles files = new OpenFiles(slowOpen, 4)) {
             slowOpen.createNew(path).close();
             BufferedFile file = new BufferedFile(files, path, 0);
-            write(file, "sealed records");
+            Engines.writeFlushed(file, "sealed records");
             file.forget(); // the fsync must open the file
             Future<?> fsync = pool.submit(() -> {
                 file.force();
@@ -151,7 +144,7 @@ class BufferedFileTest {
         disk.createNew(path).close();
         try (OpenFiles files = new OpenFiles(disk, 4)) {
             BufferedFile file = new BufferedFile(files, path, 0);
-            write(file, "acknowledged record");
+            Engines.writeFlushed(file, "acknowledged record");
             disk.shortStoreWrites.set(1); // half of the new bytes reach the file, then ENOSPC
 
             assertThatThrownBy(() -> file.overwrite(0, ByteBuffer.wrap("REWRITTEN".getBytes(StandardCharsets.UTF_8))))
@@ -167,7 +160,7 @@ class BufferedFileTest {
         disk.createNew(path).close();
         try (OpenFiles files = new OpenFiles(disk, 4)) {
             BufferedFile file = new BufferedFile(files, path, 0);
-            write(file, "acknowledged record");
+            Engines.writeFlushed(file, "acknowledged record");
             disk.diskFull = true; // every write is cut short: the undo too
 
             assertThatThrownBy(() -> file.overwrite(0, ByteBuffer.wrap("REWRITTEN".getBytes(StandardCharsets.UTF_8))))

@@ -45,13 +45,6 @@ class DeletedFileHandleTest {
         dir = TestData.directory(test);
     }
 
-    private static void write(BufferedFile file, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        file.reserve(bytes.length).put(file.bufferedLength(), bytes);
-        file.commit(bytes.length);
-        file.flush();
-    }
-
     private static String read(BufferedFile file, int length) throws IOException {
         ByteBuffer dst = ByteBuffer.allocate(length);
         file.read(0, dst);
@@ -65,7 +58,7 @@ class DeletedFileHandleTest {
         try (OpenFiles files = new OpenFiles(disk, 8);
                 ExecutorService threads = Executors.newSingleThreadExecutor()) {
             BufferedFile old = new BufferedFile(files, path, 0);
-            write(old, "old records");
+            Engines.writeFlushed(old, "old records");
             disk.gate.arm();
             CompletableFuture<Void> deleting = CompletableFuture.runAsync(() -> {
                 try {
@@ -85,12 +78,12 @@ class DeletedFileHandleTest {
 
             disk.createNew(path).close(); // a roll creates a segment at the same base again
             BufferedFile next = new BufferedFile(files, path, 0);
-            write(next, "new records");
+            Engines.writeFlushed(next, "new records");
             assertThat(Files.readString(path)).as("the new segment's bytes are in the new file").isEqualTo("new records");
             assertThat(read(next, 11)).isEqualTo("new records");
 
             assertThatThrownBy(() -> read(old, 3)).as("the deleted file's object reads nothing").isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> write(old, "stale")).as("... and writes nothing").isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> Engines.writeFlushed(old, "stale")).as("... and writes nothing").isInstanceOf(IOException.class);
             assertThat(Files.readString(path)).isEqualTo("new records");
         }
     }

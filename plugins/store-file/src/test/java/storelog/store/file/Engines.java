@@ -32,8 +32,24 @@ final class Engines {
         return FileStorageEngine.open(config(dir, maxFileSize, fsync), disk);
     }
 
+    /**
+     * An engine on a {@link PowerCutDisk}'s data directory that recovers a crashed partition only on
+     * first use, so a test sees what each run of a power-cut scenario finds on that disk.
+     */
+    static FileStorageEngine openForeground(PowerCutDisk disk, long maxFileSize, FsyncPolicy fsync) {
+        return FileStorageEngine.open(config(PowerLossWorkload.dataDir(disk.root()), maxFileSize, fsync), disk, false);
+    }
+
     static FileStorageEngine open(Path dir) {
         return open(dir, StoreConfig.DEFAULT_MAX_FILE_SIZE, FsyncPolicy.ALWAYS);
+    }
+
+    /** Writes {@code text} through {@code file}'s buffer and flushes it to the OS (no fsync). */
+    static void writeFlushed(BufferedFile file, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        file.reserve(bytes.length).put(file.bufferedLength(), bytes);
+        file.commit(bytes.length);
+        file.flush();
     }
 
     static NewRecord text(String s) {

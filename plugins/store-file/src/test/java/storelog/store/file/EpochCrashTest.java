@@ -3,16 +3,11 @@ package storelog.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,19 +55,7 @@ class EpochCrashTest {
 
     /** Starts the child, reads acknowledgements until {@code killAfter} arrived, SIGKILLs it; returns what was acknowledged. */
     private static Map<Long, String> runAndKill(Path dir, int round, String fsync, int killAfter) throws Exception {
-        Process child = new ProcessBuilder(javaBinary(), "-cp", classPath(), EpochCrashChild.class.getName(),
-                dir.toString(), String.valueOf(round), fsync).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (java.io.IOException e) {
-                // the child was killed
-            }
-            lines.add("EOF");
-        });
+        KilledChild child = KilledChild.start(EpochCrashChild.class, ROUND_TIMEOUT_SECONDS, dir.toString(), String.valueOf(round), fsync);
         Map<Long, String> acked = new HashMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUND_TIMEOUT_SECONDS);
         // under interval/never a kill within the flush delay of the round's start loses the whole round, and
@@ -81,8 +64,8 @@ class EpochCrashTest {
         long minimumEnd = Long.MAX_VALUE;
         try {
             while (acked.size() < killAfter || System.nanoTime() - minimumEnd < 0) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null || line.equals("EOF")) {
+                String line = child.poll(deadline);
+                if (line == null) {
                     fail("round " + round + ": the child stopped reporting after " + acked.size() + " acknowledgements");
                 }
                 collect(line, acked);
@@ -91,14 +74,11 @@ class EpochCrashTest {
                 }
             }
         } finally {
-            child.destroyForcibly(); // SIGKILL on Linux
-            assertThat(child.waitFor(ROUND_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            child.kill();
         }
-        reader.join(TimeUnit.SECONDS.toMillis(ROUND_TIMEOUT_SECONDS));
-        for (String line : lines) {
+        for (String line : child.rest()) {
             collect(line, acked);
         }
-        assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
         return acked;
     }
 
@@ -113,18 +93,5 @@ class EpochCrashTest {
             return;
         }
         acked.put(Long.parseLong(line.substring(0, space)), payload);
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String classPath() throws Exception {
-        return String.join(java.io.File.pathSeparator,
-                location(storelog.api.Record.class), location(FileStorageEngine.class), location(EpochCrashChild.class));
-    }
-
-    private static String location(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

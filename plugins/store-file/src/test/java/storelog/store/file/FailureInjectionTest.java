@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -191,12 +193,9 @@ class FailureInjectionTest {
     }
 
     /** Waits (with a deadline) until the engine has taken {@code n} appends into its buffers. */
-    private static void awaitAppends(FileStorageEngine engine, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (engine.metrics().get("appends_total") < n) {
-            assertThat(System.nanoTime()).as("%d appends within 30 s", n).isLessThan(deadline);
-            Thread.sleep(1); // polling a condition with a deadline, not a timing assumption
-        }
+    private static void awaitAppends(FileStorageEngine engine, long n) {
+        await(n + " appends").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                .until(() -> engine.metrics().get("appends_total") >= n);
     }
 
     @Test

@@ -6,7 +6,6 @@ import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,13 +33,6 @@ class FsyncDescriptorTest {
         dir = TestData.directory(test);
     }
 
-    private static void write(BufferedFile file, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        file.reserve(bytes.length).put(file.bufferedLength(), bytes);
-        file.commit(bytes.length);
-        file.flush();
-    }
-
     @Test
     void aDescriptorShortageWhenTheEvictedFileIsReopenedForItsFsyncIsNoFsyncFailure() throws Exception {
         Path path = dir.resolve("segment_0.store");
@@ -49,7 +41,7 @@ class FsyncDescriptorTest {
         disk.createNew(other).close();
         try (OpenFiles files = new OpenFiles(disk, 1)) {
             BufferedFile file = new BufferedFile(files, path, 0);
-            write(file, "unsynced bytes");
+            Engines.writeFlushed(file, "unsynced bytes");
             new BufferedFile(files, other, 0).read(0, java.nio.ByteBuffer.allocate(0)); // evicts the first file's descriptor
             disk.descriptorShortages.set(2);
             assertThatThrownBy(file::force).isInstanceOf(IOException.class).isNotInstanceOf(UnrecoverableWriteException.class);

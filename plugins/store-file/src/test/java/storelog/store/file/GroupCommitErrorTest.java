@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,24 +25,14 @@ import storelog.testkit.TestData;
 class GroupCommitErrorTest {
 
     /** A local disk whose store files' fsyncs end in an Error while {@code errors} is above zero. */
-    private static final class ErrorForces extends LocalDisk {
+    private static final class ErrorForces extends StoreForceHook {
         final AtomicInteger errors = new AtomicInteger();
 
         @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            FileChannel real = super.open(file, options);
-            if (!file.getFileName().toString().endsWith(".store")) {
-                return real;
+        void beforeForce(Path file) {
+            if (errors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new OutOfMemoryError("injected: unable to create native thread for the fsync of " + file);
             }
-            return new ForwardingChannel(real) {
-                @Override
-                public void force(boolean metaData) throws IOException {
-                    if (errors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                        throw new OutOfMemoryError("injected: unable to create native thread for the fsync of " + file);
-                    }
-                    super.force(metaData);
-                }
-            };
         }
     }
 

@@ -2,12 +2,10 @@ package storelog.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.EpochStart;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
@@ -29,25 +27,12 @@ class LazyRecoveryPowerCutTest {
     private static final PartitionKey UNTOUCHED = PartitionKey.of("untouched");
     private static final int DRAWS = 300;
 
-    private final QuietLogs quiet = new QuietLogs("storelog.store.file");
-
-    @BeforeEach
-    void setUp() {
-        quiet.on();
-    }
-
-    @AfterEach
-    void tearDown() {
-        quiet.off();
-    }
-
-    private static Path data(PowerCutDisk disk) {
-        return PowerLossWorkload.dataDir(disk.root());
-    }
+    @RegisterExtension
+    final QuietLogs quiet = new QuietLogs("storelog.store.file");
 
     /** An engine on {@code disk} that recovers on first use only (what a test touches is what recovers). */
     private static FileStorageEngine open(PowerCutDisk disk, FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(data(disk), 1 << 20, fsync), disk, false);
+        return Engines.openForeground(disk, 1 << 20, fsync);
     }
 
     /** The partition's records as texts; none when it does not exist. */

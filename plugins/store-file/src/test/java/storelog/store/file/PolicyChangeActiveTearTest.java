@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.PartitionKey;
 
 /**
@@ -26,20 +25,11 @@ class PolicyChangeActiveTearTest {
     private static final int RECORDS = 12;
     private static final int DRAWS = 200;
 
-    private final QuietLogs quiet = new QuietLogs("storelog.store.file");
-
-    @BeforeEach
-    void setUp() {
-        quiet.on();
-    }
-
-    @AfterEach
-    void tearDown() {
-        quiet.off();
-    }
+    @RegisterExtension
+    final QuietLogs quiet = new QuietLogs("storelog.store.file");
 
     private static FileStorageEngine open(PowerCutDisk disk, FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(PowerLossWorkload.dataDir(disk.root()), 1 << 20, fsync), disk, false);
+        return Engines.openForeground(disk, 1 << 20, fsync);
     }
 
     @Test

@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
 
@@ -30,20 +29,11 @@ class PolicyChangePowerCutTest {
     private static final long MAX_FILE_SIZE = 600;
     private static final int DRAWS = 300;
 
-    private final QuietLogs quiet = new QuietLogs("storelog.store.file");
-
-    @BeforeEach
-    void setUp() {
-        quiet.on();
-    }
-
-    @AfterEach
-    void tearDown() {
-        quiet.off();
-    }
+    @RegisterExtension
+    final QuietLogs quiet = new QuietLogs("storelog.store.file");
 
     private static FileStorageEngine open(PowerCutDisk disk, FsyncPolicy fsync) {
-        return FileStorageEngine.open(Engines.config(PowerLossWorkload.dataDir(disk.root()), MAX_FILE_SIZE, fsync), disk, false);
+        return Engines.openForeground(disk, MAX_FILE_SIZE, fsync);
     }
 
     private static List<String> texts(FileStorageEngine engine) {

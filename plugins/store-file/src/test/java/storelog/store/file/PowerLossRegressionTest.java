@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.PartitionInfo;
@@ -28,18 +28,13 @@ import storelog.testkit.TestData;
  */
 class PowerLossRegressionTest {
 
-    private final QuietLogs quiet = new QuietLogs("storelog.store.file");
+    @RegisterExtension
+    final QuietLogs quiet = new QuietLogs("storelog.store.file");
     private Path scratch;
 
     @BeforeEach
     void setUp(TestInfo test) throws IOException {
         scratch = TestData.directory(test);
-        quiet.on();
-    }
-
-    @AfterEach
-    void tearDown() {
-        quiet.off();
     }
 
     private static void assertRecovers(String mode, long seed, int appends, int threads, int operation, int variant, Path scratch) {

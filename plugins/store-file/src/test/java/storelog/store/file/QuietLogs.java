@@ -1,10 +1,16 @@
 package storelog.store.file;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 /**
  * Silences one {@code java.util.logging} logger (by reflection, as {@link LogCapture} does): a test
  * that recovers thousands of crashed disks would otherwise print every recovery's warnings.
+ * Registered as an extension ({@code @RegisterExtension}) it is on for each test of the class;
+ * {@link #on()} and {@link #off()} serve a class that silences the logger once for all its tests.
  */
-final class QuietLogs {
+final class QuietLogs implements BeforeEachCallback, AfterEachCallback {
 
     private final Object logger;
     private Object level;
@@ -33,5 +39,15 @@ final class QuietLogs {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        on();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        off();
     }
 }

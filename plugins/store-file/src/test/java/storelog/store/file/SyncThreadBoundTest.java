@@ -3,9 +3,6 @@ package storelog.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static storelog.store.file.Engines.text;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,31 +34,21 @@ class SyncThreadBoundTest {
     private static final int MAX_THREADS = 32;
 
     /** Store fsyncs block until released, once armed; counts those blocked. */
-    private static final class SlowForces extends LocalDisk {
+    private static final class SlowForces extends StoreForceHook {
         volatile boolean armed;
         final AtomicInteger blocked = new AtomicInteger();
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            FileChannel real = super.open(file, options);
-            if (!file.getFileName().toString().endsWith(".store")) {
-                return real;
-            }
-            return new ForwardingChannel(real) {
-                @Override
-                public void force(boolean metaData) throws IOException {
-                    if (armed) {
-                        blocked.incrementAndGet();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    super.force(metaData);
+        void beforeForce(Path file) {
+            if (armed) {
+                blocked.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            };
+            }
         }
     }
 
