@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # P2 against its physical bound (issue 11 item 3): FSYNC=always, N appenders on virtual threads on one and on
-# 16 partitions, against min(N x raw fsync-per-record rate, FSYNC=never rate of the same N), all in one run.
+# 16 partitions, against min(N x raw fsync-per-record rate, FSYNC=never rate of the same N), all in one run,
+# and against the grouped bound: P raw loops at once, each fdatasync-ing N/P records of its own file.
 #   bench/p2.sh [partitions] [appenders] [seconds] [rounds] [virtual|platform]
 #   defaults: 1,16  1,16,64,256  2  3  virtual   (about 4 minutes; bounded: every figure has a fixed window)
 # Writes bench/results/p2-<time>.log and prints the median of the rounds per figure.
@@ -21,18 +22,21 @@ mkdir -p bench/results
 } 2>&1 | tee "$out"
 python3 - "$out" <<'PY'
 import re, sys, statistics as st
-rows = {}
+rows, grouped = {}, {}
 raw = []
 for line in open(sys.argv[1]):
     if "kind=raw" in line:
         raw.append(float(re.search(r"rec_s=(\S+)", line).group(1)))
     elif "kind=p2" in line:
         f = dict(kv.split("=") for kv in line.split()[1:])
-        rows.setdefault((int(f["partitions"]), int(f["appenders"])), []).append(f)
+        key = (int(f["partitions"]), int(f["appenders"]))
+        (grouped if f["kind"] == "p2-grouped" else rows).setdefault(key, []).append(f)
 print(f"\nmedians of {len(raw)} rounds; raw fsync-per-record loop: {st.median(raw):,.0f}/s")
-print("partitions appenders   always/s    never/s   bound/s  ratio  fsyncs/s  rec/fsync")
+print("partitions appenders   always/s    never/s   bound/s  ratio  fsyncs/s  rec/fsync | grouped bound/s  its fsyncs/s  ratio")
 for (p, n), fs in sorted(rows.items()):
-    m = lambda k: st.median(float(f[k]) for f in fs)
-    print(f"{p:>10} {n:>9} {m('always_rec_s'):>10,.0f} {m('never_rec_s'):>10,.0f} {m('bound_rec_s'):>9,.0f}"
-          f" {m('ratio'):>6.3f} {m('fsyncs_s'):>9,.0f} {m('rec_per_fsync'):>10.1f}")
+    m = lambda rs, k: st.median(float(f[k]) for f in rs)
+    g = grouped.get((p, n))
+    tail = f" | {m(g, 'raw_grouped_rec_s'):>15,.0f} {m(g, 'raw_grouped_fsyncs_s'):>13,.0f} {m(g, 'ratio_grouped'):>6.3f}" if g else ""
+    print(f"{p:>10} {n:>9} {m(fs, 'always_rec_s'):>10,.0f} {m(fs, 'never_rec_s'):>10,.0f} {m(fs, 'bound_rec_s'):>9,.0f}"
+          f" {m(fs, 'ratio'):>6.3f} {m(fs, 'fsyncs_s'):>9,.0f} {m(fs, 'rec_per_fsync'):>10.1f}{tail}")
 PY
