@@ -76,7 +76,7 @@ final class FileStorageEngine implements StorageEngine {
             if (config.fsync().mode() != FsyncPolicy.Mode.ALWAYS) {
                 directory.recordUnforcedRolls();
             }
-            engine.discover(recoverInBackground);
+            engine.startRecovery(recoverInBackground);
         } catch (IOException e) {
             engine.closeResources();
             throw new StorageFailedException("cannot write " + DataDirectory.UNFORCED_ROLLS + " in " + config.dataDir() + ": " + e, e);
@@ -87,7 +87,7 @@ final class FileStorageEngine implements StorageEngine {
         return engine;
     }
 
-    private void discover(boolean recoverInBackground) {
+    private void startRecovery(boolean recoverInBackground) {
         long start = System.nanoTime();
         if (directory.anyNeedsRecovery()) {
             try {
