@@ -23,40 +23,22 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/crash-restart-$stamp.log
 mkdir -p "$W" bench/results
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-PID=
-PORT=
-start_server() { # image data-dir fsync; sets PID, PORT; returns when /health/ready answers 200 (at most 120 s)
-  PORT=$(free_port)
-  DATA_DIR=$2 FSYNC=$3 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 JAVA_OPTS="-Xms1g -Xmx1g" \
-    "$1/bin/storelog" >> "$W/server.out" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 12000); do
-    curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.01
-  done
-  echo "server did not become ready"; tail -30 "$W/server.out"; exit 1
-}
-stop_server() { kill -TERM "$PID"; wait "$PID" || true; PID=; }
-kill9_server() { kill -9 "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
-metric() { curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v m="storelog_storage_$1" '$1 == m {print $2}'; }
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$W"; }
-trap cleanup EXIT
-image_of() { for pair in $IMAGES; do [ "${pair%%=*}" = "$1" ] && echo "${pair#*=}"; done; }
+. bench/image-server.sh # start_server (of $IMAGE), stop_server, kill9_server, metric, now_ms
+image_of() { for pair in $IMAGES; do if [ "${pair%%=*}" = "$1" ]; then echo "${pair#*=}"; fi; done; }
 names=$(for pair in $IMAGES; do echo "${pair%%=*}"; done)
 first_image=$(image_of "$(echo "$names" | head -1)")
 
 timed_start() { # name data label: prints the time to ready; the server is left running
   local t0 t1
-  t0=$(now_ms); start_server "$(image_of "$1")" "$2" always; t1=$(now_ms)
+  IMAGE=$(image_of "$1")
+  t0=$(now_ms); start_server "$2" always; t1=$(now_ms)
   echo "RESULT $1 $3 $((t1 - t0))"
 }
 
 make_data() { # dir n
   rm -rf "$1"
-  start_server "$first_image" "$1" never
+  IMAGE=$first_image
+  start_server "$1" never
   curl -sf -H 'Content-Type: application/json' -d '{"partition_key":"p0","data_type":2,"data":"one record"}' \
     "http://127.0.0.1:$PORT/publish" > /dev/null
   stop_server
@@ -85,7 +67,8 @@ for n in $PARTITIONS; do
     timed_start "$name" "$W/p$n" "clean_${n}"
     stop_server # a clean start recovers nothing: the close's marker names none
   done
-  start_server "$first_image" "$W/p$n" always
+  IMAGE=$first_image
+  start_server "$W/p$n" always
   [ "$(curl -sf "http://127.0.0.1:$PORT/read?partition=p$((n - 1))&offset=0" | grep -c 'one record')" = 1 ] \
     || { echo "p$((n - 1)) does not read back"; exit 1; }
   kill9_server # from here every start is one after a kill -9: no marker, every partition awaits recovery
