@@ -25,27 +25,7 @@ mkdir -p "$W" bench/results
 IMAGE=${IMAGE:-$ROOT/distribution/target/storelog}   # IMAGE=<another build's image> compares code in one session
 [ -x "$IMAGE/bin/storelog" ] || mvn -B -q -o -pl distribution -am package -DskipTests
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-PID=
-PORT=
-start_server() { # data-dir fsync; sets PID, PORT; returns when /health/ready answers 200 (at most 120 s)
-  PORT=$(free_port)
-  DATA_DIR=$1 FSYNC=$2 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 JAVA_OPTS="-Xms1g -Xmx1g" \
-    "$IMAGE/bin/storelog" >> "$W/server.out" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 12000); do
-    curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.01
-  done
-  echo "server did not become ready"; tail -30 "$W/server.out"; exit 1
-}
-stop_server() { kill -TERM "$PID"; wait "$PID" || true; PID=; }
-kill9_server() { kill -9 "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
-metric() { curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v m="storelog_storage_$1" '$1 == m {print $2}'; }
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$W"; }
-trap cleanup EXIT
+. bench/image-server.sh # start_server, stop_server, kill9_server, metric, now_ms
 
 # wrk over partitions PREFIX0..N-1 (bench/lua/partitions.lua), 64 connections; prints the rate per second
 per_partition() { # mode n prefix

@@ -1,24 +1,26 @@
 package storelog.store.file;
 
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.Collection;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import storelog.api.PartitionKey;
 
 /**
  * Recovers, after an unclean stop, the partitions nobody has used yet, so that a first use rarely
- * waits for its partition's recovery while the engine serves from the start. A few platform threads
- * (their fsyncs overlap; {@link Thread#MIN_PRIORITY}, a hint most Linux JVMs ignore — the small
- * number of threads is what keeps them from crowding out the callers) take the partitions one at a
- * time through {@link PartitionLog#ensureLoaded}, the same path as a caller's first use: whoever
- * comes first recovers the partition under its lock, the other finds it loaded. A recovery that fails
- * is logged and left to the next use, which tries again and reports it. Thread-safe.
+ * waits for its partition's recovery while the engine serves from the start. One thread walks the
+ * partitions that await recovery ({@link PartitionTable#eachAwaitingRecovery}: {@code DATA_DIR} as it
+ * is read, no list of them all) and hands each to a few platform threads (their fsyncs overlap;
+ * {@link Thread#MIN_PRIORITY}, a hint most Linux JVMs ignore — the small number of threads is what
+ * keeps them from crowding out the callers), which recover it through {@link PartitionLog#ensureLoaded},
+ * the same path as a caller's first use: whoever comes first recovers the partition under its lock,
+ * the other finds it loaded. A recovery that fails is logged and left to the next use, which tries
+ * again and reports it; so is a walk that fails. Thread-safe.
  */
 final class BackgroundRecovery implements AutoCloseable {
 
@@ -27,55 +29,79 @@ final class BackgroundRecovery implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(BackgroundRecovery.class.getName());
 
-    private final Queue<PartitionLog> pending;
-    private final AtomicInteger unfinished = new AtomicInteger(THREADS);
+    private final PartitionTable table;
+    private final Semaphore slots = new Semaphore(THREADS);
+    private final AtomicInteger recovered = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
-    private final ExecutorService threads;
+    private final ExecutorService walker;
+    private final ExecutorService recoverers;
     private final long start = System.nanoTime();
-    private final int total;
     private volatile boolean stopped;
 
-    private BackgroundRecovery(Collection<PartitionLog> partitions) {
-        this.pending = new ConcurrentLinkedQueue<>(partitions);
-        this.total = partitions.size();
+    private BackgroundRecovery(PartitionTable table) {
+        this.table = table;
         ThreadFactory own = Uninterruptible.threads("storelog-recovery-");
-        this.threads = Executors.newFixedThreadPool(THREADS, task -> {
+        ThreadFactory low = task -> {
             Thread thread = own.newThread(task);
             thread.setPriority(Thread.MIN_PRIORITY);
             return thread;
-        });
+        };
+        this.walker = Executors.newSingleThreadExecutor(low);
+        this.recoverers = Executors.newFixedThreadPool(THREADS, low);
     }
 
-    /** Starts recovering {@code partitions} (those that still await it when their turn comes). */
-    static BackgroundRecovery start(Collection<PartitionLog> partitions) {
-        BackgroundRecovery recovery = new BackgroundRecovery(partitions);
-        for (int i = 0; i < THREADS; i++) {
-            recovery.threads.execute(recovery::drain);
-        }
-        recovery.threads.shutdown(); // the threads end when the queue is empty
+    /** Starts recovering the partitions of {@code table} that await it when their turn comes. */
+    static BackgroundRecovery start(PartitionTable table) {
+        BackgroundRecovery recovery = new BackgroundRecovery(table);
+        recovery.walker.execute(recovery::walk);
+        recovery.walker.shutdown(); // its thread ends with the walk
         return recovery;
     }
 
-    private void drain() {
+    private void walk() {
         try {
-            PartitionLog log;
-            while (!stopped && (log = pending.poll()) != null) {
-                try {
-                    log.ensureLoaded();
-                } catch (RuntimeException e) { // one partition's failure stops no other's recovery
-                    if (stopped) {
-                        return; // the engine is closing (a closed partition refuses to load)
-                    }
-                    failed.incrementAndGet();
-                    LOG.log(Level.WARNING, "recovering partition {0} in the background failed (its next use tries again): {1}",
-                            log.key(), e.toString());
+            table.eachAwaitingRecovery(key -> {
+                slots.acquireUninterruptibly();
+                if (stopped) {
+                    slots.release();
+                    return false;
                 }
+                recoverers.execute(() -> recover(key));
+                return true;
+            });
+        } catch (IOException | RuntimeException e) {
+            if (!stopped) {
+                LOG.log(Level.WARNING, "listing the partitions to recover in the background failed (the rest recover on first use): {0}",
+                        e.toString());
             }
         } finally {
-            if (unfinished.decrementAndGet() == 0 && !stopped) {
-                LOG.log(Level.INFO, "recovered {0} partitions in the background in {1} ms ({2} failed)", total,
-                        (System.nanoTime() - start) / 1_000_000, failed.get());
+            recoverers.shutdown();
+            awaitTermination(recoverers);
+        }
+        if (!stopped) {
+            LOG.log(Level.INFO, "recovered {0} partitions in the background in {1} ms ({2} failed)", recovered.get(),
+                    (System.nanoTime() - start) / 1_000_000, failed.get());
+        }
+    }
+
+    private void recover(PartitionKey key) {
+        try {
+            if (stopped) {
+                return;
             }
+            PartitionLog log = table.find(key);
+            if (log != null) {
+                log.ensureLoaded();
+                recovered.incrementAndGet();
+            }
+        } catch (RuntimeException e) { // one partition's failure stops no other's recovery
+            if (!stopped) { // else the engine is closing (a closed partition refuses to load)
+                failed.incrementAndGet();
+                LOG.log(Level.WARNING, "recovering partition {0} in the background failed (its next use tries again): {1}",
+                        key, e.toString());
+            }
+        } finally {
+            slots.release();
         }
     }
 
@@ -83,6 +109,10 @@ final class BackgroundRecovery implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        awaitTermination(walker); // which waits for the recoverers
+    }
+
+    private static void awaitTermination(ExecutorService threads) {
         boolean interrupted = false;
         while (true) {
             try {

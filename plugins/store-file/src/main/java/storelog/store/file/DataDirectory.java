@@ -8,14 +8,16 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
@@ -151,10 +153,22 @@ final class DataDirectory implements AutoCloseable {
         return keys;
     }
 
-    /** A new data directory (nothing in it but the lock file) has nothing to recover. */
+    /**
+     * A new data directory (nothing in it but the lock file) has nothing to recover. Reads entries only
+     * up to the first other one: {@code DATA_DIR} may hold 100,000 partitions.
+     */
     private static boolean isEmpty(Path root, Disk disk) throws IOException {
-        return disk.list(root).stream().map(p -> p.getFileName().toString())
-                .allMatch(name -> name.equals(LOCK_FILE) || name.equals(UNFORCED_ROLLS));
+        try (DirectoryStream<Path> entries = disk.entries(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(LOCK_FILE) && !name.equals(UNFORCED_ROLLS)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -203,28 +217,31 @@ final class DataDirectory implements AutoCloseable {
         }
     }
 
-    /** Every partition that has a directory, found by decoding directory names; foreign ones are ignored. */
+    /** Every partition that has a directory ({@link PartitionWalk}). */
     List<PartitionKey> partitionKeys() throws IOException {
-        List<PartitionKey> keys = new ArrayList<>();
-        collect(root, new ArrayList<>(), keys);
-        return keys;
+        return PartitionWalk.keys(disk, root);
     }
 
-    private void collect(Path dir, List<String> levels, List<PartitionKey> keys) throws IOException {
-        for (Path entry : disk.list(dir)) {
-            String name = entry.getFileName().toString();
-            if (name.startsWith(".") || !disk.isDirectory(entry)) {
-                continue;
-            }
-            List<String> path = new ArrayList<>(levels);
-            path.add(name);
-            if (PartitionKey.isContinuation(name)) {
-                collect(entry, path, keys);
-            } else {
-                PartitionKey.fromRelativePath(path).ifPresentOrElse(keys::add,
-                        () -> LOG.log(Level.WARNING, "ignoring {0}: not a partition directory", entry));
+    /** Whether any partition must be recovered as after a crash: the last stop was unclean, or its marker names some. */
+    boolean anyNeedsRecovery() {
+        return !wasClean || !unrecovered.isEmpty();
+    }
+
+    /**
+     * Calls {@code visit} with each partition that {@link #needsRecovery}, until it returns false;
+     * returns whether all were visited. After an unclean stop that is every partition (a walk of the
+     * directory); after a clean one, those its marker named that still have a directory.
+     */
+    boolean eachNeedingRecovery(Predicate<PartitionKey> visit) throws IOException {
+        if (!wasClean) {
+            return PartitionWalk.each(disk, root, visit);
+        }
+        for (PartitionKey key : unrecovered) {
+            if (disk.directoryExists(key.directoryIn(root)) && !visit.test(key)) {
+                return false;
             }
         }
+        return true;
     }
 
     /**

@@ -2,8 +2,10 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -37,11 +39,38 @@ interface Disk {
 
     boolean isDirectory(Path path);
 
+    /**
+     * Whether {@code dir} is a directory, strictly: {@code false} only when nothing is there (or not a
+     * directory); a {@code stat} that fails otherwise (permission, I/O error) throws. Where "absent"
+     * means "nothing to recover", an error read as absent would skip a crash recovery.
+     */
+    boolean directoryExists(Path dir) throws IOException;
+
     /** A file's size in bytes. */
     long size(Path file) throws IOException;
 
-    /** The entries of a directory, in no particular order. */
+    /** The entries of a directory, in no particular order (for small directories: a partition's). */
     List<Path> list(Path dir) throws IOException;
+
+    /**
+     * The entries of a directory, in no particular order, read as they are iterated (for
+     * {@code DATA_DIR}, which may hold 100,000 partitions). The caller closes the stream; an error
+     * while iterating is a {@link java.nio.file.DirectoryIteratorException}. By default: {@link #list}.
+     */
+    default DirectoryStream<Path> entries(Path dir) throws IOException {
+        List<Path> all = list(dir);
+        return new DirectoryStream<>() {
+            @Override
+            public Iterator<Path> iterator() {
+                return all.iterator();
+            }
+
+            @Override
+            public void close() {
+                // nothing held
+            }
+        };
+    }
 
     /** Deletes a file or an empty directory if it exists; returns whether it did. */
     boolean deleteIfExists(Path path) throws IOException;

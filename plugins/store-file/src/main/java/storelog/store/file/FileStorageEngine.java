@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Comparator;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -26,12 +29,14 @@ import storelog.api.spi.StorageEngine;
 
 /**
  * The file storage engine: a {@link DataDirectory} of partitions, each a {@link PartitionLog} of
- * segments. Partitions load lazily on first use, so opening reads no segment data. After a crash,
- * too: each partition is recovered when it is first used (any read, append, info, truncation, epochs
- * or listing), never serving anything before its own recovery, and the ones nobody uses are recovered
- * in the background ({@link BackgroundRecovery}) — so the time to open does not grow with the number
- * of partitions. A clean close before all were recovered names the rest in its marker
- * ({@link DataDirectory#markClean}). Thread-safe; see {@link StorageEngine} for the contract.
+ * segments. Opening neither lists the partitions nor reads segment data: a partition is found on its
+ * first use ({@link PartitionTable}) and loaded then. After a crash, too: each partition is recovered
+ * when it is first used (any read, append, info, truncation, epochs or listing), never serving
+ * anything before its own recovery, and the ones nobody uses are recovered in the background
+ * ({@link BackgroundRecovery}) — so the time to open does not grow with the number of partitions.
+ * What must see every partition (the listing, the metrics' counts, the background recovery, the
+ * close's marker) walks {@code DATA_DIR} then. A clean close before all were recovered names the rest
+ * in its marker ({@link DataDirectory#markClean}). Thread-safe; see {@link StorageEngine} for the contract.
  */
 final class FileStorageEngine implements StorageEngine {
 
@@ -41,7 +46,7 @@ final class FileStorageEngine implements StorageEngine {
 
     private final DataDirectory directory;
     private final StoreContext context;
-    private final ConcurrentHashMap<PartitionKey, PartitionLog> partitions = new ConcurrentHashMap<>();
+    private final PartitionTable partitions;
     /** Recovering the partitions of an unclean stop nobody used yet; null when none needed it. */
     private BackgroundRecovery recovery;
     private volatile boolean closed;
@@ -49,6 +54,7 @@ final class FileStorageEngine implements StorageEngine {
     private FileStorageEngine(DataDirectory directory, StoreContext context) {
         this.directory = directory;
         this.context = context;
+        this.partitions = new PartitionTable(directory, context);
     }
 
     static FileStorageEngine open(StoreConfig config, Disk disk) {
@@ -70,7 +76,7 @@ final class FileStorageEngine implements StorageEngine {
             if (config.fsync().mode() != FsyncPolicy.Mode.ALWAYS) {
                 directory.recordUnforcedRolls();
             }
-            engine.discover(recoverInBackground);
+            engine.startRecovery(recoverInBackground);
         } catch (IOException e) {
             engine.closeResources();
             throw new StorageFailedException("cannot write " + DataDirectory.UNFORCED_ROLLS + " in " + config.dataDir() + ": " + e, e);
@@ -81,23 +87,9 @@ final class FileStorageEngine implements StorageEngine {
         return engine;
     }
 
-    private void discover(boolean recoverInBackground) {
+    private void startRecovery(boolean recoverInBackground) {
         long start = System.nanoTime();
-        List<PartitionKey> keys;
-        try {
-            keys = directory.partitionKeys();
-        } catch (IOException e) {
-            throw new StorageFailedException("cannot list the partitions in " + directory.root() + ": " + e, e);
-        }
-        List<PartitionLog> crashed = new ArrayList<>();
-        for (PartitionKey key : keys) {
-            PartitionLog log = new PartitionLog(key, context, directory.recoveryOf(key));
-            partitions.put(key, log);
-            if (log.awaitsRecovery()) {
-                crashed.add(log);
-            }
-        }
-        if (!crashed.isEmpty()) {
+        if (directory.anyNeedsRecovery()) {
             try {
                 // the partition directories in it: each partition's recovery forces those below
                 Directories.force(context.disk(), directory.root());
@@ -105,11 +97,13 @@ final class FileStorageEngine implements StorageEngine {
                 throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
             }
             if (recoverInBackground) {
-                recovery = BackgroundRecovery.start(crashed);
+                recovery = BackgroundRecovery.start(partitions);
             }
         }
-        LOG.log(Level.INFO, "opened {0} ({1} partitions, {2}) in {3} ms; FSYNC={4}: {5}", directory.root(), keys.size(),
-                crashed.isEmpty() ? "clean start" : crashed.size() + " to recover after an unclean stop, on first use and in the background",
+        LOG.log(Level.INFO, "opened {0} ({1}) in {2} ms; FSYNC={3}: {4}", directory.root(),
+                !directory.anyNeedsRecovery() ? "clean start"
+                        : (directory.wasClean() ? "partitions named by the clean-shutdown marker" : "unclean stop: partitions")
+                        + " recovered on first use and in the background",
                 (System.nanoTime() - start) / 1_000_000, context.config().fsync(), context.config().fsync().guarantee());
     }
 
@@ -160,21 +154,41 @@ final class FileStorageEngine implements StorageEngine {
     @Override
     public List<EpochStart> epochs(PartitionKey partition) {
         checkOpen();
-        PartitionLog log = partitions.get(partition);
+        PartitionLog log = partitions.find(partition);
         return log == null ? List.of() : log.epochs();
     }
 
+    /**
+     * The counters; {@code partitions} and {@code partitions_awaiting_recovery} walk {@code DATA_DIR}
+     * (no partition is made in memory for it), the others add up the partitions touched in this run.
+     */
     @Override
     public Map<String, Long> metrics() {
         long[] appended = new long[3];
-        partitions.values().forEach(log -> log.addAppendCounts(appended));
+        partitions.touched().forEach(log -> log.addAppendCounts(appended));
+        long[] onDisk = new long[2];
+        try {
+            partitions.eachOnDisk(key -> {
+                onDisk[0]++;
+                if (partitions.awaitsRecovery(key)) {
+                    onDisk[1]++;
+                }
+                return true;
+            });
+        } catch (IOException e) {
+            throw cannotList(e);
+        }
         OpenFiles files = context.files();
         return Map.of("appends_total", appended[0], "records_appended_total", appended[1], "bytes_appended_total", appended[2],
                 "fsyncs_total", files.fsyncs(), "open_files", (long) files.openCount(),
                 "open_file_hits_total", files.hits(), "open_file_misses_total", files.misses(),
-                "partitions", (long) partitions.size(),
-                "failed_partitions", partitions.values().stream().filter(PartitionLog::failed).count(),
-                "partitions_awaiting_recovery", partitions.values().stream().filter(PartitionLog::awaitsRecovery).count());
+                "partitions", onDisk[0],
+                "failed_partitions", partitions.touched().stream().filter(PartitionLog::failed).count(),
+                "partitions_awaiting_recovery", onDisk[1]);
+    }
+
+    private StorageFailedException cannotList(IOException e) {
+        return new StorageFailedException("cannot list the partitions in " + directory.root() + ": " + e, e);
     }
 
     @Override
@@ -193,24 +207,31 @@ final class FileStorageEngine implements StorageEngine {
     @Override
     public Optional<PartitionInfo> info(PartitionKey partition) {
         checkOpen();
-        PartitionLog log = partitions.get(partition);
+        PartitionLog log = partitions.find(partition);
         return log != null && log.exists() ? Optional.of(log.info()) : Optional.empty();
     }
 
     /**
-     * Every partition, each one recovered first if it awaits that — in parallel, so a listing right
-     * after a crash costs what the eager recovery of all would have, not one partition after another.
+     * Every partition — those with a directory (a walk of {@code DATA_DIR}) and those made in this run —
+     * each one recovered first if it awaits that: in parallel, so a listing right after a crash costs
+     * what the eager recovery of all would have, not one partition after another.
      */
     @Override
     public List<PartitionInfo> partitions() {
         checkOpen();
-        if (partitions.values().stream().anyMatch(PartitionLog::awaitsRecovery)) {
-            inParallel(log -> {
-                log.exists();
-                return true;
-            });
+        Set<PartitionKey> keys = new HashSet<>();
+        try {
+            partitions.eachOnDisk(keys::add);
+        } catch (IOException e) {
+            throw cannotList(e);
         }
-        return partitions.values().stream().filter(PartitionLog::exists).map(PartitionLog::info)
+        partitions.touched().forEach(log -> keys.add(log.key()));
+        List<PartitionLog> logs = keys.stream().map(partitions::find).filter(Objects::nonNull).toList();
+        inParallel(logs.stream().filter(PartitionLog::awaitsRecovery).toList(), log -> {
+            log.exists();
+            return true;
+        });
+        return logs.stream().filter(PartitionLog::exists).map(PartitionLog::info)
                 .sorted(Comparator.comparing(PartitionInfo::partition)).toList();
     }
 
@@ -224,29 +245,15 @@ final class FileStorageEngine implements StorageEngine {
         return context.files().openCount();
     }
 
-    /**
-     * The partition, created in memory if it is new. A partition added while {@link #close()} runs
-     * might be missed by it, so after adding one the engine checks again and closes it itself: close
-     * sets {@code closed} before it walks the partitions, so either the walk sees the new partition or
-     * this check sees {@code closed}.
-     */
+    /** The partition, made in memory if it is new. */
     private PartitionLog writable(PartitionKey partition) {
         checkOpen();
-        PartitionLog log = partitions.get(partition);
-        if (log != null) {
-            return log;
-        }
-        log = partitions.computeIfAbsent(partition, key -> new PartitionLog(key, context, DataDirectory.Recovery.NONE));
-        if (closed) {
-            log.close();
-            checkOpen();
-        }
-        return log;
+        return partitions.findOrCreate(partition);
     }
 
     private PartitionLog existing(PartitionKey partition) {
         checkOpen();
-        PartitionLog log = partitions.get(partition);
+        PartitionLog log = partitions.find(partition);
         if (log == null || !log.exists()) {
             throw new UnknownPartitionException(partition);
         }
@@ -265,16 +272,19 @@ final class FileStorageEngine implements StorageEngine {
             return;
         }
         closed = true;
+        partitions.close();
         if (recovery != null) {
             recovery.close();
         }
         context.flusher().close();
-        boolean clean = inParallel(PartitionLog::close);
+        boolean clean = inParallel(partitions.touched(), PartitionLog::close);
         context.syncThreads().shutdown();
         context.files().close();
         try {
             if (clean) {
-                directory.markClean(partitions.values().stream().filter(PartitionLog::awaitsRecovery).map(PartitionLog::key).toList());
+                List<PartitionKey> notRecovered = new ArrayList<>();
+                partitions.eachAwaitingRecovery(notRecovered::add);
+                directory.markClean(notRecovered);
             } else {
                 LOG.log(Level.WARNING, "{0}: not marked clean, a partition failed; the next start recovers", directory.root());
             }
@@ -286,15 +296,15 @@ final class FileStorageEngine implements StorageEngine {
     }
 
     /**
-     * Runs {@code step} on every partition, {@value #PARALLELISM} at a time; returns whether it returned
-     * true for all. The first exception a step threw is rethrown once all have run.
+     * Runs {@code step} on each of {@code logs}, {@value #PARALLELISM} at a time; returns whether it
+     * returned true for all. The first exception a step threw is rethrown once all have run.
      */
-    private boolean inParallel(Predicate<PartitionLog> step) {
+    private static boolean inParallel(Collection<PartitionLog> logs, Predicate<PartitionLog> step) {
         Semaphore slots = new Semaphore(PARALLELISM);
         AtomicBoolean all = new AtomicBoolean(true);
         AtomicReference<RuntimeException> failed = new AtomicReference<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (PartitionLog log : partitions.values()) {
+            for (PartitionLog log : logs) {
                 slots.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {

@@ -2,12 +2,15 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -56,6 +59,15 @@ class LocalDisk implements Disk {
     }
 
     @Override
+    public boolean directoryExists(Path dir) throws IOException {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class).isDirectory();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    @Override
     public long size(Path file) throws IOException {
         return Files.size(file);
     }
@@ -65,6 +77,11 @@ class LocalDisk implements Disk {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.toList();
         }
+    }
+
+    @Override
+    public DirectoryStream<Path> entries(Path dir) throws IOException {
+        return Files.newDirectoryStream(dir);
     }
 
     @Override

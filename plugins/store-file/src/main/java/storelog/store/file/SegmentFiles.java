@@ -53,7 +53,7 @@ final class SegmentFiles {
      */
     static List<Segment> load(PartitionKey key, Path dir, StoreContext context) throws IOException {
         Disk disk = context.disk();
-        if (!disk.isDirectory(dir)) {
+        if (!disk.directoryExists(dir)) { // an error to stat is one, not "no partition"
             return List.of();
         }
         List<Path> strays = new ArrayList<>();

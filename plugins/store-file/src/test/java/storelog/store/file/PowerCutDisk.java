@@ -410,6 +410,11 @@ final class PowerCutDisk implements Disk {
     }
 
     @Override
+    public synchronized boolean directoryExists(Path dir) throws IOException {
+        return find(dir) instanceof Directory;
+    }
+
+    @Override
     public synchronized long size(Path file) throws IOException {
         if (!(find(file) instanceof File f)) {
             throw new NoSuchFileException(file.toString());
