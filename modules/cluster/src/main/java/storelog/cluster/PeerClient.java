@@ -112,11 +112,6 @@ final class PeerClient {
                 number(answer, "last_epoch"));
     }
 
-    /** The body pushes to {@code node} are sent in now. */
-    PushBody pushBody(String node) {
-        return bodies.getOrDefault(node, PushBody.BINARY);
-    }
-
     /** Fences {@code node} (member {@code nodeId}) with {@code epoch} and asks what it holds; an answer of another node is an {@link IOException}. */
     State state(String node, String nodeId, long epoch) throws IOException {
         byte[] body = json(g -> {
