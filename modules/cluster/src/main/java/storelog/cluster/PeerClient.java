@@ -20,12 +20,15 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import storelog.api.DataType;
 import storelog.api.EpochStart;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.spi.PeerRoutes;
+import storelog.core.ReplicaPush;
+import storelog.core.ReplicateFrame;
 
 /**
  * Node-to-node HTTP calls of the leader (API.md §3), each carrying {@code X-Cluster-Secret}: push
@@ -66,6 +69,8 @@ final class PeerClient {
     private final String secret;
     private final Duration timeout;
     private final PeerRoutes routes;
+    /** Per follower (its advertised address), the push body it reads, when not binary. */
+    private final Map<String, PushBody> bodies = new ConcurrentHashMap<>();
 
     PeerClient(String secret, Duration timeout) {
         this(secret, timeout, PeerRoutes.none());
@@ -82,36 +87,23 @@ final class PeerClient {
     /**
      * Pushes records of one epoch to follower {@code nodeId} at {@code offset}, telling it where the
      * leader's epoch starts in the partition ({@code epochStart}, left out when not above 0); a 200
-     * from another node is an {@link IOException}.
+     * from another node is an {@link IOException}. The body is {@link ReplicateFrame} unless this
+     * follower refused it before ({@link PushBody}): then, and when it refuses it now, JSON.
      */
     PushAnswer push(String node, String nodeId, PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
                     long leaderNext, long committed, long epochStart, List<Record> records) throws IOException {
-        byte[] body = json(g -> {
-            g.writeStartObject();
-            g.writeStringField("partition_key", partition.value());
-            g.writeNumberField("offset", offset);
-            g.writeNumberField("epoch", epoch);
-            g.writeNumberField("record_epoch", recordEpoch);
-            g.writeNumberField("prev_epoch", prevEpoch);
-            g.writeNumberField("leader_next_offset", leaderNext);
-            g.writeNumberField("leader_committed_offset", committed);
-            if (epochStart > 0) {
-                g.writeNumberField("epoch_start", epochStart);
-            }
-            g.writeArrayFieldStart("records");
-            for (Record r : records) {
-                g.writeStartObject();
-                g.writeFieldName("data");
-                g.writeBinary(r.payload());
-                g.writeNumberField("data_type", r.type().code());
-                g.writeNumberField("timestamp", r.timestamp());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
-        HttpResponse<byte[]> response = send(post(node, "/replicate", body));
+        ReplicaPush push = new ReplicaPush(partition, offset, epoch, recordEpoch, prevEpoch, leaderNext, committed, epochStart,
+                records);
+        PushBody body = bodies.getOrDefault(node, PushBody.BINARY);
+        HttpResponse<byte[]> response = send(post(node, "/replicate", body.contentType(), body.encode(push)));
         Map<String, Object> answer = flat(response.body());
+        if (body == PushBody.BINARY && PushBody.refusesBinary(response.statusCode(), answer.get("code"))) {
+            LOG.log(Level.INFO, "{0} does not read binary pushes ({1} {2}); pushing JSON to it", node, response.statusCode(),
+                    answer.getOrDefault("code", ""));
+            bodies.put(node, PushBody.JSON);
+            response = send(post(node, "/replicate", PushBody.JSON.contentType(), PushBody.JSON.encode(push)));
+            answer = flat(response.body());
+        }
         if (response.statusCode() == 200) {
             requireNode(node, nodeId, answer.get("node_id"));
         }
@@ -294,7 +286,11 @@ final class PeerClient {
     }
 
     private HttpRequest post(String node, String path, byte[] body) {
-        return request(node, path).header("Content-Type", "application/json")
+        return post(node, path, "application/json", body);
+    }
+
+    private HttpRequest post(String node, String path, String contentType, byte[] body) {
+        return request(node, path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 

@@ -30,6 +30,7 @@ import storelog.core.GapObservation;
 import storelog.core.LogMismatchException;
 import storelog.core.LogService;
 import storelog.core.ReplicaLog;
+import storelog.core.ReplicateFrame;
 import storelog.core.WireFormat;
 
 /**
@@ -55,7 +56,8 @@ final class ReplicaNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/replicate", ex -> answer(ex, () -> replicate(ex.getRequestBody().readAllBytes())));
+        server.createContext("/replicate", ex -> answer(ex, () -> replicate(
+                ReplicateFrame.MEDIA_TYPE.equals(ex.getRequestHeaders().getFirst("Content-Type")), ex.getRequestBody().readAllBytes())));
         server.createContext("/replica/state", ex -> answer(ex, () -> state(ex.getRequestBody().readAllBytes())));
         server.createContext("/replica/records", ex -> answer(ex, () -> records(query(ex))));
         server.createContext("/", ex -> answer(ex, () -> error(Map.of())));
@@ -67,8 +69,9 @@ final class ReplicaNode implements AutoCloseable {
         return new Member(nodeId, "127.0.0.1:" + server.getAddress().getPort(), Map.of());
     }
 
-    private byte[] replicate(byte[] body) throws IOException {
-        WireFormat.ReplicaBatch b = (WireFormat.ReplicaBatch) wire.replicate(body);
+    /** A push in either body, read as the real follower reads it ({@code NodeRoutes}). */
+    private byte[] replicate(boolean binary, byte[] body) throws IOException {
+        WireFormat.ReplicaBatch b = binary ? wire.replicateFrame(body) : (WireFormat.ReplicaBatch) wire.replicate(body);
         ReplicaLog.Stored stored = replicas.store(new ReplicaLog.Batch(b.partition(), b.offset(), b.epoch(), b.recordEpoch(),
                 b.prevEpoch(), b.leaderNext(), b.committed(), b.epochStart(), b.records()));
         return json(g -> {

@@ -7,13 +7,19 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import storelog.api.NewRecord;
+import storelog.api.Record;
 import storelog.api.spi.Member;
+import storelog.core.ReplicaPush;
+import storelog.core.ReplicateFrame;
+import storelog.core.WireFormat;
 
 /**
  * A follower as a leader's {@link PeerClient} sees it, over real HTTP on loopback: each node-to-node
@@ -29,6 +35,11 @@ final class StubFollower implements AutoCloseable {
 
     private final HttpServer server;
     private final List<String> pushes = new CopyOnWriteArrayList<>();
+    private final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    /** Whether it reads binary pushes; one that does not answers them {@link #refusal}. */
+    volatile boolean readsBinary = true;
+    /** Its answer to a binary push when it does not read them. */
+    volatile Answer refusal = new Answer(415, "{\"code\":\"unsupported_media_type\"}");
     volatile Function<Integer, Answer> state = n -> new Answer(200, "{\"partitions\":{}}");
     volatile Function<Integer, Answer> records = n -> new Answer(200, "{\"records\":[],\"epochs\":[]}");
     volatile Function<String, Answer> replicate = body -> new Answer(200, "{\"status\":\"ok\",\"next_offset\":0}");
@@ -43,7 +54,15 @@ final class StubFollower implements AutoCloseable {
         server.createContext("/replica/state", ex -> answer(ex, state.apply(asked[0].incrementAndGet())));
         server.createContext("/replica/records", ex -> answer(ex, records.apply(asked[1].incrementAndGet())));
         server.createContext("/replicate", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String type = ex.getRequestHeaders().getFirst("Content-Type");
+            contentTypes.add(type);
+            byte[] bytes = ex.getRequestBody().readAllBytes();
+            boolean binary = ReplicateFrame.MEDIA_TYPE.equals(type);
+            if (binary && !readsBinary) {
+                answer(ex, refusal);
+                return;
+            }
+            String body = binary ? asJson(bytes) : new String(bytes, StandardCharsets.UTF_8);
             pushes.add(body);
             answer(ex, replicate.apply(body));
         });
@@ -74,7 +93,26 @@ final class StubFollower implements AutoCloseable {
         return new Member(nodeId, "127.0.0.1:" + server.getAddress().getPort(), Map.of());
     }
 
-    /** The bodies of the {@code /replicate} requests so far, in order. */
+    /**
+     * A binary push as the JSON body of the same push, so that tests read every push alike; decoding it
+     * checks it as a follower does.
+     */
+    private static String asJson(byte[] frame) {
+        WireFormat.ReplicaBatch b = new WireFormat(WireFormat.DEFAULT_MAX_DEPTH).replicateFrame(frame);
+        List<Record> records = new ArrayList<>();
+        for (NewRecord r : b.records()) {
+            records.add(new Record(b.partition(), b.offset() + records.size(), r.type(), r.payload(), r.timestamp()));
+        }
+        return new String(WireFormat.replicateJson(new ReplicaPush(b.partition(), b.offset(), b.epoch(), b.recordEpoch(),
+                b.prevEpoch(), b.leaderNext(), b.committed(), b.epochStart(), records)), StandardCharsets.UTF_8);
+    }
+
+    /** The content types of the {@code /replicate} requests so far, in order, refused ones included. */
+    List<String> contentTypes() {
+        return List.copyOf(contentTypes);
+    }
+
+    /** The bodies of the {@code /replicate} requests it took so far, in order (binary ones as their JSON form). */
     List<String> pushes() {
         return List.copyOf(pushes);
     }

@@ -1,11 +1,14 @@
 package storelog.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,6 +16,7 @@ import storelog.api.DataType;
 import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
+import storelog.api.Record;
 
 /**
  * GoStoreLog's JSON wire format and StoreLog's extensions to it, parsed in one streaming pass:
@@ -39,6 +43,9 @@ public final class WireFormat {
 
     /** Default deepest JSON nesting accepted in a request. */
     public static final int DEFAULT_MAX_DEPTH = 64;
+
+    /** Writes the bodies this node sends; reading has its own factory, held to the request limits. */
+    private static final JsonFactory WRITER = new JsonFactory();
 
     private final JsonFactory factory;
 
@@ -109,6 +116,49 @@ public final class WireFormat {
                     f.prevEpoch == null ? -1 : f.prevEpoch, f.leaderNext == null ? -1 : f.leaderNext,
                     f.committed == null ? -1 : f.committed, f.epochStart == null ? -1 : f.epochStart, f.replicas);
         });
+    }
+
+    /**
+     * The binary body of {@code /replicate} ({@link ReplicateFrame#MEDIA_TYPE}), checked whole; decodes to what
+     * the JSON offset-carrying form of the same push decodes to.
+     */
+    public ReplicaBatch replicateFrame(byte[] body) {
+        return ReplicateFrame.decode(body);
+    }
+
+    /**
+     * The JSON body of {@code push}, the offset-carrying form above ({@code epoch_start} left out when not
+     * above 0): what a leader sends a follower that does not read {@link ReplicateFrame}.
+     */
+    public static byte[] replicateJson(ReplicaPush push) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + push.records().size() * 64);
+        try (JsonGenerator g = WRITER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("partition_key", push.partition().value());
+            g.writeNumberField("offset", push.offset());
+            g.writeNumberField("epoch", push.epoch());
+            g.writeNumberField("record_epoch", push.recordEpoch());
+            g.writeNumberField("prev_epoch", push.prevEpoch());
+            g.writeNumberField("leader_next_offset", push.leaderNext());
+            g.writeNumberField("leader_committed_offset", push.committed());
+            if (push.epochStart() > 0) {
+                g.writeNumberField("epoch_start", push.epochStart());
+            }
+            g.writeArrayFieldStart("records");
+            for (Record r : push.records()) {
+                g.writeStartObject();
+                g.writeFieldName("data");
+                g.writeBinary(r.payload());
+                g.writeNumberField("data_type", r.type().code());
+                g.writeNumberField("timestamp", r.timestamp());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        return out.toByteArray();
     }
 
     /** The epoch of a {@code /replica/state} request. */

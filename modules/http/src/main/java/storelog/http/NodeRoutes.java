@@ -21,6 +21,7 @@ import storelog.core.GapObservation;
 import storelog.core.LogService;
 import storelog.core.NotAFollowerException;
 import storelog.core.ReplicaLog;
+import storelog.core.ReplicateFrame;
 import storelog.core.PluginsInUse;
 import storelog.core.WireFormat;
 
@@ -156,25 +157,19 @@ final class NodeRoutes {
     /**
      * Only a member may send records, and only a follower stores them: a standalone node refuses
      * outright, a clustered one checks the secret, then the epoch and its role ({@link ReplicaLog}).
-     * GoStoreLog's form appends at the next offset as epoch 0, never to an internal partition nor to
-     * one a leader's epoch wrote ({@link ReplicaLog#appendUnnumbered}).
+     * The leader's push comes as {@link ReplicateFrame} or as JSON's offset-carrying form; both are
+     * decoded whole before anything is stored. GoStoreLog's form appends at the next offset as epoch 0,
+     * never to an internal partition nor to one a leader's epoch wrote ({@link ReplicaLog#appendUnnumbered}).
      */
     private void replicate(ServerRequest req, ServerResponse res) {
         requireMember(req, "/replicate");
+        if (Requests.hasType(req, ReplicateFrame.MEDIA_TYPE)) {
+            store(res, wire.replicateFrame(Requests.body(req, limits)));
+            return;
+        }
         Object parsed = wire.replicate(Requests.jsonBody(req, limits));
         if (parsed instanceof WireFormat.ReplicaBatch batch) {
-            ReplicaLog.Stored stored = replicas.store(new ReplicaLog.Batch(batch.partition(), batch.offset(), batch.epoch(),
-                    batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.committed(), batch.epochStart(),
-                    batch.records()));
-            Json.send(res, Status.OK_200, json -> {
-                json.writeStartObject();
-                json.writeStringField("status", "ok");
-                json.writeStringField("node_id", cluster.nodeId()); // the leader checks it is the member it meant
-                json.writeStringField("partition_key", batch.partition().value());
-                json.writeNumberField("next_offset", stored.next());
-                json.writeNumberField("last_epoch", stored.lastEpoch()); // the leader's: it holds the leader's epoch start
-                json.writeEndObject();
-            });
+            store(res, batch);
             return;
         }
         Leadership.Role role = cluster.leadership().role();
@@ -189,6 +184,22 @@ final class NodeRoutes {
             json.writeStringField("status", "ok");
             json.writeStringField("partition_key", message.partition().value());
             json.writeNumberField("offset", offset);
+            json.writeEndObject();
+        });
+    }
+
+    /** Stores a leader's push, whichever body it came in, and answers where the partition ends. */
+    private void store(ServerResponse res, WireFormat.ReplicaBatch batch) {
+        ReplicaLog.Stored stored = replicas.store(new ReplicaLog.Batch(batch.partition(), batch.offset(), batch.epoch(),
+                batch.recordEpoch(), batch.prevEpoch(), batch.leaderNext(), batch.committed(), batch.epochStart(),
+                batch.records()));
+        Json.send(res, Status.OK_200, json -> {
+            json.writeStartObject();
+            json.writeStringField("status", "ok");
+            json.writeStringField("node_id", cluster.nodeId()); // the leader checks it is the member it meant
+            json.writeStringField("partition_key", batch.partition().value());
+            json.writeNumberField("next_offset", stored.next());
+            json.writeNumberField("last_epoch", stored.lastEpoch()); // the leader's: it holds the leader's epoch start
             json.writeEndObject();
         });
     }

@@ -30,6 +30,25 @@ final class Requests {
         if (type.isPresent() && !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
             throw new HttpException("the body must be application/json, not " + type.get().text(), Status.UNSUPPORTED_MEDIA_TYPE_415, true);
         }
+        byte[] body = body(req, limits);
+        if (body.length == 0) {
+            throw new BadRequestException("invalid_json", "the request has no body");
+        }
+        return body;
+    }
+
+    /** Whether the request says its body is of {@code mediaType} (parameters such as a charset aside). */
+    static boolean hasType(ServerRequest req, String mediaType) {
+        return req.headers().contentType().map(t -> t.mediaType().text().equalsIgnoreCase(mediaType)).orElse(false);
+    }
+
+    /**
+     * The request body, whatever its type, at most {@code limits.maxBodyBytes()}; empty when there is none.
+     *
+     * @throws HttpException          413 for a larger body
+     * @throws UploadAbortedException when the client closes the connection before the body is complete
+     */
+    static byte[] body(ServerRequest req, HttpLimits limits) {
         long max = limits.maxBodyBytes();
         OptionalLong declared = req.headers().contentLength();
         try (InputStream in = req.content().inputStream()) {
@@ -40,9 +59,6 @@ final class Requests {
             byte[] body = in.readNBytes((int) (declared.isPresent() ? declared.getAsLong() : Math.min(Integer.MAX_VALUE - 8, max + 1)));
             if (body.length > max) {
                 throw tooLarge(max, in);
-            }
-            if (body.length == 0) {
-                throw new BadRequestException("invalid_json", "the request has no body");
             }
             return body;
         } catch (DataReader.InsufficientDataAvailableException | IOException | UncheckedIOException e) {

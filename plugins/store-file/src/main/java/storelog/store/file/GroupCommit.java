@@ -1,6 +1,7 @@
 package storelog.store.file;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.StorageFailedException;
 import storelog.api.StoreLogException;
@@ -123,14 +124,16 @@ final class GroupCommit implements Durability {
             }
             return;
         }
+        List<GroupCommitter.Waiter> durableOnes = List.of();
         lock.lock();
         try {
             if (log.writable() && log.truncations() == truncations) {
                 log.markDurable(point);
-                committer.advance(point.nextOffset());
+                durableOnes = committer.durableUpTo(point.nextOffset());
             }
         } finally {
             lock.unlock();
         }
+        GroupCommitter.release(durableOnes); // not under the partition lock: their next appends need it
     }
 }

@@ -234,6 +234,16 @@ final class GroupCommitter {
 
     /** Offsets below {@code offset} are durable (partition lock held): their waiters return. */
     void advance(long offset) {
+        release(durableUpTo(offset));
+    }
+
+    /**
+     * Offsets below {@code offset} are durable (partition lock held): returns their waiters, for the
+     * caller to {@link #release} once it let the partition lock go — a woken appender's next append
+     * takes that lock at once, and woken under it, N appenders would queue on it and be handed it one
+     * by one (a park and an unpark each) instead of appending while the next fsync gathers.
+     */
+    List<Waiter> durableUpTo(long offset) {
         List<Waiter> wake = new ArrayList<>();
         lock.lock();
         try {
@@ -245,7 +255,12 @@ final class GroupCommitter {
         } finally {
             lock.unlock();
         }
-        wake(wake, null);
+        return wake;
+    }
+
+    /** Wakes waiters {@link #durableUpTo} returned: their records are durable. */
+    static void release(List<Waiter> durableOnes) {
+        wake(durableOnes, null);
     }
 
     /**
