@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
@@ -58,8 +59,32 @@ final class DataDirectory implements AutoCloseable {
     private static final String RECOVER = "recover ";
 
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
+    /**
+     * The data directories this process has open. A second open in the same process is
+     * refused before it opens {@value #LOCK_FILE}: the OS lock is the process's, and closing any
+     * descriptor of the file drops it (see {@link FileLock}), which would let another process in
+     * beside the first open.
+     */
+    private static final ConcurrentHashMap<Held, Holder> HELD = new ConcurrentHashMap<>();
+
+    /** A data directory as {@link #HELD} knows it. */
+    private record Held(Path path) {
+    }
+
+    /** An open of a data directory in this process; its lock is null until taken. */
+    private static final class Holder {
+        volatile FileLock lock;
+
+        /** Whether this open still holds the directory (or is still taking it). */
+        boolean holds() {
+            FileLock held = lock;
+            return held == null || held.isValid(); // a lock whose channel was closed (a simulated crash) holds nothing
+        }
+    }
 
     private final Path root;
+    /** {@code root} as a key of {@link #HELD} while this is open; null on a simulated disk. */
+    private final Held held;
     private final Disk disk;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -69,7 +94,7 @@ final class DataDirectory implements AutoCloseable {
     /** Whether a run since the last clean close that forced everything may have left sealed segments unforced. */
     private final boolean rollsMayBeUnforced;
 
-    private DataDirectory(Path root, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean,
+    private DataDirectory(Path root, Held held, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean,
             Set<PartitionKey> unrecovered, boolean rollsMayBeUnforced) {
         this.root = root;
         this.disk = disk;
@@ -78,6 +103,7 @@ final class DataDirectory implements AutoCloseable {
         this.wasClean = wasClean;
         this.unrecovered = unrecovered;
         this.rollsMayBeUnforced = rollsMayBeUnforced;
+        this.held = held;
     }
 
     /** How a partition must be recovered before it serves. */
@@ -102,9 +128,33 @@ final class DataDirectory implements AutoCloseable {
      * @throws StorageFailedException  when another process holds it
      */
     static DataDirectory open(Path root, boolean claim, Disk disk) {
-        FileChannel channel;
         try {
             Directories.create(disk, root, true);
+        } catch (IOException e) {
+            throw new InvalidSettingException("DATA_DIR", root.toString(), "cannot create or write the data directory: " + e);
+        }
+        if (!(disk instanceof LocalDisk)) { // a test's simulated disk: its locks are no OS locks, one engine at a time uses it
+            return open(root, claim, disk, null);
+        }
+        Held held = new Held(root.toAbsolutePath().normalize());
+        Holder mine = new Holder();
+        Holder other = HELD.putIfAbsent(held, mine);
+        if (other != null && (other.holds() || !HELD.replace(held, other, mine))) {
+            throw new StorageFailedException("data directory " + root + " is in use by this process already");
+        }
+        try {
+            DataDirectory directory = open(root, claim, disk, held);
+            mine.lock = directory.lock;
+            return directory;
+        } catch (RuntimeException | Error e) {
+            HELD.remove(held, mine);
+            throw e;
+        }
+    }
+
+    private static DataDirectory open(Path root, boolean claim, Disk disk, Held held) {
+        FileChannel channel;
+        try {
             channel = disk.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", root.toString(), "cannot create or write the data directory: " + e);
@@ -124,7 +174,7 @@ final class DataDirectory implements AutoCloseable {
                 disk.deleteIfExists(marker);
                 Directories.force(disk, root);
             }
-            return new DataDirectory(root, disk, channel, lock, clean, unrecovered, rollsMayBeUnforced);
+            return new DataDirectory(root, held, disk, channel, lock, clean, unrecovered, rollsMayBeUnforced);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailedException("cannot open data directory " + root + ": " + e, e);
@@ -280,6 +330,9 @@ final class DataDirectory implements AutoCloseable {
             LOG.log(Level.WARNING, "releasing the lock of " + root + " failed: " + e);
         }
         closeQuietly(lockChannel);
+        if (held != null) {
+            HELD.computeIfPresent(held, (key, holder) -> holder.lock == lock ? null : holder);
+        }
     }
 
     private static void closeQuietly(FileChannel channel) {
