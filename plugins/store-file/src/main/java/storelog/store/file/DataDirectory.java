@@ -31,7 +31,8 @@ import storelog.api.StorageFailedException;
  * DATA_DIR/
  *   .lock               held (OS file lock) while an engine or verify has the directory open
  *   .clean-shutdown     present only between a clean close and the next open; lists the partitions
- *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each)
+ *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each),
+ *                       and ends with an "end" line (a marker without it is not believed)
  *   .unforced-rolls     present from the open of a run whose FSYNC policy forces sealed segments
  *                       later, in the background ({@code interval}, {@code never}), until a clean close
  *                       that forced every partition: recovery after a crash then checks and forces
@@ -57,6 +58,12 @@ final class DataDirectory implements AutoCloseable {
     static final String UNFORCED_ROLLS = ".unforced-rolls";
     /** The marker's line prefix naming a partition that still awaits crash recovery. */
     private static final String RECOVER = "recover ";
+    /**
+     * The marker's last line. The marker is written in place, so a power cut before its fsync may leave
+     * it empty or cut short (the directory entry durable, not all of the data): without this line it
+     * could name only some of the partitions awaiting recovery and vouch for the rest.
+     */
+    private static final String END = "end\n";
 
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
     /**
@@ -166,11 +173,17 @@ final class DataDirectory implements AutoCloseable {
                 throw new StorageFailedException("data directory " + root + " is in use by another StoreLog process");
             }
             Path marker = root.resolve(CLEAN_MARKER);
-            boolean marked = disk.exists(marker);
+            boolean present = disk.exists(marker);
+            String text = present ? new String(read(disk, marker), StandardCharsets.UTF_8) : "";
+            boolean marked = present && text.endsWith(END);
+            if (present && !marked) {
+                LOG.log(Level.WARNING, "{0}: the clean-shutdown marker is cut short (a power cut while it was written?): "
+                        + "every partition is recovered as after a crash", root);
+            }
             boolean clean = marked || isEmpty(root, disk);
-            Set<PartitionKey> unrecovered = marked ? unrecoveredIn(read(disk, marker)) : Set.of();
+            Set<PartitionKey> unrecovered = marked ? unrecoveredIn(text) : Set.of();
             boolean rollsMayBeUnforced = disk.exists(root.resolve(UNFORCED_ROLLS));
-            if (claim && marked) {
+            if (claim && present) {
                 disk.deleteIfExists(marker);
                 Directories.force(disk, root);
             }
@@ -192,9 +205,9 @@ final class DataDirectory implements AutoCloseable {
     }
 
     /** The partitions a clean-shutdown marker's {@code recover} lines name. */
-    private static Set<PartitionKey> unrecoveredIn(byte[] marker) {
+    private static Set<PartitionKey> unrecoveredIn(String marker) {
         Set<PartitionKey> keys = new HashSet<>();
-        for (String line : new String(marker, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : marker.split("\n")) {
             if (line.startsWith(RECOVER)) {
                 PartitionKey.fromRelativePath(List.of(line.substring(RECOVER.length()).split("/"))).ifPresentOrElse(keys::add,
                         () -> LOG.log(Level.WARNING, "ignoring {0} in the clean-shutdown marker: not a partition", line));
@@ -311,6 +324,7 @@ final class DataDirectory implements AutoCloseable {
         for (PartitionKey key : notRecovered) {
             text.append(RECOVER).append(String.join("/", key.relativePath())).append('\n');
         }
+        text.append(END);
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
