@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
@@ -30,7 +31,8 @@ import storelog.api.StorageFailedException;
  * DATA_DIR/
  *   .lock               held (OS file lock) while an engine or verify has the directory open
  *   .clean-shutdown     present only between a clean close and the next open; lists the partitions
- *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each)
+ *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each),
+ *                       and ends with an "end" line (a marker without it is not believed)
  *   .unforced-rolls     present from the open of a run whose FSYNC policy forces sealed segments
  *                       later, in the background ({@code interval}, {@code never}), until a clean close
  *                       that forced every partition: recovery after a crash then checks and forces
@@ -56,10 +58,40 @@ final class DataDirectory implements AutoCloseable {
     static final String UNFORCED_ROLLS = ".unforced-rolls";
     /** The marker's line prefix naming a partition that still awaits crash recovery. */
     private static final String RECOVER = "recover ";
+    /**
+     * The marker's last line. The marker is written in place, so a power cut before its fsync may leave
+     * it empty or cut short (the directory entry durable, not all of the data): without this line it
+     * could name only some of the partitions awaiting recovery and vouch for the rest.
+     */
+    private static final String END = "end\n";
 
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
+    /**
+     * The data directories this process has open. A second open in the same process is
+     * refused before it opens {@value #LOCK_FILE}: the OS lock is the process's, and closing any
+     * descriptor of the file drops it (see {@link FileLock}), which would let another process in
+     * beside the first open.
+     */
+    private static final ConcurrentHashMap<Held, Holder> HELD = new ConcurrentHashMap<>();
+
+    /** A data directory as {@link #HELD} knows it. */
+    private record Held(Path path) {
+    }
+
+    /** An open of a data directory in this process; its lock is null until taken. */
+    private static final class Holder {
+        volatile FileLock lock;
+
+        /** Whether this open still holds the directory (or is still taking it). */
+        boolean holds() {
+            FileLock held = lock;
+            return held == null || held.isValid(); // a lock whose channel was closed (a simulated crash) holds nothing
+        }
+    }
 
     private final Path root;
+    /** {@code root} as a key of {@link #HELD} while this is open; null on a simulated disk. */
+    private final Held held;
     private final Disk disk;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -69,7 +101,7 @@ final class DataDirectory implements AutoCloseable {
     /** Whether a run since the last clean close that forced everything may have left sealed segments unforced. */
     private final boolean rollsMayBeUnforced;
 
-    private DataDirectory(Path root, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean,
+    private DataDirectory(Path root, Held held, Disk disk, FileChannel lockChannel, FileLock lock, boolean wasClean,
             Set<PartitionKey> unrecovered, boolean rollsMayBeUnforced) {
         this.root = root;
         this.disk = disk;
@@ -78,6 +110,7 @@ final class DataDirectory implements AutoCloseable {
         this.wasClean = wasClean;
         this.unrecovered = unrecovered;
         this.rollsMayBeUnforced = rollsMayBeUnforced;
+        this.held = held;
     }
 
     /** How a partition must be recovered before it serves. */
@@ -102,9 +135,33 @@ final class DataDirectory implements AutoCloseable {
      * @throws StorageFailedException  when another process holds it
      */
     static DataDirectory open(Path root, boolean claim, Disk disk) {
-        FileChannel channel;
         try {
             Directories.create(disk, root, true);
+        } catch (IOException e) {
+            throw new InvalidSettingException("DATA_DIR", root.toString(), "cannot create or write the data directory: " + e);
+        }
+        if (!(disk instanceof LocalDisk)) { // a test's simulated disk: its locks are no OS locks, one engine at a time uses it
+            return open(root, claim, disk, null);
+        }
+        Held held = new Held(root.toAbsolutePath().normalize());
+        Holder mine = new Holder();
+        Holder other = HELD.putIfAbsent(held, mine);
+        if (other != null && (other.holds() || !HELD.replace(held, other, mine))) {
+            throw new StorageFailedException("data directory " + root + " is in use by this process already");
+        }
+        try {
+            DataDirectory directory = open(root, claim, disk, held);
+            mine.lock = directory.lock;
+            return directory;
+        } catch (RuntimeException | Error e) {
+            HELD.remove(held, mine);
+            throw e;
+        }
+    }
+
+    private static DataDirectory open(Path root, boolean claim, Disk disk, Held held) {
+        FileChannel channel;
+        try {
             channel = disk.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", root.toString(), "cannot create or write the data directory: " + e);
@@ -116,15 +173,21 @@ final class DataDirectory implements AutoCloseable {
                 throw new StorageFailedException("data directory " + root + " is in use by another StoreLog process");
             }
             Path marker = root.resolve(CLEAN_MARKER);
-            boolean marked = disk.exists(marker);
+            boolean present = disk.exists(marker);
+            String text = present ? new String(read(disk, marker), StandardCharsets.UTF_8) : "";
+            boolean marked = present && text.endsWith(END);
+            if (present && !marked) {
+                LOG.log(Level.WARNING, "{0}: the clean-shutdown marker is cut short (a power cut while it was written?): "
+                        + "every partition is recovered as after a crash", root);
+            }
             boolean clean = marked || isEmpty(root, disk);
-            Set<PartitionKey> unrecovered = marked ? unrecoveredIn(read(disk, marker)) : Set.of();
+            Set<PartitionKey> unrecovered = marked ? unrecoveredIn(text) : Set.of();
             boolean rollsMayBeUnforced = disk.exists(root.resolve(UNFORCED_ROLLS));
-            if (claim && marked) {
+            if (claim && present) {
                 disk.deleteIfExists(marker);
                 Directories.force(disk, root);
             }
-            return new DataDirectory(root, disk, channel, lock, clean, unrecovered, rollsMayBeUnforced);
+            return new DataDirectory(root, held, disk, channel, lock, clean, unrecovered, rollsMayBeUnforced);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailedException("cannot open data directory " + root + ": " + e, e);
@@ -142,9 +205,9 @@ final class DataDirectory implements AutoCloseable {
     }
 
     /** The partitions a clean-shutdown marker's {@code recover} lines name. */
-    private static Set<PartitionKey> unrecoveredIn(byte[] marker) {
+    private static Set<PartitionKey> unrecoveredIn(String marker) {
         Set<PartitionKey> keys = new HashSet<>();
-        for (String line : new String(marker, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : marker.split("\n")) {
             if (line.startsWith(RECOVER)) {
                 PartitionKey.fromRelativePath(List.of(line.substring(RECOVER.length()).split("/"))).ifPresentOrElse(keys::add,
                         () -> LOG.log(Level.WARNING, "ignoring {0} in the clean-shutdown marker: not a partition", line));
@@ -261,6 +324,7 @@ final class DataDirectory implements AutoCloseable {
         for (PartitionKey key : notRecovered) {
             text.append(RECOVER).append(String.join("/", key.relativePath())).append('\n');
         }
+        text.append(END);
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -280,6 +344,9 @@ final class DataDirectory implements AutoCloseable {
             LOG.log(Level.WARNING, "releasing the lock of " + root + " failed: " + e);
         }
         closeQuietly(lockChannel);
+        if (held != null) {
+            HELD.computeIfPresent(held, (key, holder) -> holder.lock == lock ? null : holder);
+        }
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import storelog.api.PartitionKey;
 
@@ -17,8 +18,10 @@ import storelog.api.PartitionKey;
  * listing, the metrics' counts, the background recovery after a crash, the clean-shutdown marker)
  * walks the directory when it needs to, instead of the engine listing it and holding an object per
  * partition from the open on. Hidden names, files and names that decode to no partition are skipped
- * (the last ones logged). A directory whose {@code stat} fails stops the walk with the error: a
- * partition skipped for an I/O error could miss its crash recovery. Stateless.
+ * (the last ones logged); a name no partition has is skipped on its name alone, with no {@code stat} that
+ * could fail (a symlink loop left in {@code DATA_DIR}). An entry named like a partition whose
+ * {@code stat} fails stops the walk with the error: a partition skipped for an I/O error could miss
+ * its crash recovery. Stateless.
  */
 final class PartitionWalk {
 
@@ -46,21 +49,28 @@ final class PartitionWalk {
         try (DirectoryStream<Path> entries = disk.entries(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(".") || !disk.directoryExists(entry)) {
+                if (name.startsWith(".")) {
                     continue;
                 }
                 List<String> path = new ArrayList<>(levels.size() + 1);
                 path.addAll(levels);
                 path.add(name);
-                if (PartitionKey.isContinuation(name)) {
-                    if (!below(disk, entry, path, visit)) {
-                        return false;
+                boolean continuation = PartitionKey.isContinuation(name);
+                var key = continuation ? Optional.<PartitionKey>empty() : PartitionKey.fromRelativePath(path);
+                if (!continuation && key.isEmpty()) {
+                    // no partition has this name, so no stat that could fail (a symlink loop) stops the walk for it
+                    if (disk.isDirectory(entry)) {
+                        LOG.log(Level.WARNING, "ignoring {0}: not a partition directory", entry);
                     }
                     continue;
                 }
-                var key = PartitionKey.fromRelativePath(path);
-                if (key.isEmpty()) {
-                    LOG.log(Level.WARNING, "ignoring {0}: not a partition directory", entry);
+                if (!disk.directoryExists(entry)) {
+                    continue;
+                }
+                if (continuation) {
+                    if (!below(disk, entry, path, visit)) {
+                        return false;
+                    }
                 } else if (!visit.test(key.get())) {
                     return false;
                 }

@@ -308,7 +308,10 @@ class LazyRecoveryTest {
         }
     }
 
+    /** The marker's lines but its last, which must be "end" (a marker without it is not believed). */
     private static List<String> markerLines(Path data) throws IOException {
-        return Files.readAllLines(data.resolve(DataDirectory.CLEAN_MARKER));
+        List<String> lines = Files.readAllLines(data.resolve(DataDirectory.CLEAN_MARKER));
+        assertThat(lines).last().isEqualTo("end");
+        return lines.subList(0, lines.size() - 1);
     }
 }
