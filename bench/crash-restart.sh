@@ -100,4 +100,5 @@ for (what, name), values in sorted(runs.items()):
     print(f"MEDIAN {what} {name} {statistics.median(values):.0f} of {values}")
 PY
 ) | tee -a "$log"
-echo "wrote $log"
+"$JAVA_HOME/bin/java" bench/src/main/java/storelog/bench/ScalePlot.java "$log" bench/crash-restart.png
+echo "wrote $log and bench/crash-restart.png"

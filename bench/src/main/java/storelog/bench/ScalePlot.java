@@ -21,7 +21,9 @@ import javax.imageio.ImageIO;
  * only: the machines have no plotting tool): per data set, the time to {@code /health/ready} after a
  * clean stop and after kill -9, with the goal line when one is given.
  *
- * <p>Input: the {@code RESULT restart <data set> <clean|crash> <ms>} lines of a scale log. Run with the
+ * <p>Input: the {@code RESULT restart <data set> <clean|crash> <ms>} lines of a scale log, or the
+ * {@code RESULT <image> clean_<N>|crash_<N> <ms>} lines of {@code bench/crash-restart.sh} (the crash
+ * bar is the median of the rounds; data set {@code "<image> <N>"}). Run with the
  * JDK's source launcher: {@code java bench/src/main/java/storelog/bench/ScalePlot.java <log> <png>}.
  */
 public final class ScalePlot {
@@ -37,13 +39,24 @@ public final class ScalePlot {
 
     public static void main(String[] args) throws IOException {
         Map<String, double[]> sets = new LinkedHashMap<>(); // data set -> {clean ms, crash ms}
+        Map<String, List<Double>> crashRounds = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             String[] f = line.trim().split("\\s+");
             if (f.length == 5 && f[0].equals("RESULT") && f[1].equals("restart")) {
                 double[] pair = sets.computeIfAbsent(f[2], k -> new double[] {Double.NaN, Double.NaN});
                 pair[f[3].equals("clean") ? 0 : 1] = Double.parseDouble(f[4]);
+            } else if (f.length == 4 && f[0].equals("RESULT") && f[2].matches("(clean|crash)_\\d+")) {
+                // bench/crash-restart.sh: RESULT <image> clean_<N> <ms> once, crash_<N> <ms> once per round
+                String set = f[1] + " " + f[2].substring(6);
+                double[] pair = sets.computeIfAbsent(set, k -> new double[] {Double.NaN, Double.NaN});
+                if (f[2].startsWith("clean")) {
+                    pair[0] = Double.parseDouble(f[3]);
+                } else {
+                    crashRounds.computeIfAbsent(set, k -> new ArrayList<>()).add(Double.parseDouble(f[3]));
+                }
             }
         }
+        crashRounds.forEach((set, rounds) -> sets.get(set)[1] = rounds.stream().sorted().toList().get(rounds.size() / 2));
         ImageIO.write(draw(sets), "png", Path.of(args[1]).toFile());
     }
 
