@@ -12,11 +12,13 @@ import storelog.api.StoreLogException;
 /**
  * {@code FSYNC=interval|never}: an append is acknowledged and visible at once; the engine's
  * {@link Flusher} writes the buffered bytes {@link FsyncPolicy#flushDelayNanos()} later (forcing them
- * for {@code interval}) and forces segments sealed by a roll in the background, with at most
- * {@value #MAX_PENDING} sealed segments per partition waiting (a roll that finds that many forces the
- * oldest itself). A full disk or a shortage of file descriptors keeps the acknowledged bytes
- * buffered and the flush is retried. So after a crash only the active segment and the last {@value #MAX_PENDING} sealed
- * ones can miss bytes, and recovery checks exactly those ({@link PartitionRecovery}).
+ * for {@code interval}) and forces segments sealed by a roll in the background — under {@code never}
+ * their names first ({@link SegmentRoller#next}) — with at most {@value #MAX_PENDING} sealed segments
+ * per partition waiting (a roll that finds that many forces the oldest itself). A full disk or a
+ * shortage of file descriptors keeps the acknowledged bytes buffered and the flush is retried. So
+ * after a crash only the active segment and the last {@value #MAX_PENDING} sealed ones can miss bytes
+ * or names, and recovery checks exactly those ({@link PartitionRecovery}). A segment leaves the
+ * waiting ones only once its bytes and its name are durable.
  * Thread-safe.
  */
 final class BackgroundFlush implements Durability, Flusher.Task {
@@ -34,6 +36,8 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     private final ConcurrentLinkedDeque<Sealing> sealPending = new ConcurrentLinkedDeque<>();
     /** Whether a flush is scheduled (lock held). */
     private boolean dirty;
+    /** How many segments were sealed (lock held): numbers the {@link Sealing}s. */
+    private long seals;
 
     BackgroundFlush(PartitionKey key, Durability.Log log, Flusher flusher, boolean interval) {
         this.key = key;
@@ -69,12 +73,13 @@ final class BackgroundFlush implements Durability, Flusher.Task {
 
     @Override
     public void sealed(Segment full) throws IOException {
-        while (sealPending.size() >= MAX_PENDING) {
-            Sealing oldest = sealPending.peekFirst();
+        for (Sealing oldest = sealPending.peekFirst(); oldest != null && sealPending.size() >= MAX_PENDING;
+                oldest = sealPending.peekFirst()) { // the flusher may take the oldest meanwhile
+            log.forceNames();
             oldest.segment().force();
             sealPending.remove(oldest);
         }
-        sealPending.addLast(new Sealing(full));
+        sealPending.addLast(new Sealing(full, ++seals));
         flusher.scheduleSealSync(this);
     }
 
@@ -189,8 +194,19 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         return false;
     }
 
+    /**
+     * Forces the names created so far, then the segments that were waiting when it began, oldest
+     * first. One sealed by a roll meanwhile (lock not held when the flusher calls this) may have been
+     * created after the names' fsync began: it stays for the next pass, which its roll scheduled.
+     */
     private void forceSealedSegments() throws IOException {
-        for (Sealing sealed = sealPending.peekFirst(); sealed != null; sealed = sealPending.peekFirst()) {
+        Sealing last = sealPending.peekLast();
+        if (last == null) {
+            return;
+        }
+        log.forceNames();
+        for (Sealing sealed = sealPending.peekFirst(); sealed != null && sealed.number <= last.number;
+                sealed = sealPending.peekFirst()) {
             sealed.segment().force();
             sealPending.remove(sealed);
         }
@@ -214,9 +230,12 @@ final class BackgroundFlush implements Durability, Flusher.Task {
      */
     private static final class Sealing {
         private final Segment segment;
+        /** Increases with every seal: those numbered up to a pass's last were sealed before its names' fsync. */
+        final long number;
 
-        Sealing(Segment segment) {
+        Sealing(Segment segment, long number) {
             this.segment = segment;
+            this.number = number;
         }
 
         Segment segment() {

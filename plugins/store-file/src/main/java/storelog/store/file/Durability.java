@@ -71,10 +71,16 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
 
     /**
      * What a durability policy may ask of its partition ({@link PartitionLog} implements it). Every
-     * method but {@link #lock()} is called with the lock held.
+     * method but {@link #lock()} and {@link #forceNames()} is called with the lock held.
      */
     interface Log {
         ReentrantLock lock();
+
+        /**
+         * Forces the names of the segment files created so far and not forced yet (lock not needed;
+         * {@link SegmentRoller#forceNames(boolean)}).
+         */
+        void forceNames() throws IOException;
 
         /** Whether appends are allowed (not closed, not failed). */
         boolean writable();

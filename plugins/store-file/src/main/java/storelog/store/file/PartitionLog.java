@@ -376,6 +376,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     @Override
+    public void forceNames() throws IOException {
+        roller.forceNames(true);
+    }
+
+    @Override
     public ReentrantLock lock() {
         return lock;
     }

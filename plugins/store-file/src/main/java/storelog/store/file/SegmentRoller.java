@@ -2,15 +2,17 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import storelog.api.PartitionKey;
 
 /**
  * Creates a partition's segments: the first one (creating the partition's directory) and each next
  * one when the active segment is full. Under {@code FSYNC=always|interval} a new segment's files and
- * its directory entry are forced before it is used; under {@code never} that waits for the next roll
- * or the clean close ({@link #forceNames(boolean)}, {@link Durability#forcesNewNames()}). What happens
- * to the full segment (its fsync) is the {@link Durability}'s business. Called under the partition's
- * lock.
+ * its directory entry are forced before it is used; under {@code never} the flusher forces them in
+ * the background together with the sealed segments ({@link BackgroundFlush}), and the clean close
+ * ({@link #forceNames(boolean)}, {@link Durability#forcesNewNames()}) — except the partition's first
+ * names, forced by its first roll. Creating segments is called under the partition's lock;
+ * {@link #forceNames} from any thread.
  */
 final class SegmentRoller {
 
@@ -19,10 +21,12 @@ final class SegmentRoller {
     private final StoreContext context;
     /** Whether new files and directories are forced when created ({@link Durability#forcesNewNames()}). */
     private final boolean syncs;
-    /** Whether files or directories were created and their names not forced yet. */
-    private boolean namesUnforced;
-    /** Whether the partition's directories were created and their names in {@code DATA_DIR} not forced yet. */
-    private boolean directoriesUnforced;
+    /** How many times files or directories were created without forcing their names (written under the lock). */
+    private volatile long namesCreated;
+    /** The {@link #namesCreated} that the last completed {@link #forceNames} covered. */
+    private final AtomicLong namesForced = new AtomicLong();
+    /** Whether the partition's directories (and first segment) were created and their names not forced yet. */
+    private volatile boolean directoriesUnforced;
 
     SegmentRoller(PartitionKey key, Path dir, StoreContext context, boolean syncs) {
         this.key = key;
@@ -35,7 +39,6 @@ final class SegmentRoller {
     Segment first(long base) throws IOException {
         if (!syncs) {
             Directories.create(context.disk(), dir, false);
-            namesUnforced = true;
             directoriesUnforced = true;
             return create(base);
         }
@@ -55,12 +58,18 @@ final class SegmentRoller {
     }
 
     /**
-     * The segment after a roll, at {@code base}. Under {@code never} the names created so far are
-     * forced first: a power cut may then lose the newest segment's name only, never an older one's
-     * while a newer one survives (which would leave a hole no recovery check looks for).
+     * The segment after a roll, at {@code base}. Under {@code never} the names of the segments the
+     * flusher has not forced yet (the active one and those sealed since its last pass, at most
+     * {@link BackgroundFlush#MAX_PENDING} + 1) may be lost to a power cut while a newer one survives:
+     * recovery finds the segment before such a hole short of the next one's base, which it checks
+     * ({@link PartitionRecovery}), and cuts there. The partition's first segment has no segment before
+     * it to show that, so the first roll forces the names (and the partition's directories) itself:
+     * a log that survives a power cut always starts at its first segment. Forcing names on every roll
+     * instead held the appender in a directory fsync — on ext4 a journal commit that writes out the
+     * segment's dirty pages — and cost a single appender a quarter of its rate (bench/RESULTS.md).
      */
     Segment next(long base) throws IOException {
-        if (!syncs) {
+        if (!syncs && directoriesUnforced) {
             forceNames(true);
         }
         return create(base);
@@ -73,7 +82,7 @@ final class SegmentRoller {
         if (syncs) {
             forceOrDelete(segment, () -> Directories.force(context.disk(), dir));
         } else {
-            namesUnforced = true;
+            namesCreated++; // lock held: the only writer
         }
         return segment;
     }
@@ -105,11 +114,13 @@ final class SegmentRoller {
     /**
      * Forces the partition's directories if files or directories were created without: before a clean
      * close only those below {@code DATA_DIR}, which the close forces once for all; with
-     * {@code andDataDir} (a roll under {@code never}, a truncation) that one too when the partition's
-     * directories are new.
+     * {@code andDataDir} (the flusher, the first roll under {@code never}, a truncation) that one too
+     * when the partition's directories are new. Any thread; names created while it runs may be left
+     * for the next call.
      */
     void forceNames(boolean andDataDir) throws IOException {
-        if (!namesUnforced) {
+        long created = namesCreated;
+        if (namesForced.get() >= created) {
             return;
         }
         forceBelowDataDir();
@@ -117,7 +128,7 @@ final class SegmentRoller {
             context.dataDirForce().force();
             directoriesUnforced = false;
         }
-        namesUnforced = false;
+        namesForced.accumulateAndGet(created, Math::max);
     }
 
     /** Forces the partition's directory and those above it, up to {@code DATA_DIR} (not that one). */
