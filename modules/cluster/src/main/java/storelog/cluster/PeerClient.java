@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import storelog.api.DataType;
 import storelog.api.EpochStart;
 import storelog.api.NewRecord;
@@ -69,14 +70,28 @@ final class PeerClient {
     private final String secret;
     private final Duration timeout;
     private final PeerRoutes routes;
-    /** Per follower (its advertised address), the push body it reads, when not binary. */
-    private final Map<String, PushBody> bodies = new ConcurrentHashMap<>();
+    /**
+     * Per follower (its advertised address) that refused a binary push, when it did ({@link #clock}):
+     * it gets JSON until {@link #BINARY_RETRY} has passed, then binary is tried again — it may have been
+     * upgraded meanwhile (a rolling upgrade restarts followers under the same address).
+     */
+    private final Map<String, Long> refusedBinaryAt = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+
+    /** How long a follower that refused binary pushes gets JSON before binary is tried again: one wasted request a minute at most. */
+    static final Duration BINARY_RETRY = Duration.ofMinutes(1);
 
     PeerClient(String secret, Duration timeout) {
         this(secret, timeout, PeerRoutes.none());
     }
 
     PeerClient(String secret, Duration timeout, PeerRoutes routes) {
+        this(secret, timeout, routes, System::nanoTime);
+    }
+
+    /** With {@code clock} (nanoseconds, as {@link System#nanoTime}) deciding when binary is tried again. */
+    PeerClient(String secret, Duration timeout, PeerRoutes routes, LongSupplier clock) {
+        this.clock = clock;
         this.secret = secret;
         this.timeout = timeout;
         this.routes = routes;
@@ -88,21 +103,28 @@ final class PeerClient {
      * Pushes records of one epoch to follower {@code nodeId} at {@code offset}, telling it where the
      * leader's epoch starts in the partition ({@code epochStart}, left out when not above 0); a 200
      * from another node is an {@link IOException}. The body is {@link ReplicateFrame} unless this
-     * follower refused it before ({@link PushBody}): then, and when it refuses it now, JSON.
+     * follower refused it less than {@link #BINARY_RETRY} ago ({@link PushBody}): then, and when it
+     * refuses it now, JSON.
      */
     PushAnswer push(String node, String nodeId, PartitionKey partition, long offset, long epoch, long recordEpoch, long prevEpoch,
                     long leaderNext, long committed, long epochStart, List<Record> records) throws IOException {
         ReplicaPush push = new ReplicaPush(partition, offset, epoch, recordEpoch, prevEpoch, leaderNext, committed, epochStart,
                 records);
-        PushBody body = bodies.getOrDefault(node, PushBody.BINARY);
+        Long refusedAt = refusedBinaryAt.get(node);
+        PushBody body = refusedAt == null || clock.getAsLong() - refusedAt >= BINARY_RETRY.toNanos() ? PushBody.BINARY : PushBody.JSON;
         HttpResponse<byte[]> response = send(post(node, "/replicate", body.contentType(), body.encode(push)));
         Map<String, Object> answer = flat(response.body());
         if (body == PushBody.BINARY && PushBody.refusesBinary(response.statusCode(), answer.get("code"))) {
-            LOG.log(Level.INFO, "{0} does not read binary pushes ({1} {2}); pushing JSON to it", node, response.statusCode(),
-                    answer.getOrDefault("code", ""));
-            bodies.put(node, PushBody.JSON);
+            if (refusedAt == null) {
+                LOG.log(Level.INFO, "{0} does not read binary pushes ({1} {2}); pushing JSON to it, binary again in {3} s", node,
+                        response.statusCode(), answer.getOrDefault("code", ""), BINARY_RETRY.toSeconds());
+            }
+            refusedBinaryAt.put(node, clock.getAsLong());
             response = send(post(node, "/replicate", PushBody.JSON.contentType(), PushBody.JSON.encode(push)));
             answer = flat(response.body());
+        } else if (body == PushBody.BINARY && refusedAt != null && response.statusCode() != 415) {
+            LOG.log(Level.INFO, "{0} reads binary pushes now; pushing binary to it", node);
+            refusedBinaryAt.remove(node, refusedAt);
         }
         if (response.statusCode() == 200) {
             requireNode(node, nodeId, answer.get("node_id"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import storelog.api.DataType;
 import storelog.api.PartitionKey;
@@ -72,6 +73,37 @@ class PeerClientPushBodyTest {
 
             assertThat(push(follower).ok()).isTrue();
             assertThat(follower.contentTypes()).containsExactly(ReplicateFrame.MEDIA_TYPE, JSON);
+        }
+    }
+
+    /**
+     * A follower upgraded during a rolling upgrade (restarted under the same address) reads binary
+     * now: once {@link PeerClient#BINARY_RETRY} has passed since it refused, binary is tried again and
+     * kept; one that still refuses costs one extra request per retry and keeps getting JSON.
+     */
+    @Test
+    void binaryIsTriedAgainAfterTheRetryIntervalAndKeptWhenTheFollowerReadsItNow() throws Exception {
+        AtomicLong now = new AtomicLong();
+        PeerClient clocked = new PeerClient("s", Duration.ofSeconds(5), storelog.api.spi.PeerRoutes.none(), now::get);
+        try (StubFollower follower = new StubFollower()) {
+            follower.readsBinary = false;
+            follower.replicate = body -> StubFollower.ok(6);
+            String address = follower.member("b").http();
+
+            assertThat(clocked.push(address, "b", P, 3, 7, 6, 5, 9, 8, 4, RECORDS).ok()).isTrue(); // binary refused, JSON
+            now.addAndGet(PeerClient.BINARY_RETRY.toNanos() - 1);
+            assertThat(clocked.push(address, "b", P, 3, 7, 6, 5, 9, 8, 4, RECORDS).ok()).isTrue(); // still JSON
+            now.addAndGet(1);
+            assertThat(clocked.push(address, "b", P, 3, 7, 6, 5, 9, 8, 4, RECORDS).ok()).isTrue(); // binary again: refused, JSON
+            follower.readsBinary = true; // upgraded
+            assertThat(clocked.push(address, "b", P, 3, 7, 6, 5, 9, 8, 4, RECORDS).ok()).isTrue(); // JSON: refused just now
+            now.addAndGet(PeerClient.BINARY_RETRY.toNanos());
+            assertThat(clocked.push(address, "b", P, 3, 7, 6, 5, 9, 8, 4, RECORDS).ok()).isTrue(); // binary, read
+            assertThat(clocked.push(address, "b", P, 3, 7, 6, 5, 9, 8, 4, RECORDS).ok()).isTrue(); // and kept
+
+            String bin = ReplicateFrame.MEDIA_TYPE;
+            assertThat(follower.contentTypes()).containsExactly(bin, JSON, JSON, bin, JSON, JSON, bin, bin);
+            assertThat(follower.pushes()).hasSize(6).containsOnly(expectedJson());
         }
     }
 
