@@ -309,6 +309,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
     private void write(long base, List<NewRecord> records, long length) throws IOException {
+        roller.forceLeftoverDeletion();
         Segment active = active();
         if (active == null) {
             active = addSegment(roller.first(base));
@@ -577,6 +578,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
                 roller.forceNames(false);
+                roller.forceLeftoverDeletion();
                 durableMark = mark();
                 durability.durable(nextOffset);
             } else if (loaded && active != null) {

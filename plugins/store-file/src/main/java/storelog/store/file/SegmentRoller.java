@@ -27,6 +27,11 @@ final class SegmentRoller {
     private final AtomicLong namesForced = new AtomicLong();
     /** Whether the partition's directories (and first segment) were created and their names not forced yet. */
     private volatile boolean directoriesUnforced;
+    /**
+     * Whether a creation failed after making some of its files, which it deleted again without a
+     * directory fsync (lock held): the deletion must be durable before a later segment's name can be.
+     */
+    private boolean leftoverUnforced;
 
     SegmentRoller(PartitionKey key, Path dir, StoreContext context, boolean syncs) {
         this.key = key;
@@ -78,13 +83,35 @@ final class SegmentRoller {
     /** A new, empty segment at {@code base}. */
     private Segment create(long base) throws IOException {
         OpenFiles files = context.files();
-        Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
+        Segment segment;
+        try {
+            segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
+        } catch (IOException | RuntimeException e) {
+            leftoverUnforced = true; // it may have created files and deleted them again, not durably
+            throw e;
+        }
         if (syncs) {
             forceOrDelete(segment, () -> Directories.force(context.disk(), dir));
         } else {
             namesCreated++; // lock held: the only writer
         }
         return segment;
+    }
+
+    /**
+     * Forces the partition's directory if a failed creation deleted its files without (lock held;
+     * before anything more is appended, and at the clean close). A power cut must not keep that
+     * empty segment's name: recovery would take it for the full segment's successor and count the
+     * records appended to the full one after the failed roll — acknowledged, maybe forced — as
+     * missing (answered {@code corrupt_record}, or cut under {@code interval|never}). Not done in the
+     * failed creation itself: under a descriptor shortage the directory cannot be opened either, and
+     * the append must fail cleanly, the partition stay writable.
+     */
+    void forceLeftoverDeletion() throws IOException {
+        if (leftoverUnforced) {
+            Directories.force(context.disk(), dir);
+            leftoverUnforced = false;
+        }
     }
 
     /** A directory fsync that makes a new segment's names durable. */
