@@ -5,20 +5,28 @@ import java.nio.file.Path;
 
 /**
  * Directory operations as the engine's durability relies on them: a directory fsync whose failure is
- * an {@link UnrecoverableWriteException} (never retried), and a durable creation of directories.
+ * an {@link UnrecoverableWriteException} (never retried) — but a directory that could not even be
+ * opened (no descriptor left) is a {@link FileNotOpenedException}, retried like any operation that did
+ * not run — and a durable creation of directories.
  */
 final class Directories {
 
     private Directories() {
     }
 
-    /** Forces {@code dir}, so the creations, renames and deletions in it survive a crash. */
-    static void force(Disk disk, Path dir) throws UnrecoverableWriteException {
+    /**
+     * Forces {@code dir}, so the creations, renames and deletions in it survive a crash. Only opening
+     * the directory can fail for want of a descriptor ({@code fsync} itself never does).
+     */
+    static void force(Disk disk, Path dir) throws IOException {
         try {
             Uninterruptible.run(() -> disk.forceDirectory(dir));
         } catch (UnrecoverableWriteException e) {
             throw e;
         } catch (IOException e) {
+            if (IoErrors.isDescriptorShortage(e)) { // the directory could not be opened: no fsync ran, nothing to distrust
+                throw new FileNotOpenedException(dir, e);
+            }
             throw UnrecoverableWriteException.fsyncFailed(dir, e);
         }
     }

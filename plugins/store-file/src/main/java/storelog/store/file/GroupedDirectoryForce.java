@@ -32,7 +32,7 @@ final class GroupedDirectoryForce {
     /** One fsync and the callers it covers. */
     private static final class Round {
         boolean done;
-        UnrecoverableWriteException failure;
+        IOException failure;
     }
 
     GroupedDirectoryForce(Disk disk, Path dir) {
@@ -41,7 +41,7 @@ final class GroupedDirectoryForce {
     }
 
     /** Returns once an fsync of the directory that started after this call began has succeeded. */
-    void force() throws UnrecoverableWriteException {
+    void force() throws IOException {
         lock.lock();
         try {
             Round mine;
@@ -67,6 +67,9 @@ final class GroupedDirectoryForce {
                     waiting--;
                 }
             }
+            if (mine.failure instanceof FileNotOpenedException notOpened) { // no fsync ran: the callers may retry
+                throw new FileNotOpenedException(dir, notOpened);
+            }
             if (mine.failure != null) {
                 throw UnrecoverableWriteException.fsyncFailed(dir, mine.failure);
             }
@@ -79,10 +82,10 @@ final class GroupedDirectoryForce {
     private void run(Round round) {
         running = round;
         lock.unlock();
-        UnrecoverableWriteException failed = null;
+        IOException failed = null;
         try {
             Directories.force(disk, dir);
-        } catch (UnrecoverableWriteException e) {
+        } catch (IOException e) { // an UnrecoverableWriteException, or a FileNotOpenedException
             failed = e;
         } catch (RuntimeException | Error e) { // the caller sees it; the others must not take the round for a success
             failed = UnrecoverableWriteException.fsyncFailed(dir, new IOException(e));

@@ -29,6 +29,8 @@ final class Faults extends LocalDisk {
     /** The message of injected fsync failures (EIO by default; "No space left on device" for ENOSPC). */
     volatile String forceError = "injected fsync failure (EIO)";
     volatile String directoryForceError;
+    /** The next this many directory fsyncs fail to open the directory with EMFILE (nothing forced). */
+    final AtomicInteger directoryOpenShortages = new AtomicInteger();
     /** Fail fsyncs of index files only. */
     volatile boolean failIndexForce;
     volatile boolean diskFull;
@@ -138,6 +140,10 @@ final class Faults extends LocalDisk {
     public void forceDirectory(Path dir) throws IOException {
         if (directoryForceError != null) {
             throw new IOException(directoryForceError);
+        }
+        if (directoryOpenShortages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            events.add("emfile-dir " + dir);
+            throw new java.nio.file.FileSystemException(dir.toString(), null, "Too many open files");
         }
         events.add("force-dir " + dir);
         super.forceDirectory(dir);
