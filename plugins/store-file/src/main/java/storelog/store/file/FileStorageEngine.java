@@ -33,10 +33,11 @@ import storelog.api.spi.StorageEngine;
  * first use ({@link PartitionTable}) and loaded then. After a crash, too: each partition is recovered
  * when it is first used (any read, append, info, truncation, epochs or listing), never serving
  * anything before its own recovery, and the ones nobody uses are recovered in the background
- * ({@link BackgroundRecovery}) — so the time to open does not grow with the number of partitions.
- * What must see every partition (the listing, the metrics' counts, the background recovery, the
- * close's marker) walks {@code DATA_DIR} then. A clean close before all were recovered names the rest
- * in its marker ({@link DataDirectory#markClean}). Thread-safe; see {@link StorageEngine} for the contract.
+ * ({@link BackgroundRecovery}, from {@link #serving()} on) — so the time to open does not grow with the
+ * number of partitions. What must see every partition (the listing, the metrics' counts, the background
+ * recovery, the close's marker) walks {@code DATA_DIR} then. A clean close before all were recovered
+ * names the rest in its marker ({@link DataDirectory#markClean}). Thread-safe; see {@link StorageEngine}
+ * for the contract.
  */
 final class FileStorageEngine implements StorageEngine {
 
@@ -47,7 +48,7 @@ final class FileStorageEngine implements StorageEngine {
     private final DataDirectory directory;
     private final StoreContext context;
     private final PartitionTable partitions;
-    /** Recovering the partitions of an unclean stop nobody used yet; null when none needed it. */
+    /** Recovering the partitions of an unclean stop nobody used yet; null when none needed it. Set by the open. */
     private BackgroundRecovery recovery;
     private volatile boolean closed;
 
@@ -63,8 +64,9 @@ final class FileStorageEngine implements StorageEngine {
 
     /**
      * @param recoverInBackground whether the partitions of an unclean stop are recovered in the
-     *                            background too, not only on first use (tests turn it off to see
-     *                            what first use alone does)
+     *                            background too (from {@link #serving()} on, or after
+     *                            {@code STORE_RECOVERY_DELAY_MS}), not only on first use (tests turn
+     *                            it off to see what first use alone does)
      */
     static FileStorageEngine open(StoreConfig config, Disk disk, boolean recoverInBackground) {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
@@ -97,14 +99,27 @@ final class FileStorageEngine implements StorageEngine {
                 throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
             }
             if (recoverInBackground) {
-                recovery = BackgroundRecovery.start(partitions);
+                recovery = BackgroundRecovery.schedule(partitions, context.config().recoveryDelayMillis());
             }
         }
         LOG.log(Level.INFO, "opened {0} ({1}) in {2} ms; FSYNC={3}: {4}", directory.root(),
                 !directory.anyNeedsRecovery() ? "clean start"
                         : (directory.wasClean() ? "partitions named by the clean-shutdown marker" : "unclean stop: partitions")
-                        + " recovered on first use and in the background",
+                        + " recovered on first use and in the background once the node serves",
                 (System.nanoTime() - start) / 1_000_000, context.config().fsync(), context.config().fsync().guarantee());
+    }
+
+    /** Starts the background recovery of an unclean stop's partitions, if there is one and it has not started. */
+    @Override
+    public void serving() {
+        if (recovery != null) {
+            recovery.begin();
+        }
+    }
+
+    /** Whether the background recovery began (tests: it waits for {@link #serving()}). */
+    boolean backgroundRecoveryStarted() {
+        return recovery != null && recovery.started();
     }
 
     @Override
