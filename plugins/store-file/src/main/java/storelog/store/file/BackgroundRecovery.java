@@ -93,7 +93,20 @@ final class BackgroundRecovery implements AutoCloseable {
         started = true;
         LOG.log(Level.INFO, "background recovery starts {0} ms after the open: {1}", (start - scheduled) / 1_000_000,
                 told ? "the node serves" : "STORE_RECOVERY_DELAY_MS passed without word that the node serves");
+        count();
         walk();
+    }
+
+    /**
+     * Has {@code /metrics}' counts made first ({@link PartitionTable#counts}): a walk of {@code DATA_DIR}
+     * that a first scrape would otherwise make while the recoveries below compete with it for the CPU.
+     */
+    private void count() {
+        try {
+            table.counts();
+        } catch (IOException | RuntimeException e) { // the next /metrics tries again and reports it
+            LOG.log(Level.WARNING, "counting the partitions for /metrics failed: {0}", e.toString());
+        }
     }
 
     /** Waits until {@link #begin()} or a close, at most {@code delayMillis}; returns whether it was not the delay that ended it. */
