@@ -3,7 +3,8 @@
 #   - the floor: ready with an empty DATA_DIR (the JVM and Helidon, no partition);
 #   - ready after a clean stop (marker naming no partition to recover), once per image;
 #   - ROUNDS rounds of: ready after kill -9, each image in turn (the order flips every round), and the
-#     time of the first GET /metrics after it (which walks DATA_DIR on a lazy engine).
+#     times of the first GET /metrics after it (which walks DATA_DIR on a lazy engine) and of the
+#     second one right after (an engine that keeps its counts walks only once).
 #   IMAGES="base=/tmp/base-image head=distribution/target/storelog" PARTITIONS="10000 100000" ROUNDS=3 \
 #     bench/crash-restart.sh        (about 5 minutes; writes bench/results/crash-restart-<time>.log)
 # Each data set is made once: one record published over HTTP to partition p0 (FSYNC=never), then its
@@ -79,6 +80,8 @@ for n in $PARTITIONS; do
       timed_start "$name" "$W/p$n" "crash_${n}"
       t0=$(now_ms); awaiting=$(metric partitions_awaiting_recovery)
       echo "RESULT $name first_metrics_after_crash_${n}_ms $(( $(now_ms) - t0 )) (awaiting recovery then: $awaiting)"
+      t0=$(now_ms); awaiting=$(metric partitions_awaiting_recovery)
+      echo "RESULT $name second_metrics_after_crash_${n}_ms $(( $(now_ms) - t0 )) (awaiting recovery then: $awaiting)"
       kill9_server
     done
     order=$(echo "$order" | tac)

@@ -164,6 +164,11 @@ public final class StoreLogServer implements AutoCloseable {
             }
             StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster, replicator);
             serving.set(true);
+            // only now: what the engine put off (its background recovery) would have competed with the start-up above
+            registry.withLoaderOf(storage, () -> {
+                engine.serving();
+                return null;
+            });
             LOG.log(Level.INFO, "StoreLog node {0} serving HTTP on {1}:{2,number,#} (storage {3}, connector {4}, topic {5})",
                     node.nodeId(), node.httpHost(), web.port(), storage.name(), connectors.name(), node.topic());
             return server;

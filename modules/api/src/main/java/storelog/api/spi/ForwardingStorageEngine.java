@@ -88,6 +88,11 @@ public abstract class ForwardingStorageEngine implements StorageEngine {
     }
 
     @Override
+    public void serving() {
+        delegate.serving();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -52,8 +52,9 @@ import storelog.api.UnknownPartitionException;
  *       until reopened — except a transient shortage of resources such as file descriptors, which
  *       fails only that append, says it can be retried, and leaves the partition writable),
  *       {@link CorruptRecordException} (never wrong data).</li>
- *   <li><b>Lifecycle.</b> Opening recovers from a crash; {@link #close()} makes everything durable
- *       and marks a clean shutdown. After close every method throws {@link IllegalStateException}.</li>
+ *   <li><b>Lifecycle.</b> Opening recovers from a crash; {@link #serving()} says the node serves
+ *       (deferred background work may start); {@link #close()} makes everything durable and marks a
+ *       clean shutdown. After close every method throws {@link IllegalStateException}.</li>
  * </ul>
  */
 public interface StorageEngine extends AutoCloseable {
@@ -219,6 +220,18 @@ public interface StorageEngine extends AutoCloseable {
      */
     default java.util.Map<String, Long> metrics() {
         return java.util.Map.of();
+    }
+
+    /**
+     * Tells the engine that its node now serves requests (the launcher calls it once, right after its
+     * web server started and readiness turned true): work an engine put off so as not to compete with
+     * the node's start-up for the CPU — the file engine's background recovery of the partitions of an
+     * unclean stop — may begin. Returns at once and throws nothing; calls after the first, or after
+     * {@link #close()}, do nothing. An engine must not depend on it for correctness nor for its deferred
+     * work ever to happen: embedded users may never call it (the file engine then starts that work
+     * after a bounded delay, {@code STORE_RECOVERY_DELAY_MS}). Decorators pass it on.
+     */
+    default void serving() {
     }
 
     /** Makes everything durable, releases files and marks a clean shutdown. Idempotent. */

@@ -3,6 +3,7 @@ package storelog.store.file;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -20,7 +21,14 @@ import storelog.api.PartitionKey;
  * keeps them from crowding out the callers), which recover it through {@link PartitionLog#ensureLoaded},
  * the same path as a caller's first use: whoever comes first recovers the partition under its lock,
  * the other finds it loaded. A recovery that fails is logged and left to the next use, which tries
- * again and reports it; so is a walk that fails. Thread-safe.
+ * again and reports it; so is a walk that fails.
+ *
+ * <p>It starts when the node serves ({@link #begin()}, from {@link storelog.api.spi.StorageEngine#serving()}),
+ * not at the open: started at the open it competed for the CPU with the node's own start-up (the JVM
+ * warming up, Helidon) and put off the moment the node is ready (bench/RESULTS.md, "ready after
+ * kill -9"). An embedded engine that is never told starts it after {@code STORE_RECOVERY_DELAY_MS}.
+ * Until it starts, its one thread waits and no partition is touched by it; each partition used
+ * meanwhile is recovered by that use, as ever. Thread-safe.
  */
 final class BackgroundRecovery implements AutoCloseable {
 
@@ -35,7 +43,11 @@ final class BackgroundRecovery implements AutoCloseable {
     private final AtomicInteger failed = new AtomicInteger();
     private final ExecutorService walker;
     private final ExecutorService recoverers;
-    private final long start = System.nanoTime();
+    /** Counted down when the node serves, or when closing (the walk is then skipped). */
+    private final CountDownLatch due = new CountDownLatch(1);
+    private final long scheduled = System.nanoTime();
+    private long start;
+    private volatile boolean started;
     private volatile boolean stopped;
 
     private BackgroundRecovery(PartitionTable table) {
@@ -50,12 +62,70 @@ final class BackgroundRecovery implements AutoCloseable {
         this.recoverers = Executors.newFixedThreadPool(THREADS, low);
     }
 
-    /** Starts recovering the partitions of {@code table} that await it when their turn comes. */
-    static BackgroundRecovery start(PartitionTable table) {
+    /**
+     * Recovers the partitions of {@code table} that await it when their turn comes, from {@link #begin()}
+     * on, or after {@code delayMillis} without it.
+     */
+    static BackgroundRecovery schedule(PartitionTable table, long delayMillis) {
         BackgroundRecovery recovery = new BackgroundRecovery(table);
-        recovery.walker.execute(recovery::walk);
+        recovery.walker.execute(() -> recovery.walkWhenDue(delayMillis));
         recovery.walker.shutdown(); // its thread ends with the walk
         return recovery;
+    }
+
+    /** Starts the recovery now, unless it started already or is closed (the node serves). Returns at once. */
+    void begin() {
+        due.countDown();
+    }
+
+    /** Whether the walk began: {@link #begin()} was called or the delay passed, before a close. */
+    boolean started() {
+        return started;
+    }
+
+    private void walkWhenDue(long delayMillis) {
+        boolean told = awaitDue(delayMillis);
+        if (stopped) {
+            recoverers.shutdown(); // none of its threads ever started
+            return;
+        }
+        start = System.nanoTime();
+        started = true;
+        LOG.log(Level.INFO, "background recovery starts {0} ms after the open: {1}", (start - scheduled) / 1_000_000,
+                told ? "the node serves" : "STORE_RECOVERY_DELAY_MS passed without word that the node serves");
+        count();
+        walk();
+    }
+
+    /**
+     * Has {@code /metrics}' counts made first ({@link PartitionTable#counts}): a walk of {@code DATA_DIR}
+     * that a first scrape would otherwise make while the recoveries below compete with it for the CPU.
+     */
+    private void count() {
+        try {
+            table.counts();
+        } catch (IOException | RuntimeException e) { // the next /metrics tries again and reports it
+            LOG.log(Level.WARNING, "counting the partitions for /metrics failed: {0}", e.toString());
+        }
+    }
+
+    /** Waits until {@link #begin()} or a close, at most {@code delayMillis}; returns whether it was not the delay that ended it. */
+    private boolean awaitDue(long delayMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return due.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void walk() {
@@ -105,10 +175,11 @@ final class BackgroundRecovery implements AutoCloseable {
         }
     }
 
-    /** Takes no further partition and waits for the recoveries under way. */
+    /** Takes no further partition (nor starts, if it has not) and waits for the recoveries under way. */
     @Override
     public void close() {
         stopped = true;
+        due.countDown();
         awaitTermination(walker); // which waits for the recoverers
     }
 

@@ -32,17 +32,11 @@ final class Directories {
     }
 
     /**
-     * Creates a partition directory {@code dir} (and its missing parents) below {@code root}, durably:
-     * {@code dir} and every directory above it up to {@code root} are forced, whether this call created
-     * them or an earlier one that failed halfway (its directories exist, their entries may not be
-     * durable). Forcing a directory that is already durable costs little; partitions are created rarely.
+     * Forces {@code dir} and every directory above it up to {@code root}, that one included: after
+     * creating a partition's directories, whether this run created them or an earlier one that failed
+     * halfway (its directories exist, their entries may not be durable). Forcing a directory that is
+     * already durable costs little; partitions are created rarely.
      */
-    static void createBelow(Disk disk, Path root, Path dir) throws IOException {
-        disk.createDirectories(dir);
-        forceUpTo(disk, root, dir);
-    }
-
-    /** Forces {@code dir} and every directory above it up to {@code root}, that one included. */
     static void forceUpTo(Disk disk, Path root, Path dir) throws IOException {
         for (Path d = dir; d != null && d.startsWith(root); d = d.getParent()) {
             force(disk, d);

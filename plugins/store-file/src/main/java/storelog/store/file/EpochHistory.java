@@ -56,6 +56,7 @@ final class EpochHistory {
 
     private final PartitionKey key;
     private final Path dir;
+    private final StoreContext context;
     private final OpenFiles files;
     private List<EpochStart> entries = List.of();
     /** Whether the file exists; if not, the history on disk is {@link #IMPLICIT} (or empty without records). */
@@ -66,10 +67,11 @@ final class EpochHistory {
     /** The epoch an append may use without any work: the latest, when it is saved; else {@link #NOT_READY}. */
     private long ready = NOT_READY;
 
-    EpochHistory(PartitionKey key, Path dir, OpenFiles files) {
+    EpochHistory(PartitionKey key, Path dir, StoreContext context) {
         this.key = key;
         this.dir = dir;
-        this.files = files;
+        this.context = context;
+        this.files = context.files();
     }
 
     /**
@@ -260,7 +262,9 @@ final class EpochHistory {
             for (int level = 0; level < key.relativePath().size(); level++) {
                 root = root.getParent();
             }
-            Directories.createBelow(disk, root, dir); // the partition may be new: its whole path durable first
+            // the partition may be new: its whole path durable first (forcing directories that already are costs little)
+            context.createPartitionDirectory(dir);
+            Directories.forceUpTo(disk, root, dir);
             List<EpochStart> content = entries;
             files.withDescriptors(() -> {
                 EpochHistoryFile.write(disk, dir, content);

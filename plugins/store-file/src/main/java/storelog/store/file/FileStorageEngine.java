@@ -33,10 +33,11 @@ import storelog.api.spi.StorageEngine;
  * first use ({@link PartitionTable}) and loaded then. After a crash, too: each partition is recovered
  * when it is first used (any read, append, info, truncation, epochs or listing), never serving
  * anything before its own recovery, and the ones nobody uses are recovered in the background
- * ({@link BackgroundRecovery}) — so the time to open does not grow with the number of partitions.
- * What must see every partition (the listing, the metrics' counts, the background recovery, the
- * close's marker) walks {@code DATA_DIR} then. A clean close before all were recovered names the rest
- * in its marker ({@link DataDirectory#markClean}). Thread-safe; see {@link StorageEngine} for the contract.
+ * ({@link BackgroundRecovery}, from {@link #serving()} on) — so the time to open does not grow with the
+ * number of partitions. What must see every partition (the listing, the background recovery, the
+ * close's marker) walks {@code DATA_DIR} then; the metrics' counts walk it once ({@link PartitionCount}).
+ * A clean close before all were recovered names the rest in its marker ({@link DataDirectory#markClean}).
+ * Thread-safe; see {@link StorageEngine} for the contract.
  */
 final class FileStorageEngine implements StorageEngine {
 
@@ -47,7 +48,7 @@ final class FileStorageEngine implements StorageEngine {
     private final DataDirectory directory;
     private final StoreContext context;
     private final PartitionTable partitions;
-    /** Recovering the partitions of an unclean stop nobody used yet; null when none needed it. */
+    /** Recovering the partitions of an unclean stop nobody used yet; null when none needed it. Set by the open. */
     private BackgroundRecovery recovery;
     private volatile boolean closed;
 
@@ -63,15 +64,16 @@ final class FileStorageEngine implements StorageEngine {
 
     /**
      * @param recoverInBackground whether the partitions of an unclean stop are recovered in the
-     *                            background too, not only on first use (tests turn it off to see
-     *                            what first use alone does)
+     *                            background too (from {@link #serving()} on, or after
+     *                            {@code STORE_RECOVERY_DELAY_MS}), not only on first use (tests turn
+     *                            it off to see what first use alone does)
      */
     static FileStorageEngine open(StoreConfig config, Disk disk, boolean recoverInBackground) {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
         OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
         FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files,
                 new Flusher(config.fsync().flushDelayNanos()), new SyncThreads(),
-                new GroupedDirectoryForce(disk, config.dataDir())));
+                new GroupedDirectoryForce(disk, config.dataDir()), new PartitionCount()));
         try {
             if (config.fsync().mode() != FsyncPolicy.Mode.ALWAYS) {
                 directory.recordUnforcedRolls();
@@ -97,14 +99,27 @@ final class FileStorageEngine implements StorageEngine {
                 throw new StorageFailedException("cannot force " + directory.root() + ": " + e, e);
             }
             if (recoverInBackground) {
-                recovery = BackgroundRecovery.start(partitions);
+                recovery = BackgroundRecovery.schedule(partitions, context.config().recoveryDelayMillis());
             }
         }
         LOG.log(Level.INFO, "opened {0} ({1}) in {2} ms; FSYNC={3}: {4}", directory.root(),
                 !directory.anyNeedsRecovery() ? "clean start"
                         : (directory.wasClean() ? "partitions named by the clean-shutdown marker" : "unclean stop: partitions")
-                        + " recovered on first use and in the background",
+                        + " recovered on first use and in the background once the node serves",
                 (System.nanoTime() - start) / 1_000_000, context.config().fsync(), context.config().fsync().guarantee());
+    }
+
+    /** Starts the background recovery of an unclean stop's partitions, if there is one and it has not started. */
+    @Override
+    public void serving() {
+        if (recovery != null) {
+            recovery.begin();
+        }
+    }
+
+    /** Whether the background recovery began (tests: it waits for {@link #serving()}). */
+    boolean backgroundRecoveryStarted() {
+        return recovery != null && recovery.started();
     }
 
     @Override
@@ -159,22 +174,18 @@ final class FileStorageEngine implements StorageEngine {
     }
 
     /**
-     * The counters; {@code partitions} and {@code partitions_awaiting_recovery} walk {@code DATA_DIR}
-     * (no partition is made in memory for it), the others add up the partitions touched in this run.
+     * The counters; {@code partitions} (those with a directory in {@code DATA_DIR}) and
+     * {@code partitions_awaiting_recovery} walk {@code DATA_DIR} once (the first call, or the background
+     * recovery before it begins), then are kept up to date ({@link PartitionCount}); the others add up
+     * the partitions touched in this run.
      */
     @Override
     public Map<String, Long> metrics() {
         long[] appended = new long[3];
         partitions.touched().forEach(log -> log.addAppendCounts(appended));
-        long[] onDisk = new long[2];
+        PartitionCount.Counts onDisk;
         try {
-            partitions.eachOnDisk(key -> {
-                onDisk[0]++;
-                if (partitions.awaitsRecovery(key)) {
-                    onDisk[1]++;
-                }
-                return true;
-            });
+            onDisk = partitions.counts();
         } catch (IOException e) {
             throw cannotList(e);
         }
@@ -182,9 +193,9 @@ final class FileStorageEngine implements StorageEngine {
         return Map.of("appends_total", appended[0], "records_appended_total", appended[1], "bytes_appended_total", appended[2],
                 "fsyncs_total", files.fsyncs(), "open_files", (long) files.openCount(),
                 "open_file_hits_total", files.hits(), "open_file_misses_total", files.misses(),
-                "partitions", onDisk[0],
+                "partitions", onDisk.partitions(),
                 "failed_partitions", partitions.touched().stream().filter(PartitionLog::failed).count(),
-                "partitions_awaiting_recovery", onDisk[1]);
+                "partitions_awaiting_recovery", onDisk.awaitingRecovery());
     }
 
     private StorageFailedException cannotList(IOException e) {

@@ -9,7 +9,8 @@ import storelog.api.spi.VerificationReport;
 
 /**
  * The {@code file} storage engine: StoreLog's default. Settings: {@code DATA_DIR},
- * {@code MAX_FILE_SIZE}, {@code FSYNC}, {@code STORE_MAX_OPEN_FILES} (see {@link StoreConfig}).
+ * {@code MAX_FILE_SIZE}, {@code FSYNC}, {@code STORE_MAX_OPEN_FILES}, {@code STORE_RECOVERY_DELAY_MS}
+ * (see {@link StoreConfig}).
  */
 public final class FileStorageProvider implements StorageEngineProvider {
 

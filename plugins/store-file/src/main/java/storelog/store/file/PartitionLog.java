@@ -88,7 +88,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.dir = key.directoryIn(context.config().dataDir());
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
-        this.history = new EpochHistory(key, dir, context.files());
+        this.history = new EpochHistory(key, dir, context);
     }
 
     @Override
@@ -151,6 +151,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         durableMark = mark();
         durability.durable(nextOffset);
         loaded = true;
+        if (recovery != DataDirectory.Recovery.NONE) {
+            context.partitionCount().recovered();
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import storelog.api.PartitionKey;
@@ -19,6 +20,8 @@ import storelog.api.StorageFailedException;
 final class PartitionTable {
 
     private final ConcurrentHashMap<PartitionKey, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** The partitions this run made (no directory when first touched): their logs are here before their directories exist. */
+    private final Set<PartitionKey> made = ConcurrentHashMap.newKeySet();
     private final DataDirectory directory;
     private final StoreContext context;
     private volatile boolean closed;
@@ -39,7 +42,7 @@ final class PartitionTable {
         if (log != null) {
             return log;
         }
-        return onDisk(key) ? admit(key, directory.recoveryOf(key)) : null;
+        return onDisk(key) ? admit(key, directory.recoveryOf(key), false) : null;
     }
 
     /** The partition, made in memory if it is new (its directory comes with its first append). */
@@ -48,7 +51,8 @@ final class PartitionTable {
         if (log != null) {
             return log;
         }
-        return admit(key, onDisk(key) ? directory.recoveryOf(key) : DataDirectory.Recovery.NONE);
+        boolean found = onDisk(key);
+        return admit(key, found ? directory.recoveryOf(key) : DataDirectory.Recovery.NONE, !found);
     }
 
     /**
@@ -57,8 +61,13 @@ final class PartitionTable {
      * close sets {@code closed} before the engine walks the logs, so either that walk sees the new log
      * or this check sees {@code closed}.
      */
-    private PartitionLog admit(PartitionKey key, DataDirectory.Recovery recovery) {
-        PartitionLog log = logs.computeIfAbsent(key, k -> new PartitionLog(k, context, recovery));
+    private PartitionLog admit(PartitionKey key, DataDirectory.Recovery recovery, boolean isNew) {
+        PartitionLog log = logs.computeIfAbsent(key, k -> {
+            if (isNew) { // before the log is seen, so before anything can create its directory
+                made.add(k);
+            }
+            return new PartitionLog(k, context, recovery);
+        });
         if (closed) {
             log.close();
             throw new IllegalStateException("the storage engine is closed");
@@ -85,8 +94,31 @@ final class PartitionTable {
         return PartitionWalk.each(context.disk(), directory.root(), visit);
     }
 
+    /** What {@code /metrics} counts: a walk of {@code DATA_DIR} by the first call only ({@link PartitionCount}). */
+    PartitionCount.Counts counts() throws IOException {
+        return context.partitionCount().counts(this::countFound);
+    }
+
+    /**
+     * Walks {@code DATA_DIR} and counts the partitions this run did not make, and those of them that
+     * needed crash recovery at the open ({@link PartitionCount}); no log is made.
+     */
+    private PartitionCount.Found countFound() throws IOException {
+        long[] found = new long[2];
+        eachOnDisk(key -> {
+            if (!made.contains(key)) {
+                found[0]++;
+                if (directory.needsRecovery(key)) {
+                    found[1]++;
+                }
+            }
+            return true;
+        });
+        return new PartitionCount.Found(found[0], found[1]);
+    }
+
     /** Whether partition {@code key} still awaits its crash recovery (no log is made). */
-    boolean awaitsRecovery(PartitionKey key) {
+    private boolean awaitsRecovery(PartitionKey key) {
         PartitionLog log = logs.get(key);
         return log == null ? directory.needsRecovery(key) : log.awaitsRecovery();
     }

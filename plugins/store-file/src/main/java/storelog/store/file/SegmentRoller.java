@@ -43,7 +43,7 @@ final class SegmentRoller {
     /** The partition's first segment, at {@code base}; its directory (and parents) are created, durably unless {@code never}. */
     Segment first(long base) throws IOException {
         if (!syncs) {
-            Directories.create(context.disk(), dir, false);
+            context.createPartitionDirectory(dir);
             directoriesUnforced = true;
             return create(base);
         }
@@ -52,7 +52,7 @@ final class SegmentRoller {
         // derived data recovery rebuilds), and each directory is forced once, after the files are in
         // it: the partition directory for the files' names, the ones above it up to DATA_DIR for its
         // own — DATA_DIR's fsync shared with the partitions created at the same time.
-        context.disk().createDirectories(dir);
+        context.createPartitionDirectory(dir);
         OpenFiles files = context.files();
         Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, false));
         forceOrDelete(segment, () -> {

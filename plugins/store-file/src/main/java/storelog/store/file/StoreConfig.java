@@ -12,12 +12,27 @@ import storelog.api.Settings;
  *                     never split) would take its store file past this many bytes (default 10 MiB)
  * @param fsync        {@code FSYNC}, default {@code always}
  * @param maxOpenFiles {@code STORE_MAX_OPEN_FILES}: segment files kept open at once (default 1024)
+ * @param recoveryDelayMillis {@code STORE_RECOVERY_DELAY_MS}: after an unclean stop, how long the
+ *                     background recovery waits for the node to serve ({@link
+ *                     storelog.api.spi.StorageEngine#serving()}) before it starts anyway (default
+ *                     10,000; 0 starts it at the open). Only when it starts: a partition used earlier
+ *                     is recovered by that use, as always.
  */
-record StoreConfig(Path dataDir, long maxFileSize, FsyncPolicy fsync, int maxOpenFiles) {
+record StoreConfig(Path dataDir, long maxFileSize, FsyncPolicy fsync, int maxOpenFiles, long recoveryDelayMillis) {
 
     static final long DEFAULT_MAX_FILE_SIZE = 10L << 20;
+    /**
+     * Long enough for a node's start-up (the JVM, plugins, Helidon, joining a cluster: a few seconds)
+     * to end first; short enough that an embedded engine nobody tells recovers its partitions soon.
+     */
+    static final long DEFAULT_RECOVERY_DELAY_MILLIS = 10_000;
     /** Smallest segment size: a header and one small frame. */
     static final long MIN_MAX_FILE_SIZE = 64;
+
+    /** Settings with the default {@code STORE_RECOVERY_DELAY_MS}. */
+    StoreConfig(Path dataDir, long maxFileSize, FsyncPolicy fsync, int maxOpenFiles) {
+        this(dataDir, maxFileSize, fsync, maxOpenFiles, DEFAULT_RECOVERY_DELAY_MILLIS);
+    }
 
     static StoreConfig from(Settings settings) {
         String dir = settings.string("DATA_DIR", "./data");
@@ -30,6 +45,7 @@ record StoreConfig(Path dataDir, long maxFileSize, FsyncPolicy fsync, int maxOpe
         return new StoreConfig(dataDir,
                 settings.longValue("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE, MIN_MAX_FILE_SIZE, 1L << 40),
                 FsyncPolicy.parse(settings.string(FsyncPolicy.VARIABLE, "always")),
-                (int) settings.longValue("STORE_MAX_OPEN_FILES", 1024, 4, 1_000_000));
+                (int) settings.longValue("STORE_MAX_OPEN_FILES", 1024, 4, 1_000_000),
+                settings.longValue("STORE_RECOVERY_DELAY_MS", DEFAULT_RECOVERY_DELAY_MILLIS, 0, 3_600_000));
     }
 }

@@ -1,5 +1,7 @@
 package storelog.store.file;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import storelog.api.PartitionKey;
 
 /**
@@ -11,9 +13,22 @@ import storelog.api.PartitionKey;
  * @param flusher    background flushes ({@code FSYNC=interval|never}; its thread starts on first use)
  * @param syncThreads the threads that run group commits' sync loops ({@code FSYNC=always}; started on first use)
  * @param dataDirForce fsyncs of {@code DATA_DIR} for new partitions' names, shared by concurrent creations
+ * @param partitionCount the partitions {@code /metrics} counts, kept up to date as they are made and recovered
  */
 record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flusher, SyncThreads syncThreads,
-        GroupedDirectoryForce dataDirForce) {
+        GroupedDirectoryForce dataDirForce, PartitionCount partitionCount) {
+
+    /**
+     * Creates a partition's directory {@code dir} and its missing parents, not forced, and counts the
+     * partition when this call made its directory. Called under the partition's lock, so no other
+     * call creates the same directory meanwhile: the directories created, outermost first, end with
+     * {@code dir} exactly when this one made it.
+     */
+    void createPartitionDirectory(Path dir) throws IOException {
+        if (!disk.createDirectories(dir).isEmpty()) {
+            partitionCount.directoryMade();
+        }
+    }
 
     /** The {@code FSYNC} policy object of one partition. */
     Durability durabilityOf(PartitionKey key, Durability.Log log) {

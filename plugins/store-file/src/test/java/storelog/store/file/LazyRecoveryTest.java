@@ -207,6 +207,7 @@ class LazyRecoveryTest {
         crash(data);
         cutLastFrame(data, key(11));
         try (FileStorageEngine engine = open(data, Disk.LOCAL, true)) {
+            engine.serving();
             EpochChecks.await("the background recovery", () -> awaiting(engine) == 0);
             assertThat(engine.metrics().get("failed_partitions")).isZero();
             assertThat(engine.info(key(11)).orElseThrow().nextOffset()).isEqualTo(4);
@@ -242,6 +243,7 @@ class LazyRecoveryTest {
         Path data = data("data");
         crash(data);
         FileStorageEngine engine = open(data, Disk.LOCAL, true);
+        engine.serving();
         engine.close(); // at once: the background has recovered few or none
         List<String> named = markerLines(data).subList(1, markerLines(data).size());
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
@@ -277,6 +279,7 @@ class LazyRecoveryTest {
             }
         };
         try (FileStorageEngine engine = open(data, disk, true)) {
+            engine.serving();
             EpochChecks.await("the background recovery", () -> awaiting(engine) == 1);
             assertThat(engine.metrics().get("failed_partitions")).isEqualTo(1);
             assertThatThrownBy(() -> engine.read(key(9), 0)).isInstanceOf(storelog.api.StorageFailedException.class)

@@ -18,6 +18,8 @@ class StoreConfigTest {
         assertThat(config.dataDir()).isEqualTo(java.nio.file.Path.of("data").toAbsolutePath());
         assertThat(config.maxFileSize()).isEqualTo(10_485_760);
         assertThat(config.fsync()).isEqualTo(FsyncPolicy.ALWAYS);
+        assertThat(config.recoveryDelayMillis()).isEqualTo(10_000);
+        assertThat(StoreConfig.from(Settings.of(Map.of("STORE_RECOVERY_DELAY_MS", "0"))).recoveryDelayMillis()).isZero();
     }
 
     @Test
@@ -34,7 +36,8 @@ class StoreConfigTest {
             "FSYNC|interval:x|FSYNC=interval:x: expected",
             "MAX_FILE_SIZE|ten|MAX_FILE_SIZE=ten: expected a whole number",
             "MAX_FILE_SIZE|10|MAX_FILE_SIZE=10: expected a number from 64",
-            "STORE_MAX_OPEN_FILES|-1|STORE_MAX_OPEN_FILES=-1: expected a number from 4"})
+            "STORE_MAX_OPEN_FILES|-1|STORE_MAX_OPEN_FILES=-1: expected a number from 4",
+            "STORE_RECOVERY_DELAY_MS|-1|STORE_RECOVERY_DELAY_MS=-1: expected a number from 0 to 3600000"})
     void aBadValueIsNamedWithItsVariable(String variable, String value, String message) {
         assertThatThrownBy(() -> StoreConfig.from(Settings.of(Map.of(variable, value))))
                 .isInstanceOfSatisfying(InvalidSettingException.class, e -> {

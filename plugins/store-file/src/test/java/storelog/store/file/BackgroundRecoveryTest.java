@@ -1,0 +1,140 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static storelog.store.file.Engines.text;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import storelog.api.PartitionKey;
+import storelog.testkit.TestData;
+
+/**
+ * The background recovery of an unclean stop's partitions starts when the node serves
+ * ({@link FileStorageEngine#serving()}), not at the open, where it competed with the node's start-up;
+ * an engine nobody tells starts it after {@code STORE_RECOVERY_DELAY_MS}. Partitions used before are
+ * recovered by their use, as ever.
+ */
+class BackgroundRecoveryTest {
+
+    private static final int PARTITIONS = 60;
+    /** A delay no test waits out: only {@code serving()} can start the recovery within a test. */
+    private static final long AN_HOUR = 3_600_000;
+
+    private Path dir;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        dir = TestData.directory(test);
+    }
+
+    private static PartitionKey key(int i) {
+        return PartitionKey.of("p" + i);
+    }
+
+    /** {@value #PARTITIONS} partitions of one record each, then a crash (no clean-shutdown marker). */
+    private Path crashed() throws IOException {
+        Path data = dir.resolve("data");
+        try (FileStorageEngine engine = Engines.open(data, 1 << 20, FsyncPolicy.NEVER)) {
+            for (int i = 0; i < PARTITIONS; i++) {
+                engine.append(key(i), List.of(text("p" + i)));
+            }
+        }
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        return data;
+    }
+
+    private static FileStorageEngine open(Path data, Disk disk, long recoveryDelayMillis) {
+        return FileStorageEngine.open(new StoreConfig(data, 1 << 20, FsyncPolicy.ALWAYS, 64, recoveryDelayMillis), disk);
+    }
+
+    private static long awaiting(FileStorageEngine engine) {
+        return engine.metrics().get("partitions_awaiting_recovery");
+    }
+
+    private static List<String> markerLines(Path data) throws IOException {
+        return Files.readAllLines(data.resolve(DataDirectory.CLEAN_MARKER));
+    }
+
+    private static boolean recoveryThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("storelog-recovery-"));
+    }
+
+    @Test
+    void itDoesNotStartBeforeTheNodeServesAndRecoversEveryPartitionAfter() throws IOException {
+        Path data = crashed();
+        CountingDisk disk = new CountingDisk(data);
+        try (FileStorageEngine engine = open(data, disk, AN_HOUR)) {
+            assertThat(engine.read(key(3), 0).text()).as("the engine serves meanwhile").isEqualTo("p3");
+            assertThat(engine.backgroundRecoveryStarted()).isFalse();
+            assertThat(disk.statted).as("partitions looked at before the node serves: the one used")
+                    .containsExactly(key(3).directoryIn(data));
+            assertThat(awaiting(engine)).isEqualTo(PARTITIONS - 1);
+
+            engine.serving();
+
+            EpochChecks.await("the background recovery", () -> awaiting(engine) == 0);
+            assertThat(engine.backgroundRecoveryStarted()).isTrue();
+            engine.serving(); // a second word changes nothing
+        }
+        assertThat(markerLines(data)).as("all recovered: the marker names none").hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 200})
+    void anEngineNobodyTellsStartsItAfterTheDelay(long delayMillis) throws IOException {
+        Path data = crashed();
+        try (LogCapture log = new LogCapture(BackgroundRecovery.class);
+             FileStorageEngine engine = open(data, Disk.LOCAL, delayMillis)) {
+            EpochChecks.await("the background recovery", () -> awaiting(engine) == 0);
+            assertThat(engine.backgroundRecoveryStarted()).isTrue();
+            assertThat(log.text()).contains("STORE_RECOVERY_DELAY_MS passed without word that the node serves");
+        }
+    }
+
+    @Test
+    void aCloseBeforeItStartedEndsAtOnceAndLeavesEveryPartitionToTheNextStart() throws Exception {
+        Path data = crashed();
+        FileStorageEngine engine = open(data, Disk.LOCAL, AN_HOUR);
+        assertThat(engine.read(key(0), 0).text()).isEqualTo("p0");
+        try (ExecutorService closer = Executors.newSingleThreadExecutor()) {
+            closer.submit(engine::close).get(30, TimeUnit.SECONDS); // not the hour of the delay
+        }
+        assertThat(engine.backgroundRecoveryStarted()).isFalse();
+        assertThat(recoveryThreadsAlive()).as("the waiting thread ended with the close").isFalse();
+        engine.serving(); // after the close: nothing starts
+        assertThat(engine.backgroundRecoveryStarted()).isFalse();
+        List<String> lines = markerLines(data);
+        assertThat(lines.subList(1, lines.size() - 1)).as("named: every partition but the one used")
+                .hasSize(PARTITIONS - 1).doesNotContain("recover p0");
+
+        try (FileStorageEngine again = open(data, Disk.LOCAL, AN_HOUR)) {
+            assertThat(awaiting(again)).isEqualTo(PARTITIONS - 1);
+            again.serving();
+            EpochChecks.await("the background recovery of the next start", () -> awaiting(again) == 0);
+        }
+    }
+
+    @Test
+    void aCleanStartHasNothingToRecoverAndTheWordChangesNothing() throws IOException {
+        Path data = crashed();
+        try (FileStorageEngine engine = open(data, Disk.LOCAL, AN_HOUR)) {
+            engine.partitions(); // recovers all: the close vouches for all
+        }
+        try (FileStorageEngine engine = open(data, Disk.LOCAL, 0)) {
+            engine.serving();
+            assertThat(engine.backgroundRecoveryStarted()).isFalse();
+            assertThat(awaiting(engine)).isZero();
+            assertThat(engine.read(key(PARTITIONS - 1), 0).text()).isEqualTo("p" + (PARTITIONS - 1));
+        }
+    }
+}
