@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -224,5 +226,41 @@ class BackgroundRecoveryTest {
                 }
             }
         }
+    }
+
+    /**
+     * A close that comes while the background recovery's first count walks {@code DATA_DIR} (a
+     * {@code stat} per partition: seconds at 100,000) ends without waiting for the rest of that walk.
+     */
+    @Test
+    void aCloseWhileTheFirstCountWalksDoesNotWaitForTheWholeWalk() throws Exception {
+        Path data = crashed();
+        long statMillis = 50; // a slow disk under the background recovery: its walks take at least 3 s
+        AtomicBoolean slow = new AtomicBoolean();
+        AtomicInteger stats = new AtomicInteger();
+        Disk disk = new LocalDisk() {
+            @Override
+            public boolean directoryExists(Path d) throws IOException {
+                if (slow.get() && Thread.currentThread().getName().startsWith("storelog-recovery-")) { // the walks of the close are not slowed
+                    stats.incrementAndGet();
+                    try {
+                        Thread.sleep(statMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.directoryExists(d);
+            }
+        };
+        FileStorageEngine engine = open(data, disk, AN_HOUR);
+        slow.set(true);
+        engine.serving();
+        EpochChecks.await("the first count walks", () -> stats.get() >= 3);
+        long start = System.nanoTime();
+        engine.close();
+        long closeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(closeMillis).as("close took %d ms; the whole walk takes %d ms", closeMillis, PARTITIONS * statMillis)
+                .isLessThan(PARTITIONS * statMillis / 3);
+        assertThat(named(data)).hasSize(PARTITIONS);
     }
 }
