@@ -100,12 +100,15 @@ final class BackgroundRecovery implements AutoCloseable {
     /**
      * Has {@code /metrics}' counts made first ({@link PartitionTable#counts}): a walk of {@code DATA_DIR}
      * that a first scrape would otherwise make while the recoveries below compete with it for the CPU.
+     * A close ends that walk where it is.
      */
     private void count() {
         try {
-            table.counts();
+            table.counts(() -> stopped);
         } catch (IOException | RuntimeException e) { // the next /metrics tries again and reports it
-            LOG.log(Level.WARNING, "counting the partitions for /metrics failed: {0}", e.toString());
+            if (!stopped) {
+                LOG.log(Level.WARNING, "counting the partitions for /metrics failed: {0}", e.toString());
+            }
         }
     }
 

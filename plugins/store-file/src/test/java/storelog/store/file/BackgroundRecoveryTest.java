@@ -4,12 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -29,6 +41,8 @@ class BackgroundRecoveryTest {
     private static final int PARTITIONS = 60;
     /** A delay no test waits out: only {@code serving()} can start the recovery within a test. */
     private static final long AN_HOUR = 3_600_000;
+    /** A frame cut short by the crash: its length promises more than follows. */
+    private static final byte[] TORN = {0, 0, 0, 40, 7, 7};
 
     private Path dir;
 
@@ -63,6 +77,29 @@ class BackgroundRecoveryTest {
 
     private static List<String> markerLines(Path data) throws IOException {
         return Files.readAllLines(data.resolve(DataDirectory.CLEAN_MARKER));
+    }
+
+    private static Path activeStore(Path data, PartitionKey key) throws IOException {
+        return Engines.storeFiles(data, key).getLast();
+    }
+
+    /** The partitions the clean-shutdown marker names as not recovered. */
+    private static Set<String> named(Path data) throws IOException {
+        return markerLines(data).stream().filter(l -> l.startsWith("recover ")).map(l -> l.substring("recover ".length()))
+                .collect(Collectors.toSet());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     private static boolean recoveryThreadsAlive() {
@@ -136,5 +173,94 @@ class BackgroundRecoveryTest {
             assertThat(awaiting(engine)).isZero();
             assertThat(engine.read(key(PARTITIONS - 1), 0).text()).isEqualTo("p" + (PARTITIONS - 1));
         }
+    }
+
+    /**
+     * Whatever point of the background recovery a close comes at (before its start, while it counts,
+     * while it walks), the marker names exactly the partitions whose crash recovery did not run: each
+     * one named still has its torn tail, each one not named lost it.
+     */
+    @Test
+    void aCloseRacingTheStartNamesExactlyThePartitionsNotRecovered() throws Exception {
+        Path pristine = crashed();
+        Map<PartitionKey, Long> clean = new HashMap<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            Path store = activeStore(pristine, key(i));
+            clean.put(key(i), Files.size(store));
+            try (FileChannel channel = FileChannel.open(store, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                channel.write(ByteBuffer.wrap(TORN));
+            }
+        }
+        int rounds = 12;
+        for (int round = 0; round < rounds; round++) {
+            Path data = dir.resolve("round-" + round);
+            copy(pristine, data);
+            FileStorageEngine engine = open(data, Disk.LOCAL, round % 3 == 0 ? 0 : AN_HOUR);
+            engine.read(key(round), 0); // one recovered by a use
+            try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+                Future<?> told = threads.submit(engine::serving);
+                int waitFor = round * (PARTITIONS / rounds);
+                if (round % 2 == 1) {
+                    EpochChecks.await("some recovered", () -> engine.metrics().get("partitions_awaiting_recovery")
+                            <= PARTITIONS - 1 - waitFor);
+                }
+                Future<?> closed = threads.submit(engine::close);
+                told.get(30, TimeUnit.SECONDS);
+                closed.get(30, TimeUnit.SECONDS);
+            }
+            Set<String> marker = named(data);
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < PARTITIONS; i++) {
+                boolean torn = Files.size(activeStore(data, key(i))) > clean.get(key(i));
+                if (torn != marker.contains("p" + i)) {
+                    wrong.add("p" + i + (torn ? " not recovered, not named" : " recovered, named"));
+                }
+            }
+            assertThat(wrong).as("round " + round + ": marker " + marker.size()).isEmpty();
+            assertThat(marker).as("the partition used").doesNotContain("p" + round);
+            try (FileStorageEngine again = FileStorageEngine.open(Engines.config(data, 1 << 20, FsyncPolicy.ALWAYS), Disk.LOCAL,
+                    false)) {
+                assertThat(again.metrics().get("partitions_awaiting_recovery")).isEqualTo(marker.size());
+                for (int i = 0; i < PARTITIONS; i++) {
+                    assertThat(again.read(key(i), 0, 10, 1 << 20)).extracting(r -> r.text()).containsExactly("p" + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * A close that comes while the background recovery's first count walks {@code DATA_DIR} (a
+     * {@code stat} per partition: seconds at 100,000) ends without waiting for the rest of that walk.
+     */
+    @Test
+    void aCloseWhileTheFirstCountWalksDoesNotWaitForTheWholeWalk() throws Exception {
+        Path data = crashed();
+        long statMillis = 50; // a slow disk under the background recovery: its walks take at least 3 s
+        AtomicBoolean slow = new AtomicBoolean();
+        AtomicInteger stats = new AtomicInteger();
+        Disk disk = new LocalDisk() {
+            @Override
+            public boolean directoryExists(Path d) throws IOException {
+                if (slow.get() && Thread.currentThread().getName().startsWith("storelog-recovery-")) { // the walks of the close are not slowed
+                    stats.incrementAndGet();
+                    try {
+                        Thread.sleep(statMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.directoryExists(d);
+            }
+        };
+        FileStorageEngine engine = open(data, disk, AN_HOUR);
+        slow.set(true);
+        engine.serving();
+        EpochChecks.await("the first count walks", () -> stats.get() >= 3);
+        long start = System.nanoTime();
+        engine.close();
+        long closeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(closeMillis).as("close took %d ms; the whole walk takes %d ms", closeMillis, PARTITIONS * statMillis)
+                .isLessThan(PARTITIONS * statMillis / 3);
+        assertThat(named(data)).hasSize(PARTITIONS);
     }
 }

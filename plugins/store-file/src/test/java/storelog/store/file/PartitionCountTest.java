@@ -171,4 +171,55 @@ class PartitionCountTest {
             assertThat(metric(engine, "partitions_awaiting_recovery")).isEqualTo(found - read.size());
         }
     }
+
+    /**
+     * After a crash, with the first count made before anything else: recoveries by reads, by a
+     * truncation, by an internal partition's append, a failed first append's directory and new
+     * partitions give what a walk gives, in this run and the next.
+     */
+    @Test
+    void theKeptCountsStayWhatAWalkSaysAfterACrash() throws IOException {
+        Path data = dir.resolve("data");
+        PartitionKey gaps = PartitionKey.of("__gaps");
+        PartitionKey longKey = PartitionKey.of("x".repeat(240));
+        List<PartitionKey> old = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            old.add(key(i));
+        }
+        old.add(gaps);
+        old.add(longKey);
+        try (FileStorageEngine engine = Engines.open(data, 256, FsyncPolicy.ALWAYS)) {
+            for (PartitionKey k : old) {
+                for (int r = 0; r < 6; r++) { // several segments of 256 bytes
+                    engine.append(k, List.of(text(k.value().substring(0, Math.min(8, k.value().length())) + " record " + r)));
+                }
+            }
+        }
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        Faults disk = new Faults();
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(data, 256, FsyncPolicy.ALWAYS), disk, false)) {
+            assertThat(engine.metrics()).containsEntry("partitions", 12L).containsEntry("partitions_awaiting_recovery", 12L);
+            engine.read(key(0), 0);
+            engine.truncate(key(1), 2);
+            engine.truncate(key(2), 0);
+            engine.append(gaps, List.of(text("gap")));
+            engine.epochs(key(3));
+            engine.info(longKey);
+            disk.failCreating = ".store";
+            assertThatThrownBy(() -> engine.append(PartitionKey.of("failed-first"), List.of(text("never"))))
+                    .isInstanceOf(StorageFullException.class);
+            disk.failCreating = null;
+            engine.append(PartitionKey.of("__new"), List.of(text("new internal")));
+            assertThat(engine.metrics()).containsEntry("partitions", walked(data))
+                    .containsEntry("partitions", 14L).containsEntry("partitions_awaiting_recovery", 6L);
+        }
+        Files.delete(data.resolve(DataDirectory.CLEAN_MARKER)); // a second crash
+        try (FileStorageEngine engine = FileStorageEngine.open(Engines.config(data, 256, FsyncPolicy.ALWAYS), Disk.LOCAL, false)) {
+            assertThat(engine.metrics()).containsEntry("partitions", 14L).containsEntry("partitions_awaiting_recovery", 14L);
+            engine.read(key(0), 0);
+            assertThat(engine.metrics()).containsEntry("partitions_awaiting_recovery", 13L);
+            engine.partitions(); // recovers every one, the failed first append's directory too
+            assertThat(engine.metrics()).containsEntry("partitions", 14L).containsEntry("partitions_awaiting_recovery", 0L);
+        }
+    }
 }
