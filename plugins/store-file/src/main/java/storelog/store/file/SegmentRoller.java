@@ -123,12 +123,15 @@ final class SegmentRoller {
     /**
      * Runs {@code force}; when it fails, deletes the new segment's files: the caller never sees the
      * segment, so its rollback cannot remove it, and left behind a full segment it would make recovery
-     * count records the full one no longer holds.
+     * count records the full one no longer holds. The deletion is not durable: when the force could
+     * not open the directory (a descriptor shortage, retryable) the partition stays writable, so the
+     * deletion is forced before anything more is appended ({@link #forceLeftoverDeletion}).
      */
-    private static void forceOrDelete(Segment segment, NameForce force) throws IOException {
+    private void forceOrDelete(Segment segment, NameForce force) throws IOException {
         try {
             force.run();
         } catch (IOException e) {
+            leftoverUnforced = true;
             try {
                 segment.deleteFiles();
             } catch (IOException | RuntimeException cleanup) {

@@ -42,13 +42,28 @@ class FailedRollLeftoverPowerCutTest {
 
     @Test
     void underAlwaysEveryAcknowledgedRecordSurvivesAPowerCutAfterAFailedRoll() {
-        assertThat(powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy.ALWAYS)).isEmpty();
+        assertThat(powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy.ALWAYS, false)).isEmpty();
+    }
+
+    /**
+     * The roll's files are all created, but the directory fsync that makes their names durable cannot
+     * open the directory (EMFILE): the files are deleted again without a directory fsync, like a
+     * half-made segment's, and the append fails as retryable.
+     */
+    @Test
+    void underAlwaysEveryAcknowledgedRecordSurvivesAPowerCutAfterARollWhoseDirectoryCouldNotBeOpened() {
+        assertThat(powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy.ALWAYS, true)).isEmpty();
+    }
+
+    @Test
+    void underIntervalEveryForcedRecordSurvivesAPowerCutAfterARollWhoseDirectoryCouldNotBeOpened() {
+        assertThat(powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy.parse("interval:5"), true)).isEmpty();
     }
 
     /** Under {@code interval} the record appended after the failed roll is waited for until the flusher forced it. */
     @Test
     void underIntervalEveryForcedRecordSurvivesAPowerCutAfterAFailedRoll() {
-        assertThat(powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy.parse("interval:5"))).isEmpty();
+        assertThat(powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy.parse("interval:5"), false)).isEmpty();
     }
 
     /**
@@ -56,7 +71,7 @@ class FailedRollLeftoverPowerCutTest {
      * roll's append; returns the draws whose recovery no longer serves every record acknowledged (and
      * forced) before it.
      */
-    private static List<String> powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy fsync) {
+    private static List<String> powerCutsThatLostAnAcknowledgedRecord(FsyncPolicy fsync, boolean directoryOpenFails) {
         PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
         FailingCreation failing = new FailingCreation(disk);
         Path partition = Engines.partitionDir(PowerLossWorkload.dataDir(PowerLossExplorer.ROOT), KEY);
@@ -84,7 +99,11 @@ class FailedRollLeftoverPowerCutTest {
                 MAX_FILE_SIZE, fsync), failing, false)) {
             append(engine, acknowledged, Engines.sized(0, 200));
             append(engine, acknowledged, Engines.sized(1, 200));
-            failing.failing = SegmentName.indexFile(partition, 2);
+            if (directoryOpenFails) {
+                failing.failingDirectory.set(partition);
+            } else {
+                failing.failing = SegmentName.indexFile(partition, 2);
+            }
             assertThatThrownBy(() -> engine.append(KEY, List.of(Engines.sized(2, 200)))) // rolls; the new index cannot be created
                     .isInstanceOf(StorageFailedException.class).hasMessageContaining("can be retried");
             failing.failing = null;
@@ -125,6 +144,8 @@ class FailedRollLeftoverPowerCutTest {
     private static final class FailingCreation implements Disk {
         private final PowerCutDisk disk;
         volatile Path failing;
+        /** The directory whose next fsync cannot open it (EMFILE: nothing forced), once. */
+        final java.util.concurrent.atomic.AtomicReference<Path> failingDirectory = new java.util.concurrent.atomic.AtomicReference<>();
 
         FailingCreation(PowerCutDisk disk) {
             this.disk = disk;
@@ -185,6 +206,10 @@ class FailedRollLeftoverPowerCutTest {
 
         @Override
         public void forceDirectory(Path dir) throws IOException {
+            Path failing = failingDirectory.get();
+            if (dir.equals(failing) && failingDirectory.compareAndSet(failing, null)) {
+                throw new FileSystemException(dir.toString(), null, "Too many open files");
+            }
             disk.forceDirectory(dir);
         }
     }
