@@ -24,8 +24,8 @@ final class FileReplacement {
     /**
      * Makes {@code content} the content of {@code target}, durably when it returns. When it fails
      * before the rename, {@code target} is untouched and the temporary file is removed (best effort:
-     * a full disk gets its space back); a failed directory fsync after the rename is an
-     * {@link UnrecoverableWriteException}.
+     * a full disk gets its space back); a failed directory fsync after the rename, even one that could
+     * not open the directory, is an {@link UnrecoverableWriteException}.
      */
     static void replace(Disk disk, Path target, byte[] content) throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
@@ -49,6 +49,11 @@ final class FileReplacement {
             }
             throw e;
         }
-        Directories.force(disk, target.getParent());
+        try {
+            Directories.force(disk, target.getParent());
+        } catch (FileNotOpenedException e) { // the rename happened: not an operation that did not run, so not retryable
+            // (a caller that restores its state in memory, the epoch history, would disagree with the file)
+            throw UnrecoverableWriteException.fsyncFailed(target.getParent(), e);
+        }
     }
 }

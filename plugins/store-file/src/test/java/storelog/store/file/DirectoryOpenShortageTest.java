@@ -66,6 +66,37 @@ class DirectoryOpenShortageTest {
         }
     }
 
+    /**
+     * A new epoch's history file is renamed into place, then its directory cannot be opened for the
+     * fsync: the rename happened, so the failure must not leave the engine believing the old history
+     * while the file holds the new one — a later append it still admits (the old epoch) would be
+     * attributed to the new epoch after a restart.
+     */
+    @Test
+    void aHistoryRenameWhoseDirectoryCouldNotBeOpenedLeavesNoHistoryTheEngineDoesNotKnow(TestInfo test) {
+        Path dir = TestData.directory(test);
+        Faults faults = new Faults();
+        List<storelog.api.EpochStart> served;
+        try (FileStorageEngine engine = Engines.open(dir, MAX_FILE_SIZE, FsyncPolicy.ALWAYS, faults)) {
+            engine.append(KEY, 5, List.of(Engines.sized(0, 200)));
+            faults.directoryOpenShortagesAfterMove = 2; // the history's write is tried twice (OpenFiles.withDescriptors)
+            assertThatThrownBy(() -> engine.append(KEY, 9, List.of(Engines.sized(1, 200))))
+                    .isInstanceOf(StorageFailedException.class);
+            try {
+                engine.append(KEY, 5, List.of(Engines.sized(1, 200))); // admitted only if epoch 9 is unknown to it
+            } catch (StorageFailedException refused) {
+                // failed closed: nothing more is stored in this run
+            }
+            served = engine.epochs(KEY);
+        }
+        try (FileStorageEngine engine = Engines.open(dir, MAX_FILE_SIZE, FsyncPolicy.ALWAYS)) {
+            List<storelog.api.EpochStart> after = engine.epochs(KEY);
+            long end = engine.info(KEY).orElseThrow().nextOffset();
+            assertThat(after.stream().filter(e -> e.startOffset() < end).toList())
+                    .as("the epochs of the records stored, after a restart").isEqualTo(served.stream().filter(e -> e.startOffset() < end).toList());
+        }
+    }
+
     private static void append(FileStorageEngine engine, int from, int to) {
         for (int i = from; i < to; i++) {
             engine.append(KEY, List.of(Engines.sized(i, 200)));

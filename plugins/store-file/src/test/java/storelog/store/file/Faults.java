@@ -31,6 +31,8 @@ final class Faults extends LocalDisk {
     volatile String directoryForceError;
     /** The next this many directory fsyncs fail to open the directory with EMFILE (nothing forced). */
     final AtomicInteger directoryOpenShortages = new AtomicInteger();
+    /** After the next rename (done), this many directory fsyncs fail to open the directory with EMFILE. */
+    volatile int directoryOpenShortagesAfterMove;
     /** Fail fsyncs of index files only. */
     volatile boolean failIndexForce;
     volatile boolean diskFull;
@@ -134,6 +136,11 @@ final class Faults extends LocalDisk {
     public void moveAtomically(Path source, Path target) throws IOException {
         events.add("move " + source + " " + target);
         super.moveAtomically(source, target);
+        int shortages = directoryOpenShortagesAfterMove;
+        if (shortages > 0) {
+            directoryOpenShortagesAfterMove = 0;
+            directoryOpenShortages.set(shortages);
+        }
     }
 
     @Override
