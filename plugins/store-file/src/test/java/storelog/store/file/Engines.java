@@ -52,6 +52,12 @@ final class Engines {
         file.flush();
     }
 
+    /** The texts of every record of {@code key}, from offset 0; none when the partition does not exist. */
+    static List<String> texts(FileStorageEngine engine, PartitionKey key) {
+        return engine.info(key).isEmpty() ? List.of()
+                : engine.read(key, 0, 10_000, Long.MAX_VALUE).stream().map(storelog.api.Record::text).toList();
+    }
+
     static NewRecord text(String s) {
         return new NewRecord(DataType.STRING, s.getBytes(StandardCharsets.UTF_8), 1_764_230_400_000L);
     }

@@ -119,7 +119,7 @@ class FailedRollLeftoverPowerCutTest {
         for (int draw = 0; draw < images.size(); draw++) {
             try (FileStorageEngine after = Engines.openForeground(PowerCutDisk.holding(PowerLossExplorer.ROOT, images.get(draw)),
                     MAX_FILE_SIZE, fsync)) {
-                List<String> kept = texts(after);
+                List<String> kept = Engines.texts(after, KEY);
                 if (!kept.subList(0, Math.min(kept.size(), acknowledged.size())).equals(acknowledged)) {
                     failures.add("draw " + draw + ": served " + kept.stream().map(t -> t.substring(0, Math.min(t.length(), 8))).toList());
                 }
@@ -133,11 +133,6 @@ class FailedRollLeftoverPowerCutTest {
     private static void append(FileStorageEngine engine, List<String> acknowledged, storelog.api.NewRecord record) {
         engine.append(KEY, List.of(record));
         acknowledged.add(new String(record.payload(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static List<String> texts(FileStorageEngine engine) {
-        return engine.info(KEY).isEmpty() ? List.of()
-                : engine.read(KEY, 0, 1000, Long.MAX_VALUE).stream().map(Record::text).toList();
     }
 
     /** {@code disk}, where creating the file {@link #failing} names fails with EMFILE (nothing created). */

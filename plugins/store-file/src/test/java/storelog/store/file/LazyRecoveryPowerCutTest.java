@@ -35,12 +35,6 @@ class LazyRecoveryPowerCutTest {
         return Engines.openForeground(disk, 1 << 20, fsync);
     }
 
-    /** The partition's records as texts; none when it does not exist. */
-    private static List<String> texts(FileStorageEngine engine, PartitionKey key) {
-        return engine.info(key).isEmpty() ? List.of()
-                : engine.read(key, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList();
-    }
-
     /** Run 1: records in three partitions under {@code NEVER}, flushed to the page cache, never forced; the engine is abandoned. */
     private static PowerCutDisk crashedRun() {
         PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
@@ -56,16 +50,16 @@ class LazyRecoveryPowerCutTest {
     void whatALazilyRecoveredRunServedSurvivesAPowerCutInThatRun() {
         PowerCutDisk disk = crashedRun();
         FileStorageEngine second = open(disk, FsyncPolicy.ALWAYS);
-        List<String> served = texts(second, USED);
+        List<String> served = Engines.texts(second, USED);
         second.append(NESTED, List.of(Engines.text("d"))); // acknowledged under ALWAYS, after the 3 of run 1 it served
         Random random = new Random(42);
         for (int draw = 0; draw < DRAWS; draw++) {
             PowerCutDisk after = PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.crash(random));
             try (FileStorageEngine third = open(after, FsyncPolicy.ALWAYS)) {
-                assertThat(texts(third, USED)).as("draw %d: what run 2 served of run 1's unforced records", draw).isEqualTo(served);
-                assertThat(texts(third, NESTED)).as("draw %d: the nested partition's acknowledged record and those below it", draw)
+                assertThat(Engines.texts(third, USED)).as("draw %d: what run 2 served of run 1's unforced records", draw).isEqualTo(served);
+                assertThat(Engines.texts(third, NESTED)).as("draw %d: the nested partition's acknowledged record and those below it", draw)
                         .containsExactly("a", "b", "c", "d");
-                List<String> untouched = texts(third, UNTOUCHED);
+                List<String> untouched = Engines.texts(third, UNTOUCHED);
                 assertThat(List.of("a", "b", "c").subList(0, untouched.size())).as("draw %d: a prefix", draw).isEqualTo(untouched);
                 EpochChecks.assertWellFormed(third.epochs(UNTOUCHED), untouched.size(), "draw " + draw);
             }
@@ -82,7 +76,7 @@ class LazyRecoveryPowerCutTest {
         for (int draw = 0; draw < DRAWS; draw++) {
             PowerCutDisk after = PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.crash(random));
             try (FileStorageEngine third = open(after, FsyncPolicy.ALWAYS)) {
-                assertThat(texts(third, USED)).as("draw %d: the records below the start", draw).containsExactly("a", "b", "c");
+                assertThat(Engines.texts(third, USED)).as("draw %d: the records below the start", draw).containsExactly("a", "b", "c");
                 assertThat(third.epochs(USED)).as("draw %d: the start run 2 recorded", draw)
                         .containsExactly(new EpochStart(0, 0), new EpochStart(9, 3));
             }
@@ -103,7 +97,7 @@ class LazyRecoveryPowerCutTest {
                 assertThat(third.read(USED, 0, 10, Long.MAX_VALUE).stream().map(Record::text).toList())
                         .as("draw %d: what run 2 served", draw).isEqualTo(served);
                 for (PartitionKey key : List.of(NESTED, UNTOUCHED)) {
-                    List<String> kept = texts(third, key);
+                    List<String> kept = Engines.texts(third, key);
                     assertThat(List.of("a", "b", "c").subList(0, kept.size())).as("draw %d: %s a prefix", draw, key)
                             .isEqualTo(kept);
                     EpochChecks.assertWellFormed(third.epochs(key), kept.size(), "draw " + draw);

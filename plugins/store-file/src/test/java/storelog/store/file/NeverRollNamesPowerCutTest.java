@@ -64,7 +64,7 @@ class NeverRollNamesPowerCutTest {
         for (int draw = 0; draw < DRAWS; draw++) {
             try (FileStorageEngine after = Engines.openForeground(PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.crash(random)),
                     MAX_FILE_SIZE, FsyncPolicy.NEVER)) {
-                List<String> kept = texts(after);
+                List<String> kept = Engines.texts(after, KEY);
                 assertThat(kept).as("draw %d: a prefix of what was appended", draw).isEqualTo(appended.subList(0, kept.size()));
                 assertThat(kept).as("draw %d: every record of the sealed segments the flusher forced", draw).hasSizeGreaterThanOrEqualTo(24);
             }
@@ -106,7 +106,7 @@ class NeverRollNamesPowerCutTest {
         for (int draw = 0; draw < DRAWS; draw++) {
             try (FileStorageEngine after = Engines.openForeground(PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.crash(random)),
                     MAX_FILE_SIZE, FsyncPolicy.NEVER)) {
-                List<String> kept = texts(after);
+                List<String> kept = Engines.texts(after, KEY);
                 long next = after.info(KEY).map(info -> info.nextOffset()).orElse(0L);
                 assertThat(next).as("draw %d: the next offset is right after what is served", draw).isEqualTo(kept.size());
                 assertThat(kept).as("draw %d: a prefix of what was appended", draw).isEqualTo(appended.subList(0, kept.size()));
@@ -119,10 +119,5 @@ class NeverRollNamesPowerCutTest {
             disk.notifyAll();
         }
         engine.close();
-    }
-
-    private static List<String> texts(FileStorageEngine engine) {
-        return engine.info(KEY).isEmpty() ? List.of()
-                : engine.read(KEY, 0, 1000, Long.MAX_VALUE).stream().map(Record::text).toList();
     }
 }

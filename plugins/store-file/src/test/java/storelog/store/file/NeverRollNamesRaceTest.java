@@ -88,7 +88,7 @@ class NeverRollNamesRaceTest {
         for (int draw = 0; draw < DRAWS; draw++) {
             try (FileStorageEngine after = Engines.openForeground(PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.crash(random)),
                     MAX_FILE_SIZE, FsyncPolicy.NEVER)) {
-                List<String> kept = texts(after);
+                List<String> kept = Engines.texts(after, KEY);
                 long next = after.info(KEY).map(info -> info.nextOffset()).orElse(0L);
                 if (!kept.equals(appended.subList(0, kept.size())) || next != kept.size()) {
                     failures.add("draw " + draw + ": " + kept.size() + " records served, next offset " + next);
@@ -114,10 +114,5 @@ class NeverRollNamesRaceTest {
             engine.append(KEY, List.of(Engines.sized(i, 200)));
             appended.add(new String(Engines.sized(i, 200).payload(), StandardCharsets.UTF_8));
         }
-    }
-
-    private static List<String> texts(FileStorageEngine engine) {
-        return engine.info(KEY).isEmpty() ? List.of()
-                : engine.read(KEY, 0, 1000, Long.MAX_VALUE).stream().map(Record::text).toList();
     }
 }

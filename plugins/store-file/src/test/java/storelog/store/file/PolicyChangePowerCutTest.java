@@ -36,11 +36,6 @@ class PolicyChangePowerCutTest {
         return Engines.openForeground(disk, MAX_FILE_SIZE, fsync);
     }
 
-    private static List<String> texts(FileStorageEngine engine) {
-        return engine.info(KEY).isEmpty() ? List.of()
-                : engine.read(KEY, 0, 100, Long.MAX_VALUE).stream().map(Record::text).toList();
-    }
-
     @Test
     void whatARunUnderAlwaysServedOfARunUnderNeverSurvivesAPowerCutInThatRun() {
         PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
@@ -62,7 +57,7 @@ class PolicyChangePowerCutTest {
         firstRun.set(false); // a process crash: run 1 is abandoned, its page cache kept
 
         FileStorageEngine second = open(disk, FsyncPolicy.ALWAYS);
-        List<String> served = texts(second);
+        List<String> served = Engines.texts(second, KEY);
         assertThat(served).as("run 2 serves run 1's records from the page cache").hasSizeGreaterThanOrEqualTo(2);
         second.append(KEY, List.of(Engines.text("acknowledged under always")));
         List<String> expected = new ArrayList<>(served);
@@ -74,7 +69,7 @@ class PolicyChangePowerCutTest {
             try (FileStorageEngine third = open(after, FsyncPolicy.ALWAYS)) {
                 List<String> kept;
                 try {
-                    kept = texts(third);
+                    kept = Engines.texts(third, KEY);
                 } catch (RuntimeException e) {
                     throw new AssertionError("draw " + draw + ": reading what run 2 served and acknowledged failed: " + e, e);
                 }
