@@ -7,6 +7,10 @@
 #   IMAGE=/path/to/storelog-image   another build's image (base against head in one locked run)
 #   MODES="all" SOLO=0              only some of the runs (default: the standalone ceiling, then leader and all)
 #   JFR_DIR=/tmp/jfr                a JFR recording (profile settings) per node, named after the node
+#   AP_DIR=/tmp/ap AP_LIB=<libasyncProfiler.so>   async-profiler CPU stacks (collapsed) per node instead
+#   PHASES=single|batch             only /publish or only /publish/batch
+# After each load it prints the CPU time each node spent per 1,000 records published (leader first once
+# elected: in start order), which moves less with the machine's other load than the rates do.
 # Needs: JAVA_HOME (default Temurin 25), wrk, redis-server, curl, python3. Loopback only; data under
 # BENCH_WORK (default /tmp/storelog-bench); stops everything it started.
 set -euo pipefail
@@ -15,6 +19,7 @@ ROOT=$(pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 W=${BENCH_WORK:-/tmp/storelog-bench}/replication
 D=${DURATION:-10}
+WARMUP=${WARMUP:-8} # seconds of the same load before each measured one (the JIT compiles the request path meanwhile)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/replication-$stamp.log
 IMAGE=${IMAGE:-$ROOT/distribution/target/storelog}
@@ -38,6 +43,7 @@ start_node() { # name port extra-env...
   mkdir -p "$W/$name"
   local jfr=""
   [ -n "${JFR_DIR:-}" ] && mkdir -p "$JFR_DIR" && jfr="-XX:StartFlightRecording=filename=$JFR_DIR/$name.jfr,settings=profile,dumponexit=true"
+  [ -n "${AP_DIR:-}" ] && mkdir -p "$AP_DIR" && jfr="-agentpath:$AP_LIB=start,event=cpu,interval=1ms,collapsed,file=$AP_DIR/$name.collapsed"
   (cd "$W/$name" && exec env DATA_DIR="$W/$name/data" HTTP_PORT="$port" HTTP_HOST=127.0.0.1 FSYNC=always \
      JAVA_OPTS="-Xms512m -Xmx512m $jfr" "$@" "$IMAGE/bin/storelog" > "$W/$name/node.log" 2>&1) &
   NODES+=($!)
@@ -66,13 +72,34 @@ leader_port() { # ports...
   echo "no leader" >&2; exit 1
 }
 
+cpu_ms() { # pid: user + system CPU time of the process so far, in ms (clock ticks of 10 ms)
+  awk '{ print ($14 + $15) * 10 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+timed_wrk() { # records-per-request url script: wrk, then the CPU each node spent per 1,000 records it was given
+  local before=() after=() i out=$W/wrk-timed.out
+  for p in "${NODES[@]}"; do before+=("$(cpu_ms "$p")"); done
+  wrk -t2 -c64 -d"${D}s" --latency -s "$3" "$2" | tee "$out"
+  for p in "${NODES[@]}"; do after+=("$(cpu_ms "$p")"); done
+  local records; records=$(awk -v n="$1" '/requests in/ { print $1 * n }' "$out")
+  local line="CPU per 1,000 records (ms, by node in start order):" total=0
+  for i in "${!NODES[@]}"; do
+    local ms=$(( after[i] - before[i] )); total=$(( total + ms ))
+    line="$line $(awk -v ms="$ms" -v r="$records" 'BEGIN { printf "%.1f", (r > 0 ? ms * 1000 / r : 0) }')"
+  done
+  echo "$line; all nodes $(awk -v ms="$total" -v r="$records" 'BEGIN { printf "%.1f", (r > 0 ? ms * 1000 / r : 0) }')"
+}
+
 measure() { # label port
-  wrk -t2 -c64 -d3s -s bench/lua/publish100.lua "http://127.0.0.1:$2/publish" > /dev/null
+  if [ "${PHASES:-single batch}" != batch ]; then
+  wrk -t2 -c64 -d"${WARMUP}s" -s bench/lua/publish100.lua "http://127.0.0.1:$2/publish" > /dev/null
   echo "== POST /publish, 100 B, 64 connections ($1)"
-  wrk -t2 -c64 -d"${D}s" --latency -s bench/lua/publish100.lua "http://127.0.0.1:$2/publish"
-  wrk -t2 -c64 -d3s -s bench/lua/batch.lua "http://127.0.0.1:$2/publish/batch" > /dev/null
+  timed_wrk 1 "http://127.0.0.1:$2/publish" bench/lua/publish100.lua
+  fi
+  [ "${PHASES:-single batch}" = single ] && return
+  wrk -t2 -c64 -d"${WARMUP}s" -s bench/lua/batch.lua "http://127.0.0.1:$2/publish/batch" > /dev/null
   echo "== POST /publish/batch, 100 x 100 B, 64 connections ($1; records/s = requests/s x 100)"
-  wrk -t2 -c64 -d"${D}s" --latency -s bench/lua/batch.lua "http://127.0.0.1:$2/publish/batch"
+  timed_wrk 100 "http://127.0.0.1:$2/publish/batch" bench/lua/batch.lua
 }
 
 {
@@ -97,6 +124,11 @@ for acks in ${MODES:-leader all}; do
   done
   L=$(leader_port "${ports[@]}")
   echo "leader on port $L"
+  # the Raft elector beside Redis forms its group in the first seconds (probing the peers costs CPU):
+  # measured once every node holds the group, so both modes measure the settled cluster
+  for i in 1 2 3; do
+    for _ in $(seq 1 600); do grep -qE "formed Raft group|joined it" "$W/$acks-node$i/node.log" && break; sleep 0.1; done
+  done
   measure "3 nodes, ACKS=$acks" "$L"
   echo "-- follower state after the load:"
   for p in "${ports[@]}"; do curl -s "http://127.0.0.1:$p/status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["node_id"], s["role"], "lag", s.get("lag"), "partitions", {k: v.get("next_offset") for k, v in s.get("partitions", {}).items()} if isinstance(s.get("partitions"), dict) else s.get("partitions"))'; done

@@ -136,7 +136,7 @@ final class JsonSyntax {
     }
 
     private void string() {
-        pos++; // opening quote
+        pos = plainRun(text, pos + 1); // past the opening quote
         while (pos < text.length) {
             int c = text[pos] & 0xFF;
             if (c == '"') {
@@ -158,6 +158,19 @@ final class JsonSyntax {
             }
         }
         throw error("unterminated string");
+    }
+
+    /** Where the run of plain ASCII string characters (no quote, backslash or control character) from {@code from} ends. */
+    private static int plainRun(byte[] text, int from) {
+        int i = from;
+        while (i < text.length) {
+            int c = text[i];
+            if (c < 0x20 || c == '"' || c == '\\') { // a byte beyond ASCII is negative
+                return i;
+            }
+            i++;
+        }
+        return i;
     }
 
     private void escape() {

@@ -39,7 +39,7 @@ record WireData(String text, byte[] json) {
     /** The stored bytes for {@code type}. */
     Payload toPayload(DataType type) {
         return new Payload(type, switch (type) {
-            case JSON -> text != null ? quoted(requireUnicode(text)) : json; // strings inside json: DataType's check
+            case JSON -> text != null ? quoted(text) : json; // strings inside json: DataType's check
             case BYTES -> base64(requireText(type));
             case STRING -> requireUnicode(requireText(type)).getBytes(StandardCharsets.UTF_8);
         });
@@ -62,6 +62,17 @@ record WireData(String text, byte[] json) {
         return text;
     }
 
+    /** No character to escape in a JSON string, and none beyond ASCII (so no surrogate either). */
+    private static boolean plainAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private String requireText(DataType type) {
         if (text == null) {
             throw new InvalidRecordException("data must be a JSON string for data_type " + type.code()
@@ -78,7 +89,16 @@ record WireData(String text, byte[] json) {
         }
     }
 
+    /** {@code text} as a JSON string's bytes, quoted and escaped; valid Unicode only (see {@link #requireUnicode}). */
     private static byte[] quoted(String text) {
+        if (plainAscii(text)) { // the usual case: no escape, one byte per character
+            byte[] out = new byte[text.length() + 2];
+            out[0] = '"';
+            System.arraycopy(text.getBytes(StandardCharsets.ISO_8859_1), 0, out, 1, text.length());
+            out[out.length - 1] = '"';
+            return out;
+        }
+        requireUnicode(text);
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -28,6 +28,27 @@ class WireFormatTest {
         return utf8(body.append(tail).append("]}").toString());
     }
 
+    /** A string given as {@code data} of a JSON record is stored as that JSON string: escaped where it must be. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "plain ASCII|x y~z\u007f|\"x y~z\u007f\"",
+            "empty|''|\"\"",
+            "quote and backslash|a\\\"b\\\\c|\"a\\\"b\\\\c\"",
+            "controls|a\\n\\t\\r\\u0001|\"a\\n\\t\\r\\u0001\"",
+            "beyond ASCII|é日😀|\"é日😀\""})
+    void aStringAsJsonDataIsStoredQuotedAndEscaped(String name, String escapedInBody, String stored) {
+        String json = "{\"data\":\"" + escapedInBody + "\",\"data_type\":0,\"partition_key\":\"p\"}";
+        Payload payload = wire.publish(utf8(json)).payload();
+        assertThat(new String(payload.bytes(), StandardCharsets.UTF_8)).isEqualTo(stored);
+        assertThat(payload.type()).isEqualTo(storelog.api.DataType.JSON);
+    }
+
+    @Test
+    void aLoneSurrogateInAStringAsJsonDataIsRefused() {
+        assertThatThrownBy(() -> wire.publish(utf8("{\"data\":\"ab\\ud800\",\"data_type\":0,\"partition_key\":\"p\"}")))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("lone surrogate");
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "{\"data\":[[[[[1]]]]],\"partition_key\":\"p\"}|json_too_deep|nests deeper than 4 levels",

@@ -5,6 +5,7 @@ import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,8 +56,14 @@ final class Requests {
             if (declared.isPresent() && declared.getAsLong() > max) {
                 throw tooLarge(max, in);
             }
-            // a declared length is read into one array of that size; otherwise up to one byte past the limit
-            byte[] body = in.readNBytes((int) (declared.isPresent() ? declared.getAsLong() : Math.min(Integer.MAX_VALUE - 8, max + 1)));
+            if (declared.isPresent()) { // read straight into one array of that size
+                byte[] body = new byte[(int) declared.getAsLong()];
+                if (in.readNBytes(body, 0, body.length) < body.length) {
+                    throw new EOFException("the body ended before its declared " + body.length + " bytes");
+                }
+                return body;
+            }
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1)); // up to one byte past the limit
             if (body.length > max) {
                 throw tooLarge(max, in);
             }
