@@ -8,9 +8,12 @@
 #   MODES="all" SOLO=0              only some of the runs (default: the standalone ceiling, then leader and all)
 #   JFR_DIR=/tmp/jfr                a JFR recording (profile settings) per node, named after the node
 #   AP_DIR=/tmp/ap AP_LIB=<libasyncProfiler.so>   async-profiler CPU stacks (collapsed) per node instead
-#   PHASES=single|batch             only /publish or only /publish/batch
-# After each load it prints the CPU time each node spent per 1,000 records published (leader first once
-# elected: in start order), which moves less with the machine's other load than the rates do.
+#   PHASES=single|batch|idle        only /publish, only /publish/batch, or the CPU of the idle nodes
+# Each measured load starts once every node holds the partition (the warm-up's backlog replicated) and
+# prints: wrk's figures; the CPU time each node spent per 1,000 records published (in start order);
+# and, on a cluster, the "replicated" rate: the run's records over the time until every node held them
+# (under ACKS=leader the leader alone can outrun its followers for as long as a run lasts, not for good).
+# The cluster runs start once every node holds the Raft group (its formation costs CPU for seconds).
 # Needs: JAVA_HOME (default Temurin 25), wrk, redis-server, curl, python3. Loopback only; data under
 # BENCH_WORK (default /tmp/storelog-bench); stops everything it started.
 set -euo pipefail
@@ -90,16 +93,61 @@ timed_wrk() { # records-per-request url script: wrk, then the CPU each node spen
   echo "$line; all nodes $(awk -v ms="$total" -v r="$records" 'BEGIN { printf "%.1f", (r > 0 ? ms * 1000 / r : 0) }')"
 }
 
+idle_cpu() { # the CPU each node spends per second with no load (elections, gossip, leases, pings)
+  local before=() i line="idle CPU (ms per second, by node in start order):"
+  for p in "${NODES[@]}"; do before+=("$(cpu_ms "$p")"); done
+  sleep "$D"
+  for i in "${!NODES[@]}"; do line="$line $(( ($(cpu_ms "${NODES[$i]}") - before[i]) / D ))"; done
+  echo "$line"
+}
+
+next_offset() { # port partition: that node's next offset in the partition (0 when it has none)
+  curl -sf "http://127.0.0.1:$1/status" | python3 -c 'import json,sys; p=json.load(sys.stdin).get("partitions") or {}; v=p.get(sys.argv[1]); print(v.get("next_offset", 0) if isinstance(v, dict) else 0)' "$2" 2>/dev/null || echo 0
+}
+
+all_hold() { # partition end: waits (at most 180 s, polling every 10 ms) until every cluster node holds the partition up to end
+  python3 - "$1" "$2" "${CLUSTER_PORTS[@]}" <<'PY'
+import json, sys, time, urllib.request
+partition, end, ports = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+def held(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5) as r:
+            v = (json.load(r).get("partitions") or {}).get(partition)
+            return v.get("next_offset", 0) if isinstance(v, dict) else 0
+    except OSError:
+        return 0
+deadline = time.time() + 180
+waiting = list(ports)
+while waiting and time.time() < deadline:
+    waiting = [p for p in waiting if held(p) < end]
+    if waiting:
+        time.sleep(0.01)
+if waiting:
+    print(f"(nodes on {waiting} did not reach {end} in {partition} within 180 s)")
+PY
+}
+
+phase() { # label port path partition lua records-per-request
+  wrk -t2 -c64 -d"${WARMUP}s" -s "$5" "http://127.0.0.1:$2$3" > /dev/null
+  local start t0 t1 t2 end
+  [ "${#CLUSTER_PORTS[@]}" -gt 0 ] && all_hold "$4" "$(next_offset "$2" "$4")" # each run starts with the followers caught up
+  start=$(next_offset "$2" "$4"); t0=$(date +%s%N)
+  echo "== POST $3, 64 connections ($1; $6 record(s) of 100 B per request)"
+  timed_wrk "$6" "http://127.0.0.1:$2$3" "$5"
+  [ "${#CLUSTER_PORTS[@]}" -gt 0 ] || return 0
+  t1=$(date +%s%N); end=$(next_offset "$2" "$4")
+  all_hold "$4" "$end"; t2=$(date +%s%N)
+  # what the cluster replicated: the records of the run over the time until every node held them; under
+  # ACKS=leader the leader's own rate can outrun the followers for as long as a run lasts, not for good
+  echo "replicated: $((end - start)) records held by every node $(( (t2 - t1) / 1000000 )) ms after the load ended:" \
+    "$(( (end - start) * 1000000000 / (t2 - t0) )) records/s"
+}
+
 measure() { # label port
-  if [ "${PHASES:-single batch}" != batch ]; then
-  wrk -t2 -c64 -d"${WARMUP}s" -s bench/lua/publish100.lua "http://127.0.0.1:$2/publish" > /dev/null
-  echo "== POST /publish, 100 B, 64 connections ($1)"
-  timed_wrk 1 "http://127.0.0.1:$2/publish" bench/lua/publish100.lua
-  fi
-  [ "${PHASES:-single batch}" = single ] && return
-  wrk -t2 -c64 -d"${WARMUP}s" -s bench/lua/batch.lua "http://127.0.0.1:$2/publish/batch" > /dev/null
-  echo "== POST /publish/batch, 100 x 100 B, 64 connections ($1; records/s = requests/s x 100)"
-  timed_wrk 100 "http://127.0.0.1:$2/publish/batch" bench/lua/batch.lua
+  [ "${PHASES:-}" = idle ] && { idle_cpu; idle_cpu; idle_cpu; return; }
+  [ "${PHASES:-single batch}" != batch ] && phase "$1" "$2" /publish p bench/lua/publish100.lua 1
+  [ "${PHASES:-single batch}" != single ] && phase "$1" "$2" /publish/batch b bench/lua/batch.lua 100
+  return 0
 }
 
 {
@@ -108,6 +156,7 @@ echo "# image: $IMAGE; load average at the start: $(cut -d' ' -f1-3 /proc/loadav
 if [ "${SOLO:-1}" = 1 ]; then
 echo "# ceiling: one standalone node, same run"
 P=$(free_port); start_node solo "$P"
+CLUSTER_PORTS=()
 measure "standalone" "$P"
 stop_all_nodes
 fi
@@ -122,6 +171,7 @@ for acks in ${MODES:-leader all}; do
       ADVERTISE_ADDR="127.0.0.1:${gossip[$i]}" RAFT_PORT="${raft[$i]}" SEEDS="$seeds" SERVICE_NAME="bench-$acks-$stamp" \
       CLUSTER_SECRET=bench REDIS_ADDR="127.0.0.1:$REDIS_PORT" ACKS="$acks" MIN_INSYNC=2 ${WINDOW:+REPLICATION_WINDOW=$WINDOW}
   done
+  CLUSTER_PORTS=("${ports[@]}")
   L=$(leader_port "${ports[@]}")
   echo "leader on port $L"
   # the Raft elector beside Redis forms its group in the first seconds (probing the peers costs CPU):
@@ -132,6 +182,9 @@ for acks in ${MODES:-leader all}; do
   measure "3 nodes, ACKS=$acks" "$L"
   echo "-- follower state after the load:"
   for p in "${ports[@]}"; do curl -s "http://127.0.0.1:$p/status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["node_id"], s["role"], "lag", s.get("lag"), "partitions", {k: v.get("next_offset") for k, v in s.get("partitions", {}).items()} if isinstance(s.get("partitions"), dict) else s.get("partitions"))'; done
+  for p in "${ports[@]}"; do # pushes each follower took (their records are in the partitions above)
+    curl -s "http://127.0.0.1:$p/metrics" | awk -v p="$p" '/^storelog_http_requests_total\{endpoint="\/replicate"/ { n += $2 } END { if (n) print "node on " p ": " n " /replicate requests" }'
+  done
   stop_all_nodes
 done
 } 2>&1 | tee "$log"
