@@ -3,7 +3,6 @@ package storelog.cluster;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ import storelog.core.ReadFence;
  *       acknowledged record is on at least that many, so on one of them — it takes, for each
  *       partition, the most up-to-date log among them (highest last epoch, then longest) and, when
  *       that is not its own, cuts its own divergent tail and copies the records it lacks
- *       ({@code /replica/records}); a copy that fails, or whose node left the view, makes it ask
+ *       ({@code /replica/records}, {@link BestLogs}); a copy that fails, or whose node left the view, makes it ask
  *       the members again rather than serve without those records;</li>
  *   <li><b>its epoch's start</b>: it records, durably, that its epoch starts at the end of every
  *       partition ({@link EpochStarts}); it commits nothing of a partition before {@code MIN_INSYNC}
@@ -65,6 +64,7 @@ final class LeaderTerm implements AutoCloseable {
     private final Map<String, FollowerStream> streams = new ConcurrentHashMap<>();
     private final Map<PartitionKey, LogView> views = new ConcurrentHashMap<>();
     private final EpochStarts starts;
+    private final BestLogs bestLogs;
     private volatile boolean ready;
     private volatile boolean closed;
     private Thread starter;
@@ -96,6 +96,7 @@ final class LeaderTerm implements AutoCloseable {
         this.tracker = new AckTracker(settings.minInSync(), settings.replicaLag(), this::followerIds, this::leaderEnd,
                 () -> System.nanoTime() / 1_000_000, this::committed, starts::of);
         this.fence = fence;
+        this.bestLogs = new BestLogs(epoch, engine, client, () -> closed, views::remove);
     }
 
     /** The rule holds up to {@code end}: readers may see it, and the followers are told (they serve it too). */
@@ -144,7 +145,7 @@ final class LeaderTerm implements AutoCloseable {
         starter = Thread.ofVirtual().name("storelog-leader-term-" + epoch).start(() -> {
             try {
                 Map<String, PeerClient.State> states = catchUp();
-                while (!closed && !(adoptBestLogs(Map.copyOf(states)) && startEpoch())) {
+                while (!closed && !(bestLogs.adopt(Map.copyOf(states), followers.get()) && startEpoch())) {
                     // serving now would put this epoch's records where another node's (maybe acknowledged) ones are
                     LOG.log(Level.WARNING, "epoch {0}: not caught up yet; asking the members again", epoch);
                     pause(ASK_AGAIN_MILLIS);
@@ -237,36 +238,6 @@ final class LeaderTerm implements AutoCloseable {
     }
 
     /**
-     * For each partition, copies the most up-to-date log among the answers when it is not this node's;
-     * returns whether it has all of them (not when a copy failed or its node left the view).
-     */
-    private boolean adoptBestLogs(Map<String, PeerClient.State> states) {
-        boolean complete = true;
-        Set<PartitionKey> all = new LinkedHashSet<>(partitions());
-        states.values().forEach(s -> all.addAll(s.partitions().keySet()));
-        Map<String, String> http = new HashMap<>();
-        followers.get().forEach(m -> http.put(m.nodeId(), m.http()));
-        for (PartitionKey p : all) {
-            List<EpochStart> mine = engine.epochs(p);
-            long myEnd = leaderEnd(p);
-            String best = null;
-            PeerClient.PartitionState bestState = null;
-            for (Map.Entry<String, PeerClient.State> e : states.entrySet()) {
-                PeerClient.PartitionState theirs = e.getValue().partitions().get(p);
-                if (theirs != null && ahead(theirs.epochs(), theirs.nextOffset(),
-                        bestState != null ? bestState.epochs() : mine, bestState != null ? bestState.nextOffset() : myEnd)) {
-                    best = e.getKey();
-                    bestState = theirs;
-                }
-            }
-            if (best != null && !(http.containsKey(best) && copy(p, best, http.get(best), bestState))) {
-                complete = false;
-            }
-        }
-        return complete;
-    }
-
-    /**
      * Records this epoch's start in every partition ({@link EpochStarts}); returns whether it did. A
      * partition that holds a higher epoch means this node was deposed.
      */
@@ -281,55 +252,6 @@ final class LeaderTerm implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "epoch " + epoch + ": could not record the epoch's start", e);
             return false;
-        }
-    }
-
-    /** Raft's "at least as up-to-date": a higher last epoch, or the same last epoch and a longer log. */
-    static boolean ahead(List<EpochStart> a, long nextA, List<EpochStart> b, long nextB) {
-        long ea = EpochHistory.lastEpoch(a);
-        long eb = EpochHistory.lastEpoch(b);
-        return ea > eb || (ea == eb && nextA > nextB);
-    }
-
-    /** Copies what {@code node} holds beyond the two logs' shared part; returns whether it got all of it. */
-    private boolean copy(PartitionKey p, String node, String http, PeerClient.PartitionState theirs) {
-        long shared = EpochHistory.divergence(engine.epochs(p), leaderEnd(p), theirs.epochs(), theirs.nextOffset());
-        if (shared < leaderEnd(p)) {
-            LOG.log(Level.WARNING, "epoch {0}: partition {1}: {2} holds a more up-to-date log; cutting this node''s "
-                    + "divergent tail from offset {3} ({4} records)", epoch, p, node, shared, leaderEnd(p) - shared);
-            engine.truncate(p, shared);
-        }
-        long at = shared;
-        try {
-            while (at < theirs.nextOffset() && !closed) {
-                int wanted = (int) Math.min(ReplicationSettings.MAX_BATCH_RECORDS, theirs.nextOffset() - at);
-                PeerClient.Records got = client().records(http, p, at, wanted);
-                if (got.records().isEmpty()) {
-                    break;
-                }
-                // no further than its state named: what it stored since came from a leader fenced by then
-                List<Record> records = got.records().subList(0, Math.min(got.records().size(), wanted));
-                int i = 0;
-                while (i < records.size()) {
-                    EpochStart covering = EpochHistory.at(got.epochs(), at);
-                    long e = covering == null ? 0 : covering.epoch();
-                    long segmentEnd = EpochHistory.endOf(got.epochs(), e, Long.MAX_VALUE);
-                    int j = i;
-                    while (j < records.size() && records.get(j).offset() < segmentEnd) {
-                        j++;
-                    }
-                    engine.appendAt(p, at, e, PeerClient.asNew(records.subList(i, j)));
-                    at += j - i;
-                    i = j;
-                }
-            }
-            LOG.log(Level.INFO, "epoch {0}: partition {1}: took records up to offset {2} from {3}", epoch, p, at, node);
-            return at >= theirs.nextOffset();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "epoch " + epoch + ": partition " + p + ": copying from " + node + " stopped at offset " + at, e);
-            return false;
-        } finally {
-            views.remove(p);
         }
     }
 
@@ -379,6 +301,11 @@ final class LeaderTerm implements AutoCloseable {
     }
 
     long leaderEnd(PartitionKey p) {
+        return end(engine, p);
+    }
+
+    /** {@code p}'s next offset in {@code engine} (0 when it has none). */
+    static long end(StorageEngine engine, PartitionKey p) {
         return engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
     }
 
