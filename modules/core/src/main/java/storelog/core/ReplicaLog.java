@@ -118,8 +118,7 @@ public final class ReplicaLog {
     private final ConcurrentHashMap<PartitionKey, PartitionTurn> turns = new ConcurrentHashMap<>();
     private final Deque<Truncation> truncations = new ArrayDeque<>();
     private final AtomicLong truncatedRecords = new AtomicLong();
-    private final ConcurrentHashMap<PartitionKey, Long> leaderNext = new ConcurrentHashMap<>();
-    private volatile long lastCaughtUp;
+    private final ReplicaLag lag;
 
     public ReplicaLog(StorageEngine engine, LogService log, EpochFence fence, EpochCheck check, ClusterView cluster, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -128,7 +127,7 @@ public final class ReplicaLog {
         this.check = Objects.requireNonNull(check, "check");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.lastCaughtUp = clock.millis();
+        this.lag = new ReplicaLag(this::nextOffset, clock);
     }
 
     /**
@@ -177,7 +176,7 @@ public final class ReplicaLog {
         startEpoch(batch, turn);
         long lastEpoch = EpochHistory.lastEpoch(engine.epochs(p)); // read before the fence check: see requireNotFencedSince
         requireNotFencedSince(batch.epoch());
-        noteLeaderEnd(p, batch.leaderNext(), applied.next());
+        lag.leaderEnd(p, batch.leaderNext(), applied.next());
         // what the leader committed, as far as this log now equals the leader's (not its unchecked tail)
         log.readFence().raise(p, Math.min(batch.committed(), batch.offset() + batch.records().size()));
         return new Stored(applied.next(), lastEpoch);
@@ -374,28 +373,14 @@ public final class ReplicaLog {
         return engine.info(p).map(PartitionInfo::nextOffset).orElse(0L);
     }
 
-    private void noteLeaderEnd(PartitionKey p, long leaderEnd, long next) {
-        if (leaderEnd < 0) {
-            return;
-        }
-        leaderNext.put(p, Math.max(leaderEnd, next));
-        if (next >= leaderEnd && leaderNext.entrySet().stream().allMatch(e -> e.getValue() <= nextOffset(e.getKey()))) {
-            lastCaughtUp = clock.millis();
-        }
-    }
-
     /** Records this node lacks of what the leader last said it holds, summed over partitions. */
     public long lagRecords() {
-        long lag = 0;
-        for (Map.Entry<PartitionKey, Long> e : leaderNext.entrySet()) {
-            lag += Math.max(0, e.getValue() - nextOffset(e.getKey()));
-        }
-        return lag;
+        return lag.records();
     }
 
     /** Milliseconds since this node last held everything the leader had told it of (0 when it holds it now). */
     public long lagMillis() {
-        return lagRecords() == 0 ? 0 : Math.max(0, clock.millis() - lastCaughtUp);
+        return lag.millis();
     }
 
     /** The divergent tails cut since start, the most recent {@value #KEPT_TRUNCATIONS}, oldest first. */

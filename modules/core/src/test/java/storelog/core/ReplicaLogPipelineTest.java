@@ -107,7 +107,8 @@ class ReplicaLogPipelineTest {
     }
 
     private static void awaitBlocked(Thread thread) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.WAITING
+        // polled often: a request past the end waits only REORDER_WAIT_MILLIS before it gives up
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2)).until(() -> thread.getState() == Thread.State.WAITING
                 || thread.getState() == Thread.State.TIMED_WAITING);
     }
 
