@@ -24,7 +24,12 @@ import javax.imageio.ImageIO;
  * <p>Input: the {@code RESULT restart <data set> <clean|crash> <ms>} lines of a scale log, or the
  * {@code RESULT <image> clean_<N>|crash_<N> <ms>} lines of {@code bench/crash-restart.sh} (the crash
  * bar is the median of the rounds; data set {@code "<image> <N>"}). Run with the
- * JDK's source launcher: {@code java bench/src/main/java/storelog/bench/ScalePlot.java <log> <png>}.
+ * JDK's source launcher: {@code java bench/src/main/java/storelog/bench/ScalePlot.java <log> <png> [<reads png>]}.
+ *
+ * <p>With a third argument it also draws the scale log's item-2 figures: the {@code RESULT <pass>_reads_per_s}
+ * passes over 10,000 partitions (cold after a clean restart, cold after kill -9, warm, one hot partition:
+ * the HTTP bound of the run) and {@code RESULT new_partitions_per_s} beside its bound, the raw fsync rate
+ * of the run over the 3 fsyncs a partition creation costs.
  */
 public final class ScalePlot {
 
@@ -57,10 +62,45 @@ public final class ScalePlot {
             }
         }
         crashRounds.forEach((set, rounds) -> sets.get(set)[1] = rounds.stream().sorted().toList().get(rounds.size() / 2));
-        ImageIO.write(draw(sets), "png", Path.of(args[1]).toFile());
+        ImageIO.write(draw("StoreLog restart: time to /health/ready (ms), FSYNC=always", sets,
+                new String[] {"after a clean stop", "after kill -9"}, 2000, "2 s goal (crash restart, 10k/100k partitions)"),
+                "png", Path.of(args[1]).toFile());
+        if (args.length > 2) {
+            ImageIO.write(draw("Cold partitions: reads/s over 10,000 partitions (64 connections), new partitions/s",
+                    rates(Files.readAllLines(Path.of(args[0]))), new String[] {"StoreLog", "bound of the same run"}, 10_000,
+                    "10,000 first reads/s goal"),
+                    "png", Path.of(args[2]).toFile());
+        }
     }
 
-    static BufferedImage draw(Map<String, double[]> sets) {
+    /** The item-2 figures of a scale log: each pass's reads/s (the hot pass is the bound), new partitions/s and their bound. */
+    static Map<String, double[]> rates(List<String> lines) {
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[0].equals("RESULT") && f[2].matches("\\d+(\\.\\d+)?")) {
+                results.put(f[1], Double.parseDouble(f[2]));
+            }
+        }
+        Map<String, double[]> sets = new LinkedHashMap<>();
+        double hot = results.getOrDefault("hot_reads_per_s", Double.NaN);
+        results.forEach((name, value) -> {
+            if (name.endsWith("_reads_per_s") && !name.equals("hot_reads_per_s")) {
+                sets.put(name.substring(0, name.length() - "_reads_per_s".length()).replace('_', ' ') + " reads", new double[] {value, hot});
+            }
+        });
+        if (results.containsKey("new_partitions_per_s")) {
+            sets.put("new partitions", new double[] {results.get("new_partitions_per_s"),
+                    results.getOrDefault("raw_fsyncs_per_s", Double.NaN) / 3});
+        }
+        return sets;
+    }
+
+    /**
+     * Grouped bars: per data set one bar of each kind (NaN: none), with a dashed goal line unless
+     * {@code goal} is NaN.
+     */
+    static BufferedImage draw(String title, Map<String, double[]> sets, String[] kinds, double goal, String goalLabel) {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -68,8 +108,8 @@ public final class ScalePlot {
         g.fillRect(0, 0, WIDTH, HEIGHT);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("StoreLog restart: time to /health/ready (ms), FSYNC=always", LEFT, 30);
-        double max = 2000; // the goal line (2 s) is always in view
+        g.drawString(title, LEFT, 30);
+        double max = Double.isNaN(goal) ? 1 : goal; // the goal line is always in view
         for (double[] pair : sets.values()) {
             for (double v : pair) {
                 if (!Double.isNaN(v)) {
@@ -89,21 +129,22 @@ public final class ScalePlot {
             g.setColor(Color.BLACK);
             g.drawString(String.format(Locale.ROOT, "%.0f", v), 10, y + 4);
         }
-        int goal = HEIGHT - BOTTOM - (int) (plotHeight * 2000 / max);
-        g.setColor(Color.RED);
-        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-        g.drawLine(LEFT, goal, LEFT + plotWidth, goal);
-        g.drawString("2 s goal (crash restart, 10k/100k partitions)", LEFT + 5, goal - 4);
-        g.setStroke(new BasicStroke(1));
+        if (!Double.isNaN(goal)) {
+            int y = HEIGHT - BOTTOM - (int) (plotHeight * goal / max);
+            g.setColor(Color.RED);
+            g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+            g.drawLine(LEFT, y, LEFT + plotWidth, y);
+            g.drawString(goalLabel, LEFT + 5, y - 4);
+            g.setStroke(new BasicStroke(1));
+        }
         List<String> names = new ArrayList<>(sets.keySet());
         int group = names.isEmpty() ? plotWidth : plotWidth / names.size();
         Color[] colors = {new Color(70, 130, 180), new Color(230, 140, 40)};
-        String[] kinds = {"after a clean stop", "after kill -9"};
         for (int i = 0; i < names.size(); i++) {
             double[] pair = sets.get(names.get(i));
             int x0 = LEFT + i * group + group / 6;
             int bar = group / 3;
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < kinds.length; k++) {
                 if (Double.isNaN(pair[k])) {
                     continue;
                 }
@@ -115,7 +156,7 @@ public final class ScalePlot {
             }
             g.drawString(names.get(i), x0, HEIGHT - BOTTOM + 18);
         }
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < kinds.length; k++) {
             g.setColor(colors[k]);
             g.fillRect(LEFT + k * 200, HEIGHT - 35, 14, 14);
             g.setColor(Color.BLACK);
