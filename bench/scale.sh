@@ -2,8 +2,10 @@
 # Scale (issue 11, items 1 and 2), from outside with the jlink image, FSYNC=always unless said:
 #   - time to /health/ready after a clean stop and after kill -9 with N partitions of one record each
 #     (PARTITIONS, default "10000 100000") and with about 1 GiB in one partition (BIG=0 skips it);
-#   - cold first reads/s over 10,000 partitions, 64 connections, right after the kill -9 restart,
-#     with the open-files LRU's hits and misses from /metrics;
+#   - cold first reads/s over 10,000 partitions, 64 connections, right after a clean restart and right
+#     after the kill -9 restart (each partition then awaits its recovery), the same reads again (warm),
+#     and the same number of reads of ONE partition (the HTTP bound of the run), each with the
+#     open-files LRU's hits and misses from /metrics;
 #   - first publishes/s to new partitions (FSYNC=always) vs the raw fsync rate of this disk.
 #   bench/scale.sh    (about 10 minutes with the defaults; writes bench/results/scale-<time>.log and
 #                      bench/scale-restart.png)
@@ -56,10 +58,25 @@ create_partitions() { # dir n: one record in each of p0..p(n-1), FSYNC=never, th
   stop_server
 }
 
-restart_times() { # dir label: ready after a clean stop, then after kill -9 (server left running, recovered)
+# reads MODE (read|hot) over N partitions; RESULT <label>_reads_per_s, the LRU's hits and misses meanwhile
+reads() { # mode n label
+  local h0 m0 rate
+  h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
+  rate=$(per_partition "$1" "$2" p)
+  echo "RESULT ${3}_reads_per_s $rate"
+  echo "RESULT ${3}_open_file_hits $(( $(metric open_file_hits_total) - h0 ))"
+  echo "RESULT ${3}_open_file_misses $(( $(metric open_file_misses_total) - m0 ))"
+}
+
+restart_times() { # dir label [cold-reads n]: ready after a clean stop, then after kill -9 (server left running, recovered)
   local t0 t1
   t0=$(now_ms); start_server "$1" always; t1=$(now_ms)
   echo "RESULT restart $2 clean $((t1 - t0))"
+  if [ "${3:-}" = cold-reads ]; then
+    echo "# cold first reads right after the clean restart (nothing awaits recovery; open files now: $(metric open_files))"
+    reads read "$4" cold_clean
+    echo "open files now: $(metric open_files)"
+  fi
   kill9_server   # an idle kill -9: the start above removed the marker, so every partition awaits recovery
   t0=$(now_ms); start_server "$1" always; t1=$(now_ms)
   echo "RESULT restart $2 crash $((t1 - t0))"
@@ -83,21 +100,17 @@ PY
 for n in $PARTITIONS; do
   echo "# $n partitions of one record"
   create_partitions "$W/p$n" "$n"
-  restart_times "$W/p$n" "${n}_partitions"
   if [ "$n" = 10000 ]; then
+    restart_times "$W/p$n" "${n}_partitions" cold-reads "$n"
     echo "# cold first reads right after the kill -9 restart (background recovery still running: $(metric partitions_awaiting_recovery) partitions await it)"
-    h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
-    echo "RESULT cold_reads_per_s $(per_partition read "$n" p)"
-    h1=$(metric open_file_hits_total); m1=$(metric open_file_misses_total)
-    echo "RESULT open_file_hits $((h1 - h0))"
-    echo "RESULT open_file_misses $((m1 - m0))"
-    echo "open files now: $(metric open_files) (STORE_MAX_OPEN_FILES default 1024)"
-    echo "# the same reads again (warm: the LRU holds 1024 of the 20,000 files)"
-    h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
-    echo "RESULT warm_again_reads_per_s $(per_partition read "$n" p)"
-    echo "second pass: hits $(( $(metric open_file_hits_total) - h0 )), misses $(( $(metric open_file_misses_total) - m0 ))"
+    reads read "$n" cold_crash
+    echo "open files now: $(metric open_files) (ulimit -n $(ulimit -n); STORE_MAX_OPEN_FILES ${STORE_MAX_OPEN_FILES:-unset})"
+    echo "# the same reads again (warm: every partition loaded)"
+    reads read "$n" warm_again
     echo "# the bound of the same run: $n reads of ONE partition (nothing cold: HTTP + the engine's hot read path)"
-    echo "RESULT hot_reads_per_s $(per_partition hot "$n" p)"
+    reads hot "$n" hot
+  else
+    restart_times "$W/p$n" "${n}_partitions"
   fi
   t0=$(now_ms)
   for _ in $(seq 1 1200); do [ "$(metric partitions_awaiting_recovery)" = 0 ] && break; sleep 0.1; done

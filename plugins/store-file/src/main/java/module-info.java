@@ -6,6 +6,7 @@
  */
 module storelog.store.file {
     requires storelog.api;
+    requires jdk.management; // the file-descriptor limit, which sizes the open-files LRU (OpenFileBudget)
 
     provides storelog.api.spi.StorageEngineProvider with storelog.store.file.FileStorageProvider;
 }

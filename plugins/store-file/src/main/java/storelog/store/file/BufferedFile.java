@@ -358,6 +358,7 @@ final class BufferedFile {
     private OpenFiles.Handle handle() throws IOException {
         OpenFiles.Handle handle = cached;
         if (handle != null && handle.tryRetain()) {
+            files.hit();
             return handle;
         }
         handle = files.acquire(path);

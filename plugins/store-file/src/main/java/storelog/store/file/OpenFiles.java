@@ -182,7 +182,15 @@ final class OpenFiles implements AutoCloseable {
         return fsyncs.sum();
     }
 
-    /** Acquisitions that found the file open already (the LRU's hits). */
+    /**
+     * Counts a use of a file that found it open without asking this class (a {@link BufferedFile}'s
+     * own reference to its handle): a hit as much as one found here.
+     */
+    void hit() {
+        hits.increment();
+    }
+
+    /** Uses of a file that found it open already (the LRU's hits), here or through a handle its user kept ({@link #hit()}). */
     long hits() {
         return hits.sum();
     }

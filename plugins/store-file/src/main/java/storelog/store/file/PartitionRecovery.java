@@ -47,17 +47,27 @@ final class PartitionRecovery {
             SegmentRecovery.recoverActive(found.getLast(), true);
             return found;
         }
-        found = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
-        SegmentRecovery.recoverActive(found.getLast(), false, activeMaybeUnsynced);
+        List<Segment> kept = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
+        SegmentRecovery.recoverActive(kept.getLast(), false, activeMaybeUnsynced);
+        // one hand-off to an uninterruptible thread for all of them (each fsync inside runs on it
+        // directly), not one per file: a first read after a crash waits for this
+        Uninterruptible.run(() -> forceAdopted(kept, sealedMaybeUnsynced, dir, context.config().dataDir(), context.disk()));
+        return kept;
+    }
+
+    /**
+     * Forces what recovery adopts, in this order: the checked sealed segments, the active store, then
+     * the partition's directories below {@code root}.
+     */
+    private static void forceAdopted(List<Segment> found, int sealedMaybeUnsynced, Path dir, Path root, Disk disk)
+            throws IOException {
         for (Segment adopted : found.subList(Math.max(0, found.size() - 1 - sealedMaybeUnsynced), found.size() - 1)) {
             adopted.forceAdopted();
         }
         found.getLast().forceAdoptedActive();
-        Path root = context.config().dataDir();
         for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
-            Directories.force(context.disk(), d);
+            Directories.force(disk, d);
         }
-        return found;
     }
 
     /**

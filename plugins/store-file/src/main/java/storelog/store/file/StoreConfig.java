@@ -11,7 +11,8 @@ import storelog.api.Settings;
  * @param maxFileSize  {@code MAX_FILE_SIZE}: a segment rolls when the next append's frames (a batch is
  *                     never split) would take its store file past this many bytes (default 10 MiB)
  * @param fsync        {@code FSYNC}, default {@code always}
- * @param maxOpenFiles {@code STORE_MAX_OPEN_FILES}: segment files kept open at once (default 1024)
+ * @param maxOpenFiles {@code STORE_MAX_OPEN_FILES}: segment files kept open at once (default: from the
+ *                     process's file-descriptor limit, {@link OpenFileBudget})
  * @param recoveryDelayMillis {@code STORE_RECOVERY_DELAY_MS}: after an unclean stop, how long the
  *                     background recovery waits for the node to serve ({@link
  *                     storelog.api.spi.StorageEngine#serving()}) before it starts anyway (default
@@ -45,7 +46,8 @@ record StoreConfig(Path dataDir, long maxFileSize, FsyncPolicy fsync, int maxOpe
         return new StoreConfig(dataDir,
                 settings.longValue("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE, MIN_MAX_FILE_SIZE, 1L << 40),
                 FsyncPolicy.parse(settings.string(FsyncPolicy.VARIABLE, "always")),
-                (int) settings.longValue("STORE_MAX_OPEN_FILES", 1024, 4, 1_000_000),
+                settings.string("STORE_MAX_OPEN_FILES", null) == null ? OpenFileBudget.forThisProcess()
+                        : (int) settings.longValue("STORE_MAX_OPEN_FILES", 0, OpenFileBudget.MIN, 1_000_000),
                 settings.longValue("STORE_RECOVERY_DELAY_MS", DEFAULT_RECOVERY_DELAY_MILLIS, 0, 3_600_000));
     }
 }

@@ -1,0 +1,62 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import storelog.api.Settings;
+import storelog.testkit.TestData;
+
+/**
+ * The open-files LRU's default size comes from the file-descriptor limit (an explicit
+ * {@code STORE_MAX_OPEN_FILES} wins), and a second read of a partition finds its files open: hits
+ * through a handle the segment kept count as hits.
+ */
+class OpenFileBudgetTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "20000, 15000", // this bench machine's hard limit: 10,000 one-segment partitions' stores fit
+            "1048576, 65536", // a common hard limit: capped
+            "4096, 3072",
+            "1024, 512", // a small soft limit: half stays for sockets and the JVM
+            "6, 4", // never below the setting's minimum
+            "0, 1024", // unknown: the old fixed default
+            "-1, 1024"})
+    void theDefaultLeavesAQuarterOfTheLimitAtLeastForEverythingElse(long limit, int expected) {
+        assertThat(OpenFileBudget.forDescriptorLimit(limit)).isEqualTo(expected);
+    }
+
+    @Test
+    void withoutTheSettingTheEngineSizesItsLruFromThisProcesssLimit() {
+        long limit = OpenFileBudget.descriptorLimit();
+        assumeTrue(limit > 0, "a JVM that reports its file-descriptor limit (Unix)");
+        int byDefault = StoreConfig.from(Settings.of(Map.of())).maxOpenFiles();
+        assertThat(byDefault).isEqualTo(OpenFileBudget.forDescriptorLimit(limit)).isLessThan((int) Math.min(limit, Integer.MAX_VALUE));
+        assertThat(StoreConfig.from(Settings.of(Map.of("STORE_MAX_OPEN_FILES", "2000"))).maxOpenFiles()).isEqualTo(2000);
+        assertThat(StoreConfig.from(Settings.of(Map.of("STORE_MAX_OPEN_FILES", " "))).maxOpenFiles()).isEqualTo(byDefault);
+    }
+
+    @Test
+    void aSecondReadOfAPartitionHitsItsOpenFiles(TestInfo test) {
+        var dir = TestData.directory(test);
+        try (FileStorageEngine engine = Engines.open(dir)) {
+            engine.append(Engines.KEY, List.of(Engines.text("one")));
+        }
+        try (FileStorageEngine engine = Engines.open(dir)) {
+            engine.read(Engines.KEY, 0);
+            Map<String, Long> first = engine.metrics();
+            assertThat(first.get("open_file_misses_total")).as("the first use opens the store and the index").isEqualTo(2);
+            engine.read(Engines.KEY, 0);
+            Map<String, Long> second = engine.metrics();
+            assertThat(second.get("open_file_misses_total")).isEqualTo(2);
+            assertThat(second.get("open_file_hits_total") - first.get("open_file_hits_total"))
+                    .as("the read found both files open").isEqualTo(2);
+        }
+    }
+}
