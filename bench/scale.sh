@@ -8,7 +8,7 @@
 #     open-files LRU's hits and misses from /metrics;
 #   - first publishes/s to new partitions (FSYNC=always) vs the raw fsync rate of this disk.
 #   bench/scale.sh    (about 10 minutes with the defaults; writes bench/results/scale-<time>.log and
-#                      bench/scale-restart.png)
+#                      bench/scale-restart.png and bench/scale-cold.png)
 # Needs: JDK 21+ (JAVA_HOME, default Temurin 25), wrk, python3, curl. Loopback only; data under
 # BENCH_WORK (default /tmp/storelog-bench), removed at the end. Every wait is bounded; kills what it started.
 # The data sets are created over HTTP with FSYNC=never (creation speed is not what is measured here).
@@ -149,5 +149,5 @@ echo "segment-file fsyncs: $(( $(metric fsyncs_total) - f0 )) for $(metric parti
 stop_server
 } 2>&1 | tee "$log"
 
-"$JAVA_HOME/bin/java" bench/src/main/java/storelog/bench/ScalePlot.java "$log" bench/scale-restart.png
-echo "wrote $log and bench/scale-restart.png"
+"$JAVA_HOME/bin/java" bench/src/main/java/storelog/bench/ScalePlot.java "$log" bench/scale-restart.png bench/scale-cold.png
+echo "wrote $log, bench/scale-restart.png and bench/scale-cold.png"
