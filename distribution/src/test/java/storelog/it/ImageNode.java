@@ -122,6 +122,19 @@ final class ImageNode implements AutoCloseable {
         }
     }
 
+    /** GET as text (e.g. {@code /metrics}); null when the node does not answer. */
+    String text(String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** POST a JSON body; the response (status and body). */
     HttpResponse<String> post(String path, String body) {
         return postWithSecret(path, body, null);

@@ -72,6 +72,7 @@ class ReplicationIT {
     void underAcksAllFollowersAreExactCopiesAndALeaderKillLosesNothingAcknowledged() throws Exception {
         cluster(Map.of("ACKS", "all", "MIN_INSYNC", "2"));
         ImageNode leader = cluster.awaitOneLeader(cluster.nodes(), Duration.ofSeconds(30));
+        cluster.awaitInSync(leader, 3, Duration.ofSeconds(30)); // serving, and its followers heard: every publish below must succeed
         everyFollowerHoldsIdenticalRecordsAtIdenticalOffsets(leader);
         replicationNeedsTheSecretAndAStaleEpochIsRefused(leader);
         ImageNode next = nothingAcknowledgedIsLostWhenTheLeaderIsKilledMidStream(leader);

@@ -105,6 +105,24 @@ final class TestCluster implements AutoCloseable {
         throw new AssertionError("no single leader among " + among + " within " + within + "; statuses: " + last);
     }
 
+    /**
+     * Waits until {@code leader}'s {@code /metrics} counts {@code nodes} nodes in sync (itself included):
+     * its streams have heard from the followers. Before that an {@code ACKS=all} publish answers 503
+     * {@code not_enough_replicas} (nothing stored), as it should.
+     */
+    void awaitInSync(ImageNode leader, int nodes, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = leader.text("/metrics");
+            if (last != null && last.lines().anyMatch(l -> l.equals("storelog_replication_in_sync_nodes " + nodes))) {
+                return;
+            }
+            pause(50);
+        }
+        throw new AssertionError(leader.id() + " did not count " + nodes + " nodes in sync within " + within + "; /metrics: " + last);
+    }
+
     private static Optional<String> agreedLeader(List<ImageNode> among, Map<String, JsonNode> statuses) {
         List<JsonNode> mine = among.stream().map(n -> statuses.get(n.id())).toList();
         if (mine.stream().anyMatch(Objects::isNull)) {
