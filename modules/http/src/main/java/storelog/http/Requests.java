@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import storelog.api.PartitionKey;
@@ -16,6 +17,9 @@ import storelog.core.BadRequestException;
 
 /** Reading requests within their limits: the body (type, size) and query parameters. */
 final class Requests {
+
+    /** The most heap a body of declared length takes before its bytes arrive (most bodies fit in it whole). */
+    private static final int FIRST_READ_BYTES = 64 * 1024;
 
     private Requests() {
     }
@@ -56,12 +60,8 @@ final class Requests {
             if (declared.isPresent() && declared.getAsLong() > max) {
                 throw tooLarge(max, in);
             }
-            if (declared.isPresent()) { // read straight into one array of that size
-                byte[] body = new byte[(int) declared.getAsLong()];
-                if (in.readNBytes(body, 0, body.length) < body.length) {
-                    throw new EOFException("the body ended before its declared " + body.length + " bytes");
-                }
-                return body;
+            if (declared.isPresent()) {
+                return declaredBody(in, (int) declared.getAsLong());
             }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1)); // up to one byte past the limit
             if (body.length > max) {
@@ -70,6 +70,27 @@ final class Requests {
             return body;
         } catch (DataReader.InsufficientDataAvailableException | IOException | UncheckedIOException e) {
             throw new UploadAbortedException(req.prologue().method().text() + " " + req.path().path(), e);
+        }
+    }
+
+    /**
+     * A body of {@code length} declared bytes, read straight into its array — which grows (doubling) as
+     * the bytes arrive rather than being taken whole when the length is announced: uploads still on
+     * their way would otherwise hold the heap their headers promised (1,024 requests in progress of
+     * 8 MiB each: 8 GiB) before sending anything.
+     */
+    private static byte[] declaredBody(InputStream in, int length) throws IOException {
+        byte[] body = new byte[Math.min(length, FIRST_READ_BYTES)];
+        int read = 0;
+        while (true) {
+            read += in.readNBytes(body, read, body.length - read);
+            if (read < body.length) {
+                throw new EOFException("the body ended after " + read + " of its declared " + length + " bytes");
+            }
+            if (read == length) {
+                return body;
+            }
+            body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
         }
     }
 

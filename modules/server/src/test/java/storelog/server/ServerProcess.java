@@ -35,7 +35,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code storelog <args>} with {@code env} added to this JVM's environment, writing output under {@code dir}. */
     static ServerProcess start(Path dir, Map<String, String> env, List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), dir, env, jvmOptions, args);
+    }
+
+    /** {@link #start} with at most {@code descriptors} open files (soft and hard limit, {@code prlimit}). */
+    static ServerProcess startWithOpenFileLimit(int descriptors, Path dir, Map<String, String> env, String... args) {
+        return start(List.of("prlimit", "--nofile=" + descriptors + ":" + descriptors, "--"), dir, env, List.of(), args);
+    }
+
+    private static ServerProcess start(List<String> prefix, Path dir, Map<String, String> env, List<String> jvmOptions,
+            String... args) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // C1 and the serial collector, as the test JVMs (root POM, test.jvm.options): a child that
         // mostly starts and stops takes a third less CPU (~0.37 s -> 0.26 s for a refused start-up)

@@ -46,7 +46,9 @@ record StoreConfig(Path dataDir, long maxFileSize, FsyncPolicy fsync, int maxOpe
         return new StoreConfig(dataDir,
                 settings.longValue("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE, MIN_MAX_FILE_SIZE, 1L << 40),
                 FsyncPolicy.parse(settings.string(FsyncPolicy.VARIABLE, "always")),
-                settings.string("STORE_MAX_OPEN_FILES", null) == null ? OpenFileBudget.forThisProcess()
+                settings.string("STORE_MAX_OPEN_FILES", null) == null
+                        ? OpenFileBudget.forThisProcess((int) settings.longValue("MAX_CONNECTIONS",
+                                OpenFileBudget.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000))
                         : (int) settings.longValue("STORE_MAX_OPEN_FILES", 0, OpenFileBudget.MIN, 1_000_000),
                 settings.longValue("STORE_RECOVERY_DELAY_MS", DEFAULT_RECOVERY_DELAY_MILLIS, 0, 3_600_000));
     }

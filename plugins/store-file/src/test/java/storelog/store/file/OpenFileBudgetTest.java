@@ -21,15 +21,18 @@ class OpenFileBudgetTest {
 
     @ParameterizedTest
     @CsvSource({
-            "20000, 15000", // this bench machine's hard limit: 10,000 one-segment partitions' stores fit
-            "1048576, 65536", // a common hard limit: capped
-            "4096, 3072",
-            "1024, 512", // a small soft limit: half stays for sockets and the JVM
-            "6, 4", // never below the setting's minimum
-            "0, 1024", // unknown: the old fixed default
-            "-1, 1024"})
-    void theDefaultLeavesAQuarterOfTheLimitAtLeastForEverythingElse(long limit, int expected) {
-        assertThat(OpenFileBudget.forDescriptorLimit(limit)).isEqualTo(expected);
+            "20000, 4096, 14880", // this bench machine's hard limit: 10,000 one-segment partitions' stores fit
+            "20000, 100, 15000", // a quarter stays in any case
+            "1048576, 4096, 65536", // a common hard limit: capped
+            "8192, 4096, 3072", // MAX_CONNECTIONS and 1024 more stay outside
+            "4096, 4096, 1024", // too few for MAX_CONNECTIONS: the engine keeps the old default
+            "1024, 4096, 512", // a small soft limit: half stays for sockets and the JVM
+            "6, 4096, 4", // never below the setting's minimum
+            "0, 4096, 1024", // unknown: the old fixed default
+            "-1, 4096, 1024"})
+    void theDefaultLeavesAQuarterOfTheLimitAndRoomForTheConnectionsForEverythingElse(long limit, int maxConnections,
+            int expected) {
+        assertThat(OpenFileBudget.forDescriptorLimit(limit, maxConnections)).isEqualTo(expected);
     }
 
     @Test
@@ -37,7 +40,10 @@ class OpenFileBudgetTest {
         long limit = OpenFileBudget.descriptorLimit();
         assumeTrue(limit > 0, "a JVM that reports its file-descriptor limit (Unix)");
         int byDefault = StoreConfig.from(Settings.of(Map.of())).maxOpenFiles();
-        assertThat(byDefault).isEqualTo(OpenFileBudget.forDescriptorLimit(limit)).isLessThan((int) Math.min(limit, Integer.MAX_VALUE));
+        assertThat(byDefault).isEqualTo(OpenFileBudget.forDescriptorLimit(limit, OpenFileBudget.DEFAULT_MAX_CONNECTIONS))
+                .isLessThan((int) Math.min(limit, Integer.MAX_VALUE));
+        assertThat(StoreConfig.from(Settings.of(Map.of("MAX_CONNECTIONS", "10"))).maxOpenFiles())
+                .isEqualTo(OpenFileBudget.forDescriptorLimit(limit, 10));
         assertThat(StoreConfig.from(Settings.of(Map.of("STORE_MAX_OPEN_FILES", "2000"))).maxOpenFiles()).isEqualTo(2000);
         assertThat(StoreConfig.from(Settings.of(Map.of("STORE_MAX_OPEN_FILES", " "))).maxOpenFiles()).isEqualTo(byDefault);
     }
