@@ -13,6 +13,7 @@ module storelog.server {
     requires io.helidon.config;
     requires io.helidon.config.yaml;
     requires info.picocli;
+    requires java.logging; // ListenerEndWatch: Helidon's listener says on its logger that it ended
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM/SIGINT end in an orderly shutdown with exit code 0
 
     exports storelog.server;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * accepting, finish in-flight requests, close the engine with its clean-shutdown marker) and exits
  * 0. A second signal waits for that; a third, or a shutdown over
  * {@value ShutdownSignals#SHUTDOWN_LIMIT_SECONDS} s, cuts it short with exit code
- * {@value ShutdownSignals#FORCED_EXIT} ({@link ShutdownSignals}).
+ * {@value ShutdownSignals#FORCED_EXIT} ({@link ShutdownSignals}). When the HTTP listener stops by itself
+ * the same orderly shutdown runs and the exit code is {@value ShutdownSignals#HTTP_LOST_EXIT}.
  */
 @Command(name = "serve", description = "Run the server (the default command).", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
@@ -18,9 +19,10 @@ final class ServeCommand implements Callable<Integer> {
         StoreLogServer server = StoreLogServer.start(ConfigSettings.load(), ConfigSettings.webServerSection());
         ShutdownSignals signals = new ShutdownSignals(server, Runtime.getRuntime()::halt);
         signals.install();
+        server.httpLost().thenAccept(signals::httpLost); // a node without HTTP does not go on running
         // other ways out (System.exit elsewhere, SIGHUP): close() waits for a shutdown already running
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::close));
         signals.awaitStopped();
-        return 0;
+        return signals.exitCode();
     }
 }

@@ -26,12 +26,15 @@ final class ShutdownSignals {
     static final int SHUTDOWN_LIMIT_SECONDS = 10;
     /** Exit code of a shutdown cut short. */
     static final int FORCED_EXIT = 1;
+    /** Exit code after the HTTP listener stopped by itself (the orderly shutdown ran). */
+    static final int HTTP_LOST_EXIT = 3;
     private static final Logger LOG = System.getLogger(ShutdownSignals.class.getName());
 
     private final StoreLogServer server;
     private final IntConsumer halt;
     private final AtomicInteger received = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int exitCode;
 
     /** @param halt ends the process at once with an exit code ({@code Runtime::halt}) */
     ShutdownSignals(StoreLogServer server, IntConsumer halt) {
@@ -49,6 +52,24 @@ final class ShutdownSignals {
     /** Waits until the shutdown a signal started has finished. */
     void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /** The exit code once {@link #awaitStopped} returned: 0, or {@link #HTTP_LOST_EXIT}. */
+    int exitCode() {
+        return exitCode;
+    }
+
+    /**
+     * The HTTP listener stopped by itself: the node serves no one, so it shuts down in order as on a
+     * first signal and exits {@link #HTTP_LOST_EXIT} (a supervisor restarts it); a signal after this
+     * counts as a second one.
+     */
+    void httpLost(String why) {
+        exitCode = HTTP_LOST_EXIT;
+        if (received.incrementAndGet() == 1) {
+            LOG.log(Level.ERROR, "{0}: shutting down, then exiting with code {1}", why, HTTP_LOST_EXIT);
+            Thread.ofPlatform().name("storelog-shutdown").start(this::shutDown);
+        }
     }
 
     /** One signal arrived (named like {@code SIGTERM}). */

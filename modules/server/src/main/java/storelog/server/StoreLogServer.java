@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
@@ -55,11 +57,14 @@ public final class StoreLogServer implements AutoCloseable {
     private final Replicator replicator;
     private final AtomicBoolean serving;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<String> httpLost = new CompletableFuture<>();
+    private final ListenerEndWatch listenerEnd;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile ShutdownStep step = ShutdownStep.LEAVE_CLUSTER;
 
     private StoreLogServer(StorageEngine engine, LogService log, Connector connector, AutoCloseable ingest, WebServer web,
-                           AtomicBoolean serving, ClusterNode cluster, Replicator replicator) {
+                           AtomicBoolean serving, ClusterNode cluster, Replicator replicator, ListenerEndWatch listenerEnd) {
+        this.listenerEnd = listenerEnd;
         this.cluster = cluster;
         this.replicator = replicator;
         this.engine = engine;
@@ -129,6 +134,7 @@ public final class StoreLogServer implements AutoCloseable {
                 ingestMetrics = always::metrics;
             }
             AtomicBoolean serving = new AtomicBoolean();
+            AtomicReference<StoreLogServer> started = new AtomicReference<>();
             Replicator replicatorOf = replicator;
             StoreLogHttp http = StoreLogHttp.builder()
                     .log(log)
@@ -144,8 +150,26 @@ public final class StoreLogServer implements AutoCloseable {
                     .metrics("storelog_", ingestMetrics)
                     .metrics("storelog_replication_", () -> replicationMetrics(replicas, replicatorOf))
                     .ready(serving::get)
+                    .onListenerStopped(() -> {
+                        StoreLogServer self = started.get();
+                        if (self != null) {
+                            self.listenerStopped();
+                        }
+                    })
                     .build();
-            WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
+            ListenerEndWatch listenerEnd = ListenerEndWatch.start(() -> {
+                StoreLogServer self = started.get();
+                if (self != null) {
+                    self.listenerStopped();
+                }
+            });
+            WebServer web;
+            try {
+                web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
+            } catch (RuntimeException e) {
+                listenerEnd.close();
+                throw e;
+            }
             if (!web.isRunning()) { // bound by someone else since the check: Helidon logged why
                 throw new InvalidSettingException("HTTP_PORT", Integer.toString(node.httpPort()), "cannot listen on "
                         + node.httpHost() + ":" + node.httpPort() + " (see the log above)");
@@ -162,7 +186,9 @@ public final class StoreLogServer implements AutoCloseable {
                 LOG.log(Level.INFO, "standalone node: none of {0} is set, so this node is its own leader (epoch 0)",
                         String.join(", ", ClusterMode.VARIABLES));
             }
-            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster, replicator);
+            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster, replicator,
+                    listenerEnd);
+            started.set(server);
             serving.set(true);
             // only now: what the engine put off (its background recovery) would have competed with the start-up above
             registry.withLoaderOf(storage, () -> {
@@ -188,6 +214,27 @@ public final class StoreLogServer implements AutoCloseable {
         return connector;
     }
 
+    /**
+     * Completes, with why, when the HTTP listener stopped while this node was not shutting down: it
+     * serves no one any more, so {@code serve} shuts it down for its supervisor to restart
+     * ({@link ShutdownSignals#httpLost}).
+     */
+    public CompletableFuture<String> httpLost() {
+        return httpLost;
+    }
+
+    private void listenerStopped() {
+        if (closing.get()) {
+            return; // this node's own shutdown
+        }
+        String why = "the HTTP listener stopped by itself (see the web server's message above: an accept that fails, "
+                + "for want of a file descriptor say, ends it; it accepts no connection any more)";
+        if (!httpLost.isDone()) {
+            LOG.log(Level.ERROR, "{0}; this node serves no HTTP any more", why);
+            httpLost.complete(why);
+        }
+    }
+
     /** Whether this node's shutdown has begun. */
     public boolean isClosed() {
         return closing.get();
@@ -211,6 +258,7 @@ public final class StoreLogServer implements AutoCloseable {
             step = ShutdownStep.LEAVE_CLUSTER;
             closeQuietly(replicator, cluster); // a leader releases its lease first: another node takes over at once
             step = ShutdownStep.STOP_HTTP;
+            listenerEnd.close();
             web.stop();
             step = ShutdownStep.CLOSE_CONNECTOR;
             closeQuietly(ingest, connector);
