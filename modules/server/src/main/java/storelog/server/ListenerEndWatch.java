@@ -10,7 +10,9 @@ import java.util.logging.Logger;
  * file descriptor, say) makes its {@code ServerListener} log that "this server socket is terminating
  * now" and stop accepting for good; its lifecycle's {@code afterStop} comes only once every open
  * connection is gone, which keep-alive clients can put off indefinitely. So the node watches for that
- * record on Helidon's listener logger (the message is pinned by {@code ListenerLostTest}).
+ * record on Helidon's listener logger (the message is pinned by {@code ListenerLostTest}). The record
+ * does not say which server's listener ended: with several servers in one JVM (tests embed them) each
+ * is told; {@code serve} runs one.
  */
 final class ListenerEndWatch extends Handler implements AutoCloseable {
 
