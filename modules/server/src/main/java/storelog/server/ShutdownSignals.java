@@ -62,11 +62,12 @@ final class ShutdownSignals {
     /**
      * The HTTP listener stopped by itself: the node serves no one, so it shuts down in order as on a
      * first signal and exits {@link #HTTP_LOST_EXIT} (a supervisor restarts it); a signal after this
-     * counts as a second one.
+     * counts as a second one. After a signal it changes nothing: neither the exit code nor the count.
      */
     void httpLost(String why) {
-        exitCode = HTTP_LOST_EXIT;
-        if (received.incrementAndGet() == 1) {
+        // only as the first: after a signal its shutdown runs and exits 0, and a later signal stays the second
+        if (received.compareAndSet(0, 1)) {
+            exitCode = HTTP_LOST_EXIT;
             LOG.log(Level.ERROR, "{0}: shutting down, then exiting with code {1}", why, HTTP_LOST_EXIT);
             Thread.ofPlatform().name("storelog-shutdown").start(this::shutDown);
         }

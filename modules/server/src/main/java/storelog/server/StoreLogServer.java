@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import storelog.api.InvalidSettingException;
 import storelog.api.Settings;
 import storelog.api.spi.Connector;
@@ -56,15 +55,18 @@ public final class StoreLogServer implements AutoCloseable {
     private final ClusterNode cluster;
     private final Replicator replicator;
     private final AtomicBoolean serving;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CompletableFuture<String> httpLost = new CompletableFuture<>();
+    private final AtomicBoolean closing;
+    private final CompletableFuture<String> httpLost;
     private final ListenerEndWatch listenerEnd;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile ShutdownStep step = ShutdownStep.LEAVE_CLUSTER;
 
     private StoreLogServer(StorageEngine engine, LogService log, Connector connector, AutoCloseable ingest, WebServer web,
-                           AtomicBoolean serving, ClusterNode cluster, Replicator replicator, ListenerEndWatch listenerEnd) {
+                           AtomicBoolean serving, ClusterNode cluster, Replicator replicator, ListenerEndWatch listenerEnd,
+                           AtomicBoolean closing, CompletableFuture<String> httpLost) {
         this.listenerEnd = listenerEnd;
+        this.closing = closing;
+        this.httpLost = httpLost;
         this.cluster = cluster;
         this.replicator = replicator;
         this.engine = engine;
@@ -106,6 +108,8 @@ public final class StoreLogServer implements AutoCloseable {
         Connector connector = null;
         AutoCloseable ingest = null;
         Replicator replicator = null;
+        ListenerEndWatch listenerEnd = null;
+        AtomicBoolean closing = new AtomicBoolean(); // set on a failed start too: its listener's end is no loss
         try {
             AtomicInteger port = new AtomicInteger();
             ClusterView view = cluster != null ? cluster : new Standalone(node.nodeId(), () -> node.advertise() + ":" + port.get());
@@ -134,7 +138,9 @@ public final class StoreLogServer implements AutoCloseable {
                 ingestMetrics = always::metrics;
             }
             AtomicBoolean serving = new AtomicBoolean();
-            AtomicReference<StoreLogServer> started = new AtomicReference<>();
+            // before the node exists too: a listener that ends while the cluster starts, say, is not forgotten
+            CompletableFuture<String> httpLost = new CompletableFuture<>();
+            Runnable listenerStopped = () -> listenerStopped(closing, httpLost);
             Replicator replicatorOf = replicator;
             StoreLogHttp http = StoreLogHttp.builder()
                     .log(log)
@@ -150,26 +156,10 @@ public final class StoreLogServer implements AutoCloseable {
                     .metrics("storelog_", ingestMetrics)
                     .metrics("storelog_replication_", () -> replicationMetrics(replicas, replicatorOf))
                     .ready(serving::get)
-                    .onListenerStopped(() -> {
-                        StoreLogServer self = started.get();
-                        if (self != null) {
-                            self.listenerStopped();
-                        }
-                    })
+                    .onListenerStopped(listenerStopped)
                     .build();
-            ListenerEndWatch listenerEnd = ListenerEndWatch.start(() -> {
-                StoreLogServer self = started.get();
-                if (self != null) {
-                    self.listenerStopped();
-                }
-            });
-            WebServer web;
-            try {
-                web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
-            } catch (RuntimeException e) {
-                listenerEnd.close();
-                throw e;
-            }
+            listenerEnd = ListenerEndWatch.start(listenerStopped);
+            WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
             if (!web.isRunning()) { // bound by someone else since the check: Helidon logged why
                 throw new InvalidSettingException("HTTP_PORT", Integer.toString(node.httpPort()), "cannot listen on "
                         + node.httpHost() + ":" + node.httpPort() + " (see the log above)");
@@ -179,6 +169,7 @@ public final class StoreLogServer implements AutoCloseable {
                 try {
                     cluster.start(node.advertisedHttp().orElse(node.advertise() + ":" + web.port()));
                 } catch (RuntimeException e) {
+                    closing.set(true);
                     web.stop();
                     throw e;
                 }
@@ -187,8 +178,7 @@ public final class StoreLogServer implements AutoCloseable {
                         String.join(", ", ClusterMode.VARIABLES));
             }
             StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster, replicator,
-                    listenerEnd);
-            started.set(server);
+                    listenerEnd, closing, httpLost);
             serving.set(true);
             // only now: what the engine put off (its background recovery) would have competed with the start-up above
             registry.withLoaderOf(storage, () -> {
@@ -199,7 +189,8 @@ public final class StoreLogServer implements AutoCloseable {
                     node.nodeId(), node.httpHost(), web.port(), storage.name(), connectors.name(), node.topic());
             return server;
         } catch (RuntimeException e) {
-            closeQuietly(replicator, cluster, ingest, connector, engine);
+            closing.set(true);
+            closeQuietly(listenerEnd, replicator, cluster, ingest, connector, engine);
             throw e;
         }
     }
@@ -223,16 +214,13 @@ public final class StoreLogServer implements AutoCloseable {
         return httpLost;
     }
 
-    private void listenerStopped() {
+    private static void listenerStopped(AtomicBoolean closing, CompletableFuture<String> httpLost) {
         if (closing.get()) {
-            return; // this node's own shutdown
+            return; // this node's own shutdown, or a start that failed
         }
-        String why = "the HTTP listener stopped by itself (see the web server's message above: an accept that fails, "
-                + "for want of a file descriptor say, ends it; it accepts no connection any more)";
-        if (!httpLost.isDone()) {
-            LOG.log(Level.ERROR, "{0}; this node serves no HTTP any more", why);
-            httpLost.complete(why);
-        }
+        // logged by whoever acts on it (serve: ShutdownSignals), not here: before the node exists no one may
+        httpLost.complete("the HTTP listener stopped by itself (see the web server's message above: an accept that "
+                + "fails, for want of a file descriptor say, ends it; it accepts no connection any more)");
     }
 
     /** Whether this node's shutdown has begun. */
