@@ -50,6 +50,7 @@ class ListenerLostTest {
             server.awaitStderr("stopped by itself");
             assertThat(server.awaitExit()).as("exit code (server log: %s)", server.stderr()).isEqualTo(ShutdownSignals.HTTP_LOST_EXIT);
             assertThat(server.stderr()).contains("StoreLog stopped in"); // the orderly shutdown ran: the engine closed cleanly
+            assertThat(dir.resolve("data").resolve(".clean-shutdown")).as("the clean-shutdown marker").exists();
         }
     }
 }
