@@ -1,5 +1,6 @@
 package storelog.http;
 
+import java.time.Duration;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -9,6 +10,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,6 +31,8 @@ final class HttpMetrics implements Filter {
     private final LongAdder recordsPublished = new LongAdder();
     private final LongAdder bytesPublished = new LongAdder();
     private final LongAdder recordsRead = new LongAdder();
+    /** Requests being handled now (between this filter's start and end). */
+    private final AtomicLong inFlight = new AtomicLong();
 
     private static final class Histogram {
         final LongAdder[] buckets = new LongAdder[BUCKETS.length];
@@ -56,14 +61,35 @@ final class HttpMetrics implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
+        inFlight.incrementAndGet();
         try {
             chain.proceed();
         } finally {
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (inFlight) {
+                    inFlight.notifyAll();
+                }
+            }
             String path = req.path().path();
             String endpoint = ENDPOINTS.contains(path) ? path : "other";
             requests.computeIfAbsent(endpoint + "\0" + res.status().code(), k -> new LongAdder()).increment();
             latency.computeIfAbsent(endpoint, k -> new Histogram()).record(System.nanoTime() - start);
         }
+    }
+
+    /** Waits, at most {@code timeout}, until no request is being handled; returns whether none is. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (inFlight) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+            }
+        }
+        return true;
     }
 
     void published(long records, long bytes) {

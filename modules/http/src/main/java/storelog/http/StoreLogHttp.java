@@ -47,7 +47,6 @@ public final class StoreLogHttp {
     private final ClusterSecret secret;
     private final Map<String, Supplier<Map<String, Long>>> metricSources;
     private final BooleanSupplier ready;
-    private final Runnable listenerStopped;
     private final HttpMetrics metrics = new HttpMetrics();
 
     private StoreLogHttp(Builder b) {
@@ -59,7 +58,16 @@ public final class StoreLogHttp {
         this.secret = new ClusterSecret(b.secret);
         this.metricSources = Map.copyOf(b.metricSources);
         this.ready = b.ready;
-        this.listenerStopped = b.listenerStopped;
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until no request is being handled; returns whether none is. The
+     * node's shutdown calls it after stopping the web server, before it closes the engine: when Helidon
+     * ended the listener by itself the web server's stop returns at once, while the requests in flight
+     * still get their grace period.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return metrics.awaitIdle(timeout);
     }
 
     public static Builder builder() {
@@ -69,7 +77,6 @@ public final class StoreLogHttp {
     /** Adds every endpoint, the metrics filter, the error mapper and the JSON 404 to {@code routing}. */
     public void route(HttpRouting.Builder routing) {
         WireFormat wire = new WireFormat(limits.maxJsonDepth());
-        routing.addFeature(new ListenerStopped(listenerStopped));
         routing.addFilter(metrics);
         new PublishRoutes(log, wire, limits, metrics).register(routing);
         new ReadRoutes(log, limits, metrics).register(routing);
@@ -152,7 +159,6 @@ public final class StoreLogHttp {
         private Optional<String> secret = Optional.empty();
         private final Map<String, Supplier<Map<String, Long>>> metricSources = new LinkedHashMap<>();
         private BooleanSupplier ready = () -> true;
-        private Runnable listenerStopped = () -> { };
 
         private Builder() {
         }
@@ -198,12 +204,6 @@ public final class StoreLogHttp {
         /** Readiness for {@code /health/ready}. */
         public Builder ready(BooleanSupplier ready) {
             this.ready = ready;
-            return this;
-        }
-
-        /** Run whenever the HTTP listener stops: at the node's own shutdown, and when Helidon ends it after an error. */
-        public Builder onListenerStopped(Runnable listenerStopped) {
-            this.listenerStopped = Objects.requireNonNull(listenerStopped, "listenerStopped");
             return this;
         }
 

@@ -48,6 +48,18 @@ class LongPollTest {
                 .until(() -> server.get("/metrics").body().contains("storelog_long_polls_waiting " + readers + "\n"));
     }
 
+    /** The node's shutdown waits for the requests still being handled before it closes the engine. */
+    @Test
+    void awaitIdleWaitsForTheRequestsBeingHandled() throws Exception {
+        assertThat(server.http.awaitIdle(Duration.ZERO)).as("nothing in flight").isTrue();
+        CompletableFuture<HttpResponse<String>> waiting = longPoll("p", 1);
+        awaitWaiting(1);
+        assertThat(server.http.awaitIdle(Duration.ofMillis(100))).as("a long poll is being handled").isFalse();
+        server.post("/publish", "{\"data\":1,\"partition_key\":\"p\"}");
+        assertThat(server.http.awaitIdle(Duration.ofSeconds(20))).as("it answered").isTrue();
+        assertThat(waiting.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void aWaitAboveMaxWaitMsIsCappedNotRefused() {
         try (TestServer capped = TestServer.builder(dir.resolve("capped")).limits(HttpLimits.defaults().withMaxWaitMillis(300)).start()) {

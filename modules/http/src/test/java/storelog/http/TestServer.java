@@ -37,6 +37,7 @@ final class TestServer implements AutoCloseable {
     final StorageEngine engine;
     final LogService log;
     final WebServer web;
+    final StoreLogHttp http;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer(Builder b) {
@@ -46,7 +47,7 @@ final class TestServer implements AutoCloseable {
         int[] port = new int[1];
         ClusterView cluster = b.cluster.apply(() -> "127.0.0.1:" + port[0]);
         this.log = new LogService(engine, Clock.systemUTC(), b.limits.maxLongPolls(), LeaderCheck.of(cluster));
-        StoreLogHttp http = StoreLogHttp.builder()
+        this.http = StoreLogHttp.builder()
                 .log(log)
                 .replicas(new ReplicaLog(engine, log, EpochFence.inMemory(), EpochCheck.BOUNDS, cluster, Clock.systemUTC()))
                 .cluster(cluster)

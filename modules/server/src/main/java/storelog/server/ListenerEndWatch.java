@@ -8,9 +8,9 @@ import java.util.logging.Logger;
 /**
  * Notices at once that Helidon 4 ended the HTTP listener by itself. An accept that fails (for want of a
  * file descriptor, say) makes its {@code ServerListener} log that "this server socket is terminating
- * now" and stop accepting for good; its lifecycle's {@code afterStop} comes only once every open
- * connection is gone, which keep-alive clients can put off indefinitely. So the node watches for that
- * record on Helidon's listener logger (the message is pinned by {@code ListenerLostTest}). The record
+ * now" and stop accepting for good, and no lifecycle callback follows (the listener's thread then waits
+ * for its own close). So the node watches for that record on Helidon's listener logger (the message is
+ * pinned by {@code ListenerLostTest}); a Helidon log level above SEVERE would hide it. The record
  * does not say which server's listener ended: with several servers in one JVM (tests embed them) each
  * is told; {@code serve} runs one.
  */

@@ -52,6 +52,7 @@ public final class StoreLogServer implements AutoCloseable {
     private final Connector connector;
     private final AutoCloseable ingest;
     private final WebServer web;
+    private final StoreLogHttp http;
     private final ClusterNode cluster;
     private final Replicator replicator;
     private final AtomicBoolean serving;
@@ -62,6 +63,7 @@ public final class StoreLogServer implements AutoCloseable {
     private volatile ShutdownStep step = ShutdownStep.LEAVE_CLUSTER;
 
     private StoreLogServer(StorageEngine engine, LogService log, Connector connector, AutoCloseable ingest, WebServer web,
+                           StoreLogHttp http,
                            AtomicBoolean serving, ClusterNode cluster, Replicator replicator, ListenerEndWatch listenerEnd,
                            AtomicBoolean closing, CompletableFuture<String> httpLost) {
         this.listenerEnd = listenerEnd;
@@ -74,6 +76,7 @@ public final class StoreLogServer implements AutoCloseable {
         this.connector = connector;
         this.ingest = ingest;
         this.web = web;
+        this.http = http;
         this.serving = serving;
     }
 
@@ -156,7 +159,6 @@ public final class StoreLogServer implements AutoCloseable {
                     .metrics("storelog_", ingestMetrics)
                     .metrics("storelog_replication_", () -> replicationMetrics(replicas, replicatorOf))
                     .ready(serving::get)
-                    .onListenerStopped(listenerStopped)
                     .build();
             listenerEnd = ListenerEndWatch.start(listenerStopped);
             WebServer web = http.webServer(node.httpHost(), node.httpPort(), GRACE, webServerSection).build().start();
@@ -177,7 +179,7 @@ public final class StoreLogServer implements AutoCloseable {
                 LOG.log(Level.INFO, "standalone node: none of {0} is set, so this node is its own leader (epoch 0)",
                         String.join(", ", ClusterMode.VARIABLES));
             }
-            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, serving, cluster, replicator,
+            StoreLogServer server = new StoreLogServer(engine, log, connector, ingest, web, http, serving, cluster, replicator,
                     listenerEnd, closing, httpLost);
             serving.set(true);
             // only now: what the engine put off (its background recovery) would have competed with the start-up above
@@ -248,6 +250,7 @@ public final class StoreLogServer implements AutoCloseable {
             step = ShutdownStep.STOP_HTTP;
             listenerEnd.close();
             web.stop();
+            awaitRequestsDone(); // when Helidon ended the listener itself, web.stop() returns before they are
             step = ShutdownStep.CLOSE_CONNECTOR;
             closeQuietly(ingest, connector);
             step = ShutdownStep.CLOSE_ENGINE;
@@ -256,6 +259,17 @@ public final class StoreLogServer implements AutoCloseable {
             LOG.log(Level.INFO, "StoreLog stopped in {0} ms", (System.nanoTime() - start) / 1_000_000);
         } finally {
             closed.countDown();
+        }
+    }
+
+    /** Waits for the requests still being handled (at most the web server's grace) before the engine closes. */
+    private void awaitRequestsDone() {
+        try {
+            if (!http.awaitIdle(GRACE)) {
+                LOG.log(Level.WARNING, "requests still being handled after {0} s; closing the engine under them", GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
