@@ -1,5 +1,6 @@
 package storelog.store.file;
 
+import static storelog.store.file.Engines.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static storelog.store.file.Engines.text;
 
@@ -49,10 +50,6 @@ class BackgroundRecoveryTest {
     @BeforeEach
     void setUp(TestInfo test) {
         dir = TestData.directory(test);
-    }
-
-    private static PartitionKey key(int i) {
-        return PartitionKey.of("p" + i);
     }
 
     /** {@value #PARTITIONS} partitions of one record each, then a crash (no clean-shutdown marker). */

@@ -16,6 +16,11 @@ final class Engines {
 
     static final PartitionKey KEY = PartitionKey.of("orders");
 
+    /** The {@code i}-th of many partitions: {@code p<i>}. */
+    static PartitionKey key(int i) {
+        return PartitionKey.of("p" + i);
+    }
+
     private Engines() {
     }
 

@@ -1,5 +1,6 @@
 package storelog.store.file;
 
+import static storelog.store.file.Engines.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.text;
@@ -46,10 +47,6 @@ class LazyRecoveryTest {
     @BeforeEach
     void setUp(TestInfo test) {
         dir = TestData.directory(test);
-    }
-
-    private static PartitionKey key(int i) {
-        return PartitionKey.of("p" + i);
     }
 
     /** {@value #PARTITIONS} partitions of {@value #RECORDS} records each, closed cleanly. */
