@@ -1,14 +1,11 @@
 package storelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +26,8 @@ class DescriptorHeadroomTest {
 
     @Test
     void withTheLruFullTheListenerStillHoldsMaxConnectionsAndServesAfterwards(TestInfo test) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux)");
-        Path dir = TestData.directory(test);
-        try (ServerProcess server = ServerProcess.startWithOpenFileLimit(LIMIT, dir.resolve("run"), Map.of(
-                "DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "FSYNC", "never",
-                "MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS)))) {
+        try (ServerProcess server = ServerProcess.startWithOpenFileLimit(LIMIT, TestData.directory(test),
+                Map.of("MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS)))) {
             int port = server.awaitPort();
             HttpClient client = HttpClient.newHttpClient();
             for (int p = 0; p < LIMIT / 2; p++) { // two files each: more than any default LRU under this limit holds

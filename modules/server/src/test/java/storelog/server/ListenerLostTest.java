@@ -1,11 +1,9 @@
 package storelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +24,8 @@ class ListenerLostTest {
 
     @Test
     void whenTheListenerEndsForWantOfDescriptorsTheNodeShutsDownAndExitsThree(TestInfo test) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux)");
         Path dir = TestData.directory(test);
-        try (ServerProcess server = ServerProcess.startWithOpenFileLimit(LIMIT, dir.resolve("run"), Map.of(
-                "DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "FSYNC", "never"))) {
+        try (ServerProcess server = ServerProcess.startWithOpenFileLimit(LIMIT, dir, Map.of())) {
             int port = server.awaitPort();
             List<Socket> held = new ArrayList<>();
             try {

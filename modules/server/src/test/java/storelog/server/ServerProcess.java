@@ -1,5 +1,6 @@
 package storelog.server;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +40,17 @@ final class ServerProcess implements AutoCloseable {
         return start(List.of(), dir, env, jvmOptions, args);
     }
 
-    /** {@link #start} with at most {@code descriptors} open files (soft and hard limit, {@code prlimit}). */
-    static ServerProcess startWithOpenFileLimit(int descriptors, Path dir, Map<String, String> env, String... args) {
-        return start(List.of("prlimit", "--nofile=" + descriptors + ":" + descriptors, "--"), dir, env, List.of(), args);
+    /**
+     * A standalone node on loopback ({@code FSYNC=never}, data in {@code dir/data}, run files in
+     * {@code dir/run}) with at most {@code descriptors} open files (soft and hard limit, {@code prlimit};
+     * the test is skipped where prlimit is missing), plus {@code env}.
+     */
+    static ServerProcess startWithOpenFileLimit(int descriptors, Path dir, Map<String, String> env) {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux)");
+        Map<String, String> all = new HashMap<>(Map.of("DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", "0",
+                "HTTP_HOST", "127.0.0.1", "FSYNC", "never"));
+        all.putAll(env);
+        return start(List.of("prlimit", "--nofile=" + descriptors + ":" + descriptors, "--"), dir.resolve("run"), all, List.of());
     }
 
     private static ServerProcess start(List<String> prefix, Path dir, Map<String, String> env, List<String> jvmOptions,
