@@ -8,6 +8,7 @@ import static storelog.store.file.Engines.KEY;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,11 +40,15 @@ class DirectoryOpenShortageTest {
             append(engine, 3, 5); // the second roll leaves segment 2's name to the flusher, whose first try fails
             String partition = Engines.partitionDir(dir, KEY).toAbsolutePath().toString();
             String sealed = Engines.store(dir, 2).toAbsolutePath().toString();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                int failed = faults.indexOf("emfile-dir " + partition, 0);
-                return failed >= 0 && faults.indexOf("force-dir " + partition, failed) > failed
-                        && faults.indexOf("force " + sealed, failed) > failed;
-            });
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    int failed = faults.indexOf("emfile-dir " + partition, 0);
+                    return failed >= 0 && faults.indexOf("force-dir " + partition, failed) > failed
+                            && faults.indexOf("force " + sealed, failed) > failed;
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no failed names force followed by the names' and segment 2's: " + List.copyOf(faults.events), e);
+            }
             assertThat(engine.append(KEY, List.of(Engines.sized(5, 200)))).as("the partition still takes appends").isEqualTo(5);
             assertThat(texts(engine)).hasSize(6);
         }
