@@ -48,8 +48,6 @@ public final class WireFormat {
     private static final JsonFactory WRITER = new JsonFactory();
 
     private final JsonFactory factory;
-    /** Whether {@link PlainPublish} may read a publish: the constraints let the parser take whatever it takes. */
-    private final boolean plainShape;
 
     public WireFormat(int maxDepth) {
         this(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
@@ -58,10 +56,6 @@ public final class WireFormat {
     /** A wire format held to {@code constraints} (tests use small ones). */
     WireFormat(StreamReadConstraints constraints) {
         this.factory = JsonFactory.builder().streamReadConstraints(constraints).build();
-        this.plainShape = constraints.getMaxNestingDepth() >= 1 && constraints.getMaxStringLength() >= PlainPublish.MAX_BYTES
-                && constraints.getMaxNameLength() >= PlainPublish.MAX_BYTES
-                && (constraints.getMaxDocumentLength() <= 0 || constraints.getMaxDocumentLength() >= PlainPublish.MAX_BYTES)
-                && (constraints.getMaxTokenCount() <= 0 || constraints.getMaxTokenCount() >= PlainPublish.MAX_BYTES);
     }
 
     /** A parsed publish message. */
@@ -87,19 +81,6 @@ public final class WireFormat {
 
     /** The body of {@code /publish} or a connector message. */
     public PublishMessage publish(byte[] json) {
-        PlainPublish plain = plainShape ? PlainPublish.parse(json) : null;
-        if (plain == null) {
-            return parsedPublish(json);
-        }
-        Fields f = new Fields(); // the usual body, read without the parser to the fields the parser reads from it
-        f.data = new WireData(plain.data(), null);
-        f.dataType = plain.dataType();
-        f.key = plain.key();
-        return f.publishMessage();
-    }
-
-    /** {@link #publish} through the parser, whatever the body (the tests compare the two). */
-    PublishMessage parsedPublish(byte[] json) {
         return parse(json, parser -> {
             Fields f = fields(parser, false);
             return f.publishMessage();
