@@ -8,9 +8,9 @@ W=/tmp/storelog-bench/p3-ab; mkdir -p $W
 echo "# $(date -u) load: $(cat /proc/loadavg)"
 bash ${SHARED_BENCH:-../shared/bench}/http-ceiling.sh 10 2>&1 | grep -E "==|Requests/sec|50%|99%"
 cpu() { awk '{print $14 + $15}' /proc/$1/stat; }  # the process's user + system time, in clock ticks (1/100 s)
-run() { # name mods fsync
+run() { # name mods fsync [JVM options]
   rm -rf $W/data; PORT=18978
-  DATA_DIR=$W/data FSYNC=$3 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 $J/java -Xms1g -Xmx1g -p $2 -m storelog.server/storelog.server.Main > $W/server.out 2>&1 &
+  DATA_DIR=$W/data FSYNC=$3 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 $J/java -Xms1g -Xmx1g $4 -p $2 -m storelog.server/storelog.server.Main > $W/server.out 2>&1 &
   PID=$!
   for i in $(seq 1 200); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.05; done
   wrk -t2 -c64 -d3s -s bench/lua/publish100.lua http://127.0.0.1:$PORT/publish > /dev/null
@@ -24,5 +24,6 @@ run() { # name mods fsync
   echo "fsyncs during the window (+ ~0.1 s): $((f1 - f0)); server CPU (user+sys) per 1,000 requests: $(awk -v t=$((c1 - c0)) -v n=$n 'BEGIN{printf "%.1f", t * 10000 / n}') ms ($(( (c1 - c0) * 10 )) ms for $n)"
   kill $PID; wait $PID 2>/dev/null
 }
-for r in ${ROUNDS:-1 2}; do run base ${MODS_BASE:?} always; run head ${MODS_HEAD:?} always; done
-run head ${MODS_HEAD:?} never
+# JAVA_OPTS_BASE / JAVA_OPTS_HEAD: each side's JVM options (an A/B of a flag with the same modules); NEVER=0 skips the FSYNC=never run
+for r in ${ROUNDS:-1 2}; do run base ${MODS_BASE:?} always "$JAVA_OPTS_BASE"; run head ${MODS_HEAD:?} always "$JAVA_OPTS_HEAD"; done
+[ "${NEVER:-1}" = 0 ] || run head ${MODS_HEAD:?} never "$JAVA_OPTS_HEAD"
