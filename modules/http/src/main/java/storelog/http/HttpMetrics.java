@@ -6,13 +6,14 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * Request counters and latency histograms per endpoint, and record counters, written in the
@@ -23,16 +24,23 @@ final class HttpMetrics implements Filter {
 
     /** Histogram bucket bounds, seconds. */
     private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
-    private static final Set<String> ENDPOINTS = Set.of("/publish", "/publish/batch", "/read", "/records", "/partitions",
-            "/status", "/gaps", "/replicate", "/health", "/health/live", "/health/ready", "/metrics");
+    private static final List<String> ENDPOINTS = List.of("/publish", "/publish/batch", "/read", "/records", "/partitions",
+            "/status", "/gaps", "/replicate", "/health", "/health/live", "/health/ready", "/metrics", "other");
 
-    private final ConcurrentMap<String, LongAdder> requests = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Histogram> latency = new ConcurrentHashMap<>();
+    /** Each endpoint's series by its path ({@code other} for any other path); fixed, so a request looks up one map. */
+    private final Map<String, Endpoint> endpoints = ENDPOINTS.stream().collect(Collectors.toUnmodifiableMap(e -> e, e -> new Endpoint()));
+    private final Endpoint other = endpoints.get("other");
     private final LongAdder recordsPublished = new LongAdder();
     private final LongAdder bytesPublished = new LongAdder();
     private final LongAdder recordsRead = new LongAdder();
     /** Requests being handled now (between this filter's start and end). */
     private final AtomicLong inFlight = new AtomicLong();
+
+    /** An endpoint's request counters by status and its latency histogram (written once it has a request). */
+    private static final class Endpoint {
+        final ConcurrentMap<Integer, LongAdder> requests = new ConcurrentHashMap<>();
+        final Histogram latency = new Histogram();
+    }
 
     private static final class Histogram {
         final LongAdder[] buckets = new LongAdder[BUCKETS.length];
@@ -70,10 +78,9 @@ final class HttpMetrics implements Filter {
                     inFlight.notifyAll();
                 }
             }
-            String path = req.path().path();
-            String endpoint = ENDPOINTS.contains(path) ? path : "other";
-            requests.computeIfAbsent(endpoint + "\0" + res.status().code(), k -> new LongAdder()).increment();
-            latency.computeIfAbsent(endpoint, k -> new Histogram()).record(System.nanoTime() - start);
+            Endpoint endpoint = endpoints.getOrDefault(req.path().path(), other);
+            endpoint.requests.computeIfAbsent(res.status().code(), k -> new LongAdder()).increment();
+            endpoint.latency.record(System.nanoTime() - start);
         }
     }
 
@@ -105,14 +112,22 @@ final class HttpMetrics implements Filter {
     void write(StringBuilder out) {
         out.append("# HELP storelog_http_requests_total HTTP requests by endpoint and status.\n");
         out.append("# TYPE storelog_http_requests_total counter\n");
-        new TreeMap<>(requests).forEach((key, n) -> {
+        Map<String, LongAdder> requests = new TreeMap<>(); // by endpoint, then status as text: the order of the series
+        Map<String, Histogram> latency = new TreeMap<>();
+        endpoints.forEach((name, endpoint) -> {
+            endpoint.requests.forEach((status, n) -> requests.put(name + "\0" + status, n));
+            if (endpoint.latency.count.sum() > 0) {
+                latency.put(name, endpoint.latency);
+            }
+        });
+        requests.forEach((key, n) -> {
             String[] parts = key.split("\0");
             out.append("storelog_http_requests_total{endpoint=\"").append(parts[0]).append("\",status=\"")
                     .append(parts[1]).append("\"} ").append(n.sum()).append('\n');
         });
         out.append("# HELP storelog_http_request_duration_seconds HTTP request latency by endpoint.\n");
         out.append("# TYPE storelog_http_request_duration_seconds histogram\n");
-        new TreeMap<>(latency).forEach((endpoint, h) -> {
+        latency.forEach((endpoint, h) -> {
             long cumulative = 0;
             for (int i = 0; i < BUCKETS.length; i++) {
                 cumulative += h.buckets[i].sum();

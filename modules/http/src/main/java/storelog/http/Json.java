@@ -26,9 +26,14 @@ final class Json {
 
     /** Sends {@code body} as {@code application/json} with {@code status}. */
     static void send(ServerResponse res, Status status, Body body) {
+        send(res, status, bytes(body));
+    }
+
+    /** Sends {@code json}, a JSON text already written, as {@code application/json} with {@code status}. */
+    static void send(ServerResponse res, Status status, byte[] json) {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(bytes(body));
+        res.send(json);
     }
 
     static byte[] bytes(Body body) {

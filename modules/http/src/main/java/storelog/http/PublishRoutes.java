@@ -34,13 +34,7 @@ final class PublishRoutes {
         WireFormat.PublishMessage message = wire.publish(Requests.jsonBody(req, limits));
         long offset = log.publish(message.partition(), message.payload());
         metrics.published(1, message.payload().bytes().length);
-        Json.send(res, Status.OK_200, json -> {
-            json.writeStartObject();
-            json.writeStringField("status", "ok");
-            json.writeStringField("partition_key", message.partition().value());
-            json.writeNumberField("offset", offset);
-            json.writeEndObject();
-        });
+        Json.send(res, Status.OK_200, PublishedJson.published(message.partition().value(), offset));
     }
 
     private void batch(ServerRequest req, ServerResponse res) {
@@ -51,13 +45,6 @@ final class PublishRoutes {
             bytes += p.bytes().length;
         }
         metrics.published(batch.payloads().size(), bytes);
-        Json.send(res, Status.OK_200, json -> {
-            json.writeStartObject();
-            json.writeStringField("status", "ok");
-            json.writeStringField("partition_key", batch.partition().value());
-            json.writeNumberField("base_offset", base);
-            json.writeNumberField("count", batch.payloads().size());
-            json.writeEndObject();
-        });
+        Json.send(res, Status.OK_200, PublishedJson.batchPublished(batch.partition().value(), base, batch.payloads().size()));
     }
 }

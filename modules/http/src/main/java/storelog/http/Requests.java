@@ -1,6 +1,8 @@
 package storelog.http;
 
 import io.helidon.common.buffers.DataReader;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -21,6 +23,8 @@ final class Requests {
     /** The most heap a body of declared length takes before its bytes arrive (most bodies fit in it whole). */
     private static final int FIRST_READ_BYTES = 64 * 1024;
 
+    private static final String JSON = MediaTypes.APPLICATION_JSON.text();
+
     private Requests() {
     }
 
@@ -31,15 +35,24 @@ final class Requests {
      * @throws UploadAbortedException when the client closes the connection before the body is complete
      */
     static byte[] jsonBody(ServerRequest req, HttpLimits limits) {
-        Optional<HttpMediaType> type = req.headers().contentType();
-        if (type.isPresent() && !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
-            throw new HttpException("the body must be application/json, not " + type.get().text(), Status.UNSUPPORTED_MEDIA_TYPE_415, true);
-        }
+        requireJson(req);
         byte[] body = body(req, limits);
         if (body.length == 0) {
             throw new BadRequestException("invalid_json", "the request has no body");
         }
         return body;
+    }
+
+    /** Checks the content type, when there is one: JSON. The usual header, {@code application/json} alone, is not parsed. */
+    private static void requireJson(ServerRequest req) {
+        if (!req.headers().contains(HeaderNames.CONTENT_TYPE)
+                || req.headers().get(HeaderNames.CONTENT_TYPE).get().equalsIgnoreCase(JSON)) {
+            return;
+        }
+        HttpMediaType type = req.headers().contentType().orElseThrow();
+        if (!type.test(MediaTypes.APPLICATION_JSON)) {
+            throw new HttpException("the body must be application/json, not " + type.text(), Status.UNSUPPORTED_MEDIA_TYPE_415, true);
+        }
     }
 
     /** Whether the request says its body is of {@code mediaType} (parameters such as a charset aside). */

@@ -113,4 +113,26 @@ class NodeEndpointsTest {
                 .contains("# TYPE storelog_storage_fsyncs_total counter")
                 .containsPattern("storelog_storage_fsyncs_total [1-9]");
     }
+
+    /** One series per endpoint and status seen, in the order of endpoint, then status as text; other paths count as "other". */
+    @Test
+    void metricsSeriesAreOrderedByEndpointThenStatus() {
+        server.get("/nowhere");
+        server.post("/publish", "{\"data\":\"abc\",\"data_type\":2,\"partition_key\":\"m\"}");
+        server.post("/publish", "{}");
+        server.post("/publish/batch", "{\"partition_key\":\"m\",\"records\":[{\"data\":1}]}");
+        server.get("/read?partition=m&offset=0");
+        String metrics = server.get("/metrics").body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("storelog_http_requests_total{")).toList()).containsExactly(
+                "storelog_http_requests_total{endpoint=\"/publish\",status=\"200\"} 1",
+                "storelog_http_requests_total{endpoint=\"/publish\",status=\"400\"} 1",
+                "storelog_http_requests_total{endpoint=\"/publish/batch\",status=\"200\"} 1",
+                "storelog_http_requests_total{endpoint=\"/read\",status=\"200\"} 1",
+                "storelog_http_requests_total{endpoint=\"other\",status=\"404\"} 1");
+        assertThat(metrics.lines().filter(l -> l.startsWith("storelog_http_request_duration_seconds_count{")).toList()).containsExactly(
+                "storelog_http_request_duration_seconds_count{endpoint=\"/publish\"} 2",
+                "storelog_http_request_duration_seconds_count{endpoint=\"/publish/batch\"} 1",
+                "storelog_http_request_duration_seconds_count{endpoint=\"/read\"} 1",
+                "storelog_http_request_duration_seconds_count{endpoint=\"other\"} 1");
+    }
 }
