@@ -76,10 +76,9 @@ leader_port() { # ports...
   echo "no leader" >&2; exit 1
 }
 
-thread_cpu() { # pid: "name ms" per thread of the process so far (the name's digits dropped, so pools add up)
-  for t in /proc/"$1"/task/*; do
-    awk '{ sub(/^[0-9]+ \(/, ""); n = $0; sub(/\) .*$/, "", n); sub(/^.*\) /, ""); gsub(/[0-9]+/, "#", n); gsub(/ /, "_", n); print n, ($12 + $13) * 10 }' "$t/stat" 2>/dev/null
-  done
+thread_cpu() { # pid: "name ms" per thread of the process so far (the name's digits dropped, so pools add up); one awk, fast
+  awk '{ sub(/^[0-9]+ \(/, ""); n = $0; sub(/\) .*$/, "", n); sub(/^.*\) /, ""); gsub(/[0-9]+/, "#", n); gsub(/ /, "_", n); print n, ($12 + $13) * 10 }' \
+    /proc/"$1"/task/*/stat 2>/dev/null
 }
 
 threads_report() { # before-file after-file seconds: CPU ms per second of each thread group that used any
