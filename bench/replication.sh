@@ -9,6 +9,7 @@
 #   JFR_DIR=/tmp/jfr                a JFR recording (profile settings) per node, named after the node
 #   AP_DIR=/tmp/ap AP_LIB=<libasyncProfiler.so>   async-profiler CPU stacks (collapsed) per node instead
 #   PHASES=single|batch|idle        only /publish, only /publish/batch, or the CPU of the idle nodes
+#   THREADS=1                       also each node's CPU per second of the measured load by thread (names without digits)
 # Each measured load starts once every node holds the partition (the warm-up's backlog replicated) and
 # prints: wrk's figures; the CPU time each node spent per 1,000 records published (in start order);
 # and, on a cluster, the "replicated" rate: the run's records over the time until every node held them
@@ -75,6 +76,15 @@ leader_port() { # ports...
   echo "no leader" >&2; exit 1
 }
 
+thread_cpu() { # pid: "name ms" per thread of the process so far (the name's digits dropped, so pools add up); one awk, fast
+  awk '{ sub(/^[0-9]+ \(/, ""); n = $0; sub(/\) .*$/, "", n); sub(/^.*\) /, ""); gsub(/[0-9]+/, "#", n); gsub(/ /, "_", n); print n, ($12 + $13) * 10 }' \
+    /proc/"$1"/task/*/stat 2>/dev/null
+}
+
+threads_report() { # before-file after-file seconds: CPU ms per second of each thread group that used any
+  awk -v s="$3" 'FNR == NR { b[$1] += $2; next } { a[$1] += $2 } END { for (n in a) if (a[n] - b[n] > 0) printf "    %7.1f ms/s %s\n", (a[n] - b[n]) / s, n }' "$1" "$2" | sort -rn -k1 | head -15
+}
+
 cpu_ms() { # pid: user + system CPU time of the process so far, in ms (clock ticks of 10 ms)
   awk '{ print ($14 + $15) * 10 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
@@ -82,8 +92,16 @@ cpu_ms() { # pid: user + system CPU time of the process so far, in ms (clock tic
 timed_wrk() { # records-per-request url script: wrk, then the CPU each node spent per 1,000 records it was given
   local before=() after=() i out=$W/wrk-timed.out
   for p in "${NODES[@]}"; do before+=("$(cpu_ms "$p")"); done
+  [ "${THREADS:-0}" = 1 ] && for i in "${!NODES[@]}"; do thread_cpu "${NODES[$i]}" > "$W/threads-before-$i"; done
   wrk -t2 -c64 -d"${D}s" --latency -s "$3" "$2" | tee "$out"
   for p in "${NODES[@]}"; do after+=("$(cpu_ms "$p")"); done
+  if [ "${THREADS:-0}" = 1 ]; then
+    for i in "${!NODES[@]}"; do
+      thread_cpu "${NODES[$i]}" > "$W/threads-after-$i"
+      echo "  node $((i + 1)) CPU by thread (ms per second of the load):"
+      threads_report "$W/threads-before-$i" "$W/threads-after-$i" "$D"
+    done
+  fi
   local records; records=$(awk -v n="$1" '/requests in/ { print $1 * n }' "$out")
   local line="CPU per 1,000 records (ms, by node in start order):" total=0
   for i in "${!NODES[@]}"; do

@@ -27,7 +27,9 @@ import storelog.api.Record;
  * at once ({@link PushWindow}), each sent by a virtual thread of its own, successive batches of one
  * partition included; the follower applies them in offset order, whatever order they reach it in.
  * The leader holds at most that many batches for a follower (never a second copy of its log).
- * Answers come back to this stream's thread, which alone keeps the window.
+ * Answers come back to this stream's thread, which alone keeps the window. Of a partition's requests
+ * that do not fill a batch (they reach the leader's end), one at a time is in flight: what is appended
+ * meanwhile waits for its answer and goes in one request ({@link PushWindow#partialInFlight}).
  *
  * <p>Per partition the window keeps where to send from; the follower's answers move it: 200 counts
  * the follower as holding up to its new end (never past what that request sent: a follower's records
@@ -178,6 +180,11 @@ final class FollowerStream implements Runnable {
         LeaderTerm.LogView log = term.view(p);
         long end = log.end();
         long from = window.next(p);
+        if (from < end && end - from < ReplicationSettings.MAX_BATCH_RECORDS && window.partialInFlight(p)) {
+            // less than a full batch while a partial one is in flight: sent, with what comes meanwhile, on its answer
+            // (one request per round trip instead of one per append: the push's cost is mostly per request)
+            return false;
+        }
         if (from >= end) {
             if (window.inFlight(p) > 0) {
                 return false; // its answers move it on

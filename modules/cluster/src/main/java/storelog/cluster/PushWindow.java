@@ -18,6 +18,12 @@ import storelog.api.PartitionKey;
  * follower checks every request on its own (epoch, position, log matching), so a dropped request that
  * still lands stores only the leader's records at their offsets; the leader just does not count it.
  *
+ * <p>A request that reaches the leader's end when sent is <em>partial</em> (it took what there was, not
+ * a full batch); the stream keeps at most one partial request of a partition in flight
+ * ({@link #partialInFlight}), as Nagle's algorithm keeps one small segment: records appended meanwhile
+ * go in one request once its answer comes back, instead of one small request per append. Full batches
+ * (a follower that is behind) are pipelined up to the limit.
+ *
  * <p>Not thread-safe: used by its stream's thread only.
  */
 final class PushWindow {
@@ -32,6 +38,11 @@ final class PushWindow {
         long end() {
             return from + count;
         }
+
+        /** It took everything the leader had: not a full batch. */
+        boolean partial() {
+            return end() >= endWhenSent;
+        }
     }
 
     private static final class Lane {
@@ -39,6 +50,7 @@ final class PushWindow {
         long theirs;
         long generation;
         int inFlight;
+        boolean partialInFlight;
     }
 
     private final int limit;
@@ -70,6 +82,12 @@ final class PushWindow {
         return lane == null ? 0 : lane.inFlight;
     }
 
+    /** Whether a partial request of {@code p} is in flight whose answer still counts. */
+    boolean partialInFlight(PartitionKey p) {
+        Lane lane = lanes.get(p);
+        return lane != null && lane.partialInFlight;
+    }
+
     /** Where the next request of {@code p} starts (0 when nothing is known of it). */
     long next(PartitionKey p) {
         Lane lane = lanes.get(p);
@@ -92,6 +110,7 @@ final class PushWindow {
         Lane lane = lane(p);
         lane.generation = ++generations;
         lane.inFlight = 0;
+        lane.partialInFlight = false;
         lane.next = next;
         lane.theirs = theirs;
     }
@@ -116,6 +135,7 @@ final class PushWindow {
         Push push = new Push(p, lane.next, count, endWhenSent, lane.generation);
         lane.next += count;
         lane.inFlight++;
+        lane.partialInFlight |= push.partial();
         inFlight++;
         return push;
     }
@@ -128,6 +148,9 @@ final class PushWindow {
             return false;
         }
         lane.inFlight--;
+        if (push.partial()) {
+            lane.partialInFlight = false; // the only one: a second is not sent while it is in flight
+        }
         return true;
     }
 

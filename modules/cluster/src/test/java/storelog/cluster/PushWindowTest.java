@@ -29,6 +29,24 @@ class PushWindowTest {
     }
 
     @Test
+    void aRequestThatReachesTheLeadersEndIsPartialUntilItsAnswerOrAReset() {
+        PushWindow.Push full = window.send(P, 10, 25);
+        assertThat(window.partialInFlight(P)).as("a full batch").isFalse();
+        PushWindow.Push partial = window.send(P, 15, 25);
+        assertThat(window.partialInFlight(P)).isTrue();
+        assertThat(window.partialInFlight(Q)).isFalse();
+
+        assertThat(window.completed(full)).isTrue();
+        assertThat(window.partialInFlight(P)).as("the full batch's answer").isTrue();
+        assertThat(window.completed(partial)).isTrue();
+        assertThat(window.partialInFlight(P)).isFalse();
+
+        window.send(P, 5, 30);
+        window.reset(P, 25, 25);
+        assertThat(window.partialInFlight(P)).as("dropped by the reset").isFalse();
+    }
+
+    @Test
     void answersThatComeBackOutOfOrderAllCount() {
         PushWindow.Push first = window.send(P, 10, 30);
         PushWindow.Push second = window.send(P, 10, 30);
