@@ -57,6 +57,13 @@ final class GroupCommitter {
         private volatile boolean done;
         private RuntimeException error;
         private boolean leads;
+        /** The gathering sync loop, for this appender to wake once it let the partition lock go; else null. */
+        private Thread gatherer;
+        /** Whether it waits at once and to the end, so it may help wake its batch ({@link #release}). */
+        private boolean relays;
+        /** The batch a sync made durable, which this waiter helps wake ({@link #release}); else null. */
+        private Waiter[] batch;
+        private int slot;
 
         private Waiter(long target) {
             this.target = target;
@@ -71,7 +78,7 @@ final class GroupCommitter {
     /** Whether a sync loop runs (or is about to). */
     private boolean scheduled;
     /** The sync loop's thread while it gathers, to be woken once {@link #gathered} appenders wait; else null. */
-    private Thread gatherer;
+    private volatile Thread gatherer;
     /** How many appenders waited for the last sync or during it: as many are likely to wait for the next one. */
     private int gathered;
     private StorageFailedException failure;
@@ -83,6 +90,11 @@ final class GroupCommitter {
         default boolean othersWaiting() {
             return false;
         }
+
+        /** Whether a loop may spin while it gathers: fewer loops run than the machine has CPUs. */
+        default boolean spinAllowed() {
+            return false;
+        }
     }
 
     GroupCommitter(SyncAction action, SyncExecutor syncThreads) {
@@ -90,8 +102,13 @@ final class GroupCommitter {
         this.syncThreads = syncThreads;
     }
 
-    /** Registers the caller as waiting until the offsets below {@code target} are durable (partition lock held). */
-    Waiter register(long target) {
+    /**
+     * Registers the caller as waiting until the offsets below {@code target} are durable (partition
+     * lock held). {@code awaitsAtOnce}: the caller calls {@link #await} as soon as it let the
+     * partition lock go and nothing else before it (not so a begun append, whose caller may wait
+     * later or never), so it may take a share of waking the others ({@link #release}).
+     */
+    Waiter register(long target, boolean awaitsAtOnce) {
         Waiter waiter = new Waiter(target);
         boolean start;
         Thread wake = null;
@@ -104,8 +121,9 @@ final class GroupCommitter {
                 waiter.done = true;
                 return waiter;
             }
-            waiters.add(waiter);
             start = !scheduled;
+            waiter.relays = awaitsAtOnce && !start; // not the one that leads a sync: it could end before it waits
+            waiters.add(waiter);
             scheduled = true;
             if (gatherer != null && waiters.size() >= gathered) {
                 wake = gatherer;
@@ -114,11 +132,22 @@ final class GroupCommitter {
         } finally {
             lock.unlock();
         }
-        if (wake != null) {
-            LockSupport.unpark(wake);
-        }
+        waiter.gatherer = wake; // woken once the partition lock is let go: its sync takes that lock at once
         waiter.leads = start;
         return waiter;
+    }
+
+    /**
+     * Called by the registering appender once it let the partition lock go (also done by
+     * {@link #await}): wakes the gathering sync loop if this registration completed its gather.
+     * Woken under the lock, the loop would find it taken and park again.
+     */
+    static void unlocked(Waiter waiter) {
+        if (waiter != null && waiter.gatherer != null) {
+            Thread wake = waiter.gatherer;
+            waiter.gatherer = null;
+            LockSupport.unpark(wake);
+        }
     }
 
     /**
@@ -127,6 +156,7 @@ final class GroupCommitter {
      * @throws StoreLogException when they were cut (a rollback, a truncation) or the partition failed
      */
     void await(Waiter waiter) {
+        unlocked(waiter);
         if (waiter.leads) {
             leadSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
         }
@@ -135,6 +165,7 @@ final class GroupCommitter {
             LockSupport.park(this);
             interrupted |= Thread.interrupted(); // else park returns at once, again and again: a spin for the whole fsync
         }
+        wakeNext(waiter);
         if (interrupted) {
             Thread.currentThread().interrupt(); // the outcome is the records', not the interrupt's: kept for the caller
         }
@@ -219,7 +250,7 @@ final class GroupCommitter {
                 gatherer = Thread.currentThread();
                 lock.unlock();
                 try {
-                    LockSupport.parkNanos(this, left);
+                    awaitGathered(left);
                 } finally {
                     lock.lock();
                 }
@@ -231,6 +262,31 @@ final class GroupCommitter {
             lock.unlock();
         }
     }
+
+    /**
+     * Waits up to {@code nanos} (this class's lock not held) for the registration that completes the
+     * gather: it clears {@link #gatherer}. Spins first, at most {@link #GATHER_SPIN_NANOS} and only
+     * while fewer loops run than there are CPUs ({@link SyncExecutor#spinAllowed}): the woken
+     * appenders are usually back within that, and a parked loop's wake-up (an interrupt to another
+     * CPU, on a VM an exit) would add its latency to every cycle; then parks. An unpark that comes
+     * after the spin ended the wait stays as a permit: one later park returns early, and every park
+     * of this thread re-checks what it waits for.
+     */
+    private void awaitGathered(long nanos) {
+        long start = System.nanoTime();
+        long spin = syncThreads.spinAllowed() ? Math.min(nanos, GATHER_SPIN_NANOS) : 0;
+        long spent = 0;
+        while (gatherer != null && spent < spin) {
+            Thread.onSpinWait();
+            spent = System.nanoTime() - start;
+        }
+        if (gatherer != null) {
+            LockSupport.parkNanos(this, nanos - spent);
+        }
+    }
+
+    /** The longest spin of a gather before it parks (the appenders of a busy partition come back in tens of µs). */
+    static final long GATHER_SPIN_NANOS = 50_000;
 
     /** Offsets below {@code offset} are durable (partition lock held): their waiters return. */
     void advance(long offset) {
@@ -258,9 +314,60 @@ final class GroupCommitter {
         return wake;
     }
 
-    /** Wakes waiters {@link #durableUpTo} returned: their records are durable. */
+    /**
+     * Wakes waiters {@link #durableUpTo} returned: their records are durable. The caller wakes the
+     * first {@value #WOKEN_BY_SYNC} only; every woken waiter wakes {@value #WOKEN_BY_WAITER} more
+     * ({@link #wakeNext}) before it appends again, so the wake-up of N appenders spreads over the
+     * threads that run them (a virtual thread's unpark from its carrier is a push on that carrier's
+     * own queue) instead of N hand-offs from the sync thread, whose next fsync waits for them. All are
+     * marked done first: one that has not parked yet returns at once and still wakes its share. Only
+     * waiters registered as waiting at once take a share ({@link #register}); the caller wakes the others.
+     */
     static void release(List<Waiter> durableOnes) {
-        wake(durableOnes, null);
+        int relaying = 0;
+        for (Waiter w : durableOnes) {
+            relaying += w.relays ? 1 : 0;
+        }
+        Waiter[] batch = new Waiter[relaying];
+        int slot = 0;
+        for (Waiter w : durableOnes) {
+            if (w.relays) {
+                w.batch = batch;
+                w.slot = slot;
+                batch[slot++] = w;
+            }
+        }
+        for (int i = relaying - 1; i >= 0; i--) {
+            // a volatile write after the plain ones, and the later slots first: a waiter that sees itself
+            // done sees its batch and the ones it wakes done too (else one woken early would park again for good)
+            batch[i].done = true;
+        }
+        for (Waiter w : durableOnes) {
+            w.done = true;
+        }
+        for (Waiter w : durableOnes) {
+            if (!w.relays || w.slot < WOKEN_BY_SYNC) {
+                LockSupport.unpark(w.thread);
+            }
+        }
+    }
+
+    /** How many waiters of a durable batch the sync wakes itself. */
+    static final int WOKEN_BY_SYNC = 2;
+    /** How many more each woken waiter of the batch wakes. */
+    static final int WOKEN_BY_WAITER = 2;
+
+    /** A woken waiter's share of its batch's wake-up ({@link #release}): those whose slots follow from its own. */
+    private static void wakeNext(Waiter waiter) {
+        Waiter[] batch = waiter.batch;
+        if (batch == null) {
+            return;
+        }
+        waiter.batch = null;
+        int first = WOKEN_BY_SYNC + waiter.slot * WOKEN_BY_WAITER;
+        for (int i = first; i < Math.min(first + WOKEN_BY_WAITER, batch.length); i++) {
+            LockSupport.unpark(batch[i].thread);
+        }
     }
 
     /**
