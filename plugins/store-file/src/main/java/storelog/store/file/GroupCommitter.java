@@ -78,7 +78,7 @@ final class GroupCommitter {
     /** Whether a sync loop runs (or is about to). */
     private boolean scheduled;
     /** The sync loop's thread while it gathers, to be woken once {@link #gathered} appenders wait; else null. */
-    private volatile Thread gatherer;
+    private Thread gatherer;
     /** How many appenders waited for the last sync or during it: as many are likely to wait for the next one. */
     private int gathered;
     private StorageFailedException failure;
@@ -88,11 +88,6 @@ final class GroupCommitter {
     interface SyncExecutor extends Executor {
         /** Whether other loops wait for a thread: a running loop then lets its thread go after a sync. */
         default boolean othersWaiting() {
-            return false;
-        }
-
-        /** Whether a loop may spin while it gathers: fewer loops run than the machine has CPUs. */
-        default boolean spinAllowed() {
             return false;
         }
     }
@@ -250,7 +245,7 @@ final class GroupCommitter {
                 gatherer = Thread.currentThread();
                 lock.unlock();
                 try {
-                    awaitGathered(left);
+                    LockSupport.parkNanos(this, left);
                 } finally {
                     lock.lock();
                 }
@@ -262,31 +257,6 @@ final class GroupCommitter {
             lock.unlock();
         }
     }
-
-    /**
-     * Waits up to {@code nanos} (this class's lock not held) for the registration that completes the
-     * gather: it clears {@link #gatherer}. Spins first, at most {@link #GATHER_SPIN_NANOS} and only
-     * while fewer loops run than there are CPUs ({@link SyncExecutor#spinAllowed}): the woken
-     * appenders are usually back within that, and a parked loop's wake-up (an interrupt to another
-     * CPU, on a VM an exit) would add its latency to every cycle; then parks. An unpark that comes
-     * after the spin ended the wait stays as a permit: one later park returns early, and every park
-     * of this thread re-checks what it waits for.
-     */
-    private void awaitGathered(long nanos) {
-        long start = System.nanoTime();
-        long spin = syncThreads.spinAllowed() ? Math.min(nanos, GATHER_SPIN_NANOS) : 0;
-        long spent = 0;
-        while (gatherer != null && spent < spin) {
-            Thread.onSpinWait();
-            spent = System.nanoTime() - start;
-        }
-        if (gatherer != null) {
-            LockSupport.parkNanos(this, nanos - spent);
-        }
-    }
-
-    /** The longest spin of a gather before it parks (the appenders of a busy partition come back in tens of µs). */
-    static final long GATHER_SPIN_NANOS = 50_000;
 
     /** Offsets below {@code offset} are durable (partition lock held): their waiters return. */
     void advance(long offset) {

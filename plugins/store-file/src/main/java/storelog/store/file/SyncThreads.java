@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 final class SyncThreads implements GroupCommitter.SyncExecutor {
 
     static final int MAX_THREADS = 16;
-    private static final int CPUS = Runtime.getRuntime().availableProcessors();
 
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 1, TimeUnit.MINUTES,
             new LinkedBlockingQueue<>(), Uninterruptible.threads("storelog-sync-"));
@@ -33,11 +32,6 @@ final class SyncThreads implements GroupCommitter.SyncExecutor {
     @Override
     public boolean othersWaiting() {
         return !pool.getQueue().isEmpty();
-    }
-
-    @Override
-    public boolean spinAllowed() {
-        return pool.getActiveCount() < CPUS;
     }
 
     /** Takes no new loop; the running and queued ones finish (never interrupted). */
