@@ -47,7 +47,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     @Override
-    public GroupCommitter.Waiter appended(long end) {
+    public GroupCommitter.Waiter appended(long end, boolean awaitsAtOnce) {
         log.publish(end);
         if (!dirty) {
             dirty = true;

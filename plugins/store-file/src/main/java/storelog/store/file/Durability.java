@@ -18,9 +18,10 @@ sealed interface Durability permits GroupCommit, BackgroundFlush {
 
     /**
      * Records below {@code end} were appended (lock held). Returns what {@link #acknowledge} waits for,
-     * or null when the append is acknowledged at once.
+     * or null when the append is acknowledged at once. {@code awaitsAtOnce}: the caller calls
+     * {@link #acknowledge} as soon as it let the lock go (an append; not a begun one).
      */
-    GroupCommitter.Waiter appended(long end);
+    GroupCommitter.Waiter appended(long end, boolean awaitsAtOnce);
 
     /** Returns once the append that got {@code waiter} may be acknowledged (lock not held). */
     void acknowledge(GroupCommitter.Waiter waiter);

@@ -22,8 +22,8 @@ final class GroupCommit implements Durability {
     }
 
     @Override
-    public GroupCommitter.Waiter appended(long end) {
-        return committer.register(end);
+    public GroupCommitter.Waiter appended(long end, boolean awaitsAtOnce) {
+        return committer.register(end, awaitsAtOnce);
     }
 
     @Override
@@ -33,7 +33,7 @@ final class GroupCommit implements Durability {
 
     @Override
     public GroupCommitter.Waiter inFlight(long end) {
-        return committer.register(end);
+        return committer.register(end, true);
     }
 
     @Override

@@ -57,6 +57,13 @@ final class GroupCommitter {
         private volatile boolean done;
         private RuntimeException error;
         private boolean leads;
+        /** The gathering sync loop, for this appender to wake once it let the partition lock go; else null. */
+        private Thread gatherer;
+        /** Whether it waits at once and to the end, so it may help wake its batch ({@link #release}). */
+        private boolean relays;
+        /** The batch a sync made durable, which this waiter helps wake ({@link #release}); else null. */
+        private Waiter[] batch;
+        private int slot;
 
         private Waiter(long target) {
             this.target = target;
@@ -90,8 +97,13 @@ final class GroupCommitter {
         this.syncThreads = syncThreads;
     }
 
-    /** Registers the caller as waiting until the offsets below {@code target} are durable (partition lock held). */
-    Waiter register(long target) {
+    /**
+     * Registers the caller as waiting until the offsets below {@code target} are durable (partition
+     * lock held). {@code awaitsAtOnce}: the caller calls {@link #await} as soon as it let the
+     * partition lock go and nothing else before it (not so a begun append, whose caller may wait
+     * later or never), so it may take a share of waking the others ({@link #release}).
+     */
+    Waiter register(long target, boolean awaitsAtOnce) {
         Waiter waiter = new Waiter(target);
         boolean start;
         Thread wake = null;
@@ -104,8 +116,9 @@ final class GroupCommitter {
                 waiter.done = true;
                 return waiter;
             }
-            waiters.add(waiter);
             start = !scheduled;
+            waiter.relays = awaitsAtOnce && !start; // not the one that leads a sync: it could end before it waits
+            waiters.add(waiter);
             scheduled = true;
             if (gatherer != null && waiters.size() >= gathered) {
                 wake = gatherer;
@@ -114,11 +127,22 @@ final class GroupCommitter {
         } finally {
             lock.unlock();
         }
-        if (wake != null) {
-            LockSupport.unpark(wake);
-        }
+        waiter.gatherer = wake; // woken once the partition lock is let go: its sync takes that lock at once
         waiter.leads = start;
         return waiter;
+    }
+
+    /**
+     * Called by the registering appender once it let the partition lock go (also done by
+     * {@link #await}): wakes the gathering sync loop if this registration completed its gather.
+     * Woken under the lock, the loop would find it taken and park again.
+     */
+    static void unlocked(Waiter waiter) {
+        if (waiter != null && waiter.gatherer != null) {
+            Thread wake = waiter.gatherer;
+            waiter.gatherer = null;
+            LockSupport.unpark(wake);
+        }
     }
 
     /**
@@ -127,6 +151,7 @@ final class GroupCommitter {
      * @throws StoreLogException when they were cut (a rollback, a truncation) or the partition failed
      */
     void await(Waiter waiter) {
+        unlocked(waiter);
         if (waiter.leads) {
             leadSync(); // no sync was running: this appender runs one itself, so a lone appender waits for one fsync only
         }
@@ -135,6 +160,7 @@ final class GroupCommitter {
             LockSupport.park(this);
             interrupted |= Thread.interrupted(); // else park returns at once, again and again: a spin for the whole fsync
         }
+        wakeNext(waiter);
         if (interrupted) {
             Thread.currentThread().interrupt(); // the outcome is the records', not the interrupt's: kept for the caller
         }
@@ -258,9 +284,60 @@ final class GroupCommitter {
         return wake;
     }
 
-    /** Wakes waiters {@link #durableUpTo} returned: their records are durable. */
+    /**
+     * Wakes waiters {@link #durableUpTo} returned: their records are durable. The caller wakes the
+     * first {@value #WOKEN_BY_SYNC} only; every woken waiter wakes {@value #WOKEN_BY_WAITER} more
+     * ({@link #wakeNext}) before it appends again, so the wake-up of N appenders spreads over the
+     * threads that run them (a virtual thread's unpark from its carrier is a push on that carrier's
+     * own queue) instead of N hand-offs from the sync thread, whose next fsync waits for them. All are
+     * marked done first: one that has not parked yet returns at once and still wakes its share. Only
+     * waiters registered as waiting at once take a share ({@link #register}); the caller wakes the others.
+     */
     static void release(List<Waiter> durableOnes) {
-        wake(durableOnes, null);
+        int relaying = 0;
+        for (Waiter w : durableOnes) {
+            relaying += w.relays ? 1 : 0;
+        }
+        Waiter[] batch = new Waiter[relaying];
+        int slot = 0;
+        for (Waiter w : durableOnes) {
+            if (w.relays) {
+                w.batch = batch;
+                w.slot = slot;
+                batch[slot++] = w;
+            }
+        }
+        for (int i = relaying - 1; i >= 0; i--) {
+            // a volatile write after the plain ones, and the later slots first: a waiter that sees itself
+            // done sees its batch and the ones it wakes done too (else one woken early would park again for good)
+            batch[i].done = true;
+        }
+        for (Waiter w : durableOnes) {
+            w.done = true;
+        }
+        for (Waiter w : durableOnes) {
+            if (!w.relays || w.slot < WOKEN_BY_SYNC) {
+                LockSupport.unpark(w.thread);
+            }
+        }
+    }
+
+    /** How many waiters of a durable batch the sync wakes itself. */
+    static final int WOKEN_BY_SYNC = 2;
+    /** How many more each woken waiter of the batch wakes. */
+    static final int WOKEN_BY_WAITER = 2;
+
+    /** A woken waiter's share of its batch's wake-up ({@link #release}): those whose slots follow from its own. */
+    private static void wakeNext(Waiter waiter) {
+        Waiter[] batch = waiter.batch;
+        if (batch == null) {
+            return;
+        }
+        waiter.batch = null;
+        int first = WOKEN_BY_SYNC + waiter.slot * WOKEN_BY_WAITER;
+        for (int i = first; i < Math.min(first + WOKEN_BY_WAITER, batch.length); i++) {
+            LockSupport.unpark(batch[i].thread);
+        }
     }
 
     /**

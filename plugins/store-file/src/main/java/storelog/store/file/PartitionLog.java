@@ -208,10 +208,11 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             base = writeLocked(expected, epoch, records, payloadBytes);
-            acknowledgement = durability.appended(base + records.size());
+            acknowledgement = durability.appended(base + records.size(), pending == null);
         } finally {
             lock.unlock();
         }
+        GroupCommitter.unlocked(acknowledgement);
         if (pending == null) {
             durability.acknowledge(acknowledgement);
         } else {

@@ -38,11 +38,11 @@ class GroupCommitterNoThreadTest {
         }, noThreads));
 
         written.set(1);
-        GroupCommitter.Waiter first = committer.get().register(1);
+        GroupCommitter.Waiter first = committer.get().register(1, false);
         CompletableFuture<Void> lone = CompletableFuture.runAsync(() -> committer.get().await(first));
         syncStarted.await();
         written.set(2);
-        GroupCommitter.Waiter second = committer.get().register(2);
+        GroupCommitter.Waiter second = committer.get().register(2, false);
         secondRegistered.countDown();
         CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> committer.get().await(second));
 
