@@ -64,6 +64,24 @@ final class BufferedFile {
         this.flushed = sizeOnDisk;
     }
 
+    /**
+     * An existing file, opened now through {@code files}: its size comes from the open descriptor
+     * ({@code fstat}), not from a {@code stat} of its path, and the descriptor stays cached for the
+     * reads that follow (a cold partition's active segment is read right after it is found).
+     *
+     * @throws java.nio.file.NoSuchFileException when the file does not exist
+     */
+    static BufferedFile opened(OpenFiles files, Path path) throws IOException {
+        OpenFiles.Handle handle = files.acquire(path);
+        long size;
+        try (handle) {
+            size = handle.channel().size();
+        }
+        BufferedFile file = new BufferedFile(files, path, size);
+        file.cached = handle;
+        return file;
+    }
+
     Path path() {
         return path;
     }

@@ -77,10 +77,13 @@ final class EpochHistory {
     /**
      * Reads the history of a partition whose log was recovered to {@code next} records, removing
      * (durably) the entries that start beyond it. A damaged file is remembered, not thrown.
+     *
+     * @param listed whether the partition directory's listing, made under the partition lock just
+     *               before, holds the history file (only this partition writes it, under that lock)
      */
-    void load(long next) throws IOException {
+    void load(long next, boolean listed) throws IOException {
         Path file = EpochHistoryFile.in(dir);
-        fileExists = files.disk().exists(file);
+        fileExists = listed;
         if (!fileExists) {
             entries = next > 0 ? IMPLICIT : List.of();
             ready();

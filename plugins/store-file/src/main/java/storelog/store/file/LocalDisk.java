@@ -1,5 +1,6 @@
 package storelog.store.file;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -72,11 +73,24 @@ class LocalDisk implements Disk {
         return Files.size(file);
     }
 
+    /**
+     * Through {@link File#list()}: one {@code opendir}, no descriptor duplicated, no stream (a cold
+     * partition's first use lists its directory). It tells no reason when it fails: {@link Files#list}
+     * then lists again and throws the exact error.
+     */
     @Override
     public List<Path> list(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.toList();
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                return entries.toList();
+            }
         }
+        List<Path> entries = new ArrayList<>(names.length);
+        for (String name : names) {
+            entries.add(dir.resolve(name));
+        }
+        return entries;
     }
 
     @Override

@@ -141,12 +141,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         boolean afterUnforced = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS;
         int sealedToCheck = afterUnforced ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
         // the active segment of a crashed run under interval|never may be torn anywhere, like its sealed ones
-        List<Segment> found = PartitionRecovery.recover(key, dir, context, sealedToCheck, ownUnsynced > 0 || afterUnforced,
-                recovery != DataDirectory.Recovery.NONE);
+        SegmentFiles.Found recovered = PartitionRecovery.recover(key, dir, context, sealedToCheck,
+                ownUnsynced > 0 || afterUnforced, recovery != DataDirectory.Recovery.NONE);
+        List<Segment> found = recovered.segments();
         segments = found.toArray(NONE);
         exists = !found.isEmpty();
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
-        history.load(nextOffset);
+        history.load(nextOffset, recovered.epochHistory());
         publish(nextOffset);
         durableMark = mark();
         durability.durable(nextOffset);

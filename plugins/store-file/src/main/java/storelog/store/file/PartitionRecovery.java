@@ -26,7 +26,8 @@ final class PartitionRecovery {
     }
 
     /**
-     * The partition's segments, consistent, the last one active (none when the partition does not exist).
+     * The partition's segments, consistent, the last one active (none when the partition does not
+     * exist), and whether its leader-epoch history file is there.
      *
      * @param sealedMaybeUnsynced how many of the newest sealed segments may have missed their fsync
      *                            (checked and forced after a crash)
@@ -36,23 +37,23 @@ final class PartitionRecovery {
      * @param crashed whether the partition was in use when the engine last stopped uncleanly and has
      *                not been recovered since ({@link DataDirectory#needsRecovery})
      */
-    static List<Segment> recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced,
+    static SegmentFiles.Found recover(PartitionKey key, Path dir, StoreContext context, int sealedMaybeUnsynced,
             boolean activeMaybeUnsynced, boolean crashed) throws IOException {
-        List<Segment> found = SegmentFiles.load(key, dir, context);
-        if (found.isEmpty()) {
-            return found;
+        SegmentFiles.Found loaded = SegmentFiles.load(key, dir, context);
+        if (loaded.segments().isEmpty()) {
+            return loaded;
         }
-        found = dropEmptyBehindCutBack(key, found, context.disk());
+        List<Segment> found = dropEmptyBehindCutBack(key, loaded.segments(), context.disk());
         if (!crashed) {
             SegmentRecovery.recoverActive(found.getLast(), true);
-            return found;
+            return new SegmentFiles.Found(found, loaded.epochHistory());
         }
         List<Segment> kept = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
         SegmentRecovery.recoverActive(kept.getLast(), false, activeMaybeUnsynced);
         // one hand-off to an uninterruptible thread for all of them (each fsync inside runs on it
         // directly), not one per file: a first read after a crash waits for this
         Uninterruptible.run(() -> forceAdopted(kept, sealedMaybeUnsynced, dir, context.config().dataDir(), context.disk()));
-        return kept;
+        return new SegmentFiles.Found(kept, loaded.epochHistory());
     }
 
     /**

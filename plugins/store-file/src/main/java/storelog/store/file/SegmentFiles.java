@@ -5,6 +5,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +24,30 @@ final class SegmentFiles {
     private SegmentFiles() {
     }
 
-    /** The base offsets of the segment store files in {@code dir}, ascending; orphan and temporary files reported in {@code strays}. */
-    static List<Long> bases(Path dir, List<Path> strays, Disk disk) throws IOException {
+    /**
+     * What a partition directory holds: the base offsets of its segment store files, ascending; the
+     * files the engine left behind ({@link #isLeftover}); whether its leader-epoch history file is there.
+     */
+    record Listing(List<Long> bases, List<Path> leftovers, boolean epochHistory) {
+    }
+
+    /**
+     * Lists a partition directory: one listing, and a {@code stat} only of a name a leftover file could
+     * have (a directory of that name is none). A cold partition's first use lists its directory, so the
+     * listing also answers whether the leader-epoch history exists.
+     */
+    static Listing list(Path dir, Disk disk) throws IOException {
         TreeMap<Long, Boolean> stores = new TreeMap<>();
         List<Path> indexes = new ArrayList<>();
+        List<Path> leftovers = new ArrayList<>();
+        boolean epochHistory = false;
         for (Path file : disk.list(dir)) {
-            var name = SegmentName.parse(file.getFileName().toString());
+            String fileName = file.getFileName().toString();
+            var name = SegmentName.parse(fileName);
             if (name.isEmpty()) {
-                if (!disk.isDirectory(file)) {
-                    strays.add(file);
+                epochHistory |= fileName.equals(EpochHistoryFile.NAME);
+                if (isLeftover(file) && !disk.isDirectory(file)) {
+                    leftovers.add(file);
                 }
             } else if (name.get().kind() == FileHeader.STORE) {
                 stores.put(name.get().baseOffset(), true);
@@ -40,10 +57,14 @@ final class SegmentFiles {
         }
         for (Path index : indexes) {
             if (!stores.containsKey(SegmentName.parse(index.getFileName().toString()).orElseThrow().baseOffset())) {
-                strays.add(index);
+                leftovers.add(index);
             }
         }
-        return new ArrayList<>(stores.keySet());
+        return new Listing(new ArrayList<>(stores.keySet()), leftovers, epochHistory);
+    }
+
+    /** The segments of a partition directory and whether its leader-epoch history file is there ({@link #load}). */
+    record Found(List<Segment> segments, boolean epochHistory) {
     }
 
     /**
@@ -51,21 +72,22 @@ final class SegmentFiles {
      * Leftovers are cleaned up: temporary files of an interrupted index rebuild and index files
      * whose store is gone (the index is derived data).
      */
-    static List<Segment> load(PartitionKey key, Path dir, StoreContext context) throws IOException {
+    static Found load(PartitionKey key, Path dir, StoreContext context) throws IOException {
         Disk disk = context.disk();
-        if (!disk.directoryExists(dir)) { // an error to stat is one, not "no partition"
-            return List.of();
+        Listing listing;
+        try { // no stat first: an error to list is one (thrown), not "no partition"
+            listing = list(dir, disk);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return new Found(List.of(), false);
         }
-        List<Path> strays = new ArrayList<>();
-        List<Long> bases = bases(dir, strays, disk);
-        List<Path> leftovers = strays.stream().filter(SegmentFiles::isLeftover).toList();
-        for (Path leftover : leftovers) {
+        for (Path leftover : listing.leftovers()) {
             LOG.log(Level.WARNING, "{0}: removing leftover {1}", key, leftover);
             disk.deleteIfExists(leftover);
         }
-        if (!leftovers.isEmpty()) {
+        if (!listing.leftovers().isEmpty()) {
             Directories.force(disk, dir);
         }
+        List<Long> bases = listing.bases();
         List<Segment> segments = new ArrayList<>(bases.size());
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
@@ -73,7 +95,7 @@ final class SegmentFiles {
             long count = last ? 0 : bases.get(i + 1) - base;
             segments.add(open(key, dir, base, count, !last, context.files()));
         }
-        return segments;
+        return new Found(segments, listing.epochHistory());
     }
 
     /**
@@ -136,13 +158,21 @@ final class SegmentFiles {
                 || SegmentName.parse(name).isPresent();
     }
 
-    /** One existing segment, its files not opened yet. */
+    /**
+     * One existing segment. A sealed one's files are not opened yet (the sizes from their paths); the
+     * active one's are opened now (the sizes from the descriptors): it is read at once, by its recovery.
+     */
     static Segment open(PartitionKey key, Path dir, long base, long count, boolean sealed, OpenFiles files) throws IOException {
         Path store = SegmentName.storeFile(dir, base);
         Path index = SegmentName.indexFile(dir, base);
         Disk disk = files.disk();
-        long indexSize = disk.exists(index) ? disk.size(index) : 0;
-        return new Segment(key, base, new BufferedFile(files, store, disk.size(store)),
-                new BufferedFile(files, index, indexSize), count, sealed);
+        BufferedFile storeFile = sealed ? new BufferedFile(files, store, disk.size(store)) : BufferedFile.opened(files, store);
+        BufferedFile indexFile;
+        try {
+            indexFile = sealed ? new BufferedFile(files, index, disk.size(index)) : BufferedFile.opened(files, index);
+        } catch (NoSuchFileException e) { // derived data: rebuilt from the store
+            indexFile = new BufferedFile(files, index, 0);
+        }
+        return new Segment(key, base, storeFile, indexFile, count, sealed);
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 final class SegmentRecovery {
 
     private static final Logger LOG = System.getLogger(SegmentRecovery.class.getName());
+    /** How far after the store's header the last frame may start for {@link #cheapCount} to read both at once. */
+    static final int NEAR_HEADER = 4096;
 
     private SegmentRecovery() {
     }
@@ -72,25 +74,29 @@ final class SegmentRecovery {
     /**
      * The record count if the segment's files agree after a clean shutdown, else -1: every index
      * entry intact and chained frame to frame, the last one ending where the store ends, and the last
-     * frame intact and the last of its batch. Reads the active index (bounded by one segment) and one frame, no other store data.
+     * frame intact and the last of its batch. Reads the active index whole (bounded by one segment)
+     * and the store's header and last frame — one read each when the frame starts within
+     * {@link #NEAR_HEADER} bytes of the header (a cold partition's first use), no other store data.
      */
     static long cheapCount(Segment segment) throws IOException {
         BufferedFile store = segment.store();
         BufferedFile index = segment.index();
         long indexSize = index.flushedSize();
         if (indexSize < FileHeader.SIZE || (indexSize - FileHeader.SIZE) % IndexEntry.SIZE != 0
-                || FileHeader.INDEX.problemIn(index, segment.base()) != null
-                || FileHeader.STORE.problemIn(store, segment.base()) != null) {
+                || store.flushedSize() < FileHeader.SIZE) {
+            return -1;
+        }
+        ByteBuffer indexBytes = ByteBuffer.allocate((int) indexSize);
+        index.read(0, indexBytes);
+        indexBytes.flip();
+        if (FileHeader.INDEX.problem(indexBytes, segment.base()) != null) {
             return -1;
         }
         long count = (indexSize - FileHeader.SIZE) / IndexEntry.SIZE;
-        ByteBuffer entries = ByteBuffer.allocate((int) (count * IndexEntry.SIZE));
-        index.read(FileHeader.SIZE, entries);
-        entries.flip();
         IndexEntry last = null;
         long expectedPosition = FileHeader.SIZE;
         for (int i = 0; i < count; i++) {
-            last = IndexEntry.decode(entries, i * IndexEntry.SIZE, i);
+            last = IndexEntry.decode(indexBytes, FileHeader.SIZE + i * IndexEntry.SIZE, i);
             if (last == null || last.position() != expectedPosition || last.length() < Frame.HEADER_SIZE) {
                 return -1;
             }
@@ -99,13 +105,25 @@ final class SegmentRecovery {
         if (expectedPosition != store.flushedSize()) {
             return -1;
         }
+        boolean oneRead = last == null || last.position() - FileHeader.SIZE <= NEAR_HEADER;
+        ByteBuffer head = ByteBuffer.allocate(oneRead && last != null ? (int) last.end() : FileHeader.SIZE);
+        store.read(0, head);
+        head.flip();
+        if (FileHeader.STORE.problem(head, segment.base()) != null) {
+            return -1;
+        }
         if (last == null) {
             return 0;
         }
-        ByteBuffer frame = ByteBuffer.allocate(last.length());
-        store.read(last.position(), frame);
-        frame.flip();
-        return Frame.problem(frame, 0, last.length(), segment.base() + count - 1) == null && !Frame.more(frame, 0) ? count : -1;
+        ByteBuffer frame = head;
+        int at = (int) last.position();
+        if (!oneRead) {
+            frame = ByteBuffer.allocate(last.length());
+            store.read(last.position(), frame);
+            frame.flip();
+            at = 0;
+        }
+        return Frame.problem(frame, at, last.length(), segment.base() + count - 1) == null && !Frame.more(frame, at) ? count : -1;
     }
 
     /**

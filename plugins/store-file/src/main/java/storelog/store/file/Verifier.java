@@ -56,15 +56,13 @@ final class Verifier {
 
     /** @param cleanlyClosed whether the engine closed cleanly: then an active segment's index lists records it must hold */
     private void partition(PartitionKey key, Path dir, OpenFiles files, boolean cleanlyClosed) throws IOException {
-        List<Path> strays = new ArrayList<>();
-        List<Long> bases = SegmentFiles.bases(dir, strays, files.disk());
-        for (Path stray : strays) {
-            if (SegmentFiles.isLeftover(stray)) {
-                found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)", () -> {
-                    files.disk().deleteIfExists(stray);
-                    Directories.force(files.disk(), dir);
-                }, "removed " + stray);
-            }
+        SegmentFiles.Listing listing = SegmentFiles.list(dir, files.disk());
+        List<Long> bases = listing.bases();
+        for (Path stray : listing.leftovers()) {
+            found(stray, -1, -1, "leftover file (an interrupted index rebuild, or an index without its store)", () -> {
+                files.disk().deleteIfExists(stray);
+                Directories.force(files.disk(), dir);
+            }, "removed " + stray);
         }
         long next = 0;
         for (int i = 0; i < bases.size(); i++) {
