@@ -1,7 +1,7 @@
 package storelog.store.file;
 
-import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -74,23 +74,19 @@ class LocalDisk implements Disk {
     }
 
     /**
-     * Through {@link File#list()}: one {@code opendir}, no descriptor duplicated, no stream (a cold
-     * partition's first use lists its directory). It tells no reason when it fails: {@link Files#list}
-     * then lists again and throws the exact error.
+     * Through NIO's directory stream, not {@link java.io.File#list()}: that one ends its {@code readdir}
+     * loop at the first null and never looks at {@code errno}, so a directory whose reading fails part-way
+     * (EIO, a stale NFS handle) lists short without an error — a partition loaded without some of its
+     * segments or its leader-epoch history (ListingErrorTest). This costs a cold partition's first use a
+     * {@code dup} and an {@code fcntl} more.
      */
     @Override
     public List<Path> list(Path dir) throws IOException {
-        String[] names = dir.toFile().list();
-        if (names == null) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                return entries.toList();
-            }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.toList();
+        } catch (UncheckedIOException e) { // an error while iterating
+            throw e.getCause();
         }
-        List<Path> entries = new ArrayList<>(names.length);
-        for (String name : names) {
-            entries.add(dir.resolve(name));
-        }
-        return entries;
     }
 
     @Override
