@@ -60,6 +60,12 @@ class PushWindowTest {
     }
 
     @Test
+    void anEmptyPushAtTheEndIsNotPartial() {
+        window.send(P, 0, 0);
+        assertThat(window.partialInFlight(P)).isFalse();
+    }
+
+    @Test
     void answersThatComeBackOutOfOrderAllCount() {
         PushWindow.Push first = window.send(P, 10, 30);
         PushWindow.Push second = window.send(P, 10, 30);
