@@ -18,8 +18,8 @@ import storelog.api.PartitionKey;
  * follower checks every request on its own (epoch, position, log matching), so a dropped request that
  * still lands stores only the leader's records at their offsets; the leader just does not count it.
  *
- * <p>A request that reaches the leader's end when sent is <em>partial</em> (it took what there was, not
- * a full batch); the stream keeps at most one partial request of a partition in flight
+ * <p>A request that reaches the leader's end when sent with some records but less than a full batch is
+ * <em>partial</em> (it took what there was); the stream keeps at most one partial request of a partition in flight
  * ({@link #partialInFlight}), as Nagle's algorithm keeps one small segment: records appended meanwhile
  * go in one request once its answer comes back, instead of one small request per append. Full batches
  * (a follower that is behind) are pipelined up to the limit.
@@ -39,9 +39,16 @@ final class PushWindow {
             return from + count;
         }
 
-        /** It took everything the leader had: not a full batch. */
+        /**
+         * It took everything the leader had, and that was some records but less than a full batch. A
+         * full batch that happened to reach the end is not partial: counted as one, its answer would
+         * clear the lane's mark while the small request sent after it is still in flight, and from then
+         * on two small requests would be in flight at a time. Nor is an empty push (the epoch's start,
+         * a committed end, a cut): records held behind it would gather nothing it carries, and a
+         * waiting {@code ACKS=all} writer would pay its round trip.
+         */
         boolean partial() {
-            return end() >= endWhenSent;
+            return count > 0 && count < ReplicationSettings.MAX_BATCH_RECORDS && end() >= endWhenSent;
         }
     }
 

@@ -47,6 +47,25 @@ class PushWindowTest {
     }
 
     @Test
+    void aFullBatchThatReachesTheEndIsNotPartialSoItsAnswerLeavesTheSmallRequestAfterItInFlight() {
+        int full = ReplicationSettings.MAX_BATCH_RECORDS;
+        PushWindow.Push small = window.send(P, 100, 100);
+        PushWindow.Push batch = window.send(P, full, 100 + full); // appended meanwhile: exactly one batch, all sent
+        assertThat(window.completed(small)).isTrue();
+        assertThat(window.partialInFlight(P)).as("only a full batch in flight").isFalse();
+
+        window.send(P, 10, 110 + full);
+        assertThat(window.completed(batch)).isTrue();
+        assertThat(window.partialInFlight(P)).as("the small request sent after the full batch").isTrue();
+    }
+
+    @Test
+    void anEmptyPushAtTheEndIsNotPartial() {
+        window.send(P, 0, 0);
+        assertThat(window.partialInFlight(P)).isFalse();
+    }
+
+    @Test
     void answersThatComeBackOutOfOrderAllCount() {
         PushWindow.Push first = window.send(P, 10, 30);
         PushWindow.Push second = window.send(P, 10, 30);

@@ -185,6 +185,19 @@ class PublishEndpointTest {
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
+    /** Pins the content-type check around its fast path for a bare {@code application/json} (Requests.requireJson). */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "application/json|200", "APPLICATION/JSON|200", "Application/Json|200", "application/json;charset=UTF-8|200",
+            "application/json-seq|415", "application/jsonx|415", "application/problem+json|415", "text/json|415",
+            "'application/json, text/plain'|415"})
+    void theContentTypeIsCheckedWhateverItsCase(String type, int status) {
+        HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/publish"))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":1,\"partition_key\":\"p\"}")).build());
+        assertThat(response.statusCode()).isEqualTo(status);
+    }
+
     @Test
     void aWrongMethodIs405WithAllow() {
         HttpResponse<String> response = server.get("/publish");
