@@ -2,6 +2,9 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import storelog.api.PartitionKey;
 
@@ -32,6 +35,13 @@ final class SegmentRoller {
      * directory fsync (lock held): the deletion must be durable before a later segment's name can be.
      */
     private boolean leftoverUnforced;
+    /**
+     * The bases of segments whose creation failed (lock held): their files may still be there, since
+     * the cleanup's deletion can fail too. Deleted again before anything more is appended — a smaller
+     * record that still fits the full segment would go there at that base, and the next start would
+     * list the leftover as the segment that holds it.
+     */
+    private final Set<Long> failedBases = new TreeSet<>();
 
     SegmentRoller(PartitionKey key, Path dir, StoreContext context, boolean syncs) {
         this.key = key;
@@ -53,8 +63,7 @@ final class SegmentRoller {
         // it: the partition directory for the files' names, the ones above it up to DATA_DIR for its
         // own — DATA_DIR's fsync shared with the partitions created at the same time.
         context.createPartitionDirectory(dir);
-        OpenFiles files = context.files();
-        Segment segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, false));
+        Segment segment = createFiles(base, false);
         forceOrDelete(segment, () -> {
             forceBelowDataDir();
             context.dataDirForce().force();
@@ -82,14 +91,7 @@ final class SegmentRoller {
 
     /** A new, empty segment at {@code base}. */
     private Segment create(long base) throws IOException {
-        OpenFiles files = context.files();
-        Segment segment;
-        try {
-            segment = files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, syncs));
-        } catch (IOException | RuntimeException e) {
-            leftoverUnforced = true; // it may have created files and deleted them again, not durably
-            throw e;
-        }
+        Segment segment = createFiles(base, syncs);
         if (syncs) {
             forceOrDelete(segment, () -> Directories.force(context.disk(), dir));
         } else {
@@ -98,8 +100,21 @@ final class SegmentRoller {
         return segment;
     }
 
+    /** The new segment's files, their headers forced when {@code sync}. */
+    private Segment createFiles(long base, boolean sync) throws IOException {
+        OpenFiles files = context.files();
+        try {
+            return files.withDescriptors(() -> SegmentFiles.create(key, dir, base, files, sync));
+        } catch (IOException | RuntimeException e) {
+            leftoverUnforced = true; // it may have created files and deleted them again (not durably), or failed to
+            failedBases.add(base);
+            throw e;
+        }
+    }
+
     /**
-     * Forces the partition's directory if a failed creation deleted its files without (lock held;
+     * Deletes what failed creations may have left (their own cleanup can fail too) and forces the
+     * partition's directory if a failed creation deleted its files without (lock held;
      * before anything more is appended, and at the clean close). A power cut must not keep that
      * empty segment's name: recovery would take it for the full segment's successor and count the
      * records appended to the full one after the failed roll — acknowledged, maybe forced — as
@@ -108,10 +123,18 @@ final class SegmentRoller {
      * the append must fail cleanly, the partition stay writable.
      */
     void forceLeftoverDeletion() throws IOException {
-        if (leftoverUnforced) {
-            Directories.force(context.disk(), dir);
-            leftoverUnforced = false;
+        if (!leftoverUnforced) {
+            return;
         }
+        Disk disk = context.disk();
+        for (Iterator<Long> bases = failedBases.iterator(); bases.hasNext(); ) {
+            long base = bases.next();
+            disk.deleteIfExists(SegmentName.storeFile(dir, base));
+            disk.deleteIfExists(SegmentName.indexFile(dir, base));
+            bases.remove();
+        }
+        Directories.force(disk, dir);
+        leftoverUnforced = false;
     }
 
     /** A directory fsync that makes a new segment's names durable. */
@@ -132,6 +155,7 @@ final class SegmentRoller {
             force.run();
         } catch (IOException e) {
             leftoverUnforced = true;
+            failedBases.add(segment.base());
             try {
                 segment.deleteFiles();
             } catch (IOException | RuntimeException cleanup) {

@@ -54,6 +54,8 @@ final class Faults extends LocalDisk {
     final AtomicInteger indexWritesBeforeFailing = new AtomicInteger(-1);
     /** Creating a file whose name ends with this fails with ENOSPC (before anything is written). */
     volatile String failCreating;
+    /** The next this many file deletions fail with EIO (nothing deleted). */
+    final AtomicInteger failDeletes = new AtomicInteger();
     final AtomicInteger storeForces = new AtomicInteger();
     /**
      * The next store fsync fails once with EIO, and the "kernel" forgets the error (later fsyncs
@@ -128,6 +130,9 @@ final class Faults extends LocalDisk {
 
     @Override
     public boolean deleteIfExists(Path path) throws IOException {
+        if (failDeletes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new FileSystemException(path.toString(), null, "Input/output error (injected)");
+        }
         events.add("delete " + path);
         return super.deleteIfExists(path);
     }
