@@ -7,11 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 
 /**
@@ -55,10 +53,7 @@ class FollowerStreamEmptyPushTest {
     }
 
     private void append(int from, int count) {
-        setup.engine.append(KEY, term == null ? 5 : term.epoch(), IntStream.range(from, from + count).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        if (term != null) {
-            term.appended(KEY);
-        }
+        setup.append(term, KEY, from, count);
     }
 
     @Test

@@ -9,11 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 
 /**
@@ -61,12 +59,8 @@ class FollowerStreamFullBatchAtTheEndTest {
     /** Appends {@code count} records to {@code p} (of epoch 5 before the term, of its epoch 9 after) and tells the term. */
     private void append(PartitionKey p, int count) {
         int from = appended.getOrDefault(p, 0);
-        setup.engine.append(p, term == null ? 5 : term.epoch(),
-                IntStream.range(from, from + count).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
         appended.put(p, from + count);
-        if (term != null) {
-            term.appended(p);
-        }
+        setup.append(term, p, from, count);
     }
 
     /** Appends {@code count} records to {@link #KEY}, then waits until the stream has looked at it since. */

@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import storelog.api.NewRecord;
 import storelog.api.PartitionKey;
 
 /**
@@ -54,15 +52,8 @@ class FollowerStreamPartialPushTest {
         term = setup.start(9, LeaderTermSetup.settings(true, Duration.ofSeconds(10)), Duration.ofSeconds(30));
     }
 
-    /**
-     * Appends records {@code from} to {@code from + count - 1} (of epoch 5 before the term, of its epoch 9
-     * after) and tells the term, as the log service does.
-     */
     private void append(int from, int count) {
-        setup.engine.append(KEY, term == null ? 5 : term.epoch(), IntStream.range(from, from + count).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
-        if (term != null) {
-            term.appended(KEY);
-        }
+        setup.append(term, KEY, from, count);
     }
 
     /** Where the pushes that carried records began, and how many they carried. */

@@ -74,6 +74,18 @@ final class LeaderTermSetup implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** Starts a term of {@code epoch} with b as the only follower, its own read fence, and no higher epoch seen. */
+    /**
+     * Appends records "r{from}".."r{from + count - 1}" to {@code key}, of epoch 5 before a term started
+     * ({@code term} null), of the term's epoch after, and tells the term, as the log service does.
+     */
+    void append(LeaderTerm term, PartitionKey key, int from, int count) {
+        engine.append(key, term == null ? 5 : term.epoch(),
+                java.util.stream.IntStream.range(from, from + count).mapToObj(i -> NewRecord.string("r" + i, 1)).toList());
+        if (term != null) {
+            term.appended(key);
+        }
+    }
+
     LeaderTerm start(long epoch, ReplicationSettings settings, Duration peerTimeout) {
         return start(epoch, settings, peerTimeout, this::onlyB, higher -> { }, newFence(), () -> epoch);
     }
