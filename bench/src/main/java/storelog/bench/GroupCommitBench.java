@@ -23,7 +23,8 @@ import storelog.api.spi.StorageEngine;
  * record, and cannot go faster than without any. Prints one {@code RESULT} line per figure with the
  * engine's fsyncs/s and records per fsync next to it, and ({@code kind=p2-grouped}) the bound a
  * group commit with one file per partition can reach: P raw loops at once, each writing N/P records
- * per fdatasync of its own file.
+ * per fdatasync of its own file, and ({@code kind=p2-vt-bound}) the smallest group commit whose N
+ * appenders are virtual threads waiting for their fsync ({@link VirtualGroupCommitBound}).
  *
  * <p>Not JMH: the figure needs the engine's fsync counter over the same window and the appenders on
  * virtual threads, which JMH's worker threads are not.
@@ -68,6 +69,13 @@ public final class GroupCommitBench {
                         System.out.printf(Locale.ROOT, "RESULT round=%d kind=p2-grouped partitions=%d appenders=%d"
                                         + " raw_grouped_rec_s=%.0f raw_grouped_fsyncs_s=%.0f ratio_grouped=%.3f%n", round, p, n, grouped,
                                 grouped / perFsync, always.recordsPerSecond() / Math.min(grouped, never.recordsPerSecond()));
+                    }
+                    if (virtual && n > 1) {
+                        // the smallest group commit whose appenders are virtual threads waiting for their fsync
+                        double[] vt = VirtualGroupCommitBound.run(n, p, seconds, true);
+                        System.out.printf(Locale.ROOT, "RESULT round=%d kind=p2-vt-bound partitions=%d appenders=%d"
+                                        + " vt_bound_rec_s=%.0f vt_bound_fsyncs_s=%.0f ratio_vt=%.3f%n", round, p, n, vt[0], vt[1],
+                                always.recordsPerSecond() / Math.min(vt[0], never.recordsPerSecond()));
                     }
                 }
             }
