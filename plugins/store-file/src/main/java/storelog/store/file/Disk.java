@@ -1,10 +1,12 @@
 package storelog.store.file;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.List;
 
@@ -80,4 +82,42 @@ interface Disk {
 
     /** fsync of a directory, so the creations, renames and deletions of its entries survive a crash. */
     void forceDirectory(Path dir) throws IOException;
+
+    /**
+     * Opens a regular file for fsyncs of its data through a descriptor of its own ({@link FileSync}).
+     * By default a channel of {@link #open}, which an interrupt of the thread using it closes.
+     */
+    default FileSync openForSync(Path file) throws IOException {
+        FileChannel channel = open(file, StandardOpenOption.READ, StandardOpenOption.WRITE); // writable: Windows flushes only handles open for writing
+        return new FileSync() {
+            @Override
+            public void sync() throws IOException {
+                channel.force(false);
+            }
+
+            @Override
+            public boolean interruptible() {
+                return true;
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    /** A descriptor of a file, for fsyncs of its data: on any descriptor, an fsync covers every write made through any other. */
+    interface FileSync extends Closeable {
+
+        /** fsync of the file's data; its outcome, success or error, is the operating system's. */
+        void sync() throws IOException;
+
+        /**
+         * Whether an interrupt of the thread in {@link #sync} ends it with {@link java.nio.channels.ClosedByInterruptException}
+         * in place of the fsync's own outcome (an NIO channel's): the engine then syncs on a thread
+         * nobody interrupts ({@link Uninterruptible}).
+         */
+        boolean interruptible();
+    }
 }

@@ -149,30 +149,31 @@ final class OpenFiles implements AutoCloseable {
     }
 
     /**
-     * fdatasync of {@code path}, through a descriptor of its own, {@link Uninterruptible}. Not through
+     * fsync of {@code path}'s data through a descriptor of its own ({@link Disk#openForSync}). Not through
      * the shared descriptor: that one may have been evicted, or be closed at any moment by the
      * interrupt of another thread using it — and the JDK then reports the close instead of the
      * fsync's own error, so an fsync that failed would be retried on a new descriptor and (the kernel
-     * having reported and cleared the error) succeed: PostgreSQL's "fsyncgate". An fsync on any descriptor of a file covers every write made to it
-     * through any other, and reports a write-back error no one was told of yet.
+     * having reported and cleared the error) succeed: PostgreSQL's "fsyncgate". An fsync on any
+     * descriptor of a file covers every write made to it through any other, and reports a write-back
+     * error no one was told of yet. A descriptor that an interrupt would close is synced on a thread
+     * nobody interrupts ({@link Uninterruptible}); the local disk's is not, and the caller syncs itself.
      *
      * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
      * @throws IOException            when the fsync failed
      */
     void force(Path path) throws IOException {
-        Uninterruptible.run(() -> forceNow(path));
-    }
-
-    private void forceNow(Path path) throws IOException {
-        FileChannel channel;
+        Disk.FileSync descriptor;
         try {
-            // writable: Windows flushes only handles open for writing
-            channel = withDescriptors(() -> disk.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            descriptor = withDescriptors(() -> disk.openForSync(path));
         } catch (IOException e) {
             throw new FileNotOpenedException(path, e);
         }
-        try (channel) {
-            channel.force(false);
+        try (descriptor) {
+            if (descriptor.interruptible()) {
+                Uninterruptible.run(descriptor::sync);
+            } else {
+                descriptor.sync();
+            }
         }
         fsyncs.increment();
     }

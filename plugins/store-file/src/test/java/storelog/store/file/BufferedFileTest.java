@@ -101,7 +101,7 @@ class BufferedFileTest {
         LocalDisk slowOpen = new LocalDisk() {
             @Override
             public java.nio.channels.FileChannel open(Path p, java.nio.file.OpenOption... options) throws IOException {
-                if (Thread.currentThread().getName().startsWith("storelog-io-")) { // the fsync opens a descriptor of its own there
+                if (Thread.currentThread().getName().equals("fsync")) { // the fsync opens a descriptor of its own
                     opening.countDown();
                     try {
                         deleted.await(30, TimeUnit.SECONDS); // the deletion runs now
