@@ -89,22 +89,7 @@ interface Disk {
      */
     default FileSync openForSync(Path file) throws IOException {
         FileChannel channel = open(file, StandardOpenOption.READ, StandardOpenOption.WRITE); // writable: Windows flushes only handles open for writing
-        return new FileSync() {
-            @Override
-            public void sync() throws IOException {
-                channel.force(false);
-            }
-
-            @Override
-            public boolean interruptible() {
-                return true;
-            }
-
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
+        return FileSync.of(true, () -> channel.force(false), channel);
     }
 
     /** A descriptor of a file, for fsyncs of its data: on any descriptor, an fsync covers every write made through any other. */
@@ -119,5 +104,25 @@ interface Disk {
          * nobody interrupts ({@link Uninterruptible}).
          */
         boolean interruptible();
+
+        /** A descriptor that {@code sync} fsyncs and {@code descriptor} closes. */
+        static FileSync of(boolean interruptible, Uninterruptible.Operation sync, Closeable descriptor) {
+            return new FileSync() {
+                @Override
+                public void sync() throws IOException {
+                    sync.run();
+                }
+
+                @Override
+                public boolean interruptible() {
+                    return interruptible;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    descriptor.close();
+                }
+            };
+        }
     }
 }

@@ -133,22 +133,7 @@ class LocalDisk implements Disk {
         } catch (FileNotFoundException e) {
             throw asNio(file, e);
         }
-        return new FileSync() {
-            @Override
-            public void sync() throws IOException {
-                descriptor.getFD().sync();
-            }
-
-            @Override
-            public boolean interruptible() {
-                return false;
-            }
-
-            @Override
-            public void close() throws IOException {
-                descriptor.close();
-            }
-        };
+        return FileSync.of(false, () -> descriptor.getFD().sync(), descriptor);
     }
 
     /**
