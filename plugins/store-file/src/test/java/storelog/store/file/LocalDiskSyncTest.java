@@ -42,6 +42,14 @@ class LocalDiskSyncTest {
     }
 
     @Test
+    void onlyLinuxSyncsThroughADescriptorMacOsNeedsTheChannelsFullFsync() {
+        assertThat(LocalDisk.syncsThroughDescriptor("Linux")).isTrue();
+        assertThat(LocalDisk.syncsThroughDescriptor("Mac OS X")).as("FileDescriptor.sync is a plain fsync there, no F_FULLFSYNC").isFalse();
+        assertThat(LocalDisk.syncsThroughDescriptor("Windows 11")).isFalse();
+        assertThat(LocalDisk.syncsThroughDescriptor("FreeBSD")).isFalse();
+    }
+
+    @Test
     void aMissingFileIsNotCreatedAndReadsAsNoSuchFile() {
         Path missing = dir.resolve("gone");
         assertThatThrownBy(() -> Disk.LOCAL.openForSync(missing)).isInstanceOf(NoSuchFileException.class);
