@@ -156,7 +156,8 @@ final class OpenFiles implements AutoCloseable {
      * having reported and cleared the error) succeed: PostgreSQL's "fsyncgate". An fsync on any
      * descriptor of a file covers every write made to it through any other, and reports a write-back
      * error no one was told of yet. A descriptor that an interrupt would close is synced on a thread
-     * nobody interrupts ({@link Uninterruptible}); the local disk's is not, and the caller syncs itself.
+     * nobody interrupts ({@link Uninterruptible}); the local disk's is not, and the caller syncs itself
+     * (a virtual one only while few others do: {@link Uninterruptible#runOnCaller}).
      *
      * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
      * @throws IOException            when the fsync failed
@@ -172,7 +173,7 @@ final class OpenFiles implements AutoCloseable {
             if (descriptor.interruptible()) {
                 Uninterruptible.run(descriptor::sync);
             } else {
-                descriptor.sync();
+                Uninterruptible.runOnCaller(descriptor::sync);
             }
         }
         fsyncs.increment();

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,9 @@ final class Uninterruptible {
      */
     private static final ExecutorService THREADS = bounded();
 
+    /** Permits of virtual threads to block their carrier in an operation of their own ({@link #runOnCaller}). */
+    private static final Semaphore CARRIERS = new Semaphore(MAX_THREADS);
+
     private Uninterruptible() {
     }
 
@@ -73,6 +77,28 @@ final class Uninterruptible {
             OWN.set(true);
             task.run();
         });
+    }
+
+    /**
+     * Runs an operation that an interrupt neither ends nor hides (no NIO channel: the local disk's
+     * fsync) on the caller's thread, with no hand-off. A virtual caller blocked in it holds its carrier,
+     * and the scheduler starts another carrier in its place (up to 256): so N partitions' lone virtual
+     * appenders would start N platform threads, the bound {@link #MAX_THREADS} is for (review1,
+     * FsyncShimTest). At most {@link #MAX_THREADS} virtual callers run it themselves at once; the
+     * others hand it to the pool and unmount while they wait ({@link #run}).
+     */
+    static void runOnCaller(Operation operation) throws IOException {
+        if (!Thread.currentThread().isVirtual()) {
+            operation.run();
+        } else if (CARRIERS.tryAcquire()) {
+            try {
+                operation.run();
+            } finally {
+                CARRIERS.release();
+            }
+        } else {
+            run(operation);
+        }
     }
 
     static void run(Operation operation) throws IOException {
