@@ -4,6 +4,7 @@
 #     (PARTITIONS, default "10000 100000") and with about 1 GiB in one partition (BIG=0 skips it);
 #   - cold first reads/s over 10,000 partitions, 64 connections, right after a clean restart and right
 #     after the kill -9 restart (each partition then awaits its recovery), the same reads again (warm),
+#     cold first reads on a warmed-up server (WARM other partitions read first, default 5,000),
 #     and the same number of reads of ONE partition (the HTTP bound of the run), each with the
 #     open-files LRU's hits and misses from /metrics;
 #   - first publishes/s to new partitions (FSYNC=always) vs the raw fsync rate of this disk.
@@ -20,9 +21,14 @@ W=${BENCH_WORK:-/tmp/storelog-bench}/scale
 PARTITIONS=${PARTITIONS:-10000 100000}
 BIG=${BIG:-1}
 NEW=${NEW:-5000}
+WARM=${WARM:-5000}   # partitions read cold before the 10,000 on a warmed-up server
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/scale-$stamp.log
 mkdir -p "$W" bench/results
+
+for tool in wrk python3 curl; do # a missing one would show only as a pass waiting for its bounded 15 minutes
+  command -v "$tool" > /dev/null || { echo "bench/scale.sh needs $tool (Debian: apt-get install $tool)"; exit 2; }
+done
 
 IMAGE=${IMAGE:-$ROOT/distribution/target/storelog}   # IMAGE=<another build's image> compares code in one session
 [ -x "$IMAGE/bin/storelog" ] || mvn -B -q -o -pl distribution -am package -DskipTests
@@ -58,14 +64,28 @@ create_partitions() { # dir n: one record in each of p0..p(n-1), FSYNC=never, th
   stop_server
 }
 
-# reads MODE (read|hot) over N partitions; RESULT <label>_reads_per_s, the LRU's hits and misses meanwhile
-reads() { # mode n label
+# reads MODE (read|hot) over N partitions (PREFIX0.., default p); RESULT <label>_reads_per_s, the LRU's hits and misses meanwhile
+reads() { # mode n label [prefix]
   local h0 m0 rate
   h0=$(metric open_file_hits_total); m0=$(metric open_file_misses_total)
-  rate=$(per_partition "$1" "$2" p)
+  rate=$(per_partition "$1" "$2" "${4:-p}")
   echo "RESULT ${3}_reads_per_s $rate"
   echo "RESULT ${3}_open_file_hits $(( $(metric open_file_hits_total) - h0 ))"
   echo "RESULT ${3}_open_file_misses $(( $(metric open_file_misses_total) - m0 ))"
+}
+
+# cold first reads on a warmed-up server, what users meet most: after a clean restart, first WARM other
+# partitions (w0..) are read cold and one of them hot, so the JIT has compiled the paths, then the N
+# partitions p0.. (untouched since the restart) are read for the first time
+warmed_cold_reads() { # dir n
+  start_server "$1" never   # the warm-up partitions, created without touching p0..
+  echo "created $WARM warm-up partitions (w0..) at $(per_partition publish "$WARM" w)/s"
+  stop_server
+  start_server "$1" always
+  echo "# cold first reads on a warmed-up server: after this clean restart, $WARM other partitions read cold ($(per_partition read "$WARM" w)/s) and one of them $((2 * $2)) times ($(per_partition hot $((2 * $2)) w)/s)"
+  sleep 1
+  reads read "$2" cold_warmed_up
+  stop_server
 }
 
 restart_times() { # dir label [cold-reads n]: ready after a clean stop, then after kill -9 (server left running, recovered)
@@ -116,6 +136,9 @@ for n in $PARTITIONS; do
   for _ in $(seq 1 1200); do [ "$(metric partitions_awaiting_recovery)" = 0 ] && break; sleep 0.1; done
   echo "background recovery done $(( $(now_ms) - t0 )) ms after the measurements above (awaiting: $(metric partitions_awaiting_recovery))"
   stop_server
+  if [ "$n" = 10000 ]; then
+    warmed_cold_reads "$W/p$n" "$n"
+  fi
   rm -rf "$W/p$n"
 done
 

@@ -45,6 +45,20 @@ if [ -f "$image/lib/storelog.aot" ]; then
   env -i PATH="$work/bin" HOME="$work" JAVA_OPTS="-Xshare:auto" "$image/bin/storelog" plugins > /dev/null \
     || { echo "JAVA_OPTS=-Xshare:auto: the image did not start"; exit 1; }
   echo "image: its AOT cache is used after unpacking, and left out when JAVA_OPTS choose their own CDS"
+  # a restart's first read of a stored partition (the partition's load: listing, clean check) runs on
+  # classes from the cache: the training covers it (build/AotTraining.java). A store-file class read
+  # from the module image (source: jrt:/...) is one the training left out.
+  ( cd "$work" && env -i PATH="$work/bin" HOME="$work" HTTP_PORT="$port" DATA_DIR="$work/data" \
+      JAVA_OPTS="-XX:AOTMode=on -Xlog:class+load=info:file=$work/classes.log" "$image/bin/storelog" > "$work/restart.log" 2>&1 ) &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+  read=$(curl -sf "http://127.0.0.1:$port/read?partition=smoke&offset=0") || { echo "no read after the restart"; cat "$work/restart.log"; exit 1; }
+  [[ $read == *'"value":{"from":"image"}'* ]] || { echo "unexpected read answer after the restart: $read"; exit 1; }
+  kill -TERM "$(pgrep -P "$pid" -f storelog.server || echo "$pid")"
+  wait "$pid" || true
+  outside=$(grep "source: jrt:/storelog.store.file" "$work/classes.log" || true)
+  [ -z "$outside" ] || { echo "a restart's first read loaded store-file classes outside the AOT cache:"; echo "$outside"; exit 1; }
+  echo "image: a restart's first read of a stored partition runs on classes from the AOT cache"
 fi
 
 kafka=plugins/connector-kafka/target/plugin/connector-kafka
