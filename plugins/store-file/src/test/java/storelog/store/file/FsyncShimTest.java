@@ -140,18 +140,6 @@ class FsyncShimTest {
     }
 
     private static Path compiledShim(Path dir) throws IOException, InterruptedException {
-        Path source = Files.writeString(dir.resolve("fsync-shim.c"), SHIM);
-        Path library = dir.resolve("fsync-shim.so");
-        Process gcc;
-        try {
-            gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-o", library.toString(), source.toString(), "-ldl")
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return null;
-        }
-        String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(gcc.exitValue()).as(output).isZero();
-        return library;
+        return Shims.compile(dir, "fsync-shim", SHIM);
     }
 }

@@ -91,19 +91,7 @@ class ListingErrorTest {
 
     /** The shim, built into {@code dir}; null when there is no gcc. */
     private static Path compiledShim(Path dir) throws IOException, InterruptedException {
-        Path source = Files.writeString(dir.resolve("readdir-eio.c"), SHIM);
-        Path library = dir.resolve("readdir-eio.so");
-        Process gcc;
-        try {
-            gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-o", library.toString(), source.toString(), "-ldl")
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return null;
-        }
-        String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(gcc.exitValue()).as(output).isZero();
-        return library;
+        return Shims.compile(dir, "readdir-eio", SHIM);
     }
 
     /** What {@link ListingChild} printed listing {@code partition}, with {@code shim} preloaded unless null. */
