@@ -197,7 +197,7 @@ class ClusterElectionIT {
     private static Map<String, String> withSecret(Map<String, String> env, String secret) {
         Map<String, String> copy = new HashMap<>(env);
         copy.put("CLUSTER_SECRET", secret);
-        copy.put("BIND_ADDR", "127.0.0.1:" + TestCluster.freePorts(1)[0]);
+        copy.put("BIND_ADDR", "127.0.0.1:" + TestCluster.gossipPorts(1)[0]);
         copy.put("ADVERTISE_ADDR", copy.get("BIND_ADDR"));
         copy.put("RAFT_PORT", Integer.toString(TestCluster.freePorts(1)[0]));
         copy.remove("DATA_DIR");

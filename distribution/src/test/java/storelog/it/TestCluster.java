@@ -36,7 +36,7 @@ final class TestCluster implements AutoCloseable {
      * settings added to each (e.g. {@code REDIS_ADDR}, {@code LEADER_TTL}, {@code ELECTOR}); not started.
      */
     static TestCluster of(Path dir, int size, Map<String, String> common) {
-        int[] gossip = freePorts(size);
+        int[] gossip = gossipPorts(size);
         int[] raft = freePorts(size);
         String seeds = java.util.Arrays.stream(gossip).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         String name = "it-" + Integer.toHexString(dir.toString().hashCode()); // one cluster name per test
@@ -154,6 +154,9 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** Ports handed out in this JVM: never twice, though a node that was stopped gave its port back to the OS. */
+    /** The gossip plugin's FD_SOCK2 ports: the gossip port + this .. + this + {@link #FD_PORTS} (GossipStack). */
+    private static final int FD_PORT_OFFSET = 100;
+    private static final int FD_PORTS = 3;
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
@@ -182,6 +185,26 @@ final class TestCluster implements AutoCloseable {
         }
         if (found < n) {
             throw new UncheckedIOException(new IOException("no " + n + " free ports below the ephemeral range"));
+        }
+        return ports;
+    }
+
+    /**
+     * {@code n} ports for gossip ({@code BIND_ADDR}) whose failure-detection ports (FD_SOCK2 listens on
+     * the port + 100 .. + 103) are reserved too, so that no port handed out here (a Raft or HTTP port)
+     * lands on them (seen: a node's Raft port picked at its own gossip port + 100, "address in use").
+     */
+    static int[] gossipPorts(int n) {
+        int[] ports = new int[n];
+        for (int found = 0; found < n; ) {
+            int port = freePorts(1)[0];
+            boolean reserved = true;
+            for (int fd = port + FD_PORT_OFFSET; fd <= port + FD_PORT_OFFSET + FD_PORTS; fd++) {
+                reserved &= HANDED_OUT.add(fd); // kept reserved even when this port is not used
+            }
+            if (reserved) {
+                ports[found++] = port;
+            }
         }
         return ports;
     }
