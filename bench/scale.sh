@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale (issue 11, items 1 and 2), from outside with the jlink image, FSYNC=always unless said:
 #   - time to /health/ready after a clean stop and after kill -9 with N partitions of one record each
-#     (PARTITIONS, default "10000 100000") and with about 1 GiB in one partition (BIG=0 skips it);
+#     (PARTITIONS, default "10000 100000") and with about 1 GiB in one partition (BIG=0 skips it), and
+#     that partition's first read after such a restart, also after a crash of a run under FSYNC=never;
 #   - cold first reads/s over 10,000 partitions, 64 connections, right after a clean restart and right
 #     after the kill -9 restart (each partition then awaits its recovery), the same reads again (warm),
 #     cold first reads on a warmed-up server (WARM other partitions read first, default 5,000),
@@ -160,6 +161,17 @@ PY
   t0=$(now_ms)
   curl -sf "http://127.0.0.1:$PORT/read?partition=big&offset=999999" > /dev/null
   echo "RESULT big_first_read_after_crash_ms $(( $(now_ms) - t0 ))"
+  stop_server
+  # the same after a crash of a run under FSYNC=never: recovery then also reads and forces the newest
+  # BackgroundFlush.MAX_PENDING sealed segments (their background fsync may have been pending)
+  start_server "$W/big" never
+  curl -sf -H 'Content-Type: application/json' -d '{"partition_key":"big","data_type":2,"data":"one more"}' \
+    "http://127.0.0.1:$PORT/publish" > /dev/null
+  kill9_server
+  start_server "$W/big" never
+  t0=$(now_ms)
+  curl -sf "http://127.0.0.1:$PORT/read?partition=big&offset=999999" > /dev/null
+  echo "RESULT big_first_read_after_never_crash_ms $(( $(now_ms) - t0 ))"
   stop_server
   rm -rf "$W/big"
 fi

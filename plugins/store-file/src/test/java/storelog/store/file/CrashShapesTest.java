@@ -253,7 +253,7 @@ class CrashShapesTest {
 
     @Test
     void anOlderRecentSealedSegmentThatLostItsTailCutsTheLogThereToo() throws IOException {
-        Path data = goodData("data", 40, 200);
+        Path data = goodData("data", 80, 200);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
         List<Path> stores = Engines.storeFiles(data, KEY);
         assertThat(stores).hasSizeGreaterThan(BackgroundFlush.MAX_PENDING + 1);
