@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * descriptors. A file in use is never closed under its user: users hold a {@link Handle} (reference
  * counted) for the length of one operation; an evicted handle closes when its last user lets go.
  *
- * <p>fsyncs do not use these shared descriptors ({@link #force}).
+ * <p>fsyncs do not use these shared descriptors: they go through descriptors of their own
+ * ({@link #force}, {@link SyncDescriptors}).
  *
  * <p>Thread-safe. Finding and retaining a cached handle takes one lock, briefly; the syscalls that open
  * and close files run outside it.
@@ -33,6 +34,8 @@ final class OpenFiles implements AutoCloseable {
     private final LongAdder misses = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Path, Handle> open = new HashMap<>();
+    /** The descriptors fsyncs go through ({@link #force}). */
+    private final SyncDescriptors syncs;
     /** Files forgotten so far: a file opened outside the lock is not cached if one was forgotten meanwhile. */
     private long forgotten;
     private boolean closed;
@@ -40,6 +43,7 @@ final class OpenFiles implements AutoCloseable {
     OpenFiles(Disk disk, int capacity) {
         this.disk = disk;
         this.capacity = capacity;
+        this.syncs = SyncDescriptors.forOpenFiles(capacity);
     }
 
     /**
@@ -134,8 +138,9 @@ final class OpenFiles implements AutoCloseable {
         return disk;
     }
 
-    /** Closes and forgets the file's handle (before a file is deleted or renamed). */
+    /** Closes and forgets the file's handle and sync descriptor (before a file is deleted or renamed). */
     void forget(Path path) {
+        syncs.forget(path);
         lock.lock();
         try {
             forgotten++;
@@ -155,26 +160,33 @@ final class OpenFiles implements AutoCloseable {
      * fsync's own error, so an fsync that failed would be retried on a new descriptor and (the kernel
      * having reported and cleared the error) succeed: PostgreSQL's "fsyncgate". An fsync on any
      * descriptor of a file covers every write made to it through any other, and reports a write-back
-     * error no one was told of yet. A descriptor that an interrupt would close is synced on a thread
-     * nobody interrupts ({@link Uninterruptible}); the local disk's is not, and the caller syncs itself
-     * (a virtual one only while few others do: {@link Uninterruptible#runOnCaller}).
+     * error no one was told of yet. The descriptors of the files synced most recently stay open for
+     * their next fsync ({@link SyncDescriptors}); one whose fsync failed is closed. A descriptor that an
+     * interrupt would close is synced on a thread nobody interrupts ({@link Uninterruptible}); the local
+     * disk's is not, and the caller syncs itself (a virtual one only while few others do:
+     * {@link Uninterruptible#runOnCaller}).
      *
      * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
      * @throws IOException            when the fsync failed
      */
     void force(Path path) throws IOException {
-        Disk.FileSync descriptor;
+        SyncDescriptors.Descriptor descriptor;
         try {
-            descriptor = withDescriptors(() -> disk.openForSync(path));
+            descriptor = syncs.acquire(path, () -> withDescriptors(() -> disk.openForSync(path)));
         } catch (IOException e) {
             throw new FileNotOpenedException(path, e);
         }
-        try (descriptor) {
-            if (descriptor.interruptible()) {
-                Uninterruptible.run(descriptor::sync);
+        boolean failed = true;
+        try {
+            Disk.FileSync sync = descriptor.sync();
+            if (sync.interruptible()) {
+                Uninterruptible.run(sync::sync);
             } else {
-                Uninterruptible.runOnCaller(descriptor::sync);
+                Uninterruptible.runOnCaller(sync::sync);
             }
+            failed = false;
+        } finally {
+            syncs.release(descriptor, failed);
         }
         fsyncs.increment();
     }
@@ -255,6 +267,7 @@ final class OpenFiles implements AutoCloseable {
 
     @Override
     public void close() {
+        syncs.close();
         lock.lock();
         try {
             closed = true;

@@ -50,14 +50,15 @@ final class FsyncShimChild {
                     disarm(flags, "fsync-slow");
                     append(engine, "p", "r2", false, false);
                 }
-                case "emfile" -> {
+                case "emfile" -> { // each partition's first fsync opens its store's sync descriptor, kept for the next ones
                     append(engine, "p", "r0", false, false);
                     arm(flags, "open-emfile-once");
-                    append(engine, "p", "r1", false, false);
+                    append(engine, "q", "r1", false, false);
                     arm(flags, "open-emfile");
-                    append(engine, "p", "r2", false, false);
+                    append(engine, "p", "r2", false, false); // through the descriptor kept open: no open, no shortage
+                    append(engine, "s", "r3", false, false);
                     disarm(flags, "open-emfile");
-                    append(engine, "p", "r3", false, false);
+                    append(engine, "s", "r4", false, false);
                 }
                 case "threads" -> {
                     int partitions = Integer.parseInt(args[3]);

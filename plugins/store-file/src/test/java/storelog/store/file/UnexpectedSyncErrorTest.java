@@ -18,13 +18,16 @@ import storelog.api.StorageFailedException;
 import storelog.testkit.TestData;
 
 /**
- * A group commit that meets an unexpected unchecked exception (here: the disk's open throws one for
- * the fsync's descriptor) fails its appenders and the partition — it must not leave the group commit
+ * A group commit that meets an unexpected unchecked exception (here: the disk throws one opening or
+ * syncing the fsync's descriptor) fails its appenders and the partition — it must not leave the group commit
  * "running" forever, so that every later appender waits for a sync nobody runs.
  */
 class UnexpectedSyncErrorTest {
 
-    /** A local disk whose opens of store files for reading and writing throw an unchecked exception, once armed. */
+    /**
+     * A local disk whose opens of store files, and fsyncs through store descriptors (those kept open
+     * between fsyncs too), throw an unchecked exception, once armed.
+     */
     private static final class ThrowingOpens extends LocalDisk {
         volatile boolean armed;
 
@@ -34,6 +37,17 @@ class UnexpectedSyncErrorTest {
                 throw new IllegalStateException("injected: an unchecked failure opening " + file);
             }
             return super.open(file, options);
+        }
+
+        @Override
+        public FileSync openForSync(Path file) throws IOException {
+            FileSync real = super.openForSync(file);
+            return FileSync.of(real.interruptible(), () -> {
+                if (armed && file.getFileName().toString().endsWith(".store")) {
+                    throw new IllegalStateException("injected: an unchecked failure syncing " + file);
+                }
+                real.sync();
+            }, real);
         }
     }
 
