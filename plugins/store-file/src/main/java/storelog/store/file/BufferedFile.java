@@ -229,7 +229,9 @@ final class BufferedFile {
                 return;
             }
             try {
-                files.force(path);
+                if (!files.force(path, () -> deleted)) {
+                    return; // deleted by the time it had a descriptor, maybe one of the file now at the name: nothing synced
+                }
             } catch (FileNotOpenedException e) {
                 if (deleted) {
                     return;
@@ -237,7 +239,7 @@ final class BufferedFile {
                 throw e; // the fsync never ran: nothing failed, it may be tried again
             } catch (IOException e) {
                 if (deleted) {
-                    return; // deleted meanwhile (it could not be opened): nothing is left to make durable
+                    return; // deleted meanwhile, the fsync of its own descriptor failed: nothing is left to make durable
                 }
                 syncFailure = UnrecoverableWriteException.fsyncFailed(path, e);
                 throw syncFailure;
@@ -296,7 +298,9 @@ final class BufferedFile {
      * too, so none of the deleted file stays cached to be handed to a later file of the same name. From
      * now on this object neither reads nor writes. An fsync that found the file not deleted yet and
      * then cannot open it (the flusher's, of a sealed segment a truncation removes) has nothing left to
-     * make durable and succeeds ({@link #force()}).
+     * make durable and succeeds ({@link #force()}); one that finds it deleted once it has a descriptor
+     * syncs nothing, since that descriptor may be of the file created at the name since
+     * ({@link OpenFiles#force(Path, java.util.function.BooleanSupplier)}).
      */
     void delete() throws IOException {
         deleted = true;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bounded set of open segment files. Files are opened on first use and closed, least recently
@@ -170,6 +171,20 @@ final class OpenFiles implements AutoCloseable {
      * @throws IOException            when the fsync failed
      */
     void force(Path path) throws IOException {
+        force(path, () -> false);
+    }
+
+    /**
+     * {@link #force(Path)} on behalf of a file that may be deleted meanwhile: {@code deleted} is asked
+     * once the descriptor is had, and when it says so nothing is synced. A descriptor had after the
+     * deletion may be of the file created at the name since (a segment made again at the same base),
+     * and the kernel reports a write-back error once: an fsync for the deleted file, which ignores its
+     * outcome, would take the new file's error, and the new file's own fsync would then succeed.
+     * A descriptor had before the deletion (it said no) is the deleted file's own.
+     *
+     * @return whether it synced (false: the file was deleted, nothing was done)
+     */
+    boolean force(Path path, BooleanSupplier deleted) throws IOException {
         SyncDescriptors.Descriptor descriptor;
         try {
             descriptor = syncs.acquire(path, () -> withDescriptors(() -> disk.openForSync(path)));
@@ -178,6 +193,10 @@ final class OpenFiles implements AutoCloseable {
         }
         boolean failed = true;
         try {
+            if (deleted.getAsBoolean()) {
+                failed = false;
+                return false;
+            }
             Disk.FileSync sync = descriptor.sync();
             if (sync.interruptible()) {
                 Uninterruptible.run(sync::sync);
@@ -189,6 +208,7 @@ final class OpenFiles implements AutoCloseable {
             syncs.release(descriptor, failed);
         }
         fsyncs.increment();
+        return true;
     }
 
     /** fsyncs of segment files so far. */
