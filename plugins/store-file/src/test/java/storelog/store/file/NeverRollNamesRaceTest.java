@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import storelog.api.Record;
  * would no longer bound the unforced names, and a power cut could lose an older segment's name while
  * more than {@link BackgroundFlush#MAX_PENDING} newer ones survive: a hole below the segments
  * recovery checks. The test holds the flusher inside one pass while the appender rolls three times,
- * then at the next pass's first fsync while it rolls three more times, and cuts the power there.
+ * then at the next pass's first fsync while it rolls {@code MAX_PENDING - 1} more times (as many as stay
+ * below the bound: a roll at the bound forces the names itself), and cuts the power there.
  */
 class NeverRollNamesRaceTest {
 
@@ -81,7 +83,20 @@ class NeverRollNamesRaceTest {
         holdAt.set("force");
         append(engine, appended, 9, 2); // r9 fills segment 4, r10 rolls: the pass for segment 4 starts and waits
         await().atMost(Duration.ofSeconds(30)).until(() -> held.get() != null);
-        append(engine, appended, 11, 4); // two more rolls: segments 5 and 6 sealed, segment 7 holds r14
+        // MAX_PENDING - 2 more rolls: segments 5 to MAX_PENDING + 2 sealed (MAX_PENDING - 1 waiting, so no roll forces
+        // the names itself), segment MAX_PENDING + 3 holds the last record: MAX_PENDING sealed segments after
+        // segment 2, whose name (under the mutation) may be lost, so recovery does not check segment 1 before it
+        append(engine, appended, 11, 2 * BackgroundFlush.MAX_PENDING - 4);
+        // the bound recovery relies on, on the disk as it is: only the newest MAX_PENDING + 1 segments' names may
+        // be unforced (a random power cut shows a hole below them only rarely: it must also keep all the names above)
+        int segments = BackgroundFlush.MAX_PENDING + 4;
+        Set<Long> durableBases = new TreeSet<>();
+        disk.durableImage().files().keySet().forEach(file -> SegmentName.parse(file.substring(file.lastIndexOf('/') + 1))
+                .filter(name -> name.kind() == FileHeader.STORE).ifPresent(name -> durableBases.add(name.baseOffset())));
+        List<Long> mustBeDurable = new ArrayList<>();
+        for (int k = 0; k < segments - (BackgroundFlush.MAX_PENDING + 1); k++) {
+            mustBeDurable.add(2L * k); // two records a segment: segment k's base
+        }
 
         Random random = new Random(31);
         List<String> failures = new ArrayList<>();
@@ -99,6 +114,8 @@ class NeverRollNamesRaceTest {
         }
         release(disk, held);
         engine.close();
+        assertThat(durableBases).as("the older segments' names are durable (more than MAX_PENDING + 1 were made since)")
+                .containsAll(mustBeDurable);
         assertThat(failures).as("power cuts after which the log is not a gap-free prefix of what was appended").isEmpty();
     }
 
