@@ -120,4 +120,51 @@ class NeverRollNamesPowerCutTest {
         }
         engine.close();
     }
+
+    /**
+     * With the flusher held at its directory fsync, the appender's rolls keep at most
+     * {@link BackgroundFlush#MAX_PENDING} sealed segments waiting: a roll that finds that many forces
+     * the oldest, name and bytes, itself. So a power cut that keeps nothing unforced still keeps every
+     * record of the sealed segments older than the newest {@code MAX_PENDING}: recovery, which checks
+     * only those, never meets a hole or a lost tail below them.
+     */
+    @Test
+    void aRollThatFindsMaxPendingSealedSegmentsWaitingForcesTheOldestItself() {
+        PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
+        AtomicBoolean flusherHeld = new AtomicBoolean(true);
+        disk.onOperation((n, what) -> { // called holding the disk's monitor: wait() lets others use the disk meanwhile
+            if (what.startsWith("force-dir ") && Thread.currentThread().getName().startsWith("storelog-flusher-")) {
+                synchronized (disk) {
+                    while (flusherHeld.get()) {
+                        try {
+                            disk.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        List<String> appended = new ArrayList<>();
+        FileStorageEngine engine = Engines.openForeground(disk, MAX_FILE_SIZE, FsyncPolicy.NEVER);
+        int sealed = BackgroundFlush.MAX_PENDING + 3;
+        for (int i = 0; i < 2 * sealed + 1; i++) { // MAX_PENDING + 3 segments sealed, the last active with one record
+            engine.append(KEY, List.of(Engines.sized(i, 200)));
+            appended.add(new String(Engines.sized(i, 200).payload(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try (FileStorageEngine after = Engines.openForeground(PowerCutDisk.holding(PowerLossExplorer.ROOT, disk.durableImage()),
+                MAX_FILE_SIZE, FsyncPolicy.NEVER)) {
+            List<String> kept = Engines.texts(after, KEY);
+            assertThat(kept).as("a prefix of what was appended").isEqualTo(appended.subList(0, kept.size()));
+            assertThat(kept).as("every record of the sealed segments older than the newest MAX_PENDING")
+                    .hasSizeGreaterThanOrEqualTo(2 * (sealed - BackgroundFlush.MAX_PENDING));
+        } finally {
+            synchronized (disk) {
+                flusherHeld.set(false);
+                disk.notifyAll();
+            }
+            engine.close();
+        }
+    }
 }
