@@ -145,10 +145,9 @@ final class Segment {
 
     /** Reads one record; the caller checked that it exists and is flushed. */
     Record read(long offset) throws IOException {
-        ByteBuffer small = smallStore();
-        int at = small == null ? -1 : walkTo(small, offset);
-        if (at >= 0) {
-            return record(small, at, Frame.lengthAt(small, at), offset);
+        Record walked = walked(offset);
+        if (walked != null) {
+            return walked;
         }
         IndexEntry entry = entry(offset);
         if (entry.length() < Frame.HEADER_SIZE) { // a placeholder: recovery found the record's bytes damaged
@@ -166,10 +165,9 @@ final class Segment {
      */
     long read(long from, int max, long byteBudget, List<Record> out) throws IOException {
         int n = (int) Math.min(max, end() - from);
-        ByteBuffer small = smallStore();
-        int start = small == null ? -1 : walkTo(small, from);
-        if (start >= 0) {
-            return readWalked(small, start, from, n, byteBudget, out);
+        long walked = walked(from, n, byteBudget, out);
+        if (walked >= 0) {
+            return walked;
         }
         ByteBuffer entries = ByteBuffer.allocate(n * IndexEntry.SIZE);
         readIndex(from, entries);
@@ -201,12 +199,25 @@ final class Segment {
         return frames.capacity();
     }
 
+    /** Record {@code offset} found by walking a small store, or null when the index path must answer. */
+    private Record walked(long offset) throws IOException {
+        ByteBuffer small = smallStore();
+        int at = small == null ? -1 : walkTo(small, offset);
+        return at < 0 ? null : record(small, at, Frame.lengthAt(small, at), offset);
+    }
+
     /**
-     * The range read of a walked store: the intact frames from {@code from} (at {@code bytes[start]}),
-     * at most {@code n}, within {@code byteBudget} (at least one). A damaged frame ends it; the next
-     * read from there goes the index's way.
+     * The range read of a small store by walking it: the intact frames from {@code from}, at most
+     * {@code n}, within {@code byteBudget} (at least one), and the frame bytes read; -1 (nothing read)
+     * when the index path must answer. A damaged frame ends it; the next read from there goes the
+     * index's way.
      */
-    private long readWalked(ByteBuffer bytes, int start, long from, int n, long byteBudget, List<Record> out) {
+    private long walked(long from, int n, long byteBudget, List<Record> out) throws IOException {
+        ByteBuffer bytes = smallStore();
+        int start = bytes == null ? -1 : walkTo(bytes, from);
+        if (start < 0) {
+            return -1;
+        }
         int at = start;
         for (int k = 0; k < n; k++) {
             int next = k == 0 ? at + Frame.lengthAt(bytes, at) : nextFrame(bytes, at, from + k);
