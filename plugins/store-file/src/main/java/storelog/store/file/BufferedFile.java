@@ -328,6 +328,17 @@ final class BufferedFile {
         synced = written; // the new content was forced before it took the old one's place
     }
 
+    /**
+     * Lets the open-files LRU close this file's descriptor first, unless it is used again before
+     * ({@link OpenFiles.Handle#demote}): its user expects no use of it soon.
+     */
+    void demote() {
+        OpenFiles.Handle handle = cached;
+        if (handle != null) {
+            handle.demote();
+        }
+    }
+
     /** Closes this file's channel now (before deleting the file). */
     void forget() {
         cached = null;

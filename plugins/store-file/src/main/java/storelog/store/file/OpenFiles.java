@@ -334,6 +334,14 @@ final class OpenFiles implements AutoCloseable {
             }
         }
 
+        /**
+         * Makes this the least recently used file: the first the LRU closes, unless it is used again
+         * before (a file its user knows it will not need soon).
+         */
+        void demote() {
+            lastUse = Long.MIN_VALUE;
+        }
+
         /** Releases one use. */
         @Override
         public void close() {

@@ -46,6 +46,7 @@ final class PartitionRecovery {
         List<Segment> found = dropEmptyBehindCutBack(key, loaded.segments(), context.disk());
         if (!crashed) {
             SegmentRecovery.recoverActive(found.getLast(), true);
+            found.getLast().recovered();
             return new SegmentFiles.Found(found, loaded.epochHistory());
         }
         List<Segment> kept = keepCompleteSealed(key, found, sealedMaybeUnsynced, context.disk());
@@ -53,6 +54,7 @@ final class PartitionRecovery {
         // one hand-off to an uninterruptible thread for all of them (each fsync inside runs on it
         // directly), not one per file: a first read after a crash waits for this
         Uninterruptible.run(() -> forceAdopted(kept, sealedMaybeUnsynced, dir, context.config().dataDir(), context.disk()));
+        kept.getLast().recovered();
         return new SegmentFiles.Found(kept, loaded.epochHistory());
     }
 

@@ -130,10 +130,11 @@ class CrashShapesTest {
         Engines.dumpBeside(dir);
     }
 
+    /** Segments past {@link Segment#WALK_BOUND}: their reads use the index (a smaller one's walk its store). */
     @ParameterizedTest
     @EnumSource(IndexDamage.class)
     void aDamagedClosedIndexIsRebuiltOnFirstUse(IndexDamage damage) throws IOException {
-        Path data = goodData("data", 30, 400);
+        Path data = goodData("data", 150, 1200);
         List<Path> stores = Engines.storeFiles(data, KEY);
         assertThat(stores).hasSizeGreaterThan(2);
         long closedBase = Engines.base(stores.get(1));
@@ -143,8 +144,9 @@ class CrashShapesTest {
             for (long offset = closedBase; offset < closedEnd; offset++) {
                 assertThat(engine.read(KEY, offset).text()).isEqualTo("r" + offset);
             }
-            assertThat(engine.read(KEY, 0, 100, Long.MAX_VALUE)).hasSize(30);
+            assertThat(engine.read(KEY, 0, 200, Long.MAX_VALUE)).hasSize(150);
         }
+        assertThat(Files.size(Engines.store(data, closedBase))).isGreaterThan(Segment.WALK_BOUND);
         assertThat(Files.size(Engines.index(data, closedBase))).isEqualTo(16 + (closedEnd - closedBase) * 16);
         Engines.dumpBeside(dir);
     }

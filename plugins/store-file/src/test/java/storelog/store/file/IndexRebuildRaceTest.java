@@ -77,14 +77,15 @@ class IndexRebuildRaceTest {
 
     @Test
     void aTruncationBackIntoASegmentWhoseIndexAReaderRebuildsLosesNoAppendedRecord() throws Exception {
-        long maxFileSize = 200;
+        long maxFileSize = 1200; // segment 0 past Segment.WALK_BOUND: its reads use the index
         long segmentOneBase;
         try (FileStorageEngine engine = Engines.open(dir, maxFileSize, FsyncPolicy.ALWAYS)) {
-            Engines.appendTexts(engine, KEY, 0, 4); // small records, then one that does not fit: segment 0 has room left
-            segmentOneBase = engine.append(KEY, List.of(Engines.sized(4, 100)));
-            Engines.appendTexts(engine, KEY, 5, 2);
+            Engines.appendTexts(engine, KEY, 0, 40); // small records, then one that does not fit: segment 0 has room left
+            segmentOneBase = engine.append(KEY, List.of(Engines.sized(40, 100)));
+            Engines.appendTexts(engine, KEY, 41, 2);
         }
         assertThat(Engines.storeFiles(dir, KEY)).hasSize(2);
+        assertThat(Files.size(Engines.store(dir, 0))).isGreaterThan(Segment.WALK_BOUND);
         Path index = Engines.index(dir, 0);
         byte[] bytes = Files.readAllBytes(index);
         bytes[0] ^= 0x55; // a damaged header: the first reader rebuilds the index
@@ -138,15 +139,16 @@ class IndexRebuildRaceTest {
      */
     @Test
     void aReaderWaitingForAnotherReadersRebuildReadsTheRebuiltIndex() throws Exception {
-        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS)) {
-            Engines.appendTexts(engine, KEY, 0, 10);
+        try (FileStorageEngine engine = Engines.open(dir, 1200, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 100); // segment 0 closed, past Segment.WALK_BOUND: its reads use the index
         }
+        assertThat(Files.size(Engines.store(dir, 0))).isGreaterThan(Segment.WALK_BOUND);
         Path index = Engines.index(dir, 0);
         byte[] bytes = Files.readAllBytes(index);
         bytes[(int) IndexEntry.positionOf(1) + 2] ^= 0x40; // entries of records 1 and 2 fail their checksums
         bytes[(int) IndexEntry.positionOf(2) + 2] ^= 0x40;
         Files.write(index, bytes);
-        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.ALWAYS, disk);
+        try (FileStorageEngine engine = Engines.open(dir, 1200, FsyncPolicy.ALWAYS, disk);
                 ExecutorService threads = Executors.newFixedThreadPool(2)) {
             disk.gate.arm();
             CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> engine.read(KEY, 1).text(), threads);

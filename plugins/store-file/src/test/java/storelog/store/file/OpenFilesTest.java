@@ -46,6 +46,32 @@ class OpenFilesTest {
         }
     }
 
+    @Test
+    void aDemotedFileIsTheFirstClosedUnlessItIsUsedAgain(TestInfo test) throws IOException {
+        Path dir = TestData.directory(test);
+        Path[] files = new Path[CAPACITY + 2];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = Files.writeString(dir.resolve("f" + i), "x");
+        }
+        try (OpenFiles open = new OpenFiles(Disk.LOCAL, CAPACITY)) {
+            for (int i = 0; i < CAPACITY; i++) {
+                OpenFiles.Handle handle = open.acquire(files[i]);
+                if (i == CAPACITY - 1 || i == CAPACITY - 2) {
+                    handle.demote(); // the two most recently used
+                }
+                handle.close();
+            }
+            open.acquire(files[CAPACITY - 2]).close(); // used again: demoted no more
+            open.acquire(files[CAPACITY]).close(); // over capacity: the demoted one goes first, then the oldest
+            long misses = open.misses();
+            open.acquire(files[CAPACITY - 2]).close();
+            open.acquire(files[CAPACITY]).close();
+            assertThat(open.misses()).as("the file used again and the newest stay open").isEqualTo(misses);
+            open.acquire(files[CAPACITY - 1]).close();
+            assertThat(open.misses()).as("the demoted file was closed").isEqualTo(misses + 1);
+        }
+    }
+
     /** Opens of one file wait at a gate; all opens are counted. */
     private static final class SlowOpens extends LocalDisk {
         final Faults.Gate gate = new Faults.Gate();
