@@ -81,20 +81,7 @@ class NeverRollNamesPowerCutTest {
     void whatSurvivesAPowerCutBeforeTheFlusherForcedANameStartsAtTheFirstRecord() throws InterruptedException {
         PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
         AtomicBoolean flusherHeld = new AtomicBoolean(true);
-        disk.onOperation((n, what) -> { // called holding the disk's monitor: wait() lets others use the disk meanwhile
-            if (what.startsWith("force-dir ") && Thread.currentThread().getName().startsWith("storelog-flusher-")) {
-                synchronized (disk) {
-                    while (flusherHeld.get()) {
-                        try {
-                            disk.wait();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
-            }
-        });
+        holdFlusherAtItsDirectoryFsyncs(disk, flusherHeld);
         List<String> appended = new ArrayList<>();
         FileStorageEngine engine = Engines.openForeground(disk, MAX_FILE_SIZE, FsyncPolicy.NEVER);
         for (int i = 0; i < 9; i++) { // 5 segments, 4 rolls: no roll finds BackgroundFlush.MAX_PENDING sealed ones waiting
@@ -132,20 +119,7 @@ class NeverRollNamesPowerCutTest {
     void aRollThatFindsMaxPendingSealedSegmentsWaitingForcesTheOldestItself() {
         PowerCutDisk disk = new PowerCutDisk(PowerLossExplorer.ROOT);
         AtomicBoolean flusherHeld = new AtomicBoolean(true);
-        disk.onOperation((n, what) -> { // called holding the disk's monitor: wait() lets others use the disk meanwhile
-            if (what.startsWith("force-dir ") && Thread.currentThread().getName().startsWith("storelog-flusher-")) {
-                synchronized (disk) {
-                    while (flusherHeld.get()) {
-                        try {
-                            disk.wait();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
-            }
-        });
+        holdFlusherAtItsDirectoryFsyncs(disk, flusherHeld);
         List<String> appended = new ArrayList<>();
         FileStorageEngine engine = Engines.openForeground(disk, MAX_FILE_SIZE, FsyncPolicy.NEVER);
         int sealed = BackgroundFlush.MAX_PENDING + 3;
@@ -166,5 +140,23 @@ class NeverRollNamesPowerCutTest {
             }
             engine.close();
         }
+    }
+
+    /** Holds the flusher at each directory fsync while {@code held} (released with a notifyAll on {@code disk}). */
+    private static void holdFlusherAtItsDirectoryFsyncs(PowerCutDisk disk, AtomicBoolean held) {
+        disk.onOperation((n, what) -> { // called holding the disk's monitor: wait() lets others use the disk meanwhile
+            if (what.startsWith("force-dir ") && Thread.currentThread().getName().startsWith("storelog-flusher-")) {
+                synchronized (disk) {
+                    while (held.get()) {
+                        try {
+                            disk.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }
+        });
     }
 }
