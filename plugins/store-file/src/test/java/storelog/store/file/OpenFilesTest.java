@@ -3,7 +3,9 @@ package storelog.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -69,6 +71,28 @@ class OpenFilesTest {
             assertThat(open.misses()).as("the file used again and the newest stay open").isEqualTo(misses);
             open.acquire(files[CAPACITY - 1]).close();
             assertThat(open.misses()).as("the demoted file was closed").isEqualTo(misses + 1);
+        }
+    }
+
+    /** Demoting orders eviction only: a demoted file in use stays open through evictions until its user lets it go (review3). */
+    @Test
+    void aDemotedFileInUseIsNotClosedUnderItsUser(TestInfo test) throws IOException {
+        Path dir = TestData.directory(test);
+        Path[] files = new Path[2 * CAPACITY];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = Files.writeString(dir.resolve("f" + i), "x" + i);
+        }
+        try (OpenFiles open = new OpenFiles(Disk.LOCAL, CAPACITY)) {
+            OpenFiles.Handle held = open.acquire(files[0]);
+            held.demote();
+            for (int i = 1; i < files.length; i++) {
+                open.acquire(files[i]).close(); // evictions, the demoted file first in line
+            }
+            ByteBuffer two = ByteBuffer.allocate(2);
+            assertThat(held.channel().read(two, 0)).as("the demoted file still reads for its user").isEqualTo(2);
+            assertThat(new String(two.array(), StandardCharsets.UTF_8)).isEqualTo("x0");
+            held.close();
+            assertThat(open.openCount()).isLessThanOrEqualTo(CAPACITY + 1);
         }
     }
 
