@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -38,15 +37,11 @@ class SmallSegmentDamageFuzzTest {
      * A local disk on which every walk of a store finds it short (its read from byte 0 by
      * {@code Segment.smallStore} sees the end of the file), so the segment answers through its index.
      */
-    private static final class NoWalks extends LocalDisk {
+    private static final class NoWalks extends StoreChannelDisk {
         final AtomicInteger refused = new AtomicInteger();
 
         @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            FileChannel real = super.open(file, options);
-            if (!file.getFileName().toString().endsWith(".store")) {
-                return real;
-            }
+        FileChannel wrapStore(Path file, FileChannel real) {
             return new ForwardingChannel(real) {
                 @Override
                 public int read(ByteBuffer dst, long position) throws IOException {

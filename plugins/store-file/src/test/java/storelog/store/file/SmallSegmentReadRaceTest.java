@@ -7,7 +7,6 @@ import static storelog.store.file.Engines.text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +45,11 @@ class SmallSegmentReadRaceTest {
     }
 
     /** A local disk whose next read of a store from byte 0 (a walk's) parks, its bytes read, until released. */
-    private static final class PausedWalk extends LocalDisk {
+    private static final class PausedWalk extends StoreChannelDisk {
         final Faults.Gate afterRead = new Faults.Gate();
 
         @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            FileChannel real = super.open(file, options);
-            if (!file.getFileName().toString().endsWith(".store")) {
-                return real;
-            }
+        FileChannel wrapStore(Path file, FileChannel real) {
             return new ForwardingChannel(real) {
                 @Override
                 public int read(ByteBuffer dst, long position) throws IOException {
