@@ -26,7 +26,7 @@ import storelog.api.Record;
  * Hot reads of one small partition, records/s: {@code records} records of 100 bytes (125-byte frames:
  * 1 is a 141-byte store, 8 a 1016-byte one, 32 a 4 KiB one, 128 a 16 KiB one), read at the last offset ({@code lastRead},
  * the farthest a walk of the store goes) or a random one. The store's size decides whether a read
- * walks the frames or reads the index (the engine's {@code Segment.WALK_BOUND}): the figures on both
+ * walks the frames or reads the index (the engine's {@code StoreWalk.WALK_BOUND}): the figures on both
  * sides of it chose the bound.
  */
 @State(Scope.Benchmark)

@@ -17,7 +17,7 @@ import storelog.api.Record;
  * One segment: a {@code .store} file of {@link Frame}s and its {@code .index} of {@link IndexEntry}s,
  * holding the records {@code base, base+1, ... base+count-1}.
  *
- * <p>A read of a small segment (at most {@link #WALK_BOUND} flushed store bytes) finds its frames by
+ * <p>A read of a small segment (at most {@link StoreWalk#WALK_BOUND} flushed store bytes) finds its frames by
  * walking the store from its header, without the index: a partition that is only read then costs
  * one descriptor of the open-files LRU, not two, so twice as many cold partitions fit it. The walk
  * answers only when every frame from the header to the record is intact; anything else (damage,
@@ -29,16 +29,6 @@ import storelog.api.Record;
  */
 final class Segment {
 
-    /**
-     * Flushed store bytes (header included) up to which reads walk the frames instead of reading the
-     * index. A walk reads the store whole and checks every frame up to the record, so its cost grows
-     * with the store while the index path's does not (two small reads): hot reads of the last of
-     * 100-byte records measured 1.07M/s walking one frame against 0.61M/s through the index, even at
-     * 8 frames (1016 bytes, 0.58M/s against 0.60M/s), and 0.26M/s against 0.63M/s at 32 (4 KiB) —
-     * bench {@code SmallSegmentReadBenchmark}. At this bound no hot read gets slower, and a cold
-     * partition of a few small records keeps one descriptor open, not two.
-     */
-    static final int WALK_BOUND = 1024;
     /** Attempts at writing index entries before an append fails (GoStoreLog retried 3 times). */
     static final int INDEX_WRITE_ATTEMPTS = 3;
 
@@ -201,8 +191,8 @@ final class Segment {
 
     /** Record {@code offset} found by walking a small store, or null when the index path must answer. */
     private Record walked(long offset) throws IOException {
-        ByteBuffer small = smallStore();
-        int at = small == null ? -1 : walkTo(small, offset);
+        ByteBuffer small = StoreWalk.smallStore(store);
+        int at = small == null ? -1 : StoreWalk.frameOf(small, base, offset);
         return at < 0 ? null : record(small, at, Frame.lengthAt(small, at), offset);
     }
 
@@ -213,14 +203,14 @@ final class Segment {
      * index's way.
      */
     private long walked(long from, int n, long byteBudget, List<Record> out) throws IOException {
-        ByteBuffer bytes = smallStore();
-        int start = bytes == null ? -1 : walkTo(bytes, from);
+        ByteBuffer bytes = StoreWalk.smallStore(store);
+        int start = bytes == null ? -1 : StoreWalk.frameOf(bytes, base, from);
         if (start < 0) {
             return -1;
         }
         int at = start;
         for (int k = 0; k < n; k++) {
-            int next = k == 0 ? at + Frame.lengthAt(bytes, at) : nextFrame(bytes, at, from + k);
+            int next = k == 0 ? at + Frame.lengthAt(bytes, at) : StoreWalk.frameEnd(bytes, at, from + k);
             if (next < 0 || (k > 0 && next - start > byteBudget)) {
                 break;
             }
@@ -228,48 +218,6 @@ final class Segment {
             at = next;
         }
         return at - start;
-    }
-
-    /**
-     * The flushed bytes of the store, header included, when there are at most {@link #WALK_BOUND};
-     * else, or when the file is shorter than they say (the index path then tells why), null.
-     */
-    private ByteBuffer smallStore() throws IOException {
-        long size = store.flushedSize();
-        if (size > WALK_BOUND || size < FileHeader.SIZE) {
-            return null;
-        }
-        ByteBuffer bytes = ByteBuffer.allocate((int) size);
-        try {
-            store.read(0, bytes);
-        } catch (EOFException e) {
-            return null;
-        }
-        return bytes.flip();
-    }
-
-    /**
-     * Where the frame of record {@code offset} starts in {@code bytes} (a store from its header), found
-     * frame by frame; -1 unless every frame up to and including it is intact and holds the offset it should.
-     */
-    private int walkTo(ByteBuffer bytes, long offset) {
-        int at = FileHeader.SIZE;
-        for (long o = base; o < offset && at >= 0; o++) {
-            at = nextFrame(bytes, at, o);
-        }
-        return at >= 0 && nextFrame(bytes, at, offset) >= 0 ? at : -1;
-    }
-
-    /** Where the frame at {@code bytes[at]} ends if it is an intact frame of record {@code offset}, else -1. */
-    private static int nextFrame(ByteBuffer bytes, int at, long offset) {
-        if (bytes.limit() - at < Frame.HEADER_SIZE) {
-            return -1;
-        }
-        int length = Frame.lengthAt(bytes, at);
-        if (length < Frame.HEADER_SIZE || length > bytes.limit() - at || Frame.problem(bytes, at, length, offset) != null) {
-            return -1;
-        }
-        return at + length;
     }
 
     private Record decode(ByteBuffer frames, int at, int length, long offset, long position) {
@@ -327,11 +275,11 @@ final class Segment {
 
     /**
      * Tells the open-files LRU that recovery is done with the index of a segment that reads walk
-     * ({@link #WALK_BOUND}): its descriptor is the first to close, before any store's, so a partition
+     * ({@link StoreWalk#WALK_BOUND}): its descriptor is the first to close, before any store's, so a partition
      * that is only read keeps one descriptor open. An append opens it again when it is gone.
      */
     void recovered() {
-        if (store.flushedSize() <= WALK_BOUND) {
+        if (store.flushedSize() <= StoreWalk.WALK_BOUND) {
             index.demote();
         }
     }

@@ -130,7 +130,7 @@ class CrashShapesTest {
         Engines.dumpBeside(dir);
     }
 
-    /** Segments past {@link Segment#WALK_BOUND}: their reads use the index (a smaller one's walk its store). */
+    /** Segments past {@link StoreWalk#WALK_BOUND}: their reads use the index (a smaller one's walk its store). */
     @ParameterizedTest
     @EnumSource(IndexDamage.class)
     void aDamagedClosedIndexIsRebuiltOnFirstUse(IndexDamage damage) throws IOException {
@@ -146,7 +146,7 @@ class CrashShapesTest {
             }
             assertThat(engine.read(KEY, 0, 200, Long.MAX_VALUE)).hasSize(150);
         }
-        assertThat(Files.size(Engines.store(data, closedBase))).isGreaterThan(Segment.WALK_BOUND);
+        assertThat(Files.size(Engines.store(data, closedBase))).isGreaterThan(StoreWalk.WALK_BOUND);
         assertThat(Files.size(Engines.index(data, closedBase))).isEqualTo(16 + (closedEnd - closedBase) * 16);
         Engines.dumpBeside(dir);
     }

@@ -77,7 +77,7 @@ class IndexRebuildRaceTest {
 
     @Test
     void aTruncationBackIntoASegmentWhoseIndexAReaderRebuildsLosesNoAppendedRecord() throws Exception {
-        long maxFileSize = 1200; // segment 0 past Segment.WALK_BOUND: its reads use the index
+        long maxFileSize = 1200; // segment 0 past StoreWalk.WALK_BOUND: its reads use the index
         long segmentOneBase;
         try (FileStorageEngine engine = Engines.open(dir, maxFileSize, FsyncPolicy.ALWAYS)) {
             Engines.appendTexts(engine, KEY, 0, 40); // small records, then one that does not fit: segment 0 has room left
@@ -85,7 +85,7 @@ class IndexRebuildRaceTest {
             Engines.appendTexts(engine, KEY, 41, 2);
         }
         assertThat(Engines.storeFiles(dir, KEY)).hasSize(2);
-        assertThat(Files.size(Engines.store(dir, 0))).isGreaterThan(Segment.WALK_BOUND);
+        assertThat(Files.size(Engines.store(dir, 0))).isGreaterThan(StoreWalk.WALK_BOUND);
         Path index = Engines.index(dir, 0);
         byte[] bytes = Files.readAllBytes(index);
         bytes[0] ^= 0x55; // a damaged header: the first reader rebuilds the index
@@ -140,9 +140,9 @@ class IndexRebuildRaceTest {
     @Test
     void aReaderWaitingForAnotherReadersRebuildReadsTheRebuiltIndex() throws Exception {
         try (FileStorageEngine engine = Engines.open(dir, 1200, FsyncPolicy.ALWAYS)) {
-            Engines.appendTexts(engine, KEY, 0, 100); // segment 0 closed, past Segment.WALK_BOUND: its reads use the index
+            Engines.appendTexts(engine, KEY, 0, 100); // segment 0 closed, past StoreWalk.WALK_BOUND: its reads use the index
         }
-        assertThat(Files.size(Engines.store(dir, 0))).isGreaterThan(Segment.WALK_BOUND);
+        assertThat(Files.size(Engines.store(dir, 0))).isGreaterThan(StoreWalk.WALK_BOUND);
         Path index = Engines.index(dir, 0);
         byte[] bytes = Files.readAllBytes(index);
         bytes[(int) IndexEntry.positionOf(1) + 2] ^= 0x40; // entries of records 1 and 2 fail their checksums

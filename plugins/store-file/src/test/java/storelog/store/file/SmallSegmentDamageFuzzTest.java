@@ -25,7 +25,7 @@ import storelog.testkit.TestData;
 /**
  * Random damage (bit flips, zeroed or random spans, a cut store, in stores and indexes, sealed and
  * active segments, after a clean or an unclean stop) in partitions of small segments
- * ({@link Segment#WALK_BOUND}): every single and range read answers exactly what the index path
+ * ({@link StoreWalk#WALK_BOUND}): every single and range read answers exactly what the index path
  * answers for the same files — the same record or the same failure. The index path's answers come
  * from a second engine over a copy of the files whose disk makes every walk fall back (review3).
  */
@@ -35,7 +35,7 @@ class SmallSegmentDamageFuzzTest {
 
     /**
      * A local disk on which every walk of a store finds it short (its read from byte 0 by
-     * {@code Segment.smallStore} sees the end of the file), so the segment answers through its index.
+     * {@code StoreWalk.smallStore} sees the end of the file), so the segment answers through its index.
      */
     private static final class NoWalks extends StoreChannelDisk {
         final AtomicInteger refused = new AtomicInteger();
@@ -56,7 +56,7 @@ class SmallSegmentDamageFuzzTest {
 
         private static boolean calledByAWalk() {
             return StackWalker.getInstance().walk(frames -> frames.anyMatch(
-                    f -> f.getClassName().equals(Segment.class.getName()) && f.getMethodName().equals("smallStore")));
+                    f -> f.getClassName().equals(StoreWalk.class.getName()) && f.getMethodName().equals("smallStore")));
         }
     }
 

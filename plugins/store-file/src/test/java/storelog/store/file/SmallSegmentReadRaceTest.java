@@ -30,7 +30,7 @@ import storelog.api.StoreLogException;
 import storelog.testkit.TestData;
 
 /**
- * A read that walks a small store ({@link Segment#WALK_BOUND}) and took the store's bytes before a
+ * A read that walks a small store ({@link StoreWalk#WALK_BOUND}) and took the store's bytes before a
  * truncation cut them and an append wrote other records at the same offsets (the same frame lengths,
  * timestamps and types: every frame of the old content still passes its CRC and offset checks) answers
  * the records as they are once it returns, never the ones the truncation removed (review3).

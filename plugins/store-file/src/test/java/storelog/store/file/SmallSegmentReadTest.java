@@ -25,7 +25,7 @@ import storelog.api.Record;
 import storelog.testkit.TestData;
 
 /**
- * Reads of a small segment ({@link Segment#WALK_BOUND}) walk the store's frames and leave its index
+ * Reads of a small segment ({@link StoreWalk#WALK_BOUND}) walk the store's frames and leave its index
  * closed (issue 11, cold partitions: one descriptor per partition read), answering exactly what the
  * index path answers; damage before or at the record leaves the answer to the index path.
  */
@@ -54,7 +54,7 @@ class SmallSegmentReadTest {
     @Test
     void aSmallSegmentIsReadWithoutOpeningItsIndex() throws IOException {
         List<NewRecord> written = write(varied());
-        assertThat(Files.size(Engines.store(data, 0))).isLessThanOrEqualTo(Segment.WALK_BOUND);
+        assertThat(Files.size(Engines.store(data, 0))).isLessThanOrEqualTo(StoreWalk.WALK_BOUND);
         IndexOpens disk = new IndexOpens();
         try (OpenFiles files = new OpenFiles(disk, 16)) {
             Segment segment = sealed(files, written.size());
@@ -72,9 +72,9 @@ class SmallSegmentReadTest {
     @ValueSource(ints = {0, 1})
     void theBoundIsTheStoreSize(int pastTheBound) throws IOException {
         int first = 100;
-        int last = Segment.WALK_BOUND - FileHeader.SIZE - Frame.length(first) - Frame.HEADER_SIZE + pastTheBound;
+        int last = StoreWalk.WALK_BOUND - FileHeader.SIZE - Frame.length(first) - Frame.HEADER_SIZE + pastTheBound;
         List<NewRecord> written = write(List.of(Engines.sized(0, first), Engines.sized(1, last)));
-        assertThat(Files.size(Engines.store(data, 0))).isEqualTo(Segment.WALK_BOUND + pastTheBound);
+        assertThat(Files.size(Engines.store(data, 0))).isEqualTo(StoreWalk.WALK_BOUND + pastTheBound);
         IndexOpens disk = new IndexOpens();
         try (OpenFiles files = new OpenFiles(disk, 16)) {
             Segment segment = sealed(files, 2);
@@ -182,7 +182,7 @@ class SmallSegmentReadTest {
         }
     }
 
-    /** Records of varied sizes, the empty payload among them, in a store within {@link Segment#WALK_BOUND}. */
+    /** Records of varied sizes, the empty payload among them, in a store within {@link StoreWalk#WALK_BOUND}. */
     private static List<NewRecord> varied() {
         List<NewRecord> records = new ArrayList<>();
         for (int size : new int[] {0, 1, 50, 300, 7, 100, 3, 200}) {
