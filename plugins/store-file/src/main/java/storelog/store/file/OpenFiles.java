@@ -167,22 +167,17 @@ final class OpenFiles implements AutoCloseable {
      * disk's is not, and the caller syncs itself (a virtual one only while few others do:
      * {@link Uninterruptible#runOnCaller}).
      *
-     * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
-     * @throws IOException            when the fsync failed
-     */
-    void force(Path path) throws IOException {
-        force(path, () -> false);
-    }
-
-    /**
-     * {@link #force(Path)} on behalf of a file that may be deleted meanwhile: {@code deleted} is asked
-     * once the descriptor is had, and when it says so nothing is synced. A descriptor had after the
-     * deletion may be of the file created at the name since (a segment made again at the same base),
-     * and the kernel reports a write-back error once: an fsync for the deleted file, which ignores its
-     * outcome, would take the new file's error, and the new file's own fsync would then succeed.
-     * A descriptor had before the deletion (it said no) is the deleted file's own.
+     *
+     * <p>The file may be deleted meanwhile: {@code deleted} is asked once the descriptor is had, and
+     * when it says so nothing is synced. A descriptor had after the deletion may be of the file created
+     * at the name since (a segment made again at the same base), and the kernel reports a write-back
+     * error once: an fsync for the deleted file, which ignores its outcome, would take the new file's
+     * error, and the new file's own fsync would then succeed. A descriptor had before the deletion (it
+     * said no) is the deleted file's own.
      *
      * @return whether it synced (false: the file was deleted, nothing was done)
+     * @throws FileNotOpenedException when no descriptor could be had (nothing was forced, nothing failed)
+     * @throws IOException            when the fsync failed
      */
     boolean force(Path path, BooleanSupplier deleted) throws IOException {
         SyncDescriptors.Descriptor descriptor;

@@ -129,11 +129,11 @@ class SyncDescriptorsTest {
         Path path = dir.resolve("segment_0.store");
         disk.createNew(path).close();
         try (OpenFiles files = new OpenFiles(disk, 64)) {
-            files.force(path);
+            files.force(path, () -> false);
             disk.failNextSync.set(true);
-            assertThatThrownBy(() -> files.force(path)).isInstanceOf(IOException.class).hasMessageContaining("injected");
+            assertThatThrownBy(() -> files.force(path, () -> false)).isInstanceOf(IOException.class).hasMessageContaining("injected");
             assertThat(disk.opened.get(0).closed()).as("closed at the failure").isTrue();
-            files.force(path);
+            files.force(path, () -> false);
             assertThat(disk.opened).as("a new descriptor").hasSize(2);
         }
     }
