@@ -7,14 +7,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import storelog.api.spi.Leadership;
 import storelog.api.spi.Leadership.Role;
 
 /**
  * Samples {@code leadership()} of several nodes continuously, about every millisecond, on one
  * monotonic timeline: records each node's changes, the last sample that answered {@code LEADER} for
- * each epoch, and every sweep in which more than one node answered {@code LEADER} (an overlap — what
- * the lease must make impossible).
+ * each epoch, and every sweep in which two nodes provably answered {@code LEADER} at the same time
+ * (an overlap — what the lease must make impossible; see {@link #checkOverlap}).
  *
  * <p>A sample's answer was computed at some instant between its {@code before} and {@code after}
  * clock readings; assertions use the side that cannot fail falsely when the sampler is descheduled
@@ -30,7 +31,11 @@ final class Timeline implements AutoCloseable {
     record Change(Sample sample, String node, Leadership leadership) {
     }
 
-    private final List<TestNode> nodes;
+    /** A node as the timeline sees it: its id and its answer now. */
+    record Sampled(String id, Supplier<Leadership> leadership) {
+    }
+
+    private final List<Sampled> nodes;
     private final List<Change> changes = new CopyOnWriteArrayList<>();
     private final Map<Long, Sample> lastLeading = new ConcurrentHashMap<>();
     private final List<String> overlaps = new CopyOnWriteArrayList<>();
@@ -38,37 +43,85 @@ final class Timeline implements AutoCloseable {
     private volatile boolean stopped;
 
     Timeline(List<TestNode> nodes) {
-        this.nodes = List.copyOf(nodes);
+        this(nodes.stream().map(n -> new Sampled(n.id, n::leadership)).toArray(Sampled[]::new));
+    }
+
+    /** Samples {@code nodes} in this order in each sweep. */
+    static Timeline of(Sampled... nodes) {
+        return new Timeline(nodes);
+    }
+
+    private Timeline(Sampled[] nodes) {
+        this.nodes = List.of(nodes);
         this.sampler = Thread.ofPlatform().daemon().name("timeline").start(this::sample);
     }
 
     private void sample() {
         Leadership[] last = new Leadership[nodes.size()];
         while (!stopped) {
-            List<String> leaders = new ArrayList<>();
+            Leadership[] sweep = new Leadership[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
                 long before = System.nanoTime();
-                Leadership now = nodes.get(i).leadership();
+                Leadership now = nodes.get(i).leadership().get();
                 Sample sample = new Sample(before, System.nanoTime());
+                sweep[i] = now;
                 if (!now.equals(last[i])) {
                     last[i] = now;
-                    changes.add(new Change(sample, nodes.get(i).id, now));
+                    changes.add(new Change(sample, nodes.get(i).id(), now));
                 }
                 if (now.role() == Role.LEADER) {
-                    leaders.add(nodes.get(i).id + "@" + now.epoch());
                     lastLeading.put(now.epoch(), sample);
                 }
             }
-            if (leaders.size() > 1) {
-                overlaps.add(System.nanoTime() + ": " + leaders);
-            }
+            checkOverlap(sweep);
             LockSupport.parkNanos(1_000_000);
         }
     }
 
-    /** The sweeps in which two or more nodes answered LEADER. */
+    /**
+     * A sweep is not an instant: the sampler can be descheduled between two nodes, so "n1 LEADER, then
+     * n2 LEADER" in one sweep may be a handover. It is an overlap only when a node that answered
+     * LEADER before another did still answers LEADER with the same epoch after it: that node led at an
+     * instant before and at one after the other's answer, and an owner only answers LEADER again with
+     * the same epoch if its lease was never lost in between (a renewal is a compare-and-PEXPIRE of its
+     * own value; a lost lease is won again only with a new epoch).
+     */
+    private void checkOverlap(Leadership[] sweep) {
+        for (int i = 0; i < sweep.length; i++) {
+            if (sweep[i].role() != Role.LEADER || !leaderAfter(sweep, i)) {
+                continue;
+            }
+            Leadership again = nodes.get(i).leadership().get();
+            if (again.role() == Role.LEADER && again.epoch() == sweep[i].epoch()) {
+                List<String> leaders = new ArrayList<>();
+                for (int j = 0; j < sweep.length; j++) {
+                    if (sweep[j].role() == Role.LEADER) {
+                        leaders.add(nodes.get(j).id() + "@" + sweep[j].epoch());
+                    }
+                }
+                overlaps.add(System.nanoTime() + ": " + leaders + ", " + nodes.get(i).id() + " still LEADER after");
+                return;
+            }
+        }
+    }
+
+    private static boolean leaderAfter(Leadership[] sweep, int i) {
+        for (int j = i + 1; j < sweep.length; j++) {
+            if (sweep[j].role() == Role.LEADER) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The sweeps in which two nodes provably answered LEADER at the same time. */
     List<String> overlaps() {
         return List.copyOf(overlaps);
+    }
+
+    /** What {@code node} answered, each time it changed. */
+    List<Leadership> changes(String node) {
+        return changes.stream().filter(c -> c.node().equals(node)).map(Change::leadership).toList();
     }
 
     /** The last sample in which a node answered LEADER with {@code epoch}. */
