@@ -1,8 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -35,11 +33,10 @@ import storelog.api.spi.StorageEngine;
  * is written, a rollback or truncation tells it where the log now ends.
  *
  * <p>After a failed fsync or an I/O error that could not be undone, the partition <em>fails
- * closed</em>: appends throw {@link StorageFailedException} until the engine is reopened.
+ * closed</em> ({@link WriteGate}): appends throw {@link StorageFailedException} until the engine is reopened.
  */
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
-    private static final Logger LOG = System.getLogger(PartitionLog.class.getName());
     private static final Segment[] NONE = new Segment[0];
     private static final VarHandle VISIBLE_END;
 
@@ -59,10 +56,10 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final PartitionReader reader = new PartitionReader(this);
     private final SegmentRoller roller;
     private final EpochHistory history;
+    private final WriteGate gate;
     private volatile Segment[] segments = NONE;
     /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
     private long visibleEnd;
-    private volatile StorageFailedException failure;
     private volatile boolean loaded;
     /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
     private final DataDirectory.Recovery recovery;
@@ -78,7 +75,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private long appends;
     private long recordsAppended;
     private long bytesAppended;
-    private boolean closed;
 
     /** A partition of the engine; {@code recovery}: how it must be recovered when it loads. */
     PartitionLog(PartitionKey key, StoreContext context, DataDirectory.Recovery recovery) {
@@ -89,6 +85,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
         this.history = new EpochHistory(key, dir, context);
+        this.gate = new WriteGate(key, durability);
     }
 
     @Override
@@ -108,19 +105,14 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         }
         lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the storage engine is closed");
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            gate.check();
             if (!loaded) {
                 loadFailed = true; // until it succeeded
                 load();
                 loadFailed = false;
             }
         } catch (UnrecoverableWriteException e) { // a failed fsync is never retried into success: failed until a restart
-            throw failClosed(e);
+            throw gate.failClosed(e);
         } catch (IOException e) {
             throw new StorageFailedException("cannot open partition " + key + " in " + dir + ": " + e, e);
         } finally {
@@ -239,7 +231,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     /** Checks and writes an append (lock held); returns its first offset. */
     private long writeLocked(long expected, long epoch, List<NewRecord> records, long payloadBytes) {
-        checkWritable();
+        gate.check();
         boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
         if (!sameEpoch) {
             history.check(epoch, nextOffset); // a stale epoch is refused before the offset is compared
@@ -277,14 +269,14 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         ensureLoaded();
         lock.lock();
         try {
-            checkWritable();
+            gate.check();
             while (start != nextOffset) {
                 settleOrRefuse(start);
             }
             history.start(epoch, start);
         } catch (IOException e) {
             throw IoErrors.isDiskFull(e) ? new StorageFullException("the disk under " + dir + " is full: leader epoch "
-                    + epoch + " could not be recorded in partition " + key + " (" + e.getMessage() + ")", e) : failClosed(e);
+                    + epoch + " could not be recorded in partition " + key + " (" + e.getMessage() + ")", e) : gate.failClosed(e);
         } finally {
             lock.unlock();
         }
@@ -309,7 +301,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         } finally {
             lock.lock();
         }
-        checkWritable();
+        gate.check();
     }
 
     /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
@@ -353,7 +345,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             rollBack(start);
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
-            return failClosed(cause);
+            return gate.failClosed(cause);
         }
         if (cause instanceof StoreLogException || cause instanceof IllegalArgumentException) {
             return (RuntimeException) cause;
@@ -367,7 +359,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                     + " was not stored and can be retried (" + io.getMessage() + "); raise its open-file limit or lower "
                     + "STORE_MAX_OPEN_FILES", io);
         }
-        return failClosed(cause);
+        return gate.failClosed(cause);
     }
 
     private void rollBack(LogMark to) throws IOException {
@@ -393,7 +385,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public boolean writable() {
-        return !closed && failure == null;
+        return gate.open();
     }
 
     @Override
@@ -411,7 +403,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     @Override
     public void flushFailed(IOException cause) {
         RuntimeException result = abandon(durableMark, cause);
-        if (result instanceof StoreLogException e && failure == null) {
+        if (result instanceof StoreLogException e && !gate.failed()) {
             durability.cut(durableMark.nextOffset(), e);
         }
     }
@@ -423,22 +415,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         } catch (IOException | RuntimeException undo) {
             cause.addSuppressed(undo);
         }
-        failClosed(cause);
+        gate.failClosed(cause);
     }
 
     @Override
     public void failedKeepingAll(IOException cause) {
-        failClosed(cause);
-    }
-
-    private StorageFailedException failClosed(Throwable cause) {
-        if (failure == null) {
-            failure = new StorageFailedException("partition " + key + " refuses writes after a storage failure ("
-                    + cause.getMessage() + "); it recovers when StoreLog restarts", cause);
-            LOG.log(Level.ERROR, "partition " + key + " failed closed", cause);
-            durability.failed(failure);
-        }
-        return failure;
+        gate.failClosed(cause);
     }
 
     /**
@@ -446,16 +428,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * seen by no caller at once).
      */
     boolean failed() {
-        return failure != null || loadFailed;
-    }
-
-    private void checkWritable() {
-        if (closed) {
-            throw new IllegalStateException("the storage engine is closed");
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        return gate.failed() || loadFailed;
     }
 
     Record read(long offset) {
@@ -475,7 +448,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             }
         } catch (IOException e) {
             if (e instanceof UnrecoverableWriteException) { // the file's tail is unknown; every buffered record was acknowledged
-                failClosed(e);
+                gate.failClosed(e);
             }
             throw IoErrors.isDiskFull(e) ? new StorageFullException("cannot read partition " + key
                     + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
@@ -514,7 +487,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         ensureLoaded();
         lock.lock();
         try {
-            checkWritable();
+            gate.check();
             if (from < 0 || from > nextOffset) {
                 throw new OffsetOutOfRangeException(key, from, nextOffset);
             }
@@ -526,7 +499,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 roller.forceNames(true); // what remains is durable, also the partition directory's name under never
                 history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
             } catch (IOException e) {
-                throw failClosed(e);
+                throw gate.failClosed(e);
             } finally {
                 nextOffset = Math.min(nextOffset, from);
                 publish(Math.min(visibleEnd(), from));
@@ -573,12 +546,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     boolean close() {
         lock.lock();
         try {
-            if (closed) {
-                return failure == null;
+            if (gate.closed()) {
+                return !gate.failed();
             }
-            closed = true;
+            gate.close();
             Segment active = active();
-            if (loaded && active != null && failure == null) {
+            if (loaded && active != null && !gate.failed()) {
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
@@ -589,9 +562,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             } else if (loaded && active != null) {
                 durability.closingFailed(active);
             }
-            return failure == null;
+            return !gate.failed();
         } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing
-            failClosed(e); // also ends every appender still waiting for a sync that will now never come
+            gate.failClosed(e); // also ends every appender still waiting for a sync that will now never come
             return false;
         } finally {
             lock.unlock();
