@@ -1,8 +1,6 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +26,7 @@ import storelog.api.spi.StorageEngine;
  * is rolled back to where it started, so offsets stay gap-free. When records become durable, visible
  * and acknowledged is the {@link Durability}'s business (one object per {@code FSYNC} policy).
  * Readers ({@link PartitionReader}) never take the lock unless they need buffered bytes flushed; they
- * see offsets below {@code visibleEnd} only. Which leader epoch wrote which records is the
+ * see offsets below the visible end only ({@link Visibility}). Which leader epoch wrote which records is the
  * {@link EpochHistory}'s business: an append of a new epoch lets it save its entry before any record
  * is written, a rollback or truncation tells it where the log now ends.
  *
@@ -38,15 +36,6 @@ import storelog.api.spi.StorageEngine;
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     private static final Segment[] NONE = new Segment[0];
-    private static final VarHandle VISIBLE_END;
-
-    static {
-        try {
-            VISIBLE_END = MethodHandles.lookup().findVarHandle(PartitionLog.class, "visibleEnd", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final PartitionKey key;
     private final Path dir;
@@ -57,16 +46,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final SegmentRoller roller;
     private final EpochHistory history;
     private final WriteGate gate;
+    private final Visibility visibility = new Visibility();
     private volatile Segment[] segments = NONE;
-    /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
-    private long visibleEnd;
     private volatile boolean loaded;
     /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
     private final DataDirectory.Recovery recovery;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
-    /** Whether the partition exists for readers: once it has a segment on disk at load, or a visible record. */
-    private volatile boolean exists;
     private long nextOffset;
     /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
     private LogMark durableMark = LogMark.EMPTY;
@@ -137,7 +123,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 ownUnsynced > 0 || afterUnforced, recovery != DataDirectory.Recovery.NONE);
         List<Segment> found = recovered.segments();
         segments = found.toArray(NONE);
-        exists = !found.isEmpty();
+        visibility.loaded(!found.isEmpty());
         nextOffset = found.isEmpty() ? 0 : found.getLast().end();
         history.load(nextOffset, recovered.epochHistory());
         publish(nextOffset);
@@ -156,7 +142,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      */
     boolean exists() {
         ensureLoaded();
-        return exists;
+        return visibility.exists();
     }
 
     /**
@@ -525,7 +511,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             long visible = visibleEnd();
-            return history.upTo(!exists ? -1 : nextOffset == visible ? visible : visible - 1);
+            return history.upTo(!visibility.exists() ? -1 : nextOffset == visible ? visible : visible - 1);
         } finally {
             lock.unlock();
         }
@@ -573,15 +559,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public long visibleEnd() {
-        return (long) VISIBLE_END.getAcquire(this);
+        return visibility.end();
     }
 
     @Override
     public void publish(long end) {
-        VISIBLE_END.setRelease(this, end);
-        if (end > 0 && !exists) {
-            exists = true;
-        }
+        visibility.publish(end);
     }
 
     @Override
