@@ -2,7 +2,6 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.EpochStart;
@@ -35,8 +34,6 @@ import storelog.api.spi.StorageEngine;
  */
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
-    private static final Segment[] NONE = new Segment[0];
-
     private final PartitionKey key;
     private final Path dir;
     private final StoreContext context;
@@ -47,13 +44,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final EpochHistory history;
     private final WriteGate gate;
     private final Visibility visibility = new Visibility();
-    private volatile Segment[] segments = NONE;
+    private final SegmentList segments;
     private volatile boolean loaded;
     /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
     private final DataDirectory.Recovery recovery;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
-    private long nextOffset;
     /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
     private LogMark durableMark = LogMark.EMPTY;
     /** Truncations begun plus truncations ended: odd while one runs (readers' seqlock, and voids a sync it overlapped). */
@@ -72,6 +68,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
         this.history = new EpochHistory(key, dir, context);
         this.gate = new WriteGate(key, durability);
+        this.segments = new SegmentList(context.disk(), dir);
     }
 
     @Override
@@ -122,13 +119,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         SegmentFiles.Found recovered = PartitionRecovery.recover(key, dir, context, sealedToCheck,
                 ownUnsynced > 0 || afterUnforced, recovery != DataDirectory.Recovery.NONE);
         List<Segment> found = recovered.segments();
-        segments = found.toArray(NONE);
+        segments.load(found);
         visibility.loaded(!found.isEmpty());
-        nextOffset = found.isEmpty() ? 0 : found.getLast().end();
-        history.load(nextOffset, recovered.epochHistory());
-        publish(nextOffset);
+        long next = segments.nextOffset();
+        history.load(next, recovered.epochHistory());
+        publish(next);
         durableMark = mark();
-        durability.durable(nextOffset);
+        durability.durable(next);
         loaded = true;
         if (recovery != DataDirectory.Recovery.NONE) {
             context.partitionCount().recovered();
@@ -220,15 +217,15 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         gate.check();
         boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
         if (!sameEpoch) {
-            history.check(epoch, nextOffset); // a stale epoch is refused before the offset is compared
+            history.check(epoch, segments.nextOffset()); // a stale epoch is refused before the offset is compared
         }
-        while (expected >= 0 && expected != nextOffset) {
+        while (expected >= 0 && expected != segments.nextOffset()) {
             settleOrRefuse(expected);
             sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
         }
-        long base = nextOffset;
-        Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
-        int startSegments = segments.length;
+        long base = segments.nextOffset();
+        Segment first = segments.active(); // where the append starts, kept in locals: no allocation on the hot path
+        int startSegments = segments.all().length;
         long startStore = first == null ? 0 : first.store().size();
         long startIndex = first == null ? 0 : first.index().size();
         long startCount = first == null ? 0 : first.count();
@@ -240,7 +237,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         } catch (IOException | RuntimeException e) {
             throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
         }
-        nextOffset = base + records.size();
+        segments.setNextOffset(base + records.size());
         appends++;
         recordsAppended += records.size();
         bytesAppended += payloadBytes;
@@ -256,7 +253,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             gate.check();
-            while (start != nextOffset) {
+            while (start != segments.nextOffset()) {
                 settleOrRefuse(start);
             }
             history.start(epoch, start);
@@ -277,10 +274,10 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      */
     private void settleOrRefuse(long expected) {
         long visible = visibleEnd();
-        if (expected != visible || visible == nextOffset) {
+        if (expected != visible || visible == segments.nextOffset()) {
             throw new OffsetMismatchException(key, expected, visible);
         }
-        GroupCommitter.Waiter inFlight = durability.inFlight(nextOffset);
+        GroupCommitter.Waiter inFlight = durability.inFlight(segments.nextOffset());
         lock.unlock();
         try {
             durability.settle(inFlight);
@@ -293,9 +290,9 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
     private void write(long base, List<NewRecord> records, long length) throws IOException {
         roller.forceLeftoverDeletion();
-        Segment active = active();
+        Segment active = segments.active();
         if (active == null) {
-            active = addSegment(roller.first(base));
+            active = segments.add(roller.first(base));
         } else if (!active.hasRoomFor(length, context.config().maxFileSize())) {
             active = roll(active, base);
         }
@@ -313,15 +310,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private Segment roll(Segment full, long base) throws IOException {
         full.flush();
         durability.sealed(full);
-        Segment next = addSegment(roller.next(base));
+        Segment next = segments.add(roller.next(base));
         full.seal();
-        return next;
-    }
-
-    private Segment addSegment(Segment next) {
-        Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
-        grown[grown.length - 1] = next;
-        segments = grown;
         return next;
     }
 
@@ -349,14 +339,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     private void rollBack(LogMark to) throws IOException {
-        segments = to.rollBack(segments, context.disk());
-        nextOffset = to.nextOffset();
-        history.rolledBack(nextOffset);
+        segments.rollBack(to);
+        history.rolledBack(segments.nextOffset());
     }
 
     @Override
     public LogMark mark() {
-        return LogMark.of(segments, nextOffset);
+        return segments.mark();
     }
 
     @Override
@@ -458,11 +447,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     PartitionInfo info() {
         lock.lock();
         try {
+            Segment[] all = segments.all();
             long bytes = 0;
-            for (Segment s : segments) {
+            for (Segment s : all) {
                 bytes += s.store().size();
             }
-            return new PartitionInfo(key, visibleEnd(), segments.length, bytes);
+            return new PartitionInfo(key, visibleEnd(), all.length, bytes);
         } finally {
             lock.unlock();
         }
@@ -474,24 +464,24 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             gate.check();
-            if (from < 0 || from > nextOffset) {
-                throw new OffsetOutOfRangeException(key, from, nextOffset);
+            if (from < 0 || from > segments.nextOffset()) {
+                throw new OffsetOutOfRangeException(key, from, segments.nextOffset());
             }
             history.checkTruncation(from);
             truncations++; // odd: readers wait, an overlapping sync is void
             try {
                 durability.forceSealed();
-                segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
+                segments.truncate(from);
                 roller.forceNames(true); // what remains is durable, also the partition directory's name under never
                 history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
             } catch (IOException e) {
                 throw gate.failClosed(e);
             } finally {
-                nextOffset = Math.min(nextOffset, from);
+                segments.setNextOffset(Math.min(segments.nextOffset(), from));
                 publish(Math.min(visibleEnd(), from));
                 truncations++;
             }
-            nextOffset = from;
+            segments.setNextOffset(from);
             durableMark = mark();
             durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
                     + " were truncated before they were durable"));
@@ -511,7 +501,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             long visible = visibleEnd();
-            return history.upTo(!visibility.exists() ? -1 : nextOffset == visible ? visible : visible - 1);
+            return history.upTo(!visibility.exists() ? -1 : segments.nextOffset() == visible ? visible : visible - 1);
         } finally {
             lock.unlock();
         }
@@ -525,7 +515,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public Segment[] segments() {
-        return segments;
+        return segments.all();
     }
 
     /** Flushes and forces the active segment and refuses further use. Returns whether it closed cleanly. */
@@ -536,7 +526,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 return !gate.failed();
             }
             gate.close();
-            Segment active = active();
+            Segment active = segments.active();
             if (loaded && active != null && !gate.failed()) {
                 durability.forceSealed();
                 active.flush();
@@ -544,7 +534,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 roller.forceNames(false);
                 roller.forceLeftoverDeletion();
                 durableMark = mark();
-                durability.durable(nextOffset);
+                durability.durable(segments.nextOffset());
             } else if (loaded && active != null) {
                 durability.closingFailed(active);
             }
@@ -569,7 +559,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public Segment active() {
-        Segment[] all = segments;
-        return all.length == 0 ? null : all[all.length - 1];
+        return segments.active();
     }
 }
