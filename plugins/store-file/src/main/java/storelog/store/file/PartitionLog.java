@@ -14,7 +14,6 @@ import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.StorageFailedException;
 import storelog.api.StorageFullException;
-import storelog.api.StoreLogException;
 import storelog.api.spi.StorageEngine;
 
 /**
@@ -45,13 +44,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final WriteGate gate;
     private final Visibility visibility = new Visibility();
     private final SegmentList segments;
+    private final AppendRollback rollback;
     private volatile boolean loaded;
     /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
     private final DataDirectory.Recovery recovery;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
-    /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
-    private LogMark durableMark = LogMark.EMPTY;
     /** Truncations begun plus truncations ended: odd while one runs (readers' seqlock, and voids a sync it overlapped). */
     private volatile long truncations;
     private long appends;
@@ -69,6 +67,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.history = new EpochHistory(key, dir, context);
         this.gate = new WriteGate(key, durability);
         this.segments = new SegmentList(context.disk(), dir);
+        this.rollback = new AppendRollback(key, dir, segments, history, gate, durability);
     }
 
     @Override
@@ -124,7 +123,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         long next = segments.nextOffset();
         history.load(next, recovered.epochHistory());
         publish(next);
-        durableMark = mark();
+        rollback.durableUpTo(mark());
         durability.durable(next);
         loaded = true;
         if (recovery != DataDirectory.Recovery.NONE) {
@@ -235,7 +234,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             }
             write(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
         } catch (IOException | RuntimeException e) {
-            throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
+            throw rollback.abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
         }
         segments.setNextOffset(base + records.size());
         appends++;
@@ -315,34 +314,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         return next;
     }
 
-    /** Rolls back to {@code start} after a failed append; returns what the caller should throw. */
-    private RuntimeException abandon(LogMark start, Exception cause) {
-        try {
-            rollBack(start);
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
-            return gate.failClosed(cause);
-        }
-        if (cause instanceof StoreLogException || cause instanceof IllegalArgumentException) {
-            return (RuntimeException) cause;
-        }
-        if (cause instanceof IOException io && IoErrors.isDiskFull(io)) {
-            return new StorageFullException("the disk under " + dir + " is full: the append to partition " + key
-                    + " was not stored (" + io.getMessage() + ")", io);
-        }
-        if (cause instanceof IOException io && IoErrors.isDescriptorShortage(io)) { // not a fault of the data
-            return new StorageFailedException("the process is out of open files: the append to partition " + key
-                    + " was not stored and can be retried (" + io.getMessage() + "); raise its open-file limit or lower "
-                    + "STORE_MAX_OPEN_FILES", io);
-        }
-        return gate.failClosed(cause);
-    }
-
-    private void rollBack(LogMark to) throws IOException {
-        segments.rollBack(to);
-        history.rolledBack(segments.nextOffset());
-    }
-
     @Override
     public LogMark mark() {
         return segments.mark();
@@ -370,27 +341,18 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public void markDurable(LogMark mark) {
-        durableMark = mark;
+        rollback.durableUpTo(mark);
         publish(Math.max(visibleEnd(), mark.nextOffset()));
     }
 
-    /** Nothing unsynced can be acknowledged any more: all of it goes, its appenders fail. */
     @Override
     public void flushFailed(IOException cause) {
-        RuntimeException result = abandon(durableMark, cause);
-        if (result instanceof StoreLogException e && !gate.failed()) {
-            durability.cut(durableMark.nextOffset(), e);
-        }
+        rollback.flushFailed(cause);
     }
 
     @Override
     public void syncFailed(IOException cause) {
-        try {
-            rollBack(durableMark); // best effort: unacknowledged records should not reappear after a restart
-        } catch (IOException | RuntimeException undo) {
-            cause.addSuppressed(undo);
-        }
-        gate.failClosed(cause);
+        rollback.syncFailed(cause);
     }
 
     @Override
@@ -482,7 +444,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 truncations++;
             }
             segments.setNextOffset(from);
-            durableMark = mark();
+            rollback.durableUpTo(mark());
             durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
                     + " were truncated before they were durable"));
         } finally {
@@ -533,7 +495,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
                 roller.forceNames(false);
                 roller.forceLeftoverDeletion();
-                durableMark = mark();
+                rollback.durableUpTo(mark());
                 durability.durable(segments.nextOffset());
             } else if (loaded && active != null) {
                 durability.closingFailed(active);
