@@ -8,7 +8,6 @@ import storelog.api.EpochStart;
 import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
 import storelog.api.OffsetMismatchException;
-import storelog.api.OffsetOutOfRangeException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
@@ -45,13 +44,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final Visibility visibility = new Visibility();
     private final SegmentList segments;
     private final AppendRollback rollback;
+    private final PartitionTruncation truncation;
     private volatile boolean loaded;
     /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
     private final DataDirectory.Recovery recovery;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
-    /** Truncations begun plus truncations ended: odd while one runs (readers' seqlock, and voids a sync it overlapped). */
-    private volatile long truncations;
     private long appends;
     private long recordsAppended;
     private long bytesAppended;
@@ -68,6 +66,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.gate = new WriteGate(key, durability);
         this.segments = new SegmentList(context.disk(), dir);
         this.rollback = new AppendRollback(key, dir, segments, history, gate, durability);
+        this.truncation = new PartitionTruncation(key, segments, visibility, history, roller, gate, rollback, durability);
     }
 
     @Override
@@ -336,7 +335,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public long truncations() {
-        return truncations;
+        return truncation.count();
     }
 
     @Override
@@ -425,28 +424,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         ensureLoaded();
         lock.lock();
         try {
-            gate.check();
-            if (from < 0 || from > segments.nextOffset()) {
-                throw new OffsetOutOfRangeException(key, from, segments.nextOffset());
-            }
-            history.checkTruncation(from);
-            truncations++; // odd: readers wait, an overlapping sync is void
-            try {
-                durability.forceSealed();
-                segments.truncate(from);
-                roller.forceNames(true); // what remains is durable, also the partition directory's name under never
-                history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
-            } catch (IOException e) {
-                throw gate.failClosed(e);
-            } finally {
-                segments.setNextOffset(Math.min(segments.nextOffset(), from));
-                publish(Math.min(visibleEnd(), from));
-                truncations++;
-            }
-            segments.setNextOffset(from);
-            rollback.durableUpTo(mark());
-            durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
-                    + " were truncated before they were durable"));
+            truncation.truncate(from);
         } finally {
             lock.unlock();
         }
