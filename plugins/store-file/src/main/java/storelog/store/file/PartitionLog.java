@@ -5,9 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.EpochStart;
-import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
-import storelog.api.OffsetMismatchException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
@@ -45,14 +43,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final SegmentList segments;
     private final AppendRollback rollback;
     private final PartitionTruncation truncation;
+    private final Appender appender;
     private volatile boolean loaded;
     /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
     private final DataDirectory.Recovery recovery;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
-    private long appends;
-    private long recordsAppended;
-    private long bytesAppended;
 
     /** A partition of the engine; {@code recovery}: how it must be recovered when it loads. */
     PartitionLog(PartitionKey key, StoreContext context, DataDirectory.Recovery recovery) {
@@ -67,6 +63,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.segments = new SegmentList(context.disk(), dir);
         this.rollback = new AppendRollback(key, dir, segments, history, gate, durability);
         this.truncation = new PartitionTruncation(key, segments, visibility, history, roller, gate, rollback, durability);
+        this.appender = new Appender(key, dir, lock, context.config().maxFileSize(), segments, visibility, roller, history, gate,
+                rollback, durability);
     }
 
     @Override
@@ -175,13 +173,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * {@code pending} to fill, at once (the caller waits for {@code pending.acknowledgement}).
      */
     private long appendOrBegin(long expected, long epoch, List<NewRecord> records, Pending pending) {
-        long payloadBytes = checkedPayloadBytes(records);
+        long payloadBytes = Appender.checkedPayloadBytes(records);
         ensureLoaded();
         long base;
         GroupCommitter.Waiter acknowledgement;
         lock.lock();
         try {
-            base = writeLocked(expected, epoch, records, payloadBytes);
+            base = appender.write(expected, epoch, records, payloadBytes);
             acknowledgement = durability.appended(base + records.size(), pending == null);
         } finally {
             lock.unlock();
@@ -195,53 +193,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         return base;
     }
 
-    private static long checkedPayloadBytes(List<NewRecord> records) {
-        if (records.isEmpty()) {
-            throw new IllegalArgumentException("nothing to append");
-        }
-        long payloadBytes = 0;
-        for (NewRecord r : records) {
-            if (r.payload().length > Frame.MAX_PAYLOAD) {
-                throw new InvalidRecordException("a record holds at most " + Frame.MAX_PAYLOAD + " bytes, this one "
-                        + r.payload().length);
-            }
-            payloadBytes += r.payload().length;
-        }
-        return payloadBytes;
-    }
-
-    /** Checks and writes an append (lock held); returns its first offset. */
-    private long writeLocked(long expected, long epoch, List<NewRecord> records, long payloadBytes) {
-        gate.check();
-        boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
-        if (!sameEpoch) {
-            history.check(epoch, segments.nextOffset()); // a stale epoch is refused before the offset is compared
-        }
-        while (expected >= 0 && expected != segments.nextOffset()) {
-            settleOrRefuse(expected);
-            sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
-        }
-        long base = segments.nextOffset();
-        Segment first = segments.active(); // where the append starts, kept in locals: no allocation on the hot path
-        int startSegments = segments.all().length;
-        long startStore = first == null ? 0 : first.store().size();
-        long startIndex = first == null ? 0 : first.index().size();
-        long startCount = first == null ? 0 : first.count();
-        try {
-            if (!sameEpoch) {
-                history.beginAppend(epoch, base); // durable before any record is written
-            }
-            write(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
-        } catch (IOException | RuntimeException e) {
-            throw rollback.abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
-        }
-        segments.setNextOffset(base + records.size());
-        appends++;
-        recordsAppended += records.size();
-        bytesAppended += payloadBytes;
-        return base;
-    }
-
     /**
      * Records that leader {@code epoch} starts at {@code start}, the next offset, without a record
      * ({@link StorageEngine#startEpoch}); appends in flight up to {@code start} are waited for first.
@@ -250,67 +201,10 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         ensureLoaded();
         lock.lock();
         try {
-            gate.check();
-            while (start != segments.nextOffset()) {
-                settleOrRefuse(start);
-            }
-            history.start(epoch, start);
-        } catch (IOException e) {
-            throw IoErrors.isDiskFull(e) ? new StorageFullException("the disk under " + dir + " is full: leader epoch "
-                    + epoch + " could not be recorded in partition " + key + " (" + e.getMessage() + ")", e) : gate.failClosed(e);
+            appender.startEpoch(epoch, start);
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * An append at {@code expected} that is not the next offset (lock held): refused with the next
-     * offset readers can see, not one that counts appends still in flight (they may yet fail and
-     * their offsets be reused). When {@code expected} is exactly what readers see but appends are in
-     * flight, their outcome decides, so it waits for them (lock released meanwhile) and the caller
-     * checks again.
-     */
-    private void settleOrRefuse(long expected) {
-        long visible = visibleEnd();
-        if (expected != visible || visible == segments.nextOffset()) {
-            throw new OffsetMismatchException(key, expected, visible);
-        }
-        GroupCommitter.Waiter inFlight = durability.inFlight(segments.nextOffset());
-        lock.unlock();
-        try {
-            durability.settle(inFlight);
-        } finally {
-            lock.lock();
-        }
-        gate.check();
-    }
-
-    /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
-    private void write(long base, List<NewRecord> records, long length) throws IOException {
-        roller.forceLeftoverDeletion();
-        Segment active = segments.active();
-        if (active == null) {
-            active = segments.add(roller.first(base));
-        } else if (!active.hasRoomFor(length, context.config().maxFileSize())) {
-            active = roll(active, base);
-        }
-        for (int i = 0; i < records.size(); i++) {
-            active.append(base + i, records.get(i), i < records.size() - 1);
-        }
-    }
-
-    /**
-     * Seals the full active segment and starts the next one at {@code base}. The full segment is handed
-     * to the durability policy (forced at once under {@code always}) before the next one is created: a
-     * power cut must not find the next segment's name durable while the full one, sealed by it, still
-     * misses its last records (recovery trusts sealed segments under {@code always}).
-     */
-    private Segment roll(Segment full, long base) throws IOException {
-        full.flush();
-        durability.sealed(full);
-        Segment next = segments.add(roller.next(base));
-        full.seal();
-        return next;
     }
 
     @Override
@@ -397,9 +291,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     void addAppendCounts(long[] counts) {
         lock.lock();
         try {
-            counts[0] += appends;
-            counts[1] += recordsAppended;
-            counts[2] += bytesAppended;
+            appender.addCounts(counts);
         } finally {
             lock.unlock();
         }
