@@ -31,8 +31,6 @@ import storelog.api.spi.StorageEngine;
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     private final PartitionKey key;
-    private final Path dir;
-    private final StoreContext context;
     private final ReentrantLock lock = new ReentrantLock();
     private final Durability durability;
     private final PartitionReader reader = new PartitionReader(this);
@@ -44,18 +42,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     private final AppendRollback rollback;
     private final PartitionTruncation truncation;
     private final Appender appender;
-    private volatile boolean loaded;
-    /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
-    private final DataDirectory.Recovery recovery;
-    /** Whether the last attempt to load failed (a metric; the next use tries again). */
-    private volatile boolean loadFailed;
+    private final PartitionLoader loader;
 
     /** A partition of the engine; {@code recovery}: how it must be recovered when it loads. */
     PartitionLog(PartitionKey key, StoreContext context, DataDirectory.Recovery recovery) {
         this.key = key;
-        this.context = context;
-        this.recovery = recovery;
-        this.dir = key.directoryIn(context.config().dataDir());
+        Path dir = key.directoryIn(context.config().dataDir());
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
         this.history = new EpochHistory(key, dir, context);
@@ -65,6 +57,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.truncation = new PartitionTruncation(key, segments, visibility, history, roller, gate, rollback, durability);
         this.appender = new Appender(key, dir, lock, context.config().maxFileSize(), segments, visibility, roller, history, gate,
                 rollback, durability);
+        this.loader = new PartitionLoader(key, dir, context, recovery, durability, segments, visibility, history, rollback, gate);
     }
 
     @Override
@@ -73,27 +66,17 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     /**
-     * Loads the segments from disk (recovering them) on first use. A load that fails fails this
-     * partition only, and the next use tries again — unless an fsync failed: then the partition
-     * failed closed until StoreLog restarts (the kernel may have dropped the bytes the fsync was for,
-     * and a second fsync would report success).
+     * Loads the segments from disk (recovering them) on first use ({@link PartitionLoader}: a failed
+     * load fails this partition only, and the next use tries again, unless an fsync failed).
      */
     void ensureLoaded() {
-        if (loaded) {
+        if (loader.loaded()) {
             return;
         }
         lock.lock();
         try {
             gate.check();
-            if (!loaded) {
-                loadFailed = true; // until it succeeded
-                load();
-                loadFailed = false;
-            }
-        } catch (UnrecoverableWriteException e) { // a failed fsync is never retried into success: failed until a restart
-            throw gate.failClosed(e);
-        } catch (IOException e) {
-            throw new StorageFailedException("cannot open partition " + key + " in " + dir + ": " + e, e);
+            loader.loadIfNeeded();
         } finally {
             lock.unlock();
         }
@@ -104,28 +87,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * (nothing loads a closed partition): a clean close names such partitions in its marker.
      */
     boolean awaitsRecovery() {
-        return recovery != DataDirectory.Recovery.NONE && !loaded;
-    }
-
-    private void load() throws IOException {
-        int ownUnsynced = durability.sealedMaybeUnsynced();
-        boolean afterUnforced = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS;
-        int sealedToCheck = afterUnforced ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
-        // the active segment of a crashed run under interval|never may be torn anywhere, like its sealed ones
-        SegmentFiles.Found recovered = PartitionRecovery.recover(key, dir, context, sealedToCheck,
-                ownUnsynced > 0 || afterUnforced, recovery != DataDirectory.Recovery.NONE);
-        List<Segment> found = recovered.segments();
-        segments.load(found);
-        visibility.loaded(!found.isEmpty());
-        long next = segments.nextOffset();
-        history.load(next, recovered.epochHistory());
-        publish(next);
-        rollback.durableUpTo(mark());
-        durability.durable(next);
-        loaded = true;
-        if (recovery != DataDirectory.Recovery.NONE) {
-            context.partitionCount().recovered();
-        }
+        return loader.awaitsRecovery();
     }
 
     /**
@@ -258,7 +220,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * seen by no caller at once).
      */
     boolean failed() {
-        return gate.failed() || loadFailed;
+        return gate.failed() || loader.failed();
     }
 
     Record read(long offset) {
@@ -359,7 +321,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             }
             gate.close();
             Segment active = segments.active();
-            if (loaded && active != null && !gate.failed()) {
+            if (loader.loaded() && active != null && !gate.failed()) {
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
@@ -367,7 +329,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 roller.forceLeftoverDeletion();
                 rollback.durableUpTo(mark());
                 durability.durable(segments.nextOffset());
-            } else if (loaded && active != null) {
+            } else if (loader.loaded() && active != null) {
                 durability.closingFailed(active);
             }
             return !gate.failed();
