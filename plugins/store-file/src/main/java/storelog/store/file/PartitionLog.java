@@ -14,19 +14,23 @@ import storelog.api.StorageFullException;
 import storelog.api.spi.StorageEngine;
 
 /**
- * One partition's log: its segments in offset order, the last one active.
+ * One partition's log: its segments in offset order, the last one active ({@link SegmentList}). This
+ * class holds the partition's key and its lock, takes the lock and hands each job to the class that
+ * owns it: {@link PartitionLoader} loads the partition on first use, {@link Appender} checks and writes
+ * appends, {@link AppendRollback} undoes what failed, {@link PartitionTruncation} cuts the log back.
  *
  * <p>Appends are serialised by the partition lock: frames go into the active segment's buffers
  * (rolling to a new segment when the next batch would pass {@code MAX_FILE_SIZE}); a failed append
  * is rolled back to where it started, so offsets stay gap-free. When records become durable, visible
  * and acknowledged is the {@link Durability}'s business (one object per {@code FSYNC} policy).
  * Readers ({@link PartitionReader}) never take the lock unless they need buffered bytes flushed; they
- * see offsets below the visible end only ({@link Visibility}). Which leader epoch wrote which records is the
- * {@link EpochHistory}'s business: an append of a new epoch lets it save its entry before any record
- * is written, a rollback or truncation tells it where the log now ends.
+ * see offsets below the visible end only ({@link Visibility}). Which leader epoch wrote which records
+ * is the {@link EpochHistory}'s business: an append of a new epoch lets it save its entry before any
+ * record is written, a rollback or truncation tells it where the log now ends.
  *
  * <p>After a failed fsync or an I/O error that could not be undone, the partition <em>fails
- * closed</em> ({@link WriteGate}): appends throw {@link StorageFailedException} until the engine is reopened.
+ * closed</em> ({@link WriteGate}): appends throw {@link StorageFailedException} until the engine is
+ * reopened.
  */
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
