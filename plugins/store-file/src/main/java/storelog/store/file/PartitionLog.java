@@ -1,6 +1,7 @@
 package storelog.store.file;
 
 import java.io.IOException;
+import java.lang.System.Logger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +35,9 @@ import storelog.api.spi.StorageEngine;
  */
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
+    /** Where a partition failing closed is logged ({@link WriteGate}). */
+    private static final Logger LOG = System.getLogger(PartitionLog.class.getName());
+
     private final PartitionKey key;
     private final ReentrantLock lock = new ReentrantLock();
     private final Durability durability;
@@ -55,7 +59,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
         this.history = new EpochHistory(key, dir, context);
-        this.gate = new WriteGate(key, durability);
+        this.gate = new WriteGate(key, durability, LOG);
         this.segments = new SegmentList(context.disk(), dir);
         this.rollback = new AppendRollback(key, dir, segments, history, gate, durability);
         this.truncation = new PartitionTruncation(key, segments, visibility, history, roller, gate, rollback, durability);

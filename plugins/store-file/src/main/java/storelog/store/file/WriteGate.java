@@ -13,19 +13,19 @@ import storelog.api.StorageFailedException;
  */
 final class WriteGate {
 
-    /** The partition's logger: a failure is logged as the partition's event. */
-    private static final Logger LOG = System.getLogger(PartitionLog.class.getName());
-
     private final PartitionKey key;
     private final Durability durability;
+    /** Where the failure is logged: the partition's logger, a failure being the partition's event. */
+    private final Logger log;
     private volatile StorageFailedException failure;
     /** Whether the engine closed the partition (lock held). */
     private boolean closed;
 
-    /** The gate of partition {@code key}, whose {@code durability} is told when it fails closed. */
-    WriteGate(PartitionKey key, Durability durability) {
+    /** The gate of partition {@code key}, whose {@code durability} is told when it fails closed (logged to {@code log}). */
+    WriteGate(PartitionKey key, Durability durability, Logger log) {
         this.key = key;
         this.durability = durability;
+        this.log = log;
     }
 
     /** Throws unless the partition takes writes (lock held): closed, or failed closed. */
@@ -66,7 +66,7 @@ final class WriteGate {
         if (failure == null) {
             failure = new StorageFailedException("partition " + key + " refuses writes after a storage failure ("
                     + cause.getMessage() + "); it recovers when StoreLog restarts", cause);
-            LOG.log(Level.ERROR, "partition " + key + " failed closed", cause);
+            log.log(Level.ERROR, "partition " + key + " failed closed", cause);
             durability.failed(failure);
         }
         return failure;
