@@ -2,93 +2,70 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import storelog.api.EpochStart;
-import storelog.api.InvalidRecordException;
 import storelog.api.NewRecord;
-import storelog.api.OffsetMismatchException;
-import storelog.api.OffsetOutOfRangeException;
 import storelog.api.PartitionInfo;
 import storelog.api.PartitionKey;
 import storelog.api.Record;
 import storelog.api.StorageFailedException;
 import storelog.api.StorageFullException;
-import storelog.api.StoreLogException;
 import storelog.api.spi.StorageEngine;
 
 /**
- * One partition's log: its segments in offset order, the last one active.
+ * One partition's log: its segments in offset order, the last one active ({@link SegmentList}). This
+ * class holds the partition's key and its lock, takes the lock and hands each job to the class that
+ * owns it: {@link PartitionLoader} loads the partition on first use, {@link Appender} checks and writes
+ * appends, {@link AppendRollback} undoes what failed, {@link PartitionTruncation} cuts the log back.
  *
  * <p>Appends are serialised by the partition lock: frames go into the active segment's buffers
  * (rolling to a new segment when the next batch would pass {@code MAX_FILE_SIZE}); a failed append
  * is rolled back to where it started, so offsets stay gap-free. When records become durable, visible
  * and acknowledged is the {@link Durability}'s business (one object per {@code FSYNC} policy).
  * Readers ({@link PartitionReader}) never take the lock unless they need buffered bytes flushed; they
- * see offsets below {@code visibleEnd} only. Which leader epoch wrote which records is the
- * {@link EpochHistory}'s business: an append of a new epoch lets it save its entry before any record
- * is written, a rollback or truncation tells it where the log now ends.
+ * see offsets below the visible end only ({@link Visibility}). Which leader epoch wrote which records
+ * is the {@link EpochHistory}'s business: an append of a new epoch lets it save its entry before any
+ * record is written, a rollback or truncation tells it where the log now ends.
  *
  * <p>After a failed fsync or an I/O error that could not be undone, the partition <em>fails
- * closed</em>: appends throw {@link StorageFailedException} until the engine is reopened.
+ * closed</em> ({@link WriteGate}): appends throw {@link StorageFailedException} until the engine is
+ * reopened.
  */
 final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
+    /** Where a partition failing closed is logged ({@link WriteGate}). */
     private static final Logger LOG = System.getLogger(PartitionLog.class.getName());
-    private static final Segment[] NONE = new Segment[0];
-    private static final VarHandle VISIBLE_END;
-
-    static {
-        try {
-            VISIBLE_END = MethodHandles.lookup().findVarHandle(PartitionLog.class, "visibleEnd", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final PartitionKey key;
-    private final Path dir;
-    private final StoreContext context;
     private final ReentrantLock lock = new ReentrantLock();
     private final Durability durability;
     private final PartitionReader reader = new PartitionReader(this);
     private final SegmentRoller roller;
     private final EpochHistory history;
-    private volatile Segment[] segments = NONE;
-    /** Readers see offsets below this; written under the lock with release semantics (no fence per append). */
-    private long visibleEnd;
-    private volatile StorageFailedException failure;
-    private volatile boolean loaded;
-    /** How loading must recover the partition ({@link DataDirectory#recoveryOf}). */
-    private final DataDirectory.Recovery recovery;
-    /** Whether the last attempt to load failed (a metric; the next use tries again). */
-    private volatile boolean loadFailed;
-    /** Whether the partition exists for readers: once it has a segment on disk at load, or a visible record. */
-    private volatile boolean exists;
-    private long nextOffset;
-    /** Where a failed group commit rolls back to: the log as the last successful sync left it. */
-    private LogMark durableMark = LogMark.EMPTY;
-    /** Truncations begun plus truncations ended: odd while one runs (readers' seqlock, and voids a sync it overlapped). */
-    private volatile long truncations;
-    private long appends;
-    private long recordsAppended;
-    private long bytesAppended;
-    private boolean closed;
+    private final WriteGate gate;
+    private final Visibility visibility = new Visibility();
+    private final SegmentList segments;
+    private final AppendRollback rollback;
+    private final PartitionTruncation truncation;
+    private final Appender appender;
+    private final PartitionLoader loader;
 
     /** A partition of the engine; {@code recovery}: how it must be recovered when it loads. */
     PartitionLog(PartitionKey key, StoreContext context, DataDirectory.Recovery recovery) {
         this.key = key;
-        this.context = context;
-        this.recovery = recovery;
-        this.dir = key.directoryIn(context.config().dataDir());
+        Path dir = key.directoryIn(context.config().dataDir());
         this.durability = context.durabilityOf(key, this);
         this.roller = new SegmentRoller(key, dir, context, durability.forcesNewNames());
         this.history = new EpochHistory(key, dir, context);
+        this.gate = new WriteGate(key, durability, LOG);
+        this.segments = new SegmentList(context.disk(), dir);
+        this.rollback = new AppendRollback(key, dir, segments, history, gate, durability);
+        this.truncation = new PartitionTruncation(key, segments, visibility, history, roller, gate, rollback, durability);
+        this.appender = new Appender(key, dir, lock, context.config().maxFileSize(), segments, visibility, roller, history, gate,
+                rollback, durability);
+        this.loader = new PartitionLoader(key, dir, context, recovery, durability, segments, visibility, history, rollback, gate);
     }
 
     @Override
@@ -97,32 +74,17 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     }
 
     /**
-     * Loads the segments from disk (recovering them) on first use. A load that fails fails this
-     * partition only, and the next use tries again — unless an fsync failed: then the partition
-     * failed closed until StoreLog restarts (the kernel may have dropped the bytes the fsync was for,
-     * and a second fsync would report success).
+     * Loads the segments from disk (recovering them) on first use ({@link PartitionLoader}: a failed
+     * load fails this partition only, and the next use tries again, unless an fsync failed).
      */
     void ensureLoaded() {
-        if (loaded) {
+        if (loader.loaded()) {
             return;
         }
         lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the storage engine is closed");
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            if (!loaded) {
-                loadFailed = true; // until it succeeded
-                load();
-                loadFailed = false;
-            }
-        } catch (UnrecoverableWriteException e) { // a failed fsync is never retried into success: failed until a restart
-            throw failClosed(e);
-        } catch (IOException e) {
-            throw new StorageFailedException("cannot open partition " + key + " in " + dir + ": " + e, e);
+            gate.check();
+            loader.loadIfNeeded();
         } finally {
             lock.unlock();
         }
@@ -133,28 +95,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * (nothing loads a closed partition): a clean close names such partitions in its marker.
      */
     boolean awaitsRecovery() {
-        return recovery != DataDirectory.Recovery.NONE && !loaded;
-    }
-
-    private void load() throws IOException {
-        int ownUnsynced = durability.sealedMaybeUnsynced();
-        boolean afterUnforced = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS;
-        int sealedToCheck = afterUnforced ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
-        // the active segment of a crashed run under interval|never may be torn anywhere, like its sealed ones
-        SegmentFiles.Found recovered = PartitionRecovery.recover(key, dir, context, sealedToCheck,
-                ownUnsynced > 0 || afterUnforced, recovery != DataDirectory.Recovery.NONE);
-        List<Segment> found = recovered.segments();
-        segments = found.toArray(NONE);
-        exists = !found.isEmpty();
-        nextOffset = found.isEmpty() ? 0 : found.getLast().end();
-        history.load(nextOffset, recovered.epochHistory());
-        publish(nextOffset);
-        durableMark = mark();
-        durability.durable(nextOffset);
-        loaded = true;
-        if (recovery != DataDirectory.Recovery.NONE) {
-            context.partitionCount().recovered();
-        }
+        return loader.awaitsRecovery();
     }
 
     /**
@@ -164,7 +105,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      */
     boolean exists() {
         ensureLoaded();
-        return exists;
+        return visibility.exists();
     }
 
     /**
@@ -202,13 +143,13 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * {@code pending} to fill, at once (the caller waits for {@code pending.acknowledgement}).
      */
     private long appendOrBegin(long expected, long epoch, List<NewRecord> records, Pending pending) {
-        long payloadBytes = checkedPayloadBytes(records);
+        long payloadBytes = Appender.checkedPayloadBytes(records);
         ensureLoaded();
         long base;
         GroupCommitter.Waiter acknowledgement;
         lock.lock();
         try {
-            base = writeLocked(expected, epoch, records, payloadBytes);
+            base = appender.write(expected, epoch, records, payloadBytes);
             acknowledgement = durability.appended(base + records.size(), pending == null);
         } finally {
             lock.unlock();
@@ -222,53 +163,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         return base;
     }
 
-    private static long checkedPayloadBytes(List<NewRecord> records) {
-        if (records.isEmpty()) {
-            throw new IllegalArgumentException("nothing to append");
-        }
-        long payloadBytes = 0;
-        for (NewRecord r : records) {
-            if (r.payload().length > Frame.MAX_PAYLOAD) {
-                throw new InvalidRecordException("a record holds at most " + Frame.MAX_PAYLOAD + " bytes, this one "
-                        + r.payload().length);
-            }
-            payloadBytes += r.payload().length;
-        }
-        return payloadBytes;
-    }
-
-    /** Checks and writes an append (lock held); returns its first offset. */
-    private long writeLocked(long expected, long epoch, List<NewRecord> records, long payloadBytes) {
-        checkWritable();
-        boolean sameEpoch = history.admits(epoch); // the hot path: one comparison
-        if (!sameEpoch) {
-            history.check(epoch, nextOffset); // a stale epoch is refused before the offset is compared
-        }
-        while (expected >= 0 && expected != nextOffset) {
-            settleOrRefuse(expected);
-            sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
-        }
-        long base = nextOffset;
-        Segment first = active(); // where the append starts, kept in locals: no allocation on the hot path
-        int startSegments = segments.length;
-        long startStore = first == null ? 0 : first.store().size();
-        long startIndex = first == null ? 0 : first.index().size();
-        long startCount = first == null ? 0 : first.count();
-        try {
-            if (!sameEpoch) {
-                history.beginAppend(epoch, base); // durable before any record is written
-            }
-            write(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
-        } catch (IOException | RuntimeException e) {
-            throw abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
-        }
-        nextOffset = base + records.size();
-        appends++;
-        recordsAppended += records.size();
-        bytesAppended += payloadBytes;
-        return base;
-    }
-
     /**
      * Records that leader {@code epoch} starts at {@code start}, the next offset, without a record
      * ({@link StorageEngine#startEpoch}); appends in flight up to {@code start} are waited for first.
@@ -277,108 +171,15 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         ensureLoaded();
         lock.lock();
         try {
-            checkWritable();
-            while (start != nextOffset) {
-                settleOrRefuse(start);
-            }
-            history.start(epoch, start);
-        } catch (IOException e) {
-            throw IoErrors.isDiskFull(e) ? new StorageFullException("the disk under " + dir + " is full: leader epoch "
-                    + epoch + " could not be recorded in partition " + key + " (" + e.getMessage() + ")", e) : failClosed(e);
+            appender.startEpoch(epoch, start);
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * An append at {@code expected} that is not the next offset (lock held): refused with the next
-     * offset readers can see, not one that counts appends still in flight (they may yet fail and
-     * their offsets be reused). When {@code expected} is exactly what readers see but appends are in
-     * flight, their outcome decides, so it waits for them (lock released meanwhile) and the caller
-     * checks again.
-     */
-    private void settleOrRefuse(long expected) {
-        long visible = visibleEnd();
-        if (expected != visible || visible == nextOffset) {
-            throw new OffsetMismatchException(key, expected, visible);
-        }
-        GroupCommitter.Waiter inFlight = durability.inFlight(nextOffset);
-        lock.unlock();
-        try {
-            durability.settle(inFlight);
-        } finally {
-            lock.lock();
-        }
-        checkWritable();
-    }
-
-    /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
-    private void write(long base, List<NewRecord> records, long length) throws IOException {
-        roller.forceLeftoverDeletion();
-        Segment active = active();
-        if (active == null) {
-            active = addSegment(roller.first(base));
-        } else if (!active.hasRoomFor(length, context.config().maxFileSize())) {
-            active = roll(active, base);
-        }
-        for (int i = 0; i < records.size(); i++) {
-            active.append(base + i, records.get(i), i < records.size() - 1);
-        }
-    }
-
-    /**
-     * Seals the full active segment and starts the next one at {@code base}. The full segment is handed
-     * to the durability policy (forced at once under {@code always}) before the next one is created: a
-     * power cut must not find the next segment's name durable while the full one, sealed by it, still
-     * misses its last records (recovery trusts sealed segments under {@code always}).
-     */
-    private Segment roll(Segment full, long base) throws IOException {
-        full.flush();
-        durability.sealed(full);
-        Segment next = addSegment(roller.next(base));
-        full.seal();
-        return next;
-    }
-
-    private Segment addSegment(Segment next) {
-        Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
-        grown[grown.length - 1] = next;
-        segments = grown;
-        return next;
-    }
-
-    /** Rolls back to {@code start} after a failed append; returns what the caller should throw. */
-    private RuntimeException abandon(LogMark start, Exception cause) {
-        try {
-            rollBack(start);
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
-            return failClosed(cause);
-        }
-        if (cause instanceof StoreLogException || cause instanceof IllegalArgumentException) {
-            return (RuntimeException) cause;
-        }
-        if (cause instanceof IOException io && IoErrors.isDiskFull(io)) {
-            return new StorageFullException("the disk under " + dir + " is full: the append to partition " + key
-                    + " was not stored (" + io.getMessage() + ")", io);
-        }
-        if (cause instanceof IOException io && IoErrors.isDescriptorShortage(io)) { // not a fault of the data
-            return new StorageFailedException("the process is out of open files: the append to partition " + key
-                    + " was not stored and can be retried (" + io.getMessage() + "); raise its open-file limit or lower "
-                    + "STORE_MAX_OPEN_FILES", io);
-        }
-        return failClosed(cause);
-    }
-
-    private void rollBack(LogMark to) throws IOException {
-        segments = to.rollBack(segments, context.disk());
-        nextOffset = to.nextOffset();
-        history.rolledBack(nextOffset);
-    }
-
     @Override
     public LogMark mark() {
-        return LogMark.of(segments, nextOffset);
+        return segments.mark();
     }
 
     @Override
@@ -393,52 +194,33 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public boolean writable() {
-        return !closed && failure == null;
+        return gate.open();
     }
 
     @Override
     public long truncations() {
-        return truncations;
+        return truncation.count();
     }
 
     @Override
     public void markDurable(LogMark mark) {
-        durableMark = mark;
+        rollback.durableUpTo(mark);
         publish(Math.max(visibleEnd(), mark.nextOffset()));
     }
 
-    /** Nothing unsynced can be acknowledged any more: all of it goes, its appenders fail. */
     @Override
     public void flushFailed(IOException cause) {
-        RuntimeException result = abandon(durableMark, cause);
-        if (result instanceof StoreLogException e && failure == null) {
-            durability.cut(durableMark.nextOffset(), e);
-        }
+        rollback.flushFailed(cause);
     }
 
     @Override
     public void syncFailed(IOException cause) {
-        try {
-            rollBack(durableMark); // best effort: unacknowledged records should not reappear after a restart
-        } catch (IOException | RuntimeException undo) {
-            cause.addSuppressed(undo);
-        }
-        failClosed(cause);
+        rollback.syncFailed(cause);
     }
 
     @Override
     public void failedKeepingAll(IOException cause) {
-        failClosed(cause);
-    }
-
-    private StorageFailedException failClosed(Throwable cause) {
-        if (failure == null) {
-            failure = new StorageFailedException("partition " + key + " refuses writes after a storage failure ("
-                    + cause.getMessage() + "); it recovers when StoreLog restarts", cause);
-            LOG.log(Level.ERROR, "partition " + key + " failed closed", cause);
-            durability.failed(failure);
-        }
-        return failure;
+        gate.failClosed(cause);
     }
 
     /**
@@ -446,16 +228,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      * seen by no caller at once).
      */
     boolean failed() {
-        return failure != null || loadFailed;
-    }
-
-    private void checkWritable() {
-        if (closed) {
-            throw new IllegalStateException("the storage engine is closed");
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        return gate.failed() || loader.failed();
     }
 
     Record read(long offset) {
@@ -475,7 +248,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             }
         } catch (IOException e) {
             if (e instanceof UnrecoverableWriteException) { // the file's tail is unknown; every buffered record was acknowledged
-                failClosed(e);
+                gate.failClosed(e);
             }
             throw IoErrors.isDiskFull(e) ? new StorageFullException("cannot read partition " + key
                     + " yet: its newest records cannot be written, the disk is full", e) : PartitionReader.failed(key, offset, e);
@@ -488,9 +261,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     void addAppendCounts(long[] counts) {
         lock.lock();
         try {
-            counts[0] += appends;
-            counts[1] += recordsAppended;
-            counts[2] += bytesAppended;
+            appender.addCounts(counts);
         } finally {
             lock.unlock();
         }
@@ -499,11 +270,12 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
     PartitionInfo info() {
         lock.lock();
         try {
+            Segment[] all = segments.all();
             long bytes = 0;
-            for (Segment s : segments) {
+            for (Segment s : all) {
                 bytes += s.store().size();
             }
-            return new PartitionInfo(key, visibleEnd(), segments.length, bytes);
+            return new PartitionInfo(key, visibleEnd(), all.length, bytes);
         } finally {
             lock.unlock();
         }
@@ -514,28 +286,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         ensureLoaded();
         lock.lock();
         try {
-            checkWritable();
-            if (from < 0 || from > nextOffset) {
-                throw new OffsetOutOfRangeException(key, from, nextOffset);
-            }
-            history.checkTruncation(from);
-            truncations++; // odd: readers wait, an overlapping sync is void
-            try {
-                durability.forceSealed();
-                segments = SegmentTruncation.truncate(segments, from, context.disk(), dir);
-                roller.forceNames(true); // what remains is durable, also the partition directory's name under never
-                history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
-            } catch (IOException e) {
-                throw failClosed(e);
-            } finally {
-                nextOffset = Math.min(nextOffset, from);
-                publish(Math.min(visibleEnd(), from));
-                truncations++;
-            }
-            nextOffset = from;
-            durableMark = mark();
-            durability.cut(from, new StorageFailedException("records from offset " + from + " of partition " + key
-                    + " were truncated before they were durable"));
+            truncation.truncate(from);
         } finally {
             lock.unlock();
         }
@@ -552,7 +303,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         lock.lock();
         try {
             long visible = visibleEnd();
-            return history.upTo(!exists ? -1 : nextOffset == visible ? visible : visible - 1);
+            return history.upTo(!visibility.exists() ? -1 : segments.nextOffset() == visible ? visible : visible - 1);
         } finally {
             lock.unlock();
         }
@@ -566,32 +317,32 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public Segment[] segments() {
-        return segments;
+        return segments.all();
     }
 
     /** Flushes and forces the active segment and refuses further use. Returns whether it closed cleanly. */
     boolean close() {
         lock.lock();
         try {
-            if (closed) {
-                return failure == null;
+            if (gate.closed()) {
+                return !gate.failed();
             }
-            closed = true;
-            Segment active = active();
-            if (loaded && active != null && failure == null) {
+            gate.close();
+            Segment active = segments.active();
+            if (loader.loaded() && active != null && !gate.failed()) {
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
                 roller.forceNames(false);
                 roller.forceLeftoverDeletion();
-                durableMark = mark();
-                durability.durable(nextOffset);
-            } else if (loaded && active != null) {
+                rollback.durableUpTo(mark());
+                durability.durable(segments.nextOffset());
+            } else if (loader.loaded() && active != null) {
                 durability.closingFailed(active);
             }
-            return failure == null;
+            return !gate.failed();
         } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing
-            failClosed(e); // also ends every appender still waiting for a sync that will now never come
+            gate.failClosed(e); // also ends every appender still waiting for a sync that will now never come
             return false;
         } finally {
             lock.unlock();
@@ -600,20 +351,16 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     @Override
     public long visibleEnd() {
-        return (long) VISIBLE_END.getAcquire(this);
+        return visibility.end();
     }
 
     @Override
     public void publish(long end) {
-        VISIBLE_END.setRelease(this, end);
-        if (end > 0 && !exists) {
-            exists = true;
-        }
+        visibility.publish(end);
     }
 
     @Override
     public Segment active() {
-        Segment[] all = segments;
-        return all.length == 0 ? null : all[all.length - 1];
+        return segments.active();
     }
 }
