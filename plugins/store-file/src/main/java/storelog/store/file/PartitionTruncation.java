@@ -56,7 +56,9 @@ final class PartitionTruncation {
             segments.truncate(from);
             roller.forceNames(true); // what remains is durable, also the partition directory's name under never
             history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // the cut may be half done (segments deleted, the next offset lowered below): nothing may be
+            // appended on top of it, whatever failed — a damaged index entry at the cut included
             throw gate.failClosed(e);
         } finally {
             segments.setNextOffset(Math.min(segments.nextOffset(), from));

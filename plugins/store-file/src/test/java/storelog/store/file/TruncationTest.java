@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.OffsetOutOfRangeException;
 import storelog.api.PartitionInfo;
 import storelog.api.Record;
+import storelog.api.StorageFailedException;
 import storelog.api.StoreLogException;
 import storelog.testkit.TestData;
 
@@ -250,5 +254,31 @@ class TruncationTest {
             pool.shutdown();
         }
         assertThat(Verifier.verify(dir, false).problems()).isEmpty();
+    }
+
+    /**
+     * A truncation that fails other than with an I/O error (here: the index entry at the cut is
+     * damaged) has lowered the next offset before it failed: the partition must fail closed, not hand
+     * the truncated offsets out again — an append acknowledged there (at once: the group commit still
+     * counted them durable) would be read after a restart as the old record at its offset.
+     */
+    @Test
+    void aTruncationFailingOnADamagedIndexEntryFailsThePartitionClosedAndTheNextAppendIsRefused() throws Exception {
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 10);
+            try (FileChannel index = FileChannel.open(Engines.index(dir, 0), StandardOpenOption.WRITE)) {
+                index.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), IndexEntry.positionOf(5) + 12); // entry 5's checksum
+            }
+            assertThatThrownBy(() -> engine.truncate(KEY, 5)).isInstanceOf(StoreLogException.class);
+
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("after")))).isInstanceOf(StorageFailedException.class);
+        }
+        try (FileStorageEngine engine = Engines.open(dir, 1 << 20, FsyncPolicy.ALWAYS)) {
+            assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(10);
+            for (int i = 0; i < 5; i++) {
+                assertThat(engine.read(KEY, i).text()).isEqualTo("r" + i);
+            }
+            assertThat(engine.append(KEY, List.of(text("after")))).isEqualTo(10);
+        }
     }
 }
