@@ -60,12 +60,12 @@ final class Appender {
             throw new IllegalArgumentException("nothing to append");
         }
         long payloadBytes = 0;
-        for (NewRecord r : records) {
-            if (r.payload().length > Frame.MAX_PAYLOAD) {
-                throw new InvalidRecordException("a record holds at most " + Frame.MAX_PAYLOAD + " bytes, this one "
-                        + r.payload().length);
+        for (int i = 0, n = records.size(); i < n; i++) { // indexed: no iterator on the hot path
+            int length = records.get(i).payload().length;
+            if (length > Frame.MAX_PAYLOAD) {
+                throw new InvalidRecordException("a record holds at most " + Frame.MAX_PAYLOAD + " bytes, this one " + length);
             }
-            payloadBytes += r.payload().length;
+            payloadBytes += length;
         }
         return payloadBytes;
     }
@@ -82,8 +82,9 @@ final class Appender {
             sameEpoch = false; // the lock was let go meanwhile: the history is checked again below
         }
         long base = segments.nextOffset();
-        Segment first = segments.active(); // where the append starts, kept in locals: no allocation on the hot path
-        int startSegments = segments.all().length;
+        Segment[] all = segments.all(); // one read of the segment array: the lock holder alone changes it
+        int startSegments = all.length;
+        Segment first = startSegments == 0 ? null : all[startSegments - 1]; // where the append starts, kept in locals: no allocation on the hot path
         long startStore = first == null ? 0 : first.store().size();
         long startIndex = first == null ? 0 : first.index().size();
         long startCount = first == null ? 0 : first.count();
@@ -91,7 +92,7 @@ final class Appender {
             if (!sameEpoch) {
                 history.beginAppend(epoch, base); // durable before any record is written
             }
-            writeBatch(base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
+            writeBatch(first, base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
         } catch (IOException | RuntimeException e) {
             throw rollback.abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
         }
@@ -142,17 +143,20 @@ final class Appender {
         gate.check();
     }
 
-    /** Writes a batch ({@code length} frame bytes) whole into one segment, rolling first if it does not fit ({@link Frame}). */
-    private void writeBatch(long base, List<NewRecord> records, long length) throws IOException {
+    /**
+     * Writes a batch ({@code length} frame bytes) whole into one segment, {@code active} or the next one
+     * when it does not fit ({@link Frame}).
+     */
+    private void writeBatch(Segment active, long base, List<NewRecord> records, long length) throws IOException {
         roller.forceLeftoverDeletion();
-        Segment active = segments.active();
         if (active == null) {
             active = segments.add(roller.first(base));
         } else if (!active.hasRoomFor(length, maxFileSize)) {
             active = roll(active, base);
         }
-        for (int i = 0; i < records.size(); i++) {
-            active.append(base + i, records.get(i), i < records.size() - 1);
+        int last = records.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            active.append(base + i, records.get(i), i < last);
         }
     }
 
