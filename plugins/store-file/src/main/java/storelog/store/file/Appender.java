@@ -170,7 +170,7 @@ final class Appender {
         full.flush();
         durability.sealed(full);
         Segment next = segments.add(roller.next(base));
-        full.seal();
+        full.seal(next);
         return next;
     }
 

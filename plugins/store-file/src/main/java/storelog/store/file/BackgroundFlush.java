@@ -26,8 +26,9 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     /**
      * Sealed segments whose fsync may still be outstanding, at most: recovery checks this many. With 4,
      * a single appender under {@code never} writing ~1 GB/s into 10 MiB segments waited at the bound for
-     * the disk often enough to cost 7 % of its rate (P1, bench/RESULTS.md); 8 leaves it at parity with
-     * the code whose bound did not hold, and recovery after a crash checks up to 8 sealed segments.
+     * the disk often enough to cost 7 % of its rate (P1, bench/RESULTS.md, 12-04); with 8 it measured at
+     * parity with the code whose bound did not hold that day (not on 12-05's machine, where 32 did no
+     * better), and recovery after a crash checks up to 8 sealed segments.
      */
     static final int MAX_PENDING = 8;
 
@@ -39,8 +40,13 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     /** {@code interval} (each flush is forced, and so are new segments' names), else {@code never}. */
     private final boolean interval;
     private final ConcurrentLinkedDeque<Sealing> sealPending = new ConcurrentLinkedDeque<>();
-    /** Whether a flush is scheduled (lock held). */
+    /** Whether anything was appended since the last flush (lock held). */
     private boolean dirty;
+    /**
+     * Whether a flusher pass is queued for this partition (lock held): the flush of what is dirty, or,
+     * after a flush, the check that drops the buffers of a partition that stayed idle for a whole delay.
+     */
+    private boolean scheduled;
     /** How many segments were sealed (lock held): numbers the {@link Sealing}s. */
     private long seals;
 
@@ -56,7 +62,10 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         log.publish(end);
         if (!dirty) {
             dirty = true;
-            flusher.schedule(this);
+            if (!scheduled) {
+                scheduled = true;
+                flusher.schedule(this);
+            }
         }
         return null;
     }
@@ -134,7 +143,10 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     }
 
     /**
-     * Hands buffered bytes to the OS and, for interval, forces them. A full disk keeps the
+     * Hands buffered bytes to the OS and, for interval, forces them, then comes back after the delay:
+     * a partition appended to meanwhile is flushed again, one that stayed idle drops its write buffers
+     * then (a busy partition keeps them: allocating and growing them anew after every flush cost the
+     * single appender 3 % of its rate under never, P1 in bench/RESULTS.md). A full disk keeps the
      * (acknowledged) bytes buffered and asks to be retried.
      */
     @Override
@@ -144,12 +156,18 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         lock.lock();
         try {
             active = log.active();
-            if (!dirty || !log.writable() || active == null) {
+            if (!log.writable() || active == null) {
+                scheduled = false;
+                return false;
+            }
+            if (!dirty) { // idle for a whole delay
+                active.releaseBuffers();
+                scheduled = false;
                 return false;
             }
             active.flush();
-            active.releaseBuffers();
             dirty = false;
+            flusher.schedule(this);
         } catch (IOException e) {
             if (IoErrors.isDiskFull(e) || IoErrors.isDescriptorShortage(e)) {
                 LOG.log(Level.WARNING, "partition {0}: acknowledged records wait in memory until they can be written: {1}", key,

@@ -187,6 +187,22 @@ final class BufferedFile {
         }
     }
 
+    /**
+     * Takes over {@code previous}'s buffer when it holds nothing and this file has none (a roll: the
+     * next segment writes on in the full one's memory instead of allocating and growing its own).
+     */
+    void takeBuffer(BufferedFile previous) {
+        if (previous.buffered == 0 && buffer == null) {
+            buffer = previous.buffer;
+            previous.buffer = null;
+        }
+    }
+
+    /** Whether the file holds a write buffer (tests: an idle file keeps none). */
+    boolean holdsBuffer() {
+        return buffer != null;
+    }
+
     /** Shrinks the logical size to {@code size}, dropping buffered bytes and truncating the file as needed. */
     void truncate(long size) throws IOException {
         if (size >= flushed) {

@@ -117,6 +117,11 @@ final class FileStorageEngine implements StorageEngine {
         }
     }
 
+    /** The partition's log if it is in memory, else null (tests). */
+    PartitionLog inMemory(PartitionKey partition) {
+        return partitions.find(partition);
+    }
+
     /** Whether the background recovery began (tests: it waits for {@link #serving()}). */
     boolean backgroundRecoveryStarted() {
         return recovery != null && recovery.started();

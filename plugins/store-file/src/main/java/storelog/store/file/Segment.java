@@ -365,10 +365,20 @@ final class Segment {
         index.releaseBuffer();
     }
 
-    /** Closes the segment for appends (after a roll): its buffers are gone, it is read-only from now. */
-    void seal() {
+    /**
+     * Closes the segment for appends (after a roll; flushed): it is read-only from now, and its empty
+     * buffers go to {@code next}, the segment that follows it, so a roll allocates none.
+     */
+    void seal(Segment next) {
         sealed = true;
+        next.store.takeBuffer(store);
+        next.index.takeBuffer(index);
         releaseBuffers();
+    }
+
+    /** Whether the segment holds write buffers (tests). */
+    boolean holdsBuffers() {
+        return store.holdsBuffer() || index.holdsBuffer();
     }
 
     /**

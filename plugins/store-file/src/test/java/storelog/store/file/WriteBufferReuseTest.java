@@ -1,0 +1,92 @@
+package storelog.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static storelog.store.file.Engines.KEY;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import storelog.testkit.TestData;
+
+/**
+ * Write buffers under {@code FSYNC=never}: a busy partition keeps them across the background flushes
+ * and a roll hands the full segment's to the next one (allocating and growing them anew after every
+ * flush and roll cost the single appender 3 % of its rate, bench/RESULTS.md); an idle partition still
+ * drops them, so 10,000 partitions written once hold no buffers.
+ */
+class WriteBufferReuseTest {
+
+    @Test
+    void aRollHandsTheFullSegmentsEmptyBuffersToTheNextSegment(TestInfo test) throws Exception {
+        Path path = TestData.directory(test).resolve("segment_0.store");
+        Path next = path.resolveSibling("segment_1.store");
+        Disk.LOCAL.createNew(path).close();
+        Disk.LOCAL.createNew(next).close();
+        try (OpenFiles files = new OpenFiles(Disk.LOCAL, 4)) {
+            BufferedFile full = new BufferedFile(files, path, 0);
+            Engines.writeFlushed(full, "the last records of the full segment");
+            ByteBuffer its = full.reserve(0);
+            BufferedFile successor = new BufferedFile(files, next, 0);
+
+            successor.takeBuffer(full);
+
+            assertThat(full.holdsBuffer()).isFalse();
+            assertThat(successor.reserve(0)).isSameAs(its);
+        }
+    }
+
+    @Test
+    void aBufferThatStillHoldsBytesIsNotTaken(TestInfo test) throws Exception {
+        Path path = TestData.directory(test).resolve("segment_0.store");
+        Path next = path.resolveSibling("segment_1.store");
+        Disk.LOCAL.createNew(path).close();
+        Disk.LOCAL.createNew(next).close();
+        try (OpenFiles files = new OpenFiles(Disk.LOCAL, 4)) {
+            BufferedFile full = new BufferedFile(files, path, 0);
+            full.reserve(8).put(0, new byte[8]);
+            full.commit(8);
+            BufferedFile successor = new BufferedFile(files, next, 0);
+
+            successor.takeBuffer(full);
+
+            assertThat(full.bufferedLength()).isEqualTo(8);
+            assertThat(successor.holdsBuffer()).isFalse();
+        }
+    }
+
+    @Test
+    void aBusyPartitionKeepsItsBuffersAcrossTheBackgroundFlushesAndAnIdleOneDropsThem(TestInfo test) {
+        try (FileStorageEngine engine = Engines.open(TestData.directory(test), 1 << 20, FsyncPolicy.NEVER)) {
+            engine.append(KEY, List.of(Engines.text("first")));
+            PartitionLog log = engine.inMemory(KEY);
+            ReentrantLock lock = log.lock();
+            boolean keptAfterAFlush = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            for (int i = 0; !keptAfterAFlush && System.nanoTime() < deadline; i++) {
+                engine.append(KEY, List.of(Engines.text("busy " + i)));
+                lock.lock();
+                try {
+                    Segment active = log.active();
+                    keptAfterAFlush = active.store().bufferedLength() == 0 && active.holdsBuffers();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            assertThat(keptAfterAFlush).as("the flusher wrote the buffer out and the busy partition kept it").isTrue();
+
+            await("the idle partition drops its buffers").atMost(Duration.ofSeconds(10)).until(() -> {
+                lock.lock();
+                try {
+                    return !log.active().holdsBuffers();
+                } finally {
+                    lock.unlock();
+                }
+            });
+        }
+    }
+}
