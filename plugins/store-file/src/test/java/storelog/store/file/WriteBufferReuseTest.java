@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static storelog.store.file.Engines.KEY;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,17 +22,20 @@ import storelog.testkit.TestData;
  */
 class WriteBufferReuseTest {
 
+    private static BufferedFile created(OpenFiles files, Path dir, String name) throws IOException {
+        Path path = dir.resolve(name);
+        Disk.LOCAL.createNew(path).close();
+        return new BufferedFile(files, path, 0);
+    }
+
     @Test
     void aRollHandsTheFullSegmentsEmptyBuffersToTheNextSegment(TestInfo test) throws Exception {
-        Path path = TestData.directory(test).resolve("segment_0.store");
-        Path next = path.resolveSibling("segment_1.store");
-        Disk.LOCAL.createNew(path).close();
-        Disk.LOCAL.createNew(next).close();
+        Path dir = TestData.directory(test);
         try (OpenFiles files = new OpenFiles(Disk.LOCAL, 4)) {
-            BufferedFile full = new BufferedFile(files, path, 0);
+            BufferedFile full = created(files, dir, "segment_0.store");
             Engines.writeFlushed(full, "the last records of the full segment");
             ByteBuffer its = full.reserve(0);
-            BufferedFile successor = new BufferedFile(files, next, 0);
+            BufferedFile successor = created(files, dir, "segment_1.store");
 
             successor.takeBuffer(full);
 
@@ -42,15 +46,12 @@ class WriteBufferReuseTest {
 
     @Test
     void aBufferThatStillHoldsBytesIsNotTaken(TestInfo test) throws Exception {
-        Path path = TestData.directory(test).resolve("segment_0.store");
-        Path next = path.resolveSibling("segment_1.store");
-        Disk.LOCAL.createNew(path).close();
-        Disk.LOCAL.createNew(next).close();
+        Path dir = TestData.directory(test);
         try (OpenFiles files = new OpenFiles(Disk.LOCAL, 4)) {
-            BufferedFile full = new BufferedFile(files, path, 0);
+            BufferedFile full = created(files, dir, "segment_0.store");
             full.reserve(8).put(0, new byte[8]);
             full.commit(8);
-            BufferedFile successor = new BufferedFile(files, next, 0);
+            BufferedFile successor = created(files, dir, "segment_1.store");
 
             successor.takeBuffer(full);
 
