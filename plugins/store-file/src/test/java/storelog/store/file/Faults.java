@@ -29,6 +29,8 @@ final class Faults extends LocalDisk {
     /** The message of injected fsync failures (EIO by default; "No space left on device" for ENOSPC). */
     volatile String forceError = "injected fsync failure (EIO)";
     volatile String directoryForceError;
+    /** Directory fsyncs throw this, when set: an {@link Error}, as a hand-off to an I/O thread that cannot start does. */
+    volatile Error directoryForceThrows;
     /** The next this many directory fsyncs fail to open the directory with EMFILE (nothing forced). */
     final AtomicInteger directoryOpenShortages = new AtomicInteger();
     /** After the next rename (done), this many directory fsyncs fail to open the directory with EMFILE. */
@@ -150,6 +152,10 @@ final class Faults extends LocalDisk {
 
     @Override
     public void forceDirectory(Path dir) throws IOException {
+        Error error = directoryForceThrows;
+        if (error != null) {
+            throw error;
+        }
         if (directoryForceError != null) {
             throw new IOException(directoryForceError);
         }
