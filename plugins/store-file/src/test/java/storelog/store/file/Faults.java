@@ -47,6 +47,8 @@ final class Faults extends LocalDisk {
     final AtomicInteger failTruncates = new AtomicInteger();
     /** The next this many positional store writes (flushes) fail with EIO, writing nothing. */
     final AtomicInteger failStoreWrites = new AtomicInteger();
+    /** Positional store writes (flushes) throw this, when set, writing nothing: an {@link Error}. */
+    volatile Error storeWriteThrows;
     /**
      * The next this many positional store writes write the first half of their bytes and then fail
      * with ENOSPC (a short write, then the error), as {@link FuzzDisk} does at random.
@@ -195,6 +197,10 @@ final class Faults extends LocalDisk {
             }
             if (index && positional && indexWritesBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
                 throw new IOException("injected index write failure");
+            }
+            Error error = storeWriteThrows;
+            if (!index && positional && error != null) {
+                throw error;
             }
             if (!index && positional && failStoreWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IOException("injected store write failure (EIO)");
