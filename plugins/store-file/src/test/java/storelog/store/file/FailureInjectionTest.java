@@ -317,4 +317,23 @@ class FailureInjectionTest {
             assertThat(acknowledged).as("the partition failed closed").isNull();
         }
     }
+
+    /**
+     * A partition whose close fails with an {@link Error} (its fsync handed to an I/O thread that
+     * cannot start) did not close cleanly: the engine must not write the clean-shutdown marker, which
+     * promises that every partition's files are durable and spares them recovery at the next start.
+     */
+    @Test
+    void aCloseFailingWithAnErrorIsNoCleanShutdown() {
+        FileStorageEngine engine = open(FsyncPolicy.ALWAYS);
+        Engines.appendTexts(engine, KEY, 0, 3);
+        faults.forceThrows = new OutOfMemoryError("injected: unable to create native thread");
+        try {
+            engine.close();
+        } catch (RuntimeException | Error reported) {
+            // the engine may report it; either way the marker must not be written
+        }
+        faults.forceThrows = null;
+        assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).as("a partition failed to close").doesNotExist();
+    }
 }

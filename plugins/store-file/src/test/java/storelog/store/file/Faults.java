@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Faults extends LocalDisk {
 
     volatile boolean failForce;
+    /** File fsyncs through channels throw this, when set: an {@link Error}. */
+    volatile Error forceThrows;
     /** The message of injected fsync failures (EIO by default; "No space left on device" for ENOSPC). */
     volatile String forceError = "injected fsync failure (EIO)";
     volatile String directoryForceError;
@@ -243,6 +245,10 @@ final class Faults extends LocalDisk {
                     throw new java.nio.channels.ClosedByInterruptException();
                 }
                 throw new IOException(forceError);
+            }
+            Error error = forceThrows;
+            if (error != null) {
+                throw error;
             }
             if (failForce || (index && failIndexForce)) {
                 throw new IOException(forceError);
