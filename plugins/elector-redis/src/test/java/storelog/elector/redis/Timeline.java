@@ -58,6 +58,7 @@ final class Timeline implements AutoCloseable {
 
     private void sample() {
         Leadership[] last = new Leadership[nodes.size()];
+        Leadership[] previous = null;
         while (!stopped) {
             Leadership[] sweep = new Leadership[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
@@ -73,36 +74,41 @@ final class Timeline implements AutoCloseable {
                     lastLeading.put(now.epoch(), sample);
                 }
             }
-            checkOverlap(sweep);
+            checkOverlap(previous, sweep);
+            previous = sweep;
             LockSupport.parkNanos(1_000_000);
         }
     }
 
     /**
      * A sweep is not an instant: the sampler can be descheduled between two nodes, so "n1 LEADER, then
-     * n2 LEADER" in one sweep may be a handover. It is an overlap only when a node that answered
-     * LEADER before another did still answers LEADER with the same epoch after it: that node led at an
-     * instant before and at one after the other's answer, and an owner only answers LEADER again with
-     * the same epoch if its lease was never lost in between (a renewal is a compare-and-PEXPIRE of its
-     * own value; a lost lease is won again only with a new epoch).
+     * n2 LEADER" in one sweep may be a handover. It is an overlap only when one of the two led at an
+     * instant before and at one after the other's answer: the node that answered first still answers
+     * LEADER with the same epoch after the other did, or the node that answered second answered LEADER
+     * with that epoch in the {@code previous} sweep too (before the first one's answer). An owner only
+     * answers LEADER again with the same epoch if its lease was never lost in between (a renewal is a
+     * compare-and-PEXPIRE of its own value; a lost lease is won again only with a new epoch).
      */
-    private void checkOverlap(Leadership[] sweep) {
+    private void checkOverlap(Leadership[] previous, Leadership[] sweep) {
         for (int i = 0; i < sweep.length; i++) {
             if (sweep[i].role() != Role.LEADER || !leaderAfter(sweep, i)) {
                 continue;
             }
-            Leadership again = nodes.get(i).leadership().get();
-            if (again.role() == Role.LEADER && again.epoch() == sweep[i].epoch()) {
-                List<String> leaders = new ArrayList<>();
-                for (int j = 0; j < sweep.length; j++) {
-                    if (sweep[j].role() == Role.LEADER) {
-                        leaders.add(nodes.get(j).id() + "@" + sweep[j].epoch());
-                    }
-                }
-                overlaps.add(System.nanoTime() + ": " + leaders + ", " + nodes.get(i).id() + " still LEADER after");
+            if (sameLeader(nodes.get(i).leadership().get(), sweep[i])) {
+                overlap(sweep, nodes.get(i).id() + " still LEADER after");
                 return;
             }
+            for (int j = i + 1; j < sweep.length; j++) {
+                if (sweep[j].role() == Role.LEADER && previous != null && sameLeader(previous[j], sweep[j])) {
+                    overlap(sweep, nodes.get(j).id() + " LEADER with its epoch before");
+                    return;
+                }
+            }
         }
+    }
+
+    private static boolean sameLeader(Leadership other, Leadership leader) {
+        return other.role() == Role.LEADER && other.epoch() == leader.epoch();
     }
 
     private static boolean leaderAfter(Leadership[] sweep, int i) {
@@ -112,6 +118,16 @@ final class Timeline implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private void overlap(Leadership[] sweep, String proof) {
+        List<String> leaders = new ArrayList<>();
+        for (int j = 0; j < sweep.length; j++) {
+            if (sweep[j].role() == Role.LEADER) {
+                leaders.add(nodes.get(j).id() + "@" + sweep[j].epoch());
+            }
+        }
+        overlaps.add(System.nanoTime() + ": " + leaders + ", " + proof);
     }
 
     /** The sweeps in which two nodes provably answered LEADER at the same time. */

@@ -52,4 +52,26 @@ class TimelineTest {
             assertThat(timeline.overlaps().getFirst()).contains("[n2@4, n3@2], n2 still LEADER after");
         }
     }
+
+    /**
+     * n1 answers LEADER for one sample while n2, sampled after it, has led with its epoch since the
+     * sweep before: n2 led before and after n1's answer, so the two overlapped, even though n1 no
+     * longer answers LEADER when asked again (a flicker; which node comes first in the sweep must not
+     * decide whether it is seen).
+     */
+    @Test
+    void aLeaderAnswerBetweenTwoOfAnotherNodesAnswersWithOneEpochIsAnOverlapWhenTheFirstNodeNoLongerLeadsAfter() {
+        AtomicInteger n1Calls = new AtomicInteger();
+        Sampled first = new Sampled("n1", () -> n1Calls.incrementAndGet() == 3 ? leader("n1", 1) : CANDIDATE);
+        AtomicInteger n2Calls = new AtomicInteger();
+        Sampled second = new Sampled("n2", () -> {
+            n2Calls.incrementAndGet();
+            return leader("n2", 2);
+        });
+        try (Timeline timeline = Timeline.of(first, second)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> n2Calls.get() > 20);
+            assertThat(timeline.changes("n1")).as("n1 was sampled as LEADER once").hasSize(3);
+            assertThat(timeline.overlaps()).singleElement().asString().contains("[n1@1, n2@2], n2 LEADER with its epoch before");
+        }
+    }
 }

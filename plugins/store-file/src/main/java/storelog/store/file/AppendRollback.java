@@ -41,8 +41,11 @@ final class AppendRollback {
         durableMark = mark;
     }
 
-    /** Rolls back to {@code start} after a failed append; returns what the caller should throw. */
-    RuntimeException abandon(LogMark start, Exception cause) {
+    /**
+     * Rolls back to {@code start} after a failed append; returns what the caller should throw. An
+     * {@link Error} fails the partition closed like an unexpected I/O error: its outcome is unknown.
+     */
+    RuntimeException abandon(LogMark start, Throwable cause) {
         try {
             rollBack(start);
         } catch (IOException | RuntimeException e) {

@@ -93,7 +93,7 @@ final class Appender {
                 history.beginAppend(epoch, base); // durable before any record is written
             }
             writeBatch(first, base, records, payloadBytes + (long) records.size() * Frame.HEADER_SIZE);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: records of the batch may sit in the buffers
             throw rollback.abandon(new LogMark(startSegments, startStore, startIndex, startCount, base), e);
         }
         segments.setNextOffset(base + records.size());

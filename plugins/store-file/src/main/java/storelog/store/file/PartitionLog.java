@@ -341,7 +341,8 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
                 durability.closingFailed(active);
             }
             return !gate.failed();
-        } catch (IOException | RuntimeException e) { // one partition's failure must not stop the others closing
+        } catch (IOException | RuntimeException | Error e) { // one partition's failure must not stop the others closing
+            // an Error too: a close that threw one is no clean close (the engine writes its marker only after clean ones)
             gate.failClosed(e); // also ends every appender still waiting for a sync that will now never come
             return false;
         } finally {

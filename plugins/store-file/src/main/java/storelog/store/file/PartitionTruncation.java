@@ -56,9 +56,10 @@ final class PartitionTruncation {
             segments.truncate(from);
             roller.forceNames(true); // what remains is durable, also the partition directory's name under never
             history.truncate(from); // after the records: a crash between leaves at most an entry at the new end
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             // the cut may be half done (segments deleted, the next offset lowered below): nothing may be
-            // appended on top of it, whatever failed — a damaged index entry at the cut included
+            // appended on top of it, whatever failed — a damaged index entry at the cut included, and an
+            // Error (a file operation handed to an I/O thread that could not start)
             throw gate.failClosed(e);
         } finally {
             segments.setNextOffset(Math.min(segments.nextOffset(), from));

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import storelog.api.DataType;
 import storelog.api.NewRecord;
 import storelog.api.Record;
 import storelog.api.StorageFailedException;
@@ -279,5 +280,60 @@ class FailureInjectionTest {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(2);
             assertThat(engine.append(KEY, List.of(text("r2")))).isEqualTo(2);
         }
+    }
+
+    /**
+     * An append that fails with an {@link Error} in the middle of its batch (here: the flush that makes
+     * room for its third record; an OutOfMemoryError growing a buffer is another) has put its first
+     * records into the segment's buffers: they must go, and the partition must fail closed. Left there,
+     * the next append's record took the offset of the failed batch's first record in the index, and a
+     * reader of that offset got the failed batch's record, not the acknowledged one.
+     */
+    @Test
+    void anAppendFailingWithAnErrorMidBatchLeavesNoneOfItsRecordsAndThePartitionFailsClosed() {
+        Long acknowledged = null;
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            Engines.appendTexts(engine, KEY, 0, 1);
+            NewRecord big = new NewRecord(DataType.BYTES, new byte[100 * 1024], 1_764_230_400_000L);
+            faults.storeWriteThrows = new OutOfMemoryError("injected: an Error flushing the batch's first records");
+            assertThatThrownBy(() -> engine.append(KEY, List.of(big, big, big, big))).hasStackTraceContaining("injected");
+            faults.storeWriteThrows = null;
+
+            try {
+                acknowledged = engine.append(KEY, List.of(text("after")));
+            } catch (StorageFailedException refused) {
+                // failed closed: nothing was acknowledged
+            }
+            if (acknowledged != null) {
+                assertThat(engine.read(KEY, acknowledged).payload().length).as("the payload size at acknowledged offset "
+                        + acknowledged).isEqualTo("after".length());
+            }
+        }
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            assertThat(engine.read(KEY, 0).text()).isEqualTo("r0");
+            if (acknowledged != null) {
+                assertThat(engine.read(KEY, acknowledged).text()).isEqualTo("after");
+            }
+            assertThat(acknowledged).as("the partition failed closed").isNull();
+        }
+    }
+
+    /**
+     * A partition whose close fails with an {@link Error} (its fsync handed to an I/O thread that
+     * cannot start) did not close cleanly: the engine must not write the clean-shutdown marker, which
+     * promises that every partition's files are durable and spares them recovery at the next start.
+     */
+    @Test
+    void aCloseFailingWithAnErrorIsNoCleanShutdown() {
+        FileStorageEngine engine = open(FsyncPolicy.ALWAYS);
+        Engines.appendTexts(engine, KEY, 0, 3);
+        faults.forceThrows = new OutOfMemoryError("injected: unable to create native thread");
+        try {
+            engine.close();
+        } catch (RuntimeException | Error reported) {
+            // the engine may report it; either way the marker must not be written
+        }
+        faults.forceThrows = null;
+        assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).as("a partition failed to close").doesNotExist();
     }
 }

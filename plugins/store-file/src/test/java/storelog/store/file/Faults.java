@@ -26,9 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Faults extends LocalDisk {
 
     volatile boolean failForce;
+    /** File fsyncs through channels throw this, when set: an {@link Error}. */
+    volatile Error forceThrows;
     /** The message of injected fsync failures (EIO by default; "No space left on device" for ENOSPC). */
     volatile String forceError = "injected fsync failure (EIO)";
     volatile String directoryForceError;
+    /** Directory fsyncs throw this, when set: an {@link Error}, as a hand-off to an I/O thread that cannot start does. */
+    volatile Error directoryForceThrows;
     /** The next this many directory fsyncs fail to open the directory with EMFILE (nothing forced). */
     final AtomicInteger directoryOpenShortages = new AtomicInteger();
     /** After the next rename (done), this many directory fsyncs fail to open the directory with EMFILE. */
@@ -45,6 +49,8 @@ final class Faults extends LocalDisk {
     final AtomicInteger failTruncates = new AtomicInteger();
     /** The next this many positional store writes (flushes) fail with EIO, writing nothing. */
     final AtomicInteger failStoreWrites = new AtomicInteger();
+    /** Positional store writes (flushes) throw this, when set, writing nothing: an {@link Error}. */
+    volatile Error storeWriteThrows;
     /**
      * The next this many positional store writes write the first half of their bytes and then fail
      * with ENOSPC (a short write, then the error), as {@link FuzzDisk} does at random.
@@ -150,6 +156,10 @@ final class Faults extends LocalDisk {
 
     @Override
     public void forceDirectory(Path dir) throws IOException {
+        Error error = directoryForceThrows;
+        if (error != null) {
+            throw error;
+        }
         if (directoryForceError != null) {
             throw new IOException(directoryForceError);
         }
@@ -189,6 +199,10 @@ final class Faults extends LocalDisk {
             }
             if (index && positional && indexWritesBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
                 throw new IOException("injected index write failure");
+            }
+            Error error = storeWriteThrows;
+            if (!index && positional && error != null) {
+                throw error;
             }
             if (!index && positional && failStoreWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IOException("injected store write failure (EIO)");
@@ -231,6 +245,10 @@ final class Faults extends LocalDisk {
                     throw new java.nio.channels.ClosedByInterruptException();
                 }
                 throw new IOException(forceError);
+            }
+            Error error = forceThrows;
+            if (error != null) {
+                throw error;
             }
             if (failForce || (index && failIndexForce)) {
                 throw new IOException(forceError);

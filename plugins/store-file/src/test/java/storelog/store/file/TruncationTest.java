@@ -281,4 +281,40 @@ class TruncationTest {
             assertThat(engine.append(KEY, List.of(text("after")))).isEqualTo(10);
         }
     }
+
+    /**
+     * A truncation that fails with an {@link Error} (a file operation handed to an I/O thread that
+     * cannot be started: an OutOfMemoryError) after it deleted the newest segment has lowered the next
+     * offset: the partition must fail closed like on any other failure of the cut. Left writable, the
+     * next append under always went into the deleted segment at a truncated offset and was acknowledged
+     * at once (the group commit still counted the truncated offsets durable): after a restart that
+     * offset held the old record, and the acknowledged one was gone.
+     */
+    @Test
+    void aTruncationFailingWithAnErrorFailsThePartitionClosedAndLosesNoAcknowledgedAppend() throws Exception {
+        Long acknowledged = null;
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS, faults)) {
+            Engines.appendTexts(engine, KEY, 0, 10);
+            assertThat(engine.info(KEY).orElseThrow().segments()).as("offset 5 is not in the last segment").isGreaterThan(2);
+            faults.directoryForceThrows = new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            assertThatThrownBy(() -> engine.truncate(KEY, 5)).hasStackTraceContaining("unable to create native thread");
+            faults.directoryForceThrows = null;
+
+            try {
+                acknowledged = engine.append(KEY, List.of(text("after")));
+            } catch (StorageFailedException refused) {
+                // failed closed: nothing was acknowledged
+            }
+        }
+        try (FileStorageEngine engine = Engines.open(dir, 100, FsyncPolicy.ALWAYS, faults)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(engine.read(KEY, i).text()).isEqualTo("r" + i);
+            }
+            if (acknowledged != null) {
+                assertThat(engine.read(KEY, acknowledged).text()).as("the acknowledged append at offset " + acknowledged)
+                        .isEqualTo("after");
+            }
+            assertThat(acknowledged).as("the partition failed closed").isNull();
+        }
+    }
 }
