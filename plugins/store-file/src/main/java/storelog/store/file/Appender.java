@@ -118,6 +118,8 @@ final class Appender {
         } catch (IOException e) {
             throw IoErrors.isDiskFull(e) ? new StorageFullException("the disk under " + dir + " is full: leader epoch "
                     + epoch + " could not be recorded in partition " + key + " (" + e.getMessage() + ")", e) : gate.failClosed(e);
+        } catch (Error e) { // the history file may or may not have been replaced: its state on disk is unknown
+            throw gate.failClosed(e);
         }
     }
 

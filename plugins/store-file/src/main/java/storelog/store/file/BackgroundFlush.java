@@ -195,7 +195,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                 return true;
             } catch (IOException e) {
                 failClosed(e);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // the fsync may have run and failed: never retried into success
                 failClosed(IoErrors.asIoException(e));
             }
         }
@@ -211,7 +211,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             return true;
         } catch (IOException e) {
             failClosed(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // the fsync may have run and failed: never retried into success
             failClosed(IoErrors.asIoException(e));
         }
         return false;

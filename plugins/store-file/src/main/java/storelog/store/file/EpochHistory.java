@@ -144,7 +144,7 @@ final class EpochHistory {
         saved = false;
         try {
             save();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: readers must not see an entry never saved
             entries = before;
             saved = wasSaved;
             ready();

@@ -336,4 +336,47 @@ class FailureInjectionTest {
         faults.forceThrows = null;
         assertThat(dir.resolve(DataDirectory.CLEAN_MARKER)).as("a partition failed to close").doesNotExist();
     }
+
+    /**
+     * The background fsync of a sealed segment ({@code FSYNC=never}) that fails with an {@link Error}
+     * (an I/O thread that cannot start) may or may not have run: like a failed fsync it fails the
+     * partition closed. The flusher used to retry it 500 ms later, and a second fsync reports success
+     * for pages whose write-back error the first one took.
+     */
+    @Test
+    void aBackgroundFsyncOfASealedSegmentFailingWithAnErrorFailsThePartitionClosed() {
+        try (FileStorageEngine engine = Engines.open(dir, 200, FsyncPolicy.NEVER, faults)) {
+            faults.forceThrows = new OutOfMemoryError("injected: an Error in the background fsync");
+            try { // a few rolls, fewer than the appender's own bound forces; the flusher may fail the partition meanwhile
+                Engines.appendTexts(engine, KEY, 0, 12);
+            } catch (StorageFailedException failedAlready) {
+                assertThat(failedAlready).hasStackTraceContaining("injected");
+            }
+
+            await("the partition failed closed").atMost(Duration.ofSeconds(10))
+                    .until(() -> engine.metrics().get("failed_partitions") == 1L);
+            faults.forceThrows = null;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(text("after")))).isInstanceOf(StorageFailedException.class);
+        }
+    }
+
+    /**
+     * Recording an epoch's start whose history save fails with an {@link Error} (the directory fsync's
+     * hand-off to an I/O thread that cannot start): readers never see the entry that was not saved,
+     * and the partition fails closed, since the file on disk may or may not have been replaced.
+     */
+    @Test
+    void anEpochStartWhoseSaveFailsWithAnErrorIsNotSeenAndThePartitionFailsClosed() {
+        try (FileStorageEngine engine = open(FsyncPolicy.ALWAYS)) {
+            engine.append(KEY, 2, List.of(text("r0")));
+            List<storelog.api.EpochStart> before = engine.epochs(KEY);
+            faults.directoryForceThrows = new OutOfMemoryError("injected: an Error saving the epoch history");
+
+            assertThatThrownBy(() -> engine.startEpoch(KEY, 4, 1)).hasStackTraceContaining("injected");
+            faults.directoryForceThrows = null;
+
+            assertThat(engine.epochs(KEY)).isEqualTo(before);
+            assertThatThrownBy(() -> engine.append(KEY, 4, List.of(text("after")))).isInstanceOf(StorageFailedException.class);
+        }
+    }
 }
