@@ -185,14 +185,18 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         if (interval) {
             try {
                 active.store().force();
-            } catch (FileNotOpenedException e) { // the fsync never ran: it is tried again later
+            } catch (FileNotOpenedException e) { // the fsync never ran: the pass queued at the flush tries it again
                 lock.lock();
                 try {
                     dirty = true;
+                    if (!scheduled) {
+                        scheduled = true;
+                        flusher.schedule(this);
+                    }
                 } finally {
                     lock.unlock();
                 }
-                return true;
+                return false; // not a retry besides that pass: each failed pass would leave one more queued
             } catch (IOException e) {
                 failClosed(e);
             } catch (RuntimeException | Error e) { // the fsync may have run and failed: never retried into success

@@ -117,6 +117,11 @@ final class FileStorageEngine implements StorageEngine {
         }
     }
 
+    /** The engine's background flusher (tests). */
+    Flusher flusher() {
+        return context.flusher();
+    }
+
     /** The partition's log if it is in memory, else null (tests). */
     PartitionLog inMemory(PartitionKey partition) {
         return partitions.find(partition);

@@ -60,6 +60,11 @@ final class Flusher implements AutoCloseable {
         add(new Due(task, System.nanoTime() + delayNanos, false));
     }
 
+    /** How many passes are queued (tests). */
+    int queued() {
+        return queue.size();
+    }
+
     /** Force the segments {@code task} just sealed, now. */
     void scheduleSealSync(Task task) {
         add(new Due(task, System.nanoTime(), true));

@@ -42,6 +42,8 @@ final class Faults extends LocalDisk {
     volatile boolean diskFull;
     /** The next this many file creations or opens fail with EMFILE. */
     final AtomicInteger descriptorShortages = new AtomicInteger();
+    /** The next this many opens of a file for its fsync ({@link #openForSync}) fail with EMFILE. */
+    final AtomicInteger syncOpenShortages = new AtomicInteger();
     /** "force <file>", "force-dir <dir>", "create <file>", "delete <file>", "move <from> <to>", "mkdir <dir>", in order. */
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger failIndexWrites = new AtomicInteger();
@@ -111,6 +113,14 @@ final class Faults extends LocalDisk {
         void release() {
             released.countDown();
         }
+    }
+
+    @Override
+    public FileSync openForSync(Path file) throws IOException {
+        if (syncOpenShortages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new FileSystemException(file.toString(), null, "Too many open files");
+        }
+        return super.openForSync(file);
     }
 
     @Override
