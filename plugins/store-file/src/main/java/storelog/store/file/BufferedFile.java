@@ -141,6 +141,9 @@ final class BufferedFile {
         flushed += buffered;
         buffered = 0;
         written++;
+        if (buffer.capacity() > MAX_BUFFER) { // grown for one larger record: a busy partition would keep it, a roll hand it on
+            buffer = null;
+        }
     }
 
     /**

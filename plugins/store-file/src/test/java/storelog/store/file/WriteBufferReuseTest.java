@@ -90,4 +90,21 @@ class WriteBufferReuseTest {
             });
         }
     }
+
+    @Test
+    void aBufferGrownPastTheLimitForOneLargeRecordIsNotKeptAfterItsFlush(TestInfo test) throws Exception {
+        Path dir = TestData.directory(test);
+        try (OpenFiles files = new OpenFiles(Disk.LOCAL, 4)) {
+            BufferedFile file = created(files, dir, "segment_0.store");
+            int large = 4 * BufferedFile.MAX_BUFFER;
+            file.reserve(large).put(0, new byte[large]);
+            file.commit(large);
+
+            file.flush();
+
+            assertThat(file.holdsBuffer()).as("a busy partition keeps its buffers across flushes, and hands them on at a roll:"
+                    + " one record of 64 MiB must not leave it 64 MiB while it stays busy").isFalse();
+            assertThat(file.flushedSize()).isEqualTo(large);
+        }
+    }
 }
