@@ -131,9 +131,23 @@ final class GroupCommit implements Durability {
                 log.markDurable(point);
                 durableOnes = committer.durableUpTo(point.nextOffset());
             }
+            releaseIdleBuffers();
         } finally {
             lock.unlock();
         }
         GroupCommitter.release(durableOnes); // not under the partition lock: their next appends need it
+    }
+
+    /**
+     * Drops the active segment's write buffers when nothing was appended since the flush (lock held):
+     * the partition may stay idle, and idle partitions hold no buffers (10,000 written once). Appends
+     * waiting for the next round keep them; a lone appender allocates them anew per fsync, which its
+     * fsync dwarfs.
+     */
+    private void releaseIdleBuffers() {
+        Segment active = log.active();
+        if (active != null) {
+            active.releaseBuffers();
+        }
     }
 }

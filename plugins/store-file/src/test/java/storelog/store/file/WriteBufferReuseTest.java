@@ -107,4 +107,20 @@ class WriteBufferReuseTest {
             assertThat(file.flushedSize()).isEqualTo(large);
         }
     }
+
+    @Test
+    void underFsyncAlwaysAPartitionWhoseAppendsAreDurableHoldsNoBuffers(TestInfo test) {
+        try (FileStorageEngine engine = Engines.open(TestData.directory(test), 1 << 20, FsyncPolicy.ALWAYS)) {
+            engine.append(KEY, List.of(Engines.text("first")));
+            engine.append(KEY, List.of(Engines.text("second")));
+            PartitionLog log = engine.inMemory(KEY);
+            ReentrantLock lock = log.lock();
+            lock.lock();
+            try {
+                assertThat(log.active().holdsBuffers()).as("an idle partition (10,000 written once) holds no buffers").isFalse();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
 }
