@@ -24,7 +24,7 @@ record LogMark(int segments, long storeSize, long indexSize, long count, long ne
     /**
      * Cuts {@code current} back to this mark: segments created since are deleted (durably: their
      * directory is forced, so a power cut cannot bring them back), the active one is truncated
-     * (buffered bytes dropped, the file cut) and open for appends again.
+     * (buffered bytes dropped, the file cut, its buffers released when empty) and open for appends again.
      *
      * @return the segments that remain
      */
@@ -45,6 +45,7 @@ record LogMark(int segments, long storeSize, long indexSize, long count, long ne
             active.store().truncate(storeSize);
             active.index().truncate(indexSize);
             active.resetCount(count);
+            active.releaseBuffers(); // the partition may stay idle from now: what was buffered is gone
         }
         return kept;
     }

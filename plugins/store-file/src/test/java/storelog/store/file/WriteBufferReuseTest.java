@@ -1,6 +1,7 @@
 package storelog.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static storelog.store.file.Engines.KEY;
 
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import storelog.api.StorageFullException;
 import storelog.testkit.TestData;
 
 /**
@@ -118,6 +120,25 @@ class WriteBufferReuseTest {
             lock.lock();
             try {
                 assertThat(log.active().holdsBuffers()).as("an idle partition (10,000 written once) holds no buffers").isFalse();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Test
+    void anAppendRolledBackLeavesNoBuffersBehind(TestInfo test) {
+        Faults disk = new Faults();
+        try (FileStorageEngine engine = Engines.open(TestData.directory(test), 1 << 20, FsyncPolicy.ALWAYS, disk)) {
+            engine.append(KEY, List.of(Engines.text("first")));
+            disk.diskFull = true;
+            assertThatThrownBy(() -> engine.append(KEY, List.of(Engines.text("not stored")))).isInstanceOf(StorageFullException.class);
+            disk.diskFull = false;
+            PartitionLog log = engine.inMemory(KEY);
+            ReentrantLock lock = log.lock();
+            lock.lock();
+            try {
+                assertThat(log.active().holdsBuffers()).as("the partition may stay idle from now").isFalse();
             } finally {
                 lock.unlock();
             }
