@@ -26,7 +26,7 @@ import java.util.List;
 interface Disk {
 
     /** The operating system's file system, through NIO. */
-    Disk LOCAL = new LocalDisk();
+    Disk LOCAL = LocalDisk.production();
 
     /** Opens a file; {@code options} as for {@link FileChannel#open(Path, OpenOption...)}. */
     FileChannel open(Path file, OpenOption... options) throws IOException;

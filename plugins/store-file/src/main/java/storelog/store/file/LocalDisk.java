@@ -25,6 +25,26 @@ class LocalDisk implements Disk {
 
     private static final boolean DESCRIPTOR_SYNC = syncsThroughDescriptor(System.getProperty("os.name", ""));
 
+    /** Whether {@link #openForSync} opens a read-only descriptor of its own rather than {@link #open}'s channel. */
+    private final boolean descriptorSync;
+
+    /**
+     * A local disk whose fsyncs go through the channels of {@link #open}, so that a subclass injecting
+     * faults there sees them too.
+     */
+    LocalDisk() {
+        this(false);
+    }
+
+    private LocalDisk(boolean descriptorSync) {
+        this.descriptorSync = descriptorSync;
+    }
+
+    /** The engine's disk ({@link Disk#LOCAL}): fsyncs through a descriptor of their own where the system allows it. */
+    static LocalDisk production() {
+        return new LocalDisk(DESCRIPTOR_SYNC);
+    }
+
     @Override
     public FileChannel open(Path file, OpenOption... options) throws IOException {
         return FileChannel.open(file, options);
@@ -119,12 +139,12 @@ class LocalDisk implements Disk {
      * system's reason (the kernel's log has it); every fsync failure fails the partition closed
      * whatever its reason. {@code fsync} rather than {@code fdatasync}: after an append, which changes
      * the file's size, both write the inode. Opening read-only cannot create a file that was deleted
-     * meanwhile. Subclasses (tests that inject faults through {@link #open}), and systems other than
-     * Linux ({@link #syncsThroughDescriptor}), get the channel of {@link #open}.
+     * meanwhile. Any other local disk (tests that inject faults through {@link #open}), and systems other
+     * than Linux ({@link #syncsThroughDescriptor}), get the channel of {@link #open}.
      */
     @Override
     public FileSync openForSync(Path file) throws IOException {
-        if (getClass() != LocalDisk.class || !DESCRIPTOR_SYNC) {
+        if (!descriptorSync) {
             return Disk.super.openForSync(file);
         }
         RandomAccessFile descriptor;
