@@ -62,12 +62,17 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         log.publish(end);
         if (!dirty) {
             dirty = true;
-            if (!scheduled) {
-                scheduled = true;
-                flusher.schedule(this);
-            }
+            scheduleOnce();
         }
         return null;
+    }
+
+    /** Queues a flusher pass unless one is queued (lock held). */
+    private void scheduleOnce() {
+        if (!scheduled) {
+            scheduled = true;
+            flusher.schedule(this);
+        }
     }
 
     @Override
@@ -189,10 +194,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                 lock.lock();
                 try {
                     dirty = true;
-                    if (!scheduled) {
-                        scheduled = true;
-                        flusher.schedule(this);
-                    }
+                    scheduleOnce();
                 } finally {
                     lock.unlock();
                 }
