@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,40 +67,38 @@ class SmallSegmentReadRaceTest {
     @ParameterizedTest
     @ValueSource(strings = {"always", "never"})
     void aWalkOverlappedByATruncationAndReAppendAnswersTheNewRecord(String fsync) throws Exception {
+        Record read = readOverlappedByTruncationAndReAppend(fsync, engine -> engine.read(KEY, 3));
+
+        assertThat(read.text()).as("a read that returns after the truncation").isEqualTo("n3");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"always", "never"})
+    void aRangeWalkOverlappedByATruncationAndReAppendAnswersTheNewRecords(String fsync) throws Exception {
+        List<Record> read = readOverlappedByTruncationAndReAppend(fsync, engine -> engine.read(KEY, 1, 10, Long.MAX_VALUE));
+
+        assertThat(read).extracting(Record::text).containsExactly("r1", "n2", "n3");
+    }
+
+    /**
+     * Runs {@code read} over r0..r4 with its walk paused after reading the store; meanwhile the log is
+     * truncated to 2 and "n2", "n3" appended; returns what the read answered.
+     */
+    private <T> T readOverlappedByTruncationAndReAppend(String fsync, Function<FileStorageEngine, T> read)
+            throws Exception {
         PausedWalk disk = new PausedWalk();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (FileStorageEngine engine = Engines.open(data, 1 << 20, FsyncPolicy.parse(fsync), disk)) {
             Engines.appendTexts(engine, KEY, 0, 5);
             disk.afterRead.arm();
-            Future<Record> read = pool.submit(() -> engine.read(KEY, 3));
+            Future<T> answer = pool.submit(() -> read.apply(engine));
             disk.afterRead.awaitBlocked(); // the walk holds r0..r4 as they were
 
             engine.truncate(KEY, 2);
             engine.append(KEY, List.of(text("n2"), text("n3")));
             disk.afterRead.release();
 
-            assertThat(read.get(30, TimeUnit.SECONDS).text()).as("a read that returns after the truncation").isEqualTo("n3");
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"always", "never"})
-    void aRangeWalkOverlappedByATruncationAndReAppendAnswersTheNewRecords(String fsync) throws Exception {
-        PausedWalk disk = new PausedWalk();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (FileStorageEngine engine = Engines.open(data, 1 << 20, FsyncPolicy.parse(fsync), disk)) {
-            Engines.appendTexts(engine, KEY, 0, 5);
-            disk.afterRead.arm();
-            Future<List<Record>> read = pool.submit(() -> engine.read(KEY, 1, 10, Long.MAX_VALUE));
-            disk.afterRead.awaitBlocked();
-
-            engine.truncate(KEY, 2);
-            engine.append(KEY, List.of(text("n2"), text("n3")));
-            disk.afterRead.release();
-
-            assertThat(read.get(30, TimeUnit.SECONDS)).extracting(Record::text).containsExactly("r1", "n2", "n3");
+            return answer.get(30, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }
