@@ -29,6 +29,8 @@ final class PartitionLoader {
     private final AppendRollback rollback;
     private final WriteGate gate;
     private volatile boolean loaded;
+    /** Whether the partition loaded and its active segment may be written ({@link #prepareForWrites}). */
+    private volatile boolean writable;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
 
@@ -50,6 +52,34 @@ final class PartitionLoader {
     /** Whether the partition loaded (any thread). */
     boolean loaded() {
         return loaded;
+    }
+
+    /** Whether the partition loaded and its active segment may be written (any thread). */
+    boolean writable() {
+        return writable;
+    }
+
+    /**
+     * Loads the partition unless it loaded already, and checks what its load left unchecked before
+     * the first write ({@link Segment#checkIndexBeforeWrites}); lock held. A check that fails fails
+     * this write only, nothing written, and the next write checks again.
+     */
+    void prepareForWrites() {
+        if (writable) {
+            return;
+        }
+        loadIfNeeded();
+        Segment active = segments.active();
+        try {
+            if (active != null) {
+                active.checkIndexBeforeWrites();
+            }
+        } catch (UnrecoverableWriteException e) { // the rewritten index's fsync failed: never retried into success
+            throw gate.failClosed(e);
+        } catch (IOException e) {
+            throw new StorageFailedException("cannot write to partition " + key + " in " + dir + ": " + e, e);
+        }
+        writable = true;
     }
 
     /** Whether the last attempt to load failed (any thread). */

@@ -90,6 +90,20 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         }
     }
 
+    /** {@link #ensureLoaded()} for a write: the active segment is also checked where its load did not ({@link PartitionLoader#prepareForWrites}). */
+    private void ensureWritable() {
+        if (loader.writable()) {
+            return;
+        }
+        lock.lock();
+        try {
+            gate.check();
+            loader.prepareForWrites();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Whether the partition still awaits its crash recovery. Stable once {@link #close()} returned
      * (nothing loads a closed partition): a clean close names such partitions in its marker.
@@ -144,7 +158,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      */
     private long appendOrBegin(long expected, long epoch, List<NewRecord> records, Pending pending) {
         long payloadBytes = Appender.checkedPayloadBytes(records);
-        ensureLoaded();
+        ensureWritable();
         long base;
         GroupCommitter.Waiter acknowledgement;
         lock.lock();
@@ -283,7 +297,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     /** Removes records from {@code from} on (a follower's divergence); durable before it returns. */
     void truncate(long from) {
-        ensureLoaded();
+        ensureWritable();
         lock.lock();
         try {
             truncation.truncate(from);
