@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
+import storelog.api.StorageFullException;
 
 /**
  * Loading a partition on its first use: its segments are read from disk and recovered as its
@@ -76,7 +77,16 @@ final class PartitionLoader {
             }
         } catch (UnrecoverableWriteException e) { // the rewritten index's fsync failed: never retried into success
             throw gate.failClosed(e);
-        } catch (IOException e) {
+        } catch (IOException e) { // nothing written, the partition stays writable: answered as the append's own failure would be
+            if (IoErrors.isDiskFull(e)) {
+                throw new StorageFullException("the disk under " + dir + " is full: the index of partition " + key
+                        + " could not be rewritten before its first write, nothing was stored (" + e.getMessage() + ")", e);
+            }
+            if (IoErrors.isDescriptorShortage(e)) {
+                throw new StorageFailedException("the process is out of open files: nothing was written to partition " + key
+                        + " and the write can be retried (" + e.getMessage() + "); raise its open-file limit or lower "
+                        + "STORE_MAX_OPEN_FILES", e);
+            }
             throw new StorageFailedException("cannot write to partition " + key + " in " + dir + ": " + e, e);
         }
         writable = true;
