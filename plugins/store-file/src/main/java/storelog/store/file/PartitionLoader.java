@@ -92,6 +92,32 @@ final class PartitionLoader {
         writable = true;
     }
 
+    /**
+     * At a clean close (lock held): the check the first write would have made, for a partition that
+     * loaded and was never written. A small active segment's load walks its store without reading its
+     * index ({@link SegmentRecovery#walkedCount}), so a partition that is only read would otherwise keep
+     * an index damaged while StoreLog was stopped for as long as it stays cold — and that index is what
+     * keeps a damaged last record's offset at a later clean start (the records it lists were durable at
+     * the close, README Recovery); without it the damaged record is cut as a torn tail and its offset
+     * reused. A failed rewrite leaves the index as it is (the next load walks or scans again), unless
+     * its fsync failed: then the close is no clean one.
+     */
+    void checkIndexAtClose() throws UnrecoverableWriteException {
+        Segment active = segments.active();
+        if (writable || !loaded || active == null) {
+            return;
+        }
+        try {
+            active.checkIndexBeforeWrites();
+        } catch (UnrecoverableWriteException e) {
+            throw e;
+        } catch (IOException e) {
+            System.getLogger(PartitionLoader.class.getName()).log(System.Logger.Level.WARNING,
+                    "partition {0}: the index of {1} was not checked against its store at the close: {2}", key, active,
+                    e.getMessage());
+        }
+    }
+
     /** Whether the last attempt to load failed (any thread). */
     boolean failed() {
         return loadFailed;

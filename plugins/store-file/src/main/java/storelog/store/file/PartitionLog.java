@@ -344,6 +344,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             gate.close();
             Segment active = segments.active();
             if (loader.loaded() && active != null && !gate.failed()) {
+                loader.checkIndexAtClose(); // a partition only read: its index, unread since the load, agrees with the store
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable
