@@ -3,8 +3,6 @@ package storelog.store.file;
 import java.io.IOException;
 import java.nio.file.Path;
 import storelog.api.PartitionKey;
-import storelog.api.StorageFailedException;
-import storelog.api.StorageFullException;
 import storelog.api.StoreLogException;
 
 /**
@@ -55,16 +53,9 @@ final class AppendRollback {
         if (cause instanceof StoreLogException || cause instanceof IllegalArgumentException) {
             return (RuntimeException) cause;
         }
-        if (cause instanceof IOException io && IoErrors.isDiskFull(io)) {
-            return new StorageFullException("the disk under " + dir + " is full: the append to partition " + key
-                    + " was not stored (" + io.getMessage() + ")", io);
-        }
-        if (cause instanceof IOException io && IoErrors.isDescriptorShortage(io)) { // not a fault of the data
-            return new StorageFailedException("the process is out of open files: the append to partition " + key
-                    + " was not stored and can be retried (" + io.getMessage() + "); raise its open-file limit or lower "
-                    + "STORE_MAX_OPEN_FILES", io);
-        }
-        return gate.failClosed(cause);
+        StoreLogException clean = cause instanceof IOException io ? IoErrors.nothingStored(io, dir, "the append to partition " + key)
+                : null;
+        return clean != null ? clean : gate.failClosed(cause);
     }
 
     /** Nothing unsynced can be acknowledged any more: all of it goes, its appenders fail. */

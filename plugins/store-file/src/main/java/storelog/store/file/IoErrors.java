@@ -10,6 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import storelog.api.StorageFailedException;
+import storelog.api.StorageFullException;
+import storelog.api.StoreLogException;
 
 /**
  * Tells apart the I/O errors an append can fail cleanly from — a full disk, a shortage of file
@@ -43,6 +46,24 @@ final class IoErrors {
      */
     static boolean isDescriptorShortage(IOException e) {
         return causedBy(e, io -> io instanceof FileSystemException && says(io, DESCRIPTOR_SHORTAGE));
+    }
+
+    /**
+     * What a write that stored nothing answers for {@code e} while its partition stays writable: a full
+     * disk under {@code dir} ({@link StorageFullException}) or a shortage of file descriptors (a
+     * {@link StorageFailedException} that says the write can be retried); null for any other error.
+     * {@code what} names the write ("the append to partition p").
+     */
+    static StoreLogException nothingStored(IOException e, Path dir, String what) {
+        if (isDiskFull(e)) {
+            return new StorageFullException("the disk under " + dir + " is full: " + what + " was not stored ("
+                    + e.getMessage() + ")", e);
+        }
+        if (isDescriptorShortage(e)) { // not a fault of the data
+            return new StorageFailedException("the process is out of open files: " + what + " was not stored and can be "
+                    + "retried (" + e.getMessage() + "); raise its open-file limit or lower STORE_MAX_OPEN_FILES", e);
+        }
+        return null;
     }
 
     /** Whether {@code e} or one of its causes is an I/O error that {@code test} accepts; never for an unrecoverable one. */

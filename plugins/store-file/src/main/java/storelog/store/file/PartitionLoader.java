@@ -1,11 +1,13 @@
 package storelog.store.file;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
-import storelog.api.StorageFullException;
+import storelog.api.StoreLogException;
 
 /**
  * Loading a partition on its first use: its segments are read from disk and recovered as its
@@ -17,6 +19,8 @@ import storelog.api.StorageFullException;
  * lock; whether the partition loaded is read from any thread.
  */
 final class PartitionLoader {
+
+    private static final Logger LOG = System.getLogger(PartitionLoader.class.getName());
 
     private final PartitionKey key;
     private final Path dir;
@@ -78,16 +82,9 @@ final class PartitionLoader {
         } catch (UnrecoverableWriteException e) { // the rewritten index's fsync failed: never retried into success
             throw gate.failClosed(e);
         } catch (IOException e) { // nothing written, the partition stays writable: answered as the append's own failure would be
-            if (IoErrors.isDiskFull(e)) {
-                throw new StorageFullException("the disk under " + dir + " is full: the index of partition " + key
-                        + " could not be rewritten before its first write, nothing was stored (" + e.getMessage() + ")", e);
-            }
-            if (IoErrors.isDescriptorShortage(e)) {
-                throw new StorageFailedException("the process is out of open files: nothing was written to partition " + key
-                        + " and the write can be retried (" + e.getMessage() + "); raise its open-file limit or lower "
-                        + "STORE_MAX_OPEN_FILES", e);
-            }
-            throw new StorageFailedException("cannot write to partition " + key + " in " + dir + ": " + e, e);
+            StoreLogException clean = IoErrors.nothingStored(e, dir, "the write to partition " + key
+                    + " (its index could not be checked first)");
+            throw clean != null ? clean : new StorageFailedException("cannot write to partition " + key + " in " + dir + ": " + e, e);
         }
         writable = true;
     }
@@ -112,7 +109,7 @@ final class PartitionLoader {
         } catch (UnrecoverableWriteException e) {
             throw e;
         } catch (IOException e) {
-            System.getLogger(PartitionLoader.class.getName()).log(System.Logger.Level.WARNING,
+            LOG.log(Level.WARNING,
                     "partition {0}: the index of {1} was not checked against its store at the close: {2}", key, active,
                     e.getMessage());
         }
