@@ -34,27 +34,7 @@ done
 IMAGE=${IMAGE:-$ROOT/distribution/target/storelog}   # IMAGE=<another build's image> compares code in one session
 [ -x "$IMAGE/bin/storelog" ] || mvn -B -q -o -pl distribution -am package -DskipTests
 
-. bench/image-server.sh # start_server, stop_server, kill9_server, metric, now_ms
-
-# wrk over partitions PREFIX0..N-1 (bench/lua/partitions.lua), 64 connections; prints the rate per second
-per_partition() { # mode n prefix
-  local t0 t1 done_dir=$W/wrk-done wpid
-  rm -rf "$done_dir"; mkdir -p "$done_dir"
-  t0=$(date +%s%N)
-  MODE=$1 N=$2 PREFIX=$3 THREADS=2 DONE_DIR=$done_dir wrk -t2 -c64 -d900s --timeout 30s \
-    -s bench/lua/partitions.lua "http://127.0.0.1:$PORT" > "$W/wrk.out" 2>&1 &
-  wpid=$!
-  for _ in $(seq 1 9000); do [ "$(ls "$done_dir" | wc -l)" -ge 2 ] && break; sleep 0.1; done
-  kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null || true
-  t1=$(cat "$done_dir"/done-* | awk '{ if ($1 > m) m = $1 } END { print m }')
-  failed=$(cat "$done_dir"/done-* | awk '{ s += $2 } END { print s }')
-  [ "$failed" = 0 ] || echo "($failed answers were not 200)" >&2
-  if [ "$1" = publish ]; then # the request wrk dropped (see the script)
-    curl -sf -H 'Content-Type: application/json' -d "{\"partition_key\":\"${3}0\",\"data_type\":2,\"data\":\"one record\"}" \
-      "http://127.0.0.1:$PORT/publish" > /dev/null
-  fi
-  echo "$(( $2 * 1000000000 / (t1 - t0) ))"
-}
+. bench/image-server.sh # start_server, stop_server, kill9_server, metric, now_ms, per_partition
 
 create_partitions() { # dir n: one record in each of p0..p(n-1), FSYNC=never, then a clean stop
   rm -rf "$1"

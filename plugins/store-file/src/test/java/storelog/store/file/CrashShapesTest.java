@@ -159,7 +159,7 @@ class CrashShapesTest {
         long base = Engines.base(closed);
         long victim = base + 2;
         long position = framePosition(data, base, victim);
-        flipBit(closed, position + Frame.HEADER_SIZE + 1);
+        Engines.flipBit(closed, position + Frame.HEADER_SIZE + 1);
 
         try (FileStorageEngine engine = Engines.open(data, 400, FsyncPolicy.ALWAYS)) {
             assertThatThrownBy(() -> engine.read(KEY, victim)).isInstanceOfSatisfying(CorruptRecordException.class, e -> {
@@ -189,7 +189,7 @@ class CrashShapesTest {
         Path data = goodData("data", 10, 1 << 20);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
         long position = framePosition(data, 0, 4);
-        flipBit(Engines.store(data, 0), position + Frame.HEADER_SIZE);
+        Engines.flipBit(Engines.store(data, 0), position + Frame.HEADER_SIZE);
         try (FileStorageEngine engine = Engines.open(data)) {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(10);
             assertThatThrownBy(() -> engine.read(KEY, 4)).isInstanceOf(CorruptRecordException.class);
@@ -314,15 +314,6 @@ class CrashShapesTest {
             ch.read(entry, IndexEntry.positionOf(offset - base));
         }
         return entry.getLong(0);
-    }
-
-    static void flipBit(Path file, long position) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, position);
-            b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
-            ch.write(b, position);
-        }
     }
 
     static void truncate(Path file, long size) throws IOException {

@@ -2,9 +2,12 @@ package storelog.store.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 import storelog.api.DataType;
@@ -115,5 +118,25 @@ final class Engines {
 
     static long base(Path segmentFile) {
         return SegmentName.parse(segmentFile.getFileName().toString()).orElseThrow().baseOffset();
+    }
+
+    /** Flips bit 4 of the byte at {@code position} of {@code file} (damage a test plants). */
+    static void flipBit(Path file, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, position);
+            b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
+            ch.write(b, position);
+        }
+    }
+
+    /** Appends one record per text to {@link #KEY} of the engine in {@code data} ({@code always}), then closes it cleanly. */
+    static List<String> writeAndClose(Path data, String... texts) {
+        try (FileStorageEngine engine = open(data)) {
+            for (String t : texts) {
+                engine.append(KEY, List.of(text(t)));
+            }
+        }
+        return List.of(texts);
     }
 }

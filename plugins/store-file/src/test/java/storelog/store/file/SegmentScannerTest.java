@@ -64,7 +64,7 @@ class SegmentScannerTest {
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
         Path partition = Engines.partitionDir(data, KEY);
         long carrierAt = framePosition(data, CARRIER);
-        CrashShapesTest.flipBit(SegmentName.storeFile(partition, 0), carrierAt + 3); // its length field is off by 16
+        Engines.flipBit(SegmentName.storeFile(partition, 0), carrierAt + 3); // its length field is off by 16
         if (!indexIntact) {
             Files.delete(SegmentName.indexFile(partition, 0));
         }

@@ -7,13 +7,10 @@ import static storelog.store.file.Engines.key;
 import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -38,18 +35,6 @@ class SmallSegmentReadTest {
         data = TestData.directory(test).resolve("data");
     }
 
-    /** A local disk that counts the opens of {@code .index} files. */
-    private static final class IndexOpens extends LocalDisk {
-        final AtomicInteger opens = new AtomicInteger();
-
-        @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            if (file.getFileName().toString().endsWith(".index")) {
-                opens.incrementAndGet();
-            }
-            return super.open(file, options);
-        }
-    }
 
     @Test
     void aSmallSegmentIsReadWithoutOpeningItsIndex() throws IOException {
@@ -135,7 +120,7 @@ class SmallSegmentReadTest {
     void damageInASmallStoreIsAnsweredByTheIndexPath(int byteOfFrame) throws IOException {
         List<NewRecord> written = write(varied());
         long damaged = FileHeader.SIZE + Frame.length(0) + Frame.length(1);
-        CrashShapesTest.flipBit(Engines.store(data, 0), damaged + byteOfFrame); // in the frame of record 2 (its length, CRC or payload)
+        Engines.flipBit(Engines.store(data, 0), damaged + byteOfFrame); // in the frame of record 2 (its length, CRC or payload)
         try (OpenFiles files = new OpenFiles(Disk.LOCAL, 16)) {
             Segment segment = sealed(files, written.size());
             assertRecord(segment.read(0), 0, written.get(0));

@@ -117,7 +117,7 @@ class VerifierTest {
         new FileStorageProvider().dump(SegmentName.indexFile(first.getParent(), 0), index);
         assertThat(index.toString().lines()).element(1).isEqualTo("offset=0 position=16 length=27 crc=ok");
 
-        CrashShapesTest.flipBit(first, 16 + Frame.HEADER_SIZE);
+        Engines.flipBit(first, 16 + Frame.HEADER_SIZE);
         StringBuilder damaged = new StringBuilder();
         new FileStorageProvider().dump(first, damaged);
         assertThat(damaged.toString().lines()).element(1).asString().contains("crc=BAD(CRC-32C mismatch)");

@@ -6,10 +6,7 @@ import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,18 +37,8 @@ class WalkedIndexCheckErrorsTest {
 
     /** Three records, a clean close, then one index entry damaged (the index keeps its length). */
     private void cleanSmallPartitionWithADamagedIndexEntry() throws IOException {
-        try (FileStorageEngine engine = Engines.open(data)) {
-            for (String s : List.of("a", "b", "c")) {
-                engine.append(KEY, List.of(text(s)));
-            }
-        }
-        try (FileChannel channel = FileChannel.open(Engines.index(data, 0), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long at = IndexEntry.positionOf(1) + 3;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, at);
-            one.put(0, (byte) (one.get(0) ^ 0x40)).rewind();
-            channel.write(one, at);
-        }
+        Engines.writeAndClose(data, "a", "b", "c");
+        Engines.flipBit(Engines.index(data, 0), IndexEntry.positionOf(1) + 3);
     }
 
     @Test

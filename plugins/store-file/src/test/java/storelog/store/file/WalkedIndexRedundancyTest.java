@@ -5,12 +5,8 @@ import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -41,30 +37,18 @@ class WalkedIndexRedundancyTest {
         data = TestData.directory(test).resolve("data");
     }
 
-    private static void flip(Path file, long at) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            ch.read(one, at);
-            one.put(0, (byte) (one.get(0) ^ 0x40)).flip();
-            ch.write(one, at);
-        }
-    }
 
     @Test
     void aDamagedLastRecordKeepsItsOffsetAfterReadOnlyRunsLeftItsIndexDamaged() throws IOException {
-        try (FileStorageEngine engine = Engines.open(data)) {
-            for (String s : List.of("a", "b", "c")) {
-                engine.append(KEY, List.of(text(s)));
-            }
-        }
+        Engines.writeAndClose(data, "a", "b", "c");
         for (int i = 0; i < 3; i++) {
-            flip(Engines.index(data, 0), IndexEntry.positionOf(i) + 2);
+            Engines.flipBit(Engines.index(data, 0), IndexEntry.positionOf(i) + 2);
         }
         try (FileStorageEngine engine = Engines.open(data)) { // a run that only reads
             assertThat(Engines.texts(engine, KEY)).containsExactly("a", "b", "c");
         }
         Path store = Engines.store(data, 0);
-        flip(store, Files.size(store) - 1); // the last byte of record 2's payload
+        Engines.flipBit(store, Files.size(store) - 1); // the last byte of record 2's payload
         try (FileStorageEngine engine = Engines.open(data)) {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).as("record 2 was acknowledged and durable").isEqualTo(3);
         }

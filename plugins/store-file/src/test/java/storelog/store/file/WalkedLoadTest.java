@@ -7,14 +7,10 @@ import static storelog.store.file.Engines.text;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -37,22 +33,10 @@ class WalkedLoadTest {
         data = TestData.directory(test).resolve("data");
     }
 
-    /** A local disk that counts the opens of {@code .index} files. */
-    private static final class IndexOpens extends LocalDisk {
-        final AtomicInteger opens = new AtomicInteger();
-
-        @Override
-        public FileChannel open(Path file, OpenOption... options) throws IOException {
-            if (file.getFileName().toString().endsWith(".index")) {
-                opens.incrementAndGet();
-            }
-            return super.open(file, options);
-        }
-    }
 
     @Test
     void aCleanlyStoppedSmallPartitionIsReadWithoutOpeningItsIndex() throws IOException {
-        List<String> written = writeAndClose("a", "b", "c");
+        List<String> written = Engines.writeAndClose(data, "a", "b", "c");
         IndexOpens disk = new IndexOpens();
         try (FileStorageEngine engine = Engines.open(data, 1 << 20, FsyncPolicy.ALWAYS, disk)) {
             assertThat(Engines.texts(engine, KEY)).isEqualTo(written);
@@ -75,9 +59,9 @@ class WalkedLoadTest {
      */
     @Test
     void aDamagedIndexEntryIsRewrittenBeforeTheFirstAppend() throws IOException {
-        writeAndClose("a", "b", "c");
+        Engines.writeAndClose(data, "a", "b", "c");
         long indexSize = Files.size(Engines.index(data, 0));
-        flip(Engines.index(data, 0), IndexEntry.positionOf(1) + 3);
+        Engines.flipBit(Engines.index(data, 0), IndexEntry.positionOf(1) + 3);
         try (FileStorageEngine engine = Engines.open(data)) {
             assertThat(Engines.texts(engine, KEY)).containsExactly("a", "b", "c");
             List<NewRecord> more = new ArrayList<>();
@@ -97,8 +81,8 @@ class WalkedLoadTest {
     /** The same before a truncation, which cuts the index where its entries say. */
     @Test
     void aDamagedIndexEntryIsRewrittenBeforeATruncation() throws IOException {
-        writeAndClose("a", "b", "c", "d", "e");
-        flip(Engines.index(data, 0), IndexEntry.positionOf(3) + 3);
+        Engines.writeAndClose(data, "a", "b", "c", "d", "e");
+        Engines.flipBit(Engines.index(data, 0), IndexEntry.positionOf(3) + 3);
         try (FileStorageEngine engine = Engines.open(data)) {
             assertThat(engine.info(KEY).orElseThrow().nextOffset()).isEqualTo(5);
             engine.truncate(KEY, 3);
@@ -119,12 +103,12 @@ class WalkedLoadTest {
      */
     @Test
     void aStoreDamagedSinceTheLoadTakesNoWrite() throws IOException {
-        writeAndClose("a", "b", "c");
+        Engines.writeAndClose(data, "a", "b", "c");
         Path store = Engines.store(data, 0);
         long storeSize = Files.size(store);
         try (FileStorageEngine engine = Engines.open(data)) {
             assertThat(new String(engine.read(KEY, 0).payload())).isEqualTo("a");
-            flip(store, FileHeader.SIZE + 3L * Frame.length(1) - 1); // the last byte of record 2's frame
+            Engines.flipBit(store, FileHeader.SIZE + 3L * Frame.length(1) - 1); // the last byte of record 2's frame
             assertThatThrownBy(() -> engine.append(KEY, List.of(text("d")))).isInstanceOf(StorageFailedException.class)
                     .hasMessageContaining("no longer holds");
             assertThat(Files.size(store)).isEqualTo(storeSize);
@@ -139,23 +123,7 @@ class WalkedLoadTest {
         }
     }
 
-    private List<String> writeAndClose(String... texts) {
-        try (FileStorageEngine engine = Engines.open(data)) {
-            for (String t : texts) {
-                engine.append(KEY, List.of(text(t)));
-            }
-        }
-        return List.of(texts);
-    }
 
-    private static void flip(Path file, long position) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, position);
-            one.put(0, (byte) (one.get(0) ^ 0x40)).rewind();
-            channel.write(one, position);
-        }
-    }
 
     private static int intactEntries(Path index) throws IOException {
         ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(index));
