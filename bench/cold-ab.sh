@@ -4,7 +4,8 @@
 # once, kept under BENCH_WORK for the next call), then per image and round a clean start (FSYNC=always) and
 # four passes of N cold first reads, 64 connections: a right after the start, then b, c, d, each after more
 # warm-up (the passes before it and, before c, 20,000 reads of one partition: the run's hot bound). Prints
-# each pass's reads/s and the open-files LRU's misses per partition read (/metrics).
+# each pass's reads/s, the open-files LRU's misses per partition read (/metrics), and the clean stop's time
+# (SIGTERM to exit) after the 4 x N partitions were read.
 #   A=<image> B=<image> [N=10000] [ROUNDS=2] flock /work/bench.lock bench/cold-ab.sh
 # Needs: JDK 21+ (JAVA_HOME, default Temurin 25), wrk, python3, curl. Loopback only; kills what it started.
 set -euo pipefail
@@ -43,7 +44,7 @@ fi
         m1=$(metric open_file_misses_total)
         line="$line cold-$p $rate/s (misses/partition $(awk -v d=$((m1 - m0)) -v n="$N" 'BEGIN{printf "%.2f", d / n}'))"
       done
-      stop_server
+      t0=$(now_ms); stop_server; line="$line clean stop $(( $(now_ms) - t0 )) ms"
       echo "$line"
     done
   done

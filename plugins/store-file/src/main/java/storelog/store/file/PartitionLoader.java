@@ -1,13 +1,10 @@
 package storelog.store.file;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
-import storelog.api.StoreLogException;
 
 /**
  * Loading a partition on its first use: its segments are read from disk and recovered as its
@@ -19,8 +16,6 @@ import storelog.api.StoreLogException;
  * lock; whether the partition loaded is read from any thread.
  */
 final class PartitionLoader {
-
-    private static final Logger LOG = System.getLogger(PartitionLoader.class.getName());
 
     private final PartitionKey key;
     private final Path dir;
@@ -34,8 +29,6 @@ final class PartitionLoader {
     private final AppendRollback rollback;
     private final WriteGate gate;
     private volatile boolean loaded;
-    /** Whether the partition loaded and its active segment may be written ({@link #prepareForWrites}). */
-    private volatile boolean writable;
     /** Whether the last attempt to load failed (a metric; the next use tries again). */
     private volatile boolean loadFailed;
 
@@ -57,62 +50,6 @@ final class PartitionLoader {
     /** Whether the partition loaded (any thread). */
     boolean loaded() {
         return loaded;
-    }
-
-    /** Whether the partition loaded and its active segment may be written (any thread). */
-    boolean writable() {
-        return writable;
-    }
-
-    /**
-     * Loads the partition unless it loaded already, and checks what its load left unchecked before
-     * the first write ({@link Segment#checkIndexBeforeWrites}); lock held. A check that fails fails
-     * this write only, nothing written, and the next write checks again.
-     */
-    void prepareForWrites() {
-        if (writable) {
-            return;
-        }
-        loadIfNeeded();
-        Segment active = segments.active();
-        try {
-            if (active != null) {
-                active.checkIndexBeforeWrites();
-            }
-        } catch (UnrecoverableWriteException e) { // the rewritten index's fsync failed: never retried into success
-            throw gate.failClosed(e);
-        } catch (IOException e) { // nothing written, the partition stays writable: answered as the append's own failure would be
-            StoreLogException clean = IoErrors.nothingStored(e, dir, "the write to partition " + key
-                    + " (its index could not be checked first)");
-            throw clean != null ? clean : new StorageFailedException("cannot write to partition " + key + " in " + dir + ": " + e, e);
-        }
-        writable = true;
-    }
-
-    /**
-     * At a clean close (lock held): the check the first write would have made, for a partition that
-     * loaded and was never written. A small active segment's load walks its store without reading its
-     * index ({@link SegmentRecovery#walkedCount}), so a partition that is only read would otherwise keep
-     * an index damaged while StoreLog was stopped for as long as it stays cold — and that index is what
-     * keeps a damaged last record's offset at a later clean start (the records it lists were durable at
-     * the close, README Recovery); without it the damaged record is cut as a torn tail and its offset
-     * reused. A failed rewrite leaves the index as it is (the next load walks or scans again), unless
-     * its fsync failed: then the close is no clean one.
-     */
-    void checkIndexAtClose() throws UnrecoverableWriteException {
-        Segment active = segments.active();
-        if (writable || !loaded || active == null) {
-            return;
-        }
-        try {
-            active.checkIndexBeforeWrites();
-        } catch (UnrecoverableWriteException e) {
-            throw e;
-        } catch (IOException e) {
-            LOG.log(Level.WARNING,
-                    "partition {0}: the index of {1} was not checked against its store at the close: {2}", key, active,
-                    e.getMessage());
-        }
     }
 
     /** Whether the last attempt to load failed (any thread). */

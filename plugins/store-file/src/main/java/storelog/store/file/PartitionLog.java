@@ -90,20 +90,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
         }
     }
 
-    /** {@link #ensureLoaded()} for a write: the active segment is also checked where its load did not ({@link PartitionLoader#prepareForWrites}). */
-    private void ensureWritable() {
-        if (loader.writable()) {
-            return;
-        }
-        lock.lock();
-        try {
-            gate.check();
-            loader.prepareForWrites();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Whether the partition still awaits its crash recovery. Stable once {@link #close()} returned
      * (nothing loads a closed partition): a clean close names such partitions in its marker.
@@ -158,7 +144,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
      */
     private long appendOrBegin(long expected, long epoch, List<NewRecord> records, Pending pending) {
         long payloadBytes = Appender.checkedPayloadBytes(records);
-        ensureWritable();
+        ensureLoaded();
         long base;
         GroupCommitter.Waiter acknowledgement;
         lock.lock();
@@ -297,7 +283,7 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
 
     /** Removes records from {@code from} on (a follower's divergence); durable before it returns. */
     void truncate(long from) {
-        ensureWritable();
+        ensureLoaded();
         lock.lock();
         try {
             truncation.truncate(from);
@@ -344,7 +330,6 @@ final class PartitionLog implements Durability.Log, PartitionReader.Source {
             gate.close();
             Segment active = segments.active();
             if (loader.loaded() && active != null && !gate.failed()) {
-                loader.checkIndexAtClose(); // a partition only read: its index, unread since the load, agrees with the store
                 durability.forceSealed();
                 active.flush();
                 active.force(); // store and index: the clean-shutdown marker promises both are durable

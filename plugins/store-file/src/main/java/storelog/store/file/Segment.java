@@ -43,12 +43,6 @@ final class Segment {
     private volatile boolean sealed;
     private volatile boolean indexChecked;
     private volatile boolean indexRebuilt;
-    /**
-     * Whether the index's entries await their check against the store: a small active segment loaded
-     * by walking its store ({@link SegmentRecovery#walkedCount}); set by the load and cleared by the
-     * first write ({@link #checkIndexBeforeWrites}), both under the partition lock.
-     */
-    private boolean indexUnchecked;
 
     /**
      * @param sealed whether the segment is closed (full or followed by another); a closed segment's
@@ -288,35 +282,6 @@ final class Segment {
         if (store.flushedSize() <= StoreWalk.WALK_BOUND) {
             index.demote();
         }
-    }
-
-    /** The load found the record count by walking the store, without reading the index (partition lock held). */
-    void indexUncheckedUntilWritten() {
-        indexUnchecked = true;
-    }
-
-    /**
-     * Before the first write to a segment whose load walked its store instead of reading its index
-     * (partition lock held, nothing written since): the index entries are compared with the store's
-     * frames, and the index is rewritten from them where they differ (derived data), so appends extend,
-     * and truncations and rollbacks cut, an index that agrees with the store. Throws, writing nothing,
-     * when the store no longer walks intact to the records it held at the load (damage since).
-     */
-    void checkIndexBeforeWrites() throws IOException {
-        if (!indexUnchecked) {
-            return;
-        }
-        ByteBuffer small = StoreWalk.smallStore(store);
-        List<IndexEntry> entries = small == null ? null : StoreWalk.entries(small, base);
-        if (entries == null || entries.size() != count()) {
-            throw new IOException(store + " no longer holds, intact, the " + count() + " records it held when it loaded; "
-                    + "nothing is written to it until StoreLog restarts and recovers it");
-        }
-        String mismatch = SegmentIndex.mismatch(index, base, entries);
-        if (mismatch != null) {
-            SegmentIndex.write(index, base, entries, mismatch);
-        }
-        indexUnchecked = false;
     }
 
     /** Checks a closed segment's index now (rebuilding it if damaged), before it is made active again. */

@@ -159,10 +159,8 @@ final class SegmentFiles {
     }
 
     /**
-     * One existing segment. Its index is not opened yet (its size from its path); nor is a sealed one's
-     * store, while the active one's is opened now (the size from the descriptor): it is read at once,
-     * by its recovery, which after a clean stop reads a small store's index only before the first
-     * write ({@link SegmentRecovery#walkedCount}).
+     * One existing segment. A sealed one's files are not opened yet (the sizes from their paths); the
+     * active one's are opened now (the sizes from the descriptors): it is read at once, by its recovery.
      */
     static Segment open(PartitionKey key, Path dir, long base, long count, boolean sealed, OpenFiles files) throws IOException {
         Path store = SegmentName.storeFile(dir, base);
@@ -171,7 +169,7 @@ final class SegmentFiles {
         BufferedFile storeFile = sealed ? new BufferedFile(files, store, disk.size(store)) : BufferedFile.opened(files, store);
         BufferedFile indexFile;
         try {
-            indexFile = new BufferedFile(files, index, disk.size(index));
+            indexFile = sealed ? new BufferedFile(files, index, disk.size(index)) : BufferedFile.opened(files, index);
         } catch (NoSuchFileException e) { // derived data: rebuilt from the store
             indexFile = new BufferedFile(files, index, 0);
         }

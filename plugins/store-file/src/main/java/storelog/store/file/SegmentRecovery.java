@@ -43,12 +43,6 @@ final class SegmentRecovery {
     static void recoverActive(Segment segment, boolean cleanShutdown, boolean cutAtDamage) throws IOException {
         long known = 0;
         if (cleanShutdown) {
-            long walked = walkedCount(segment);
-            if (walked >= 0) {
-                segment.resetCount(walked);
-                segment.indexUncheckedUntilWritten();
-                return;
-            }
             long count = cheapCount(segment);
             if (count >= 0) {
                 segment.resetCount(count);
@@ -75,20 +69,6 @@ final class SegmentRecovery {
         logDamage(segment, scan);
         writeIndexIfDifferent(segment, scan);
         segment.resetCount(scan.entries().size());
-    }
-
-    /**
-     * The record count of a small segment ({@link StoreWalk#WALK_BOUND}) found without reading its index,
-     * else -1: the store read whole walks intact from its header to its end, the last frame ending its
-     * batch, and the index is as long as that many entries. A cold partition's first read then opens
-     * one file, not two; the index's entries are checked before anything is written to the segment
-     * ({@link Segment#checkIndexBeforeWrites}), and until then only a read that the walk cannot answer
-     * (damage since) reads them, each entry checked against its frame as always.
-     */
-    static long walkedCount(Segment segment) throws IOException {
-        ByteBuffer small = StoreWalk.smallStore(segment.store());
-        List<IndexEntry> entries = small == null ? null : StoreWalk.entries(small, segment.base());
-        return entries != null && segment.index().flushedSize() == IndexEntry.positionOf(entries.size()) ? entries.size() : -1;
     }
 
     /**

@@ -3,8 +3,6 @@ package storelog.store.file;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Finding a record's frame in a small store without its index ({@link Segment}'s reads): the store
@@ -55,29 +53,6 @@ final class StoreWalk {
             at = frameEnd(bytes, at, o);
         }
         return at >= 0 && frameEnd(bytes, at, offset) >= 0 ? at : -1;
-    }
-
-    /**
-     * The index entries of a small store read whole ({@link #smallStore}) of the segment at {@code base}
-     * when its header is good and every frame from it to the store's end is intact, holds the offset it
-     * should and the last one ends its batch; else null. What a clean load of a small active segment
-     * trusts instead of reading its index ({@link SegmentRecovery#walkedCount}).
-     */
-    static List<IndexEntry> entries(ByteBuffer bytes, long base) {
-        if (FileHeader.STORE.problem(bytes, base) != null) {
-            return null;
-        }
-        List<IndexEntry> entries = new ArrayList<>();
-        int at = FileHeader.SIZE;
-        while (at < bytes.limit()) {
-            int end = frameEnd(bytes, at, base + entries.size());
-            if (end < 0) {
-                return null;
-            }
-            entries.add(new IndexEntry(at, end - at));
-            at = end;
-        }
-        return entries.isEmpty() || !Frame.more(bytes, (int) entries.getLast().position()) ? entries : null;
     }
 
     /** Where the frame at {@code bytes[at]} ends if it is an intact frame of record {@code offset}, else -1. */

@@ -16,16 +16,13 @@ import storelog.testkit.TestData;
 /**
  * The index is the redundancy that keeps a damaged last record's offset after a clean stop ("the
  * records its index lists up to its last intact entry were durable at the clean close, so even damaged
- * ones keep their offsets", README Recovery). Before 3b70a12 a clean start that found the active
- * index damaged rewrote it at the load; since, a small segment's load walks its store and leaves the
- * index as it is until the first write, so a partition that is only read (a cold one, for months) keeps
- * an index that lists nothing. When the store's last frame is then damaged too, the next clean start
- * scans with no listed records, takes the damaged last record for a torn tail and cuts it: an
- * acknowledged, durable record is gone and its offset is given to the next append (review7). Passes
- * on dccdc9c, fails on 3b70a12: the clean close of a partition that loaded and was never written now
- * makes the check the first write would have made ({@link PartitionLoader#checkIndexAtClose}).
+ * ones keep their offsets", README Recovery), so a clean start that finds the active index damaged
+ * rewrites it at the load, even in a run that only reads. Found by review7 against a walked load of
+ * small segments that left the index unread (3b70a12, reverted): a partition only read kept an index
+ * listing nothing, and when the store's last frame was damaged too, the next clean start took the
+ * damaged last record for a torn tail and cut it, giving its offset to the next append.
  */
-class WalkedIndexRedundancyTest {
+class IndexRedundancyTest {
 
     @RegisterExtension
     final QuietLogs quiet = new QuietLogs("storelog.store.file");

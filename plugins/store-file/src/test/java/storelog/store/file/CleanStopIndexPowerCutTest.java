@@ -17,15 +17,15 @@ import storelog.api.PartitionKey;
 import storelog.api.Record;
 
 /**
- * Power cuts at every operation of a run that loads a cleanly stopped small segment by walking its
- * store, its index damaged while it was stopped (one entry, same length), and whose first write
- * rewrites that index (temporary file, rename, directory fsync) and then appends (review7 of 3b70a12):
- * the next start finds every record acknowledged before the cut, in order, nothing else but a suffix
- * of the unacknowledged ones, and an index that agrees with the store.
+ * Power cuts at every operation of a run that loads a cleanly stopped segment whose index was damaged
+ * while it was stopped (one entry, same length) — the load rewrites that index (temporary file, rename,
+ * directory fsync) — and then appends (review7): the next start finds every record acknowledged
+ * before the cut, in order, nothing else but a suffix of the unacknowledged ones, and an index that
+ * agrees with the store.
  */
-class WalkedIndexPowerCutTest {
+class CleanStopIndexPowerCutTest {
 
-    private static final PartitionKey KEY = PartitionKey.of("walked");
+    private static final PartitionKey KEY = PartitionKey.of("orders");
 
     @RegisterExtension
     final QuietLogs quiet = new QuietLogs("storelog.store.file");
@@ -53,14 +53,14 @@ class WalkedIndexPowerCutTest {
         List<Integer> acknowledgedAt = new ArrayList<>();
         Random random = new Random(11);
         List<String> acknowledged = new ArrayList<>(List.of("a", "b", "c"));
-        FileStorageEngine second = Engines.openForeground(disk, 1 << 20, fsync);
-        assertThat(second.read(KEY, 0, 10, Long.MAX_VALUE)).extracting(Record::text).containsExactly("a", "b", "c");
-        disk.onOperation((n, what) -> {
+        disk.onOperation((n, what) -> { // from the load on, whose check rewrites the damaged index
             for (int k = 0; k < 4; k++) {
                 images.add(disk.crash(random));
                 acknowledgedAt.add(acknowledged.size());
             }
         });
+        FileStorageEngine second = Engines.openForeground(disk, 1 << 20, fsync);
+        assertThat(second.read(KEY, 0, 10, Long.MAX_VALUE)).extracting(Record::text).containsExactly("a", "b", "c");
         List<String> all = new ArrayList<>(acknowledged);
         for (int i = 0; i < 6; i++) {
             String s = "x" + i + "-".repeat(60);
@@ -88,7 +88,7 @@ class WalkedIndexPowerCutTest {
             assertThat(found.size()).as("draw %d: acknowledged %d", d, ack).isGreaterThanOrEqualTo(durable);
             assertThat(found).as("draw %d", d).isEqualTo(all.subList(0, found.size()));
             try (FileStorageEngine fourth = Engines.openForeground(after, 1 << 20, FsyncPolicy.ALWAYS)) {
-                // a clean restart after recovery: the walk or the index check must agree with what recovery found
+                // a clean restart after recovery: its check must agree with what recovery found
                 assertThat(fourth.read(KEY, 0, 100, Long.MAX_VALUE).stream().map(Record::text).toList())
                         .as("draw %d, clean restart", d).isEqualTo(found);
                 fourth.append(KEY, List.of(Engines.text("z")));

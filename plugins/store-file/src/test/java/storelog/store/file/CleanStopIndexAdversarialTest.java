@@ -23,11 +23,11 @@ import storelog.api.spi.VerificationReport;
 import storelog.testkit.TestData;
 
 /**
- * Adversarial checks of the walked load of a small active segment (review7 of 3b70a12): damaged or foreign
- * indexes of the right length, the walk bound exactly, an empty segment, a roll as the first write, and
- * readers racing the first append that rewrites the index. Each passed on 3b70a12.
+ * Adversarial checks of a clean start's check of a small active segment (review7): damaged or foreign
+ * indexes of the right length, a store of exactly {@link StoreWalk#WALK_BOUND} bytes, an empty
+ * segment, a roll as the first write, and readers racing the first append after a damaged index.
  */
-class WalkedLoadAdversarialTest {
+class CleanStopIndexAdversarialTest {
 
     private Path data;
 
