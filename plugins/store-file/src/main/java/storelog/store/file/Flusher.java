@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The background thread of {@code FSYNC=interval|never}: a partition that buffers its first bytes
  * after a flush is scheduled once, {@link FsyncPolicy#flushDelayNanos()} ahead; when due, its
  * buffers are written (and, for interval, forced). It also forces segments sealed by a roll, so the
- * appender does not wait for that fsync. Idle partitions cost nothing: there is no periodic scan.
+ * appender does not wait for that fsync. Under {@code always} it looks at a partition that synced,
+ * every {@value #RETRY_MILLIS} ms until it went a whole look without a sync, and drops its write
+ * buffers then ({@link GroupCommit}). Idle partitions cost nothing: there is no periodic scan.
  * Thread-safe.
  */
 final class Flusher implements AutoCloseable {
@@ -29,8 +31,9 @@ final class Flusher implements AutoCloseable {
     }
 
     private static final Logger LOG = System.getLogger(Flusher.class.getName());
-    /** Wait before retrying a flush that failed on a full disk. */
-    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Wait before retrying a flush that failed on a full disk (or a task asked to be looked at again). */
+    static final long RETRY_MILLIS = 500;
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
 
     private final long delayNanos;
     private final DelayQueue<Due> queue = new DelayQueue<>();
@@ -70,7 +73,7 @@ final class Flusher implements AutoCloseable {
         add(new Due(task, System.nanoTime(), true));
     }
 
-    /** Queues {@code due}; the thread starts with the first (an engine under {@code FSYNC=always} never starts it). */
+    /** Queues {@code due}; the thread starts with the first (under {@code FSYNC=always}, the first sync's look at idle buffers). */
     private void add(Due due) {
         queue.add(due);
         if (!started.get() && started.compareAndSet(false, true)) {

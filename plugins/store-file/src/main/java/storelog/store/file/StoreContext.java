@@ -10,7 +10,8 @@ import storelog.api.PartitionKey;
  * @param config     the engine's settings
  * @param disk       every file-system operation goes through it
  * @param files      the bounded set of open files (on {@code disk})
- * @param flusher    background flushes ({@code FSYNC=interval|never}; its thread starts on first use)
+ * @param flusher    background flushes ({@code FSYNC=interval|never}) and the drop of idle partitions' write
+ *                   buffers ({@code always}); its thread starts on first use
  * @param syncThreads the threads that run group commits' sync loops ({@code FSYNC=always}; started on first use)
  * @param dataDirForce fsyncs of {@code DATA_DIR} for new partitions' names, shared by concurrent creations
  * @param partitionCount the partitions {@code /metrics} counts, kept up to date as they are made and recovered
@@ -33,7 +34,7 @@ record StoreContext(StoreConfig config, Disk disk, OpenFiles files, Flusher flus
     /** The {@code FSYNC} policy object of one partition. */
     Durability durabilityOf(PartitionKey key, Durability.Log log) {
         return switch (config.fsync().mode()) {
-            case ALWAYS -> new GroupCommit(log, syncThreads);
+            case ALWAYS -> new GroupCommit(key, log, syncThreads, flusher);
             case INTERVAL -> new BackgroundFlush(key, log, flusher, true);
             case NEVER -> new BackgroundFlush(key, log, flusher, false);
         };
