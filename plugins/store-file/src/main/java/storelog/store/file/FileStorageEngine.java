@@ -69,10 +69,15 @@ final class FileStorageEngine implements StorageEngine {
      *                            it off to see what first use alone does)
      */
     static FileStorageEngine open(StoreConfig config, Disk disk, boolean recoverInBackground) {
+        return open(config, disk, recoverInBackground, new Flusher(config.fsync().flushDelayNanos()));
+    }
+
+    /** With {@code flusher} as the engine's background flusher (tests). */
+    static FileStorageEngine open(StoreConfig config, Disk disk, boolean recoverInBackground, Flusher flusher) {
         DataDirectory directory = DataDirectory.open(config.dataDir(), true, disk);
         OpenFiles files = new OpenFiles(disk, config.maxOpenFiles());
         FileStorageEngine engine = new FileStorageEngine(directory, new StoreContext(config, disk, files,
-                new Flusher(config.fsync().flushDelayNanos()), new SyncThreads(),
+                flusher, new SyncThreads(),
                 new GroupedDirectoryForce(disk, config.dataDir()), new PartitionCount()));
         try {
             if (config.fsync().mode() != FsyncPolicy.Mode.ALWAYS) {

@@ -54,8 +54,13 @@ final class Flusher implements AutoCloseable {
     }
 
     Flusher(long delayNanos) {
+        this(delayNanos, Uninterruptible.threads("storelog-flusher-"));
+    }
+
+    /** With the thread made by {@code threads} (tests: one that cannot start). */
+    Flusher(long delayNanos, java.util.concurrent.ThreadFactory threads) {
         this.delayNanos = delayNanos;
-        this.thread = Uninterruptible.threads("storelog-flusher-").newThread(this::run);
+        this.thread = threads.newThread(this::run);
     }
 
     /** Flush {@code task}'s buffers once the delay has passed. */
@@ -77,7 +82,13 @@ final class Flusher implements AutoCloseable {
     private void add(Due due) {
         queue.add(due);
         if (!started.get() && started.compareAndSet(false, true)) {
-            thread.start();
+            try {
+                thread.start();
+            } catch (RuntimeException | Error e) { // no thread (OutOfMemoryError: unable to create native thread): a later add tries again
+                queue.remove(due);
+                started.set(false);
+                throw e;
+            }
         }
     }
 

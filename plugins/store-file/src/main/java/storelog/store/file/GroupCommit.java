@@ -159,8 +159,15 @@ final class GroupCommit implements Durability, Flusher.Task {
     private void keepBuffersWhileSyncing() {
         synced = true;
         if (!watched) {
-            watched = true;
-            flusher.schedule(this);
+            try {
+                flusher.schedule(this);
+                watched = true;
+            } catch (RuntimeException | Error e) { // no flusher thread (OutOfMemoryError): this sync must still end its waiters
+                Segment active = log.active();
+                if (active != null) {
+                    active.releaseBuffers(); // nobody will look later: idle buffers go now, as before the flusher looked
+                }
+            }
         }
     }
 
