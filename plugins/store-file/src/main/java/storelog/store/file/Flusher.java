@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,7 +59,7 @@ final class Flusher implements AutoCloseable {
     }
 
     /** With the thread made by {@code threads} (tests: one that cannot start). */
-    Flusher(long delayNanos, java.util.concurrent.ThreadFactory threads) {
+    Flusher(long delayNanos, ThreadFactory threads) {
         this.delayNanos = delayNanos;
         this.thread = threads.newThread(this::run);
     }
