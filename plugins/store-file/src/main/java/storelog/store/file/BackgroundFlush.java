@@ -67,11 +67,21 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         return null;
     }
 
-    /** Queues a flusher pass unless one is queued (lock held). */
+    /**
+     * Queues a flusher pass unless one is queued (lock held). When the flusher's thread cannot start
+     * (OutOfMemoryError: unable to create native thread), the appended records stay buffered, already
+     * acknowledged: the next append asks again, and the partition's close writes them.
+     */
     private void scheduleOnce() {
         if (!scheduled) {
-            scheduled = true;
-            flusher.schedule(this);
+            try {
+                flusher.schedule(this);
+                scheduled = true;
+            } catch (RuntimeException | Error e) { // an append's records are visible by now: it must not fail
+                dirty = false; // so the next append asks again
+                LOG.log(Level.WARNING, "partition {0}: the background flusher could not start ({1}); its buffered records are "
+                        + "written once it can, at the latest when the partition closes", key, e.toString());
+            }
         }
     }
 

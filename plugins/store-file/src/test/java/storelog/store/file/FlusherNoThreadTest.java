@@ -2,6 +2,7 @@ package storelog.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import storelog.api.PartitionKey;
 import storelog.testkit.TestData;
 
@@ -27,7 +30,11 @@ class FlusherNoThreadTest {
 
     /** A flusher whose thread cannot start. */
     private static Flusher withoutThread() {
-        return new Flusher(FsyncPolicy.ALWAYS.flushDelayNanos(), task -> new Thread(task) {
+        return withoutThread(FsyncPolicy.ALWAYS);
+    }
+
+    private static Flusher withoutThread(FsyncPolicy fsync) {
+        return new Flusher(fsync.flushDelayNanos(), task -> new Thread(task) {
             @Override
             public synchronized void start() {
                 throw new OutOfMemoryError("injected: unable to create native thread");
@@ -52,6 +59,32 @@ class FlusherNoThreadTest {
             CompletableFuture.runAsync(() -> engine.append(KEY, List.of(Engines.text("last")))).get(10, TimeUnit.SECONDS);
             assertThat(Engines.texts(engine, KEY)).hasSize(34).startsWith("first").endsWith("last");
             assertThat(engine.flusher().queued()).as("looks no thread will take are not left queued, one per sync").isZero();
+        }
+    }
+
+    /**
+     * Under {@code interval}/{@code never} an append's records are visible, and acknowledged, before it
+     * asks the flusher for a pass: a flusher thread that cannot start must not fail the append (it used
+     * to reach the appender as an Error, and leave the partition marked as scheduled, never flushed
+     * again); the records stay buffered, the next append asks again, and the close writes them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"never", "interval:5"})
+    void appendsUnderIntervalOrNeverAreAcknowledgedAndWrittenAtTheCloseWhenTheFlusherThreadCannotStart(String policy,
+            TestInfo test) {
+        FsyncPolicy fsync = FsyncPolicy.parse(policy);
+        Path data = TestData.directory(test);
+        try (LogCapture log = new LogCapture(BackgroundFlush.class);
+             FileStorageEngine engine = FileStorageEngine.open(Engines.config(data, 1 << 20, fsync), Disk.LOCAL, true,
+                     withoutThread(fsync))) {
+            assertThat(engine.append(KEY, List.of(Engines.text("first")))).isZero();
+            assertThat(engine.append(KEY, List.of(Engines.text("second")))).isEqualTo(1);
+            assertThat(Engines.texts(engine, KEY)).containsExactly("first", "second");
+            assertThat(engine.flusher().queued()).as("no pass left queued for a thread that does not exist").isZero();
+            assertThat(log.text()).contains("the background flusher could not start");
+        }
+        try (FileStorageEngine engine = Engines.open(data, 1 << 20, FsyncPolicy.ALWAYS)) {
+            assertThat(Engines.texts(engine, KEY)).containsExactly("first", "second");
         }
     }
 }
