@@ -163,17 +163,14 @@ final class GroupCommit implements Durability, Flusher.Task {
                 flusher.schedule(this);
                 watched = true;
             } catch (RuntimeException | Error e) { // no flusher thread (OutOfMemoryError): this sync must still end its waiters
-                Segment active = log.active();
-                if (active != null) {
-                    active.releaseBuffers(); // nobody will look later: idle buffers go now, as before the flusher looked
-                }
+                releaseIdleBuffers(); // nobody will look later: idle buffers go now, as before the flusher looked
             }
         }
     }
 
     @Override
     public String name() {
-        return key.toString();
+        return "partition " + key;
     }
 
     /**
@@ -189,14 +186,19 @@ final class GroupCommit implements Durability, Flusher.Task {
                 synced = false;
                 return true;
             }
-            Segment active = log.active();
-            if (active != null) {
-                active.releaseBuffers();
-            }
+            releaseIdleBuffers();
             watched = false;
             return false;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Drops the active segment's write buffers where they hold nothing (lock held). */
+    private void releaseIdleBuffers() {
+        Segment active = log.active();
+        if (active != null) {
+            active.releaseBuffers();
         }
     }
 
