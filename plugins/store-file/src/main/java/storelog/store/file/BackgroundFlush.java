@@ -47,6 +47,8 @@ final class BackgroundFlush implements Durability, Flusher.Task {
      * after a flush, the check that drops the buffers of a partition that stayed idle for a whole delay.
      */
     private boolean scheduled;
+    /** Whether a roll could not queue the fsync of the segment it sealed (lock held): the next flush asks again. */
+    private boolean sealSyncOwed;
     /** How many segments were sealed (lock held): numbers the {@link Sealing}s. */
     private long seals;
 
@@ -63,14 +65,17 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         if (!dirty) {
             dirty = true;
             scheduleOnce();
+        } else {
+            flusher.running(); // one volatile read; while the flusher thread cannot start, every append tries again
         }
         return null;
     }
 
     /**
-     * Queues a flusher pass unless one is queued (lock held). When the flusher's thread cannot start
-     * (OutOfMemoryError: unable to create native thread), the appended records stay buffered, already
-     * acknowledged: the next append asks again, and the partition's close writes them.
+     * Queues a flusher pass unless one is queued (lock held). The pass stays queued until the flusher's
+     * thread takes it, also while that thread cannot start ({@link Flusher#running}). Should queuing
+     * itself fail (no heap), the appended records stay buffered, already acknowledged: the next append
+     * asks again, and the partition's close writes them.
      */
     private void scheduleOnce() {
         if (!scheduled) {
@@ -79,8 +84,8 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                 scheduled = true;
             } catch (RuntimeException | Error e) { // an append's records are visible by now: it must not fail
                 dirty = false; // so the next append asks again
-                LOG.log(Level.WARNING, "partition {0}: the background flusher could not start ({1}); its buffered records are "
-                        + "written once it can, at the latest when the partition closes", key, e.toString());
+                LOG.log(Level.WARNING, "partition {0}: no background flush could be queued ({1}); the next append asks again, "
+                        + "the partition's close writes its records at the latest", key, e.toString());
             }
         }
     }
@@ -109,7 +114,23 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             sealPending.remove(oldest);
         }
         sealPending.addLast(new Sealing(full, ++seals));
-        flusher.scheduleSealSync(this);
+        requestSealSync();
+    }
+
+    /**
+     * Asks the flusher to force the sealed segments (lock held). Should queuing fail (no heap), the roll
+     * must not fail for it: the segment waits with the others (at most {@value #MAX_PENDING}, the oldest
+     * forced by the roll that finds that many, all by the close) and the next flush asks again.
+     */
+    private void requestSealSync() {
+        try {
+            flusher.scheduleSealSync(this);
+            sealSyncOwed = false;
+        } catch (RuntimeException | Error e) {
+            sealSyncOwed = true;
+            LOG.log(Level.WARNING, "partition {0}: no background fsync of a sealed segment could be queued ({1}); the next flush "
+                    + "asks again", key, e.toString());
+        }
     }
 
     @Override
@@ -175,6 +196,9 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                 scheduled = false;
                 return false;
             }
+            if (sealSyncOwed) {
+                requestSealSync();
+            }
             if (!dirty) { // idle for a whole delay
                 active.releaseBuffers();
                 scheduled = false;
@@ -182,7 +206,6 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             }
             active.flush();
             dirty = false;
-            flusher.schedule(this);
         } catch (IOException e) {
             if (IoErrors.isDiskFull(e) || IoErrors.isDescriptorShortage(e)) {
                 LOG.log(Level.WARNING, "partition {0}: acknowledged records wait in memory until they can be written: {1}", key,
@@ -200,21 +223,22 @@ final class BackgroundFlush implements Durability, Flusher.Task {
         if (interval) {
             try {
                 active.store().force();
-            } catch (FileNotOpenedException e) { // the fsync never ran: the pass queued at the flush tries it again
+            } catch (FileNotOpenedException e) { // the fsync never ran: the next pass tries it again
                 lock.lock();
                 try {
                     dirty = true;
-                    scheduleOnce();
                 } finally {
                     lock.unlock();
                 }
-                return false; // not a retry besides that pass: each failed pass would leave one more queued
             } catch (IOException e) {
                 failClosed(e);
             } catch (RuntimeException | Error e) { // the fsync may have run and failed: never retried into success
                 failClosed(IoErrors.asIoException(e));
             }
         }
+        // still scheduled: the next pass flushes what came meanwhile, or drops the buffers of an idle partition
+        // (queued after the fsync, so that should queuing fail for lack of heap, the flusher's retry finds it done)
+        flusher.schedule(this);
         return false;
     }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The background thread of {@code FSYNC=interval|never}: a partition that buffers its first bytes
@@ -15,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * appender does not wait for that fsync. Under {@code always} it looks at a partition that synced,
  * every {@value #RETRY_MILLIS} ms until it went a whole look without a sync, and drops its write
  * buffers then ({@link GroupCommit}). Idle partitions cost nothing: there is no periodic scan.
+ * Passes are queued whether or not the thread could start ({@link #running}); none is ever dropped.
  * Thread-safe.
  */
 final class Flusher implements AutoCloseable {
@@ -35,11 +35,22 @@ final class Flusher implements AutoCloseable {
     /** Wait before retrying a flush that failed on a full disk (or a task asked to be looked at again). */
     static final long RETRY_MILLIS = 500;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+    /** At most one WARNING this often about a thread that cannot start, however many appends try. */
+    private static final long WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final long delayNanos;
     private final DelayQueue<Due> queue = new DelayQueue<>();
-    private final Thread thread;
-    private final AtomicBoolean started = new AtomicBoolean();
+    private final ThreadFactory threads;
+    /** Set once the thread runs (under this monitor); read without it on every append. */
+    private volatile boolean started;
+    /** The thread, once started (this monitor). */
+    private Thread thread;
+    /** Whether {@link #close} ran (this monitor): the thread never starts after it. */
+    private boolean closed;
+    /** Failed starts of the thread so far (this monitor). */
+    private long failedStarts;
+    /** When the last WARNING about a failed start was logged (this monitor). */
+    private long lastWarningNanos;
 
     /** What is due: a flush of buffered bytes, or the fsync of segments sealed by a roll; a null task stops the thread. */
     private record Due(Task task, long at, boolean seal) implements Delayed {
@@ -61,7 +72,7 @@ final class Flusher implements AutoCloseable {
     /** With the thread made by {@code threads} (tests: one that cannot start). */
     Flusher(long delayNanos, ThreadFactory threads) {
         this.delayNanos = delayNanos;
-        this.thread = threads.newThread(this::run);
+        this.threads = threads;
     }
 
     /** Flush {@code task}'s buffers once the delay has passed. */
@@ -79,18 +90,48 @@ final class Flusher implements AutoCloseable {
         add(new Due(task, System.nanoTime(), true));
     }
 
-    /** Queues {@code due}; the thread starts with the first (under {@code FSYNC=always}, the first sync's look at idle buffers). */
+    /**
+     * Queues {@code due}, kept until the thread takes it; the thread starts with the first (under
+     * {@code FSYNC=always}, the first sync's look at idle buffers).
+     */
     private void add(Due due) {
         queue.add(due);
-        if (!started.get() && started.compareAndSet(false, true)) {
-            try {
-                thread.start();
-            } catch (RuntimeException | Error e) { // no thread (OutOfMemoryError: unable to create native thread): a later add tries again
-                queue.remove(due);
-                started.set(false);
-                throw e;
+        running();
+    }
+
+    /**
+     * Whether the thread runs, starting it if it does not yet: one volatile read once it does. A start
+     * that fails (OutOfMemoryError: unable to create native thread, a container's pids limit) leaves
+     * every queued pass queued, and the next call tries again, so partitions call this on every append
+     * while it returns false: their passes run once a thread can be made, or they close first.
+     */
+    boolean running() {
+        return started || start();
+    }
+
+    private synchronized boolean start() {
+        if (started || closed) {
+            return started;
+        }
+        try {
+            Thread made = threads.newThread(this::run);
+            made.start();
+            thread = made;
+            started = true;
+            if (failedStarts > 0) {
+                LOG.log(Level.WARNING, "the background flusher started after {0} failed attempts", failedStarts);
+            }
+        } catch (RuntimeException | Error e) { // nothing else to do: what is queued waits for the next attempt
+            failedStarts++;
+            long now = System.nanoTime();
+            if (failedStarts == 1 || now - lastWarningNanos >= WARNING_NANOS) {
+                LOG.log(Level.WARNING, "the background flusher thread could not start ({0}; {1} failed attempts): buffered "
+                        + "records wait in memory until it starts, tried again at every append, or until their partition "
+                        + "closes", e.toString(), failedStarts);
+                lastWarningNanos = now;
             }
         }
+        return started;
     }
 
     private void run() {
@@ -126,12 +167,17 @@ final class Flusher implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (started.compareAndSet(false, true)) {
-            return; // never started, and now never will
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            running = thread;
+        }
+        if (running == null) {
+            return; // never started, and now never will: the partitions' closes write what is queued
         }
         queue.add(new Due(null, System.nanoTime(), false));
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            running.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

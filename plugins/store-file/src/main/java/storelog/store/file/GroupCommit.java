@@ -162,9 +162,13 @@ final class GroupCommit implements Durability, Flusher.Task {
             try {
                 flusher.schedule(this);
                 watched = true;
-            } catch (RuntimeException | Error e) { // no flusher thread (OutOfMemoryError): this sync must still end its waiters
-                releaseIdleBuffers(); // nobody will look later: idle buffers go now, as before the flusher looked
+            } catch (RuntimeException | Error e) { // queuing failed (no heap): this sync must still end its waiters
+                releaseIdleBuffers();
+                return;
             }
+        }
+        if (!flusher.running()) { // no thread to look later (OutOfMemoryError: unable to create native thread)
+            releaseIdleBuffers(); // idle buffers go now, as before the flusher looked; its look stays queued
         }
     }
 
