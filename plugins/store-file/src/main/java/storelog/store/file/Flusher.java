@@ -6,6 +6,7 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The background thread of {@code FSYNC=interval|never}: a partition that buffers its first bytes
@@ -134,6 +135,11 @@ final class Flusher implements AutoCloseable {
         return started;
     }
 
+    /**
+     * Takes the passes as they fall due. Nothing a pass throws ends the thread, not even an Error while
+     * reporting it (an OutOfMemoryError building the message or logging the stack trace): every later pass
+     * of every partition depends on this one thread, and {@link #running} answers true once it started.
+     */
     private void run() {
         while (true) {
             Due due;
@@ -145,18 +151,37 @@ final class Flusher implements AutoCloseable {
             if (due.task() == null) {
                 return;
             }
+            boolean again;
             try {
-                if (due.seal()) {
-                    if (due.task().syncSealed()) {
-                        queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, true));
-                    }
-                } else if (due.task().flushDue()) {
-                    queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, false));
-                }
+                again = due.seal() ? due.task().syncSealed() : due.task().flushDue();
             } catch (RuntimeException | Error e) {
-                // not the thread's end: every later flush of every partition depends on it
-                LOG.log(Level.ERROR, "background flush of " + due.task().name() + " failed; trying again in 500 ms", e);
+                again = true;
+                reportFailed(due, e);
+            }
+            if (again) {
+                retry(due);
+            }
+        }
+    }
+
+    /** Logs a pass that threw (trying again in 500 ms); never throws: the pass is retried all the same. */
+    private static void reportFailed(Due due, Throwable e) {
+        try {
+            // not the thread's end: every later flush of every partition depends on it
+            LOG.log(Level.ERROR, "background flush of " + due.task().name() + " failed; trying again in 500 ms", e);
+        } catch (RuntimeException | Error ignored) {
+            // no heap even for the report: the retry below matters more
+        }
+    }
+
+    /** Queues {@code due}'s task again in {@value #RETRY_MILLIS} ms; while even that fails (no heap), waits and tries again. */
+    private void retry(Due due) {
+        while (true) {
+            try {
                 queue.add(new Due(due.task(), System.nanoTime() + RETRY_NANOS, due.seal()));
+                return;
+            } catch (RuntimeException | Error e) { // a lost pass would leave its partition scheduled and never flushed
+                LockSupport.parkNanos(RETRY_NANOS);
             }
         }
     }
