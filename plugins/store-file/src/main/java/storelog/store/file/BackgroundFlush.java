@@ -189,6 +189,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
     public boolean flushDue() {
         ReentrantLock lock = log.lock();
         Segment active;
+        long flushed;
         lock.lock();
         try {
             active = log.active();
@@ -204,6 +205,7 @@ final class BackgroundFlush implements Durability, Flusher.Task {
                 scheduled = false;
                 return false;
             }
+            flushed = System.nanoTime();
             active.flush();
             dirty = false;
         } catch (IOException e) {
@@ -237,8 +239,10 @@ final class BackgroundFlush implements Durability, Flusher.Task {
             }
         }
         // still scheduled: the next pass flushes what came meanwhile, or drops the buffers of an idle partition
-        // (queued after the fsync, so that should queuing fail for lack of heap, the flusher's retry finds it done)
-        flusher.schedule(this);
+        // (queued after the fsync, so that should queuing fail for lack of heap, the flusher's retry finds it done;
+        // due one delay after this flush, not after the fsync: what came during a slow fsync waits no longer
+        // than the interval promises, IntervalDeadlineTest)
+        flusher.schedule(this, flushed);
         return false;
     }
 

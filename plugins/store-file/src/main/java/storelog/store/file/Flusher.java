@@ -78,7 +78,12 @@ final class Flusher implements AutoCloseable {
 
     /** Flush {@code task}'s buffers once the delay has passed. */
     void schedule(Task task) {
-        add(new Due(task, System.nanoTime() + delayNanos, false));
+        schedule(task, System.nanoTime());
+    }
+
+    /** Flush {@code task}'s buffers once the delay has passed since {@code since} ({@link System#nanoTime}). */
+    void schedule(Task task, long since) {
+        add(new Due(task, since + delayNanos, false));
     }
 
     /** How many passes are queued (tests). */
