@@ -16,14 +16,15 @@ import storelog.testkit.TestData;
 /**
  * {@code FSYNC=interval:<ms>} promises that buffered appends are written and fsynced within {@code ms}.
  * The flusher's next pass for a partition is due one interval after its flush, not one interval after
- * that flush's fsync returned: an append made while a slow fsync runs (here 1.2 s of a 2 s interval) used
- * to wait for the whole fsync plus a whole interval (3.2 s, where the promise is 2 s), and so did each
+ * that flush's fsync returned: an append made while a slow fsync runs (here 2 s, as long as the interval) used
+ * to wait for the whole fsync plus a whole interval (4 s, where the promise is 2 s; the bound checked is
+ * 3 s, a second of slack either way on a loaded machine), and so did each
  * later flush of a partition appended to all the time, its crash window growing by every fsync's length.
  */
 class IntervalDeadlineTest {
 
     private static final long INTERVAL_MILLIS = 2000;
-    private static final long FSYNC_MILLIS = 1200;
+    private static final long FSYNC_MILLIS = 2000;
 
     private static long storedBytes(Path data) throws Exception {
         long bytes = 0;
@@ -53,7 +54,7 @@ class IntervalDeadlineTest {
                     .until(() -> storedBytes(data) > flushed && disk.storeForces.get() > forces + 1);
             long waitedMillis = (System.nanoTime() - appended) / 1_000_000;
             assertThat(waitedMillis).as("ms from the append to its fsync, with interval:%d", INTERVAL_MILLIS)
-                    .isLessThan(INTERVAL_MILLIS + 500);
+                    .isLessThan(INTERVAL_MILLIS + 1000);
         }
     }
 }
