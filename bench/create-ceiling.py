@@ -4,7 +4,8 @@
 each as StoreLog does under FSYNC=always (bench/RESULTS.md, strace of one creation): mkdir, create the
 segment's store and index files (O_EXCL, a header each), fsync the new directory, fsync DIR (shared:
 a caller is covered by an fsync that started after its mkdir, as GroupedDirectoryForce does), then
-append a 100-byte record to the store and fsync it. Prints "RESULT create_ceiling_per_s <rate>".
+append a 100-byte record to the store and fsync it. Prints "RESULT create_ceiling_per_s <rate>", then
+the details on a line of their own.
     bench/create-ceiling.py DIR [THREADS=64] [N=2000] [ORDER=sequential|dirs|parallel]
 ORDER=dirs runs the two directories' fsyncs at once; ORDER=parallel runs the three fsyncs of a creation
 at once, after the record's write (what a creation could cost if its names' fsyncs joined its first
@@ -91,7 +92,7 @@ t0 = time.time()
 with ThreadPoolExecutor(max_workers=threads) as pool:
     list(pool.map(create, range(n)))
 elapsed = time.time() - t0
-print("RESULT create_ceiling_per_s %d (%s, %d threads, %d partitions, %d shared fsyncs of the data directory)"
-      % (n / elapsed, order, threads, n, state["started"]))
+print("RESULT create_ceiling_per_s %d" % (n / elapsed))
+print("(%s, %d threads, %d partitions, %d shared fsyncs of the data directory)" % (order, threads, n, state["started"]))
 os.close(data_fd)
 shutil.rmtree(data, ignore_errors=True)

@@ -8,7 +8,9 @@
 #     cold first reads on a warmed-up server (WARM other partitions read first, default 5,000),
 #     and the same number of reads of ONE partition (the HTTP bound of the run), each with the
 #     open-files LRU's hits and misses from /metrics;
-#   - first publishes/s to new partitions (FSYNC=always) vs the raw fsync rate of this disk.
+#   - first publishes/s to new partitions (FSYNC=always) vs the raw fsync rate of this disk and vs the
+#     same creations without StoreLog (bench/create-ceiling.py). The cold reads' bound, a bare Helidon
+#     server doing the least a first read needs, is bench/cold-ceiling.sh (bench/RESULTS.md, 2026-12-05).
 #   bench/scale.sh    (about 10 minutes with the defaults; writes bench/results/scale-<time>.log and
 #                      bench/scale-restart.png and bench/scale-cold.png)
 # Needs: JDK 21+ (JAVA_HOME, default Temurin 25), wrk, python3, curl. Loopback only; data under
@@ -23,6 +25,7 @@ PARTITIONS=${PARTITIONS:-10000 100000}
 BIG=${BIG:-1}
 NEW=${NEW:-5000}
 WARM=${WARM:-5000}   # partitions read cold before the 10,000 on a warmed-up server
+NEW_WARM=${NEW_WARM:-3000}   # partitions created before the NEW measured ones (a fresh server's JIT)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$ROOT/bench/results/scale-$stamp.log
 mkdir -p "$W" bench/results
@@ -156,8 +159,11 @@ PY
   rm -rf "$W/big"
 fi
 
-echo "# first publishes to $NEW new partitions, FSYNC=always, 64 connections"
+echo "# the filesystem's own rate for the same creations and fsyncs, without StoreLog (bench/create-ceiling.py, 64 threads)"
+python3 bench/create-ceiling.py "$W" 64 "$NEW" sequential
+echo "# first publishes to $NEW new partitions, FSYNC=always, 64 connections, after $NEW_WARM others (the JIT's warm-up)"
 rm -rf "$W/new"; start_server "$W/new" always
+[ "$NEW_WARM" = 0 ] || echo "warm-up: $NEW_WARM partitions created at $(per_partition publish "$NEW_WARM" w)/s"
 f0=$(metric fsyncs_total)
 echo "RESULT new_partitions_per_s $(per_partition publish "$NEW" n)"
 echo "segment-file fsyncs: $(( $(metric fsyncs_total) - f0 )) for $(metric partitions) partitions (directory fsyncs are not in this count)"

@@ -28,8 +28,9 @@ import javax.imageio.ImageIO;
  *
  * <p>With a third argument it also draws the scale log's item-2 figures: the {@code RESULT <pass>_reads_per_s}
  * passes over 10,000 partitions (cold after a clean restart, cold after kill -9, warm, one hot partition:
- * the HTTP bound of the run) and {@code RESULT new_partitions_per_s} beside its bound, the raw fsync rate
- * of the run over the 3 fsyncs a partition creation costs.
+ * the HTTP bound of the run) and {@code RESULT new_partitions_per_s} beside its bound: the same creations
+ * without StoreLog ({@code RESULT create_ceiling_per_s}, bench/create-ceiling.py), or in older logs the
+ * raw fsync rate of the run over the 3 fsyncs a partition creation costs.
  */
 public final class ScalePlot {
 
@@ -91,7 +92,7 @@ public final class ScalePlot {
         });
         if (results.containsKey("new_partitions_per_s")) {
             sets.put("new partitions", new double[] {results.get("new_partitions_per_s"),
-                    results.getOrDefault("raw_fsyncs_per_s", Double.NaN) / 3});
+                    results.getOrDefault("create_ceiling_per_s", results.getOrDefault("raw_fsyncs_per_s", Double.NaN) / 3)});
         }
         return sets;
     }

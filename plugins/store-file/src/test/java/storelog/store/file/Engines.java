@@ -116,6 +116,15 @@ final class Engines {
         }
     }
 
+    /** The bytes of all of a partition's store files on disk (what reached the files, not what is buffered). */
+    static long storedBytes(Path dataDir, PartitionKey key) throws IOException {
+        long bytes = 0;
+        for (Path store : storeFiles(dataDir, key)) {
+            bytes += Files.size(store);
+        }
+        return bytes;
+    }
+
     static long base(Path segmentFile) {
         return SegmentName.parse(segmentFile.getFileName().toString()).orElseThrow().baseOffset();
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,14 +53,6 @@ class FlusherErrorReportTest {
         }
     }
 
-    private static long storedBytes(Path data, PartitionKey key) throws Exception {
-        long bytes = 0;
-        for (Path store : Engines.storeFiles(data, key)) {
-            bytes += Files.size(store);
-        }
-        return bytes;
-    }
-
     @Test
     void aFlushErrorWhoseReportFailsLeavesTheFlusherRunning(TestInfo test) throws Exception {
         Path data = TestData.directory(test);
@@ -75,7 +66,7 @@ class FlusherErrorReportTest {
 
             engine.append(OTHER, List.of(Engines.sized(1, 500)));
             await("the acknowledged records of a partition appended to later were written, the engine still open")
-                    .atMost(Duration.ofSeconds(10)).until(() -> storedBytes(data, OTHER) > 500);
+                    .atMost(Duration.ofSeconds(10)).until(() -> Engines.storedBytes(data, OTHER) > 500);
             assertThat(engine.flusher().running()).isTrue();
         }
     }

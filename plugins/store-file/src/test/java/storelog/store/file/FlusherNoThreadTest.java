@@ -3,7 +3,6 @@ package storelog.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,14 +63,6 @@ class FlusherNoThreadTest {
     private static FileStorageEngine open(Path data, long segmentBytes, FsyncPolicy fsync, ThreadFactory threads) {
         return FileStorageEngine.open(Engines.config(data, segmentBytes, fsync), Disk.LOCAL, true,
                 new Flusher(fsync.flushDelayNanos(), threads));
-    }
-
-    private static long storedBytes(Path data, PartitionKey key) throws Exception {
-        long bytes = 0;
-        for (Path store : Engines.storeFiles(data, key)) {
-            bytes += Files.size(store);
-        }
-        return bytes;
     }
 
     @Test
@@ -162,12 +153,12 @@ class FlusherNoThreadTest {
         Threads threads = new Threads();
         try (FileStorageEngine engine = open(data, 1 << 20, fsync, threads)) {
             engine.append(KEY, List.of(Engines.sized(0, 500)));
-            assertThat(storedBytes(data, KEY)).as("still buffered").isLessThan(500);
+            assertThat(Engines.storedBytes(data, KEY)).as("still buffered").isLessThan(500);
 
             threads.available = true;
             engine.append(OTHER, List.of(Engines.text("starts the thread")));
             await("the idle partition's records reached its file").atMost(Duration.ofSeconds(10))
-                    .until(() -> storedBytes(data, KEY) > 500);
+                    .until(() -> Engines.storedBytes(data, KEY) > 500);
             await("every pass ran").atMost(Duration.ofSeconds(10)).until(() -> engine.flusher().queued() == 0);
         }
     }
@@ -210,7 +201,7 @@ class FlusherNoThreadTest {
             assertThat(first.get(10, TimeUnit.SECONDS)).isZero();
             assertThat(second.get(10, TimeUnit.SECONDS)).isZero();
             await("both partitions' records reached their files").atMost(Duration.ofSeconds(10))
-                    .until(() -> storedBytes(data, KEY) > 500 && storedBytes(data, OTHER) > 500);
+                    .until(() -> Engines.storedBytes(data, KEY) > 500 && Engines.storedBytes(data, OTHER) > 500);
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static storelog.store.file.Engines.KEY;
 import static storelog.store.file.Engines.text;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,14 +25,6 @@ class IntervalDeadlineTest {
     private static final long INTERVAL_MILLIS = 2000;
     private static final long FSYNC_MILLIS = 2000;
 
-    private static long storedBytes(Path data) throws Exception {
-        long bytes = 0;
-        for (Path store : Engines.storeFiles(data, KEY)) {
-            bytes += Files.size(store);
-        }
-        return bytes;
-    }
-
     @Test
     void anAppendDuringASlowFsyncIsWrittenAndForcedWithinTheInterval(TestInfo test) throws Exception {
         Path data = TestData.directory(test);
@@ -42,7 +33,7 @@ class IntervalDeadlineTest {
             engine.append(KEY, List.of(text("first")));
             disk.storeForceGate.arm();
             disk.storeForceGate.awaitBlocked(); // the flusher wrote "first" and its fsync now takes a while
-            long flushed = storedBytes(data);
+            long flushed = Engines.storedBytes(data, KEY);
             int forces = disk.storeForces.get();
 
             long appended = System.nanoTime();
@@ -51,7 +42,7 @@ class IntervalDeadlineTest {
             disk.storeForceGate.release();
 
             await("the second append written and forced").atMost(Duration.ofSeconds(30))
-                    .until(() -> storedBytes(data) > flushed && disk.storeForces.get() > forces + 1);
+                    .until(() -> Engines.storedBytes(data, KEY) > flushed && disk.storeForces.get() > forces + 1);
             long waitedMillis = (System.nanoTime() - appended) / 1_000_000;
             assertThat(waitedMillis).as("ms from the append to its fsync, with interval:%d", INTERVAL_MILLIS)
                     .isLessThan(INTERVAL_MILLIS + 1000);
