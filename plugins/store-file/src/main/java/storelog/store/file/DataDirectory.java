@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.zip.CRC32C;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
@@ -32,7 +33,8 @@ import storelog.api.StorageFailedException;
  *   .lock               held (OS file lock) while an engine or verify has the directory open
  *   .clean-shutdown     present only between a clean close and the next open; lists the partitions
  *                       still awaiting crash recovery then (one "recover &lt;relative path&gt;" line each),
- *                       and ends with an "end" line (a marker without it is not believed)
+ *                       and ends with an "end" line; its first line carries the CRC32C of the
+ *                       others (a marker cut short, torn or damaged is not believed)
  *   .unforced-rolls     present from the open of a run whose FSYNC policy forces sealed segments
  *                       later, in the background ({@code interval}, {@code never}), until a clean close
  *                       that forced every partition: recovery after a crash then checks and forces
@@ -64,6 +66,16 @@ final class DataDirectory implements AutoCloseable {
      * could name only some of the partitions awaiting recovery and vouch for the rest.
      */
     private static final String END = "end\n";
+    /** The first line's start; the line ends with {@link #CHECKSUM} and the CRC32C of every line after it. */
+    private static final String CLOSED = "closed cleanly at ";
+    /**
+     * Before the checksum on the first line. A power cut before the marker's fsync can also leave it
+     * <em>torn</em> (blocks written in any order: a zeroed first block, the {@code end} line there), and
+     * a line can be damaged on the medium: a marker is believed only when its checksum holds and each
+     * line between the first and the {@code end} names a partition — a lost or unreadable
+     * {@code recover} line would vouch for a partition that never was recovered.
+     */
+    private static final String CHECKSUM = " crc32c ";
 
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
     /**
@@ -175,13 +187,14 @@ final class DataDirectory implements AutoCloseable {
             Path marker = root.resolve(CLEAN_MARKER);
             boolean present = disk.exists(marker);
             String text = present ? new String(read(disk, marker), StandardCharsets.UTF_8) : "";
-            boolean marked = present && text.endsWith(END);
+            Set<PartitionKey> named = present ? unrecoveredIn(text) : null;
+            boolean marked = named != null;
             if (present && !marked) {
-                LOG.log(Level.WARNING, "{0}: the clean-shutdown marker is cut short (a power cut while it was written?): "
-                        + "every partition is recovered as after a crash", root);
+                LOG.log(Level.WARNING, "{0}: the clean-shutdown marker is cut short or damaged (a power cut while it was "
+                        + "written?): every partition is recovered as after a crash", root);
             }
             boolean clean = marked || isEmpty(root, disk);
-            Set<PartitionKey> unrecovered = marked ? unrecoveredIn(text) : Set.of();
+            Set<PartitionKey> unrecovered = marked ? named : Set.of();
             boolean rollsMayBeUnforced = disk.exists(root.resolve(UNFORCED_ROLLS));
             if (claim && present) {
                 disk.deleteIfExists(marker);
@@ -204,16 +217,42 @@ final class DataDirectory implements AutoCloseable {
         }
     }
 
-    /** The partitions a clean-shutdown marker's {@code recover} lines name. */
+    /**
+     * The partitions a clean-shutdown marker's {@code recover} lines name; null when the marker is not
+     * whole and intact (cut short, torn, damaged: its checksum fails, or a line is not what
+     * {@link #markClean} writes), so it vouches for nothing.
+     */
     private static Set<PartitionKey> unrecoveredIn(String marker) {
-        Set<PartitionKey> keys = new HashSet<>();
-        for (String line : marker.split("\n")) {
-            if (line.startsWith(RECOVER)) {
-                PartitionKey.fromRelativePath(List.of(line.substring(RECOVER.length()).split("/"))).ifPresentOrElse(keys::add,
-                        () -> LOG.log(Level.WARNING, "ignoring {0} in the clean-shutdown marker: not a partition", line));
-            }
+        int firstEnd = marker.indexOf('\n');
+        if (!marker.endsWith(END) || firstEnd < 0 || !marker.startsWith(CLOSED)) {
+            return null;
         }
-        return keys;
+        String first = marker.substring(0, firstEnd);
+        int at = first.lastIndexOf(CHECKSUM);
+        String rest = marker.substring(firstEnd + 1);
+        if (at < 0 || !first.substring(at + CHECKSUM.length()).equals(checksum(rest))) {
+            return null;
+        }
+        Set<PartitionKey> keys = new HashSet<>();
+        String[] lines = rest.split("\n", -1); // the last one is the empty string after "end\n"
+        for (int i = 0; i < lines.length - 2; i++) {
+            if (!lines[i].startsWith(RECOVER)) {
+                return null;
+            }
+            var key = PartitionKey.fromRelativePath(List.of(lines[i].substring(RECOVER.length()).split("/", -1)));
+            if (key.isEmpty()) {
+                return null;
+            }
+            keys.add(key.get());
+        }
+        return lines.length >= 2 && (lines[lines.length - 2] + "\n").equals(END) ? keys : null;
+    }
+
+    /** The CRC32C of {@code text}'s UTF-8 bytes, as eight lowercase hex digits. */
+    private static String checksum(String text) {
+        CRC32C crc = new CRC32C();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return String.format("%08x", crc.getValue());
     }
 
     /**
@@ -320,12 +359,13 @@ final class DataDirectory implements AutoCloseable {
             disk.deleteIfExists(root.resolve(UNFORCED_ROLLS));
         }
         Directories.force(disk, root);
-        StringBuilder text = new StringBuilder("closed cleanly at ").append(Instant.now()).append('\n');
+        StringBuilder lines = new StringBuilder();
         for (PartitionKey key : notRecovered) {
-            text.append(RECOVER).append(String.join("/", key.relativePath())).append('\n');
+            lines.append(RECOVER).append(String.join("/", key.relativePath())).append('\n');
         }
-        text.append(END);
-        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        lines.append(END);
+        String text = CLOSED + Instant.now() + CHECKSUM + checksum(lines.toString()) + '\n' + lines;
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
