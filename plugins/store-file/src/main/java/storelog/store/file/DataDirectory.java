@@ -129,7 +129,10 @@ final class DataDirectory implements AutoCloseable {
     enum Recovery {
         /** Closed cleanly: the cheap check of its active segment. */
         NONE,
-        /** As after a crash, with the sealed segments the current policy may leave unforced checked. */
+        /**
+         * As after a crash of runs under {@code always} only (no {@value #UNFORCED_ROLLS}): every
+         * acknowledged record was forced, whatever the current policy, so nothing is cut at damage.
+         */
         CRASH,
         /**
          * As after a crash of a run under {@code interval} or {@code never}, whatever the current

@@ -78,12 +78,15 @@ final class PartitionLoader {
     }
 
     private void load() throws IOException {
-        int ownUnsynced = durability.sealedMaybeUnsynced();
+        // What the crashed runs left unforced depends on their policy, not on this run's (which has written
+        // nothing to the partition yet): .unforced-rolls says whether any of them ran under interval|never.
+        // Without it every acknowledged record was forced, and damage in one is damage (kept in place, the
+        // records after it served), never a torn write to cut the log at.
         boolean afterUnforced = recovery == DataDirectory.Recovery.CRASH_AFTER_UNFORCED_ROLLS;
-        int sealedToCheck = afterUnforced ? Math.max(ownUnsynced, BackgroundFlush.MAX_PENDING) : ownUnsynced;
+        int sealedToCheck = afterUnforced ? BackgroundFlush.MAX_PENDING : 0;
         // the active segment of a crashed run under interval|never may be torn anywhere, like its sealed ones
         SegmentFiles.Found recovered = PartitionRecovery.recover(key, dir, context, sealedToCheck,
-                ownUnsynced > 0 || afterUnforced, recovery != DataDirectory.Recovery.NONE);
+                afterUnforced, recovery != DataDirectory.Recovery.NONE);
         List<Segment> found = recovered.segments();
         segments.load(found);
         visibility.loaded(!found.isEmpty());

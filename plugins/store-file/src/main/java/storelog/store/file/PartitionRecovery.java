@@ -10,9 +10,10 @@ import storelog.api.PartitionKey;
 /**
  * Opening a partition's segments. After a clean shutdown: the active segment's cheap check (its
  * index against the store's size and its last frame), nothing else. After a crash: the newest sealed
- * segments that may have missed their background fsync ({@link Durability#sealedMaybeUnsynced()},
- * none under {@code FSYNC=always}) are checked for lost or torn records, the active segment is
- * scanned and repaired (under {@code interval|never} cut at its first damaged record), and every file
+ * segments that may have missed their background fsync (when a run since the last clean close that
+ * forced everything ran under {@code interval|never}, {@code .unforced-rolls}: whatever the current
+ * policy, which has written nothing to the partition yet) are checked for lost or torn records, the
+ * active segment is scanned and repaired (after such a run cut at its first damaged record), and every file
  * recovery adopts — those segments' stores and sealed indexes, the partition's directories — is forced
  * before the partition serves anything (the active index, derived data, at its roll or the clean close): bytes that only reached the page cache before the crash must
  * not be served and then lost to a power cut, their offsets reused.
@@ -31,8 +32,9 @@ final class PartitionRecovery {
      *
      * @param sealedMaybeUnsynced how many of the newest sealed segments may have missed their fsync
      *                            (checked and forced after a crash)
-     * @param activeMaybeUnsynced whether the active segment's acknowledged records may be unsynced (the
-     *                            current policy is not {@code always}): after a crash it is cut at its
+     * @param activeMaybeUnsynced whether the active segment's acknowledged records may be unsynced (a run
+     *                            since the last clean close that forced everything ran under
+     *                            {@code interval|never}: {@link DataDirectory.Recovery#CRASH_AFTER_UNFORCED_ROLLS}): after a crash it is cut at its
      *                            first damaged record rather than resynchronised past the damage
      * @param crashed whether the partition was in use when the engine last stopped uncleanly and has
      *                not been recovered since ({@link DataDirectory#needsRecovery})

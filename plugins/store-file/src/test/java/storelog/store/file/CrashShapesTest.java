@@ -41,6 +41,15 @@ class CrashShapesTest {
     }
 
     /** Appends {@code n} records "r0".."r(n-1)" (30-byte frames... plus payload) and closes cleanly. */
+    /**
+     * Makes the crash one of a run under {@code interval|never}: such a run's open leaves
+     * {@code .unforced-rolls} (durably) until a clean close, and only then may a crash have lost
+     * acknowledged bytes of its recent segments (data written under {@code always} was forced).
+     */
+    static void crashedUnderNever(Path data) throws IOException {
+        Files.createFile(data.resolve(DataDirectory.UNFORCED_ROLLS));
+    }
+
     private Path goodData(String name, int n, long maxFileSize) {
         Path data = dir.resolve(name);
         try (FileStorageEngine engine = Engines.open(data, maxFileSize, FsyncPolicy.ALWAYS)) {
@@ -236,6 +245,7 @@ class CrashShapesTest {
     void aLastSealedSegmentThatLostItsTailAfterACrashCutsTheLogThere() throws IOException {
         Path data = goodData("data", 30, 400);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        crashedUnderNever(data);
         List<Path> stores = Engines.storeFiles(data, KEY);
         Path lastSealed = stores.get(stores.size() - 2);
         long sealedBase = Engines.base(lastSealed);
@@ -257,6 +267,7 @@ class CrashShapesTest {
     void anOlderRecentSealedSegmentThatLostItsTailCutsTheLogThereToo() throws IOException {
         Path data = goodData("data", 80, 200);
         Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
+        crashedUnderNever(data);
         List<Path> stores = Engines.storeFiles(data, KEY);
         assertThat(stores).hasSizeGreaterThan(BackgroundFlush.MAX_PENDING + 1);
         Path damaged = stores.get(stores.size() - 1 - BackgroundFlush.MAX_PENDING); // the oldest that may be unsynced

@@ -41,6 +41,9 @@ class DurabilityTest {
             Engines.appendTexts(engine, KEY, 0, 40);
         }
         Files.delete(dir.resolve(DataDirectory.CLEAN_MARKER)); // as a kill -9 leaves it: bytes maybe only in the page cache
+        if (!fsync.equals("always")) {
+            CrashShapesTest.crashedUnderNever(dir); // and, of a run under interval|never, its .unforced-rolls
+        }
         List<Path> stores = Engines.storeFiles(dir, KEY);
         Path partition = Engines.partitionDir(dir, KEY);
         String activeIndex;

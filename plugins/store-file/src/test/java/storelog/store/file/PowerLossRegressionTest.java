@@ -131,6 +131,7 @@ class PowerLossRegressionTest {
                 Engines.appendTexts(engine, Engines.KEY, 0, 8);
             }
             Files.delete(data.resolve(DataDirectory.CLEAN_MARKER)); // a crash, not a clean stop
+            CrashShapesTest.crashedUnderNever(data); // of a run under interval|never: its .unforced-rolls is still there
             long secondFrame = FileHeader.SIZE + Frame.length("r0".length());
             try (FileChannel store = FileChannel.open(Engines.store(data, 0), StandardOpenOption.WRITE)) {
                 store.write(ByteBuffer.allocate(Frame.length("r1".length())), secondFrame); // record 1's bytes: zeros
