@@ -351,14 +351,17 @@ final class DataDirectory implements AutoCloseable {
 
     /**
      * Writes the clean-shutdown marker durably (the last step of a clean close), naming the partitions
-     * whose crash recovery has not run yet: the marker vouches for all others only. With none left, the
+     * whose crash recovery has not run yet: the marker vouches for all others only. With none left, or
+     * when the open found no {@value #UNFORCED_ROLLS} (those left were written under {@code always} only,
+     * every record forced: recovered later as {@link Recovery#CRASH}, not cut at damage), the
      * {@value #UNFORCED_ROLLS} record goes too (a run under {@code interval|never} writes it again). The directory is
      * forced first, so the partition directories created in this run are durable before the marker
      * that vouches for them can be.
      */
     void markClean(Collection<PartitionKey> notRecovered) throws IOException {
-        if (notRecovered.isEmpty()) {
-            // every partition was forced by its close: no sealed segment of any earlier run is unforced
+        if (notRecovered.isEmpty() || !rollsMayBeUnforced) {
+            // every partition this run touched was forced by its close, and those not recovered yet either are
+            // none or were all written by runs under always (no .unforced-rolls at the open): nothing is unforced
             disk.deleteIfExists(root.resolve(UNFORCED_ROLLS));
         }
         Directories.force(disk, root);
