@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
@@ -78,7 +74,7 @@ class AlwaysPartitionAfterUntouchingIntervalRunTest {
             Files.delete(data.resolve(DataDirectory.CLEAN_MARKER));
             Files.write(data.resolve(DataDirectory.UNFORCED_ROLLS), new byte[0]);
         }
-        damage(data, "r" + (RECORDS - 3)); // a flipped bit in an acknowledged, forced record
+        Engines.damagePayload(data, KEY, "r" + (RECORDS - 3)); // a flipped bit in an acknowledged, forced record
 
         try (FileStorageEngine engine = Engines.open(data, maxFileSize, FsyncPolicy.ALWAYS)) {
             for (int i = 0; i < RECORDS; i++) {
@@ -91,25 +87,5 @@ class AlwaysPartitionAfterUntouchingIntervalRunTest {
             }
             assertThat(engine.append(KEY, List.of(Engines.text("next")))).as("no acknowledged offset given again").isEqualTo(RECORDS);
         }
-    }
-
-    /** Flips a bit of the payload {@code text} in whichever store file of the partition holds it. */
-    private static void damage(Path data, String text) throws IOException {
-        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        try (var files = Files.list(KEY.directoryIn(data))) {
-            for (Path store : files.filter(f -> f.toString().endsWith(".store")).toList()) {
-                byte[] bytes = Files.readAllBytes(store);
-                for (int at = bytes.length - needle.length; at >= 0; at--) {
-                    if (java.util.Arrays.equals(bytes, at, at + needle.length, needle, 0, needle.length)
-                            && (at + needle.length == bytes.length || !Character.isDigit(bytes[at + needle.length]))) {
-                        try (FileChannel channel = FileChannel.open(store, StandardOpenOption.WRITE)) {
-                            channel.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at + 1] ^ 0x01)}), at + 1);
-                        }
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError(text + " not found");
     }
 }

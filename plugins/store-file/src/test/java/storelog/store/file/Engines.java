@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import storelog.api.DataType;
@@ -127,6 +128,27 @@ final class Engines {
 
     static long base(Path segmentFile) {
         return SegmentName.parse(segmentFile.getFileName().toString()).orElseThrow().baseOffset();
+    }
+
+    /** Flips a bit of the payload {@code text} in whichever store file of partition {@code key} holds it (the last
+     * occurrence not followed by a digit, so "r7" is not found in "r70"). */
+    static void damagePayload(Path data, PartitionKey key, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (var files = Files.list(key.directoryIn(data))) {
+            for (Path store : files.filter(f -> f.toString().endsWith(".store")).toList()) {
+                byte[] bytes = Files.readAllBytes(store);
+                for (int at = bytes.length - needle.length; at >= 0; at--) {
+                    if (Arrays.equals(bytes, at, at + needle.length, needle, 0, needle.length)
+                            && (at + needle.length == bytes.length || !Character.isDigit(bytes[at + needle.length]))) {
+                        try (FileChannel channel = FileChannel.open(store, StandardOpenOption.WRITE)) {
+                            channel.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at + 1] ^ 0x01)}), at + 1);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(text + " not found");
     }
 
     /** Flips bit 4 of the byte at {@code position} of {@code file} (damage a test plants). */
