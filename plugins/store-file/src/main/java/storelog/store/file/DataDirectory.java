@@ -12,14 +12,11 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import java.util.zip.CRC32C;
 import storelog.api.InvalidSettingException;
 import storelog.api.PartitionKey;
 import storelog.api.StorageFailedException;
@@ -58,25 +55,6 @@ final class DataDirectory implements AutoCloseable {
     static final String LOCK_FILE = ".lock";
     static final String CLEAN_MARKER = ".clean-shutdown";
     static final String UNFORCED_ROLLS = ".unforced-rolls";
-    /** The marker's line prefix naming a partition that still awaits crash recovery. */
-    private static final String RECOVER = "recover ";
-    /**
-     * The marker's last line. The marker is written in place, so a power cut before its fsync may leave
-     * it empty or cut short (the directory entry durable, not all of the data): without this line it
-     * could name only some of the partitions awaiting recovery and vouch for the rest.
-     */
-    private static final String END = "end\n";
-    /** The first line's start; the line ends with {@link #CHECKSUM} and the CRC32C of every line after it. */
-    private static final String CLOSED = "closed cleanly at ";
-    /**
-     * Before the checksum on the first line. A power cut before the marker's fsync can also leave it
-     * <em>torn</em> (blocks written in any order: a zeroed first block, the {@code end} line there), and
-     * a line can be damaged on the medium: a marker is believed only when its checksum holds and each
-     * line between the first and the {@code end} names a partition — a lost or unreadable
-     * {@code recover} line would vouch for a partition that never was recovered.
-     */
-    private static final String CHECKSUM = " crc32c ";
-
     private static final Logger LOG = System.getLogger(DataDirectory.class.getName());
     /**
      * The data directories this process has open. A second open in the same process is
@@ -190,7 +168,7 @@ final class DataDirectory implements AutoCloseable {
             Path marker = root.resolve(CLEAN_MARKER);
             boolean present = disk.exists(marker);
             String text = present ? new String(read(disk, marker), StandardCharsets.UTF_8) : "";
-            Set<PartitionKey> named = present ? unrecoveredIn(text) : null;
+            Set<PartitionKey> named = present ? CleanMarker.unrecoveredIn(text) : null;
             boolean marked = named != null;
             if (present && !marked) {
                 LOG.log(Level.WARNING, "{0}: the clean-shutdown marker is cut short or damaged (a power cut while it was "
@@ -218,44 +196,6 @@ final class DataDirectory implements AutoCloseable {
             }
             return bytes.array();
         }
-    }
-
-    /**
-     * The partitions a clean-shutdown marker's {@code recover} lines name; null when the marker is not
-     * whole and intact (cut short, torn, damaged: its checksum fails, or a line is not what
-     * {@link #markClean} writes), so it vouches for nothing.
-     */
-    private static Set<PartitionKey> unrecoveredIn(String marker) {
-        int firstEnd = marker.indexOf('\n');
-        if (!marker.endsWith(END) || firstEnd < 0 || !marker.startsWith(CLOSED)) {
-            return null;
-        }
-        String first = marker.substring(0, firstEnd);
-        int at = first.lastIndexOf(CHECKSUM);
-        String rest = marker.substring(firstEnd + 1);
-        if (at < 0 || !first.substring(at + CHECKSUM.length()).equals(checksum(rest))) {
-            return null;
-        }
-        Set<PartitionKey> keys = new HashSet<>();
-        String[] lines = rest.split("\n", -1); // the last one is the empty string after "end\n"
-        for (int i = 0; i < lines.length - 2; i++) {
-            if (!lines[i].startsWith(RECOVER)) {
-                return null;
-            }
-            var key = PartitionKey.fromRelativePath(List.of(lines[i].substring(RECOVER.length()).split("/", -1)));
-            if (key.isEmpty()) {
-                return null;
-            }
-            keys.add(key.get());
-        }
-        return lines.length >= 2 && (lines[lines.length - 2] + "\n").equals(END) ? keys : null;
-    }
-
-    /** The CRC32C of {@code text}'s UTF-8 bytes, as eight lowercase hex digits. */
-    private static String checksum(String text) {
-        CRC32C crc = new CRC32C();
-        crc.update(text.getBytes(StandardCharsets.UTF_8));
-        return String.format("%08x", crc.getValue());
     }
 
     /**
@@ -365,13 +305,7 @@ final class DataDirectory implements AutoCloseable {
             disk.deleteIfExists(root.resolve(UNFORCED_ROLLS));
         }
         Directories.force(disk, root);
-        StringBuilder lines = new StringBuilder();
-        for (PartitionKey key : notRecovered) {
-            lines.append(RECOVER).append(String.join("/", key.relativePath())).append('\n');
-        }
-        lines.append(END);
-        String text = CLOSED + Instant.now() + CHECKSUM + checksum(lines.toString()) + '\n' + lines;
-        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.wrap(CleanMarker.text(notRecovered).getBytes(StandardCharsets.UTF_8));
         try (FileChannel marker = disk.open(root.resolve(CLEAN_MARKER), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
